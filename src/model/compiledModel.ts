@@ -1,0 +1,54 @@
+// What a compiled model offers inference and results: the LogDensity plus its parameter layout.
+import type { LogDensity } from '../core/types.js';
+import type { CoordValues } from '../posterior/inferenceData.js';
+
+/** One named quantity of a model as it appears in results. */
+export interface VariableInfo {
+  readonly name: string;
+  /** 'free': a sampled parameter; 'deterministic': a function of the parameters, kept in results. */
+  readonly kind: 'free' | 'deterministic';
+  /** Constrained shape (`[]` for a scalar). */
+  readonly shape: readonly number[];
+  /** Dim names, one per axis (an axis without a named dim gets `<name>_dim_<k>` as in ArviZ). */
+  readonly dims: readonly string[];
+  /** Name of the transform to the unconstrained space ('identity', 'log', 'logit', 'simplex', …); free only. */
+  readonly transform?: string;
+  /** Offset of this parameter in the unconstrained vector; free only. */
+  readonly offset?: number;
+  /** Number of unconstrained coordinates; free only. */
+  readonly unconstrainedSize?: number;
+  /** True for a discrete free parameter (NUTS and ADVI refuse those). */
+  readonly discrete?: boolean;
+}
+
+/** Observed data kept for the `observed_data` group. */
+export interface ObservedInfo {
+  readonly name: string;
+  readonly dims: readonly string[];
+  readonly shape: readonly number[];
+  readonly values: Float64Array;
+}
+
+/**
+ * A model compiled to a log density on the unconstrained space, with everything needed to turn
+ * unconstrained vectors into named, constrained results. Inference code uses only the
+ * {@link LogDensity} part; result builders use the rest.
+ */
+export interface CompiledModel extends LogDensity {
+  /** Free parameters then deterministics, in declaration order. */
+  readonly variables: readonly VariableInfo[];
+  /** Coordinate labels by dim name. */
+  readonly coords: Record<string, CoordValues>;
+  /** Observed variables and their data. */
+  readonly observed: readonly ObservedInfo[];
+  /** Constrained values of every free parameter and deterministic at `theta`. */
+  constrain(theta: Float64Array): Record<string, Float64Array>;
+  /** The unconstrained vector for given constrained values of every free parameter. */
+  unconstrain(values: Record<string, number | ArrayLike<number>>): Float64Array;
+  /** A default starting point in the unconstrained space (PyMC-like: a central value of each prior). */
+  initialPoint(): Float64Array;
+  /** Each variable's log density term (priors, likelihoods, potentials) at `theta`, for messages. */
+  logDensityByVariable(theta: Float64Array): Record<string, number>;
+  /** A plain-data description (structured-cloneable) from which a worker re-compiles the model. */
+  readonly spec: unknown;
+}
