@@ -1,0 +1,20 @@
+// Benchmark runner: `npm run bench -- <name>` runs bench/<name>.ts, which prints JSON lines.
+const names = process.argv.slice(2);
+if (names.length === 0) {
+  console.error('usage: npm run bench -- <grad|nuts|advi|radon|summary> …');
+  process.exit(2);
+}
+for (const name of names) {
+  if (!/^[a-z][a-z0-9_-]*$/.test(name)) {
+    console.error(`bench: unknown benchmark '${name}'`);
+    process.exit(2);
+  }
+  let mod: { run: () => Promise<void> };
+  try {
+    mod = await import(`./${name}.ts`);
+  } catch (e) {
+    console.error(`bench: unknown benchmark '${name}' (${(e as Error).message})`);
+    process.exit(2);
+  }
+  await mod.run();
+}

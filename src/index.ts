@@ -1,0 +1,16 @@
+// nutmeg's public API: models, distributions, inference, diagnostics, results, plots.
+export type { LogDensity, Shape, NamedArrays } from './core/types.js';
+export { ModelError, OptionError, InputError } from './core/errors.js';
+export { Rng } from './core/rng.js';
+export type { RngState } from './core/rng.js';
+export * from './posterior/inferenceData.js';
+export type { CompiledModel, VariableInfo, ObservedInfo } from './model/compiledModel.js';
+export * from './math/index.js';
+export * from './model/index.js';
+export * from './distributions/index.js';
+export * from './transforms/index.js';
+export * from './inference/index.js';
+export * from './diagnostics/index.js';
+export * from './posterior/index.js';
+export * from './io/index.js';
+export * from './plots/index.js';

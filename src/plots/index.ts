@@ -1,0 +1,2 @@
+// Public exports of src/plots.
+export {};
