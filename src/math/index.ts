@@ -1,2 +1,2 @@
 // Public exports of src/math.
-export {};
+export * from './special.js';
