@@ -1,2 +1,13 @@
-// Public exports of src/diagnostics.
-export {};
+// Public exports of src/diagnostics: convergence diagnostics as pure functions over draws[chain][draw], and sampling warnings.
+export type { Draws } from './draws.js';
+export { mean, variance, quantileSorted, medianSorted, splitChains } from './draws.js';
+export { zScale, foldDraws } from './rankNormalize.js';
+export { rhat, rhatBasic, rhatOfChains } from './rhat.js';
+export type { SplitOptions } from './ess.js';
+export { essBasic, essBulk, essTail, essMean, essSd, essQuantile, essMedian, essOfChains } from './ess.js';
+export { mcseMean, mcseSd, mcseQuantile, mcseMedian } from './mcse.js';
+export { hdi, hdiColumnNames, DEFAULT_HDI_PROB } from './hdi.js';
+export { ebfmi } from './ebfmi.js';
+export type { ChainCounts } from './divergences.js';
+export { countDivergences, countTreeDepthSaturation } from './divergences.js';
+export { meanAutocovariance } from './autocovariance.js';

@@ -1,0 +1,144 @@
+// Autocovariances of chains by FFT (zero-padded, so the circular correlation equals the linear one).
+
+/** Cached bit-reversal permutations and twiddle factors by FFT size. */
+const plans = new Map<number, { rev: Uint32Array; cos: Float64Array; sin: Float64Array }>();
+
+function plan(m: number): { rev: Uint32Array; cos: Float64Array; sin: Float64Array } {
+  let p = plans.get(m);
+  if (p) return p;
+  const bits = Math.round(Math.log2(m));
+  const rev = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    let r = 0;
+    for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
+    rev[i] = r;
+  }
+  const half = m >> 1;
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    cos[k] = Math.cos((2 * Math.PI * k) / m);
+    sin[k] = -Math.sin((2 * Math.PI * k) / m);
+  }
+  p = { rev, cos, sin };
+  if (plans.size > 32) plans.clear();
+  plans.set(m, p);
+  return p;
+}
+
+/**
+ * In-place forward discrete Fourier transform `X_k = Σ_j x_j e^{−2πijk/m}` of a complex
+ * sequence (iterative radix-2 Cooley–Tukey). `m = re.length` must be a power of two.
+ */
+export function fft(re: Float64Array, im: Float64Array): void {
+  const m = re.length;
+  if (m <= 1) return;
+  const { rev, cos, sin } = plan(m);
+  for (let i = 0; i < m; i++) {
+    const j = rev[i];
+    if (j > i) {
+      let t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
+    }
+  }
+  for (let size = 2; size <= m; size <<= 1) {
+    const halfSize = size >> 1;
+    const step = m / size;
+    for (let start = 0; start < m; start += size) {
+      for (let k = 0, w = 0; k < halfSize; k++, w += step) {
+        const a = start + k;
+        const b = a + halfSize;
+        const wr = cos[w];
+        const wi = sin[w];
+        const tr = re[b] * wr - im[b] * wi;
+        const ti = re[b] * wi + im[b] * wr;
+        re[b] = re[a] - tr;
+        im[b] = im[a] - ti;
+        re[a] += tr;
+        im[a] += ti;
+      }
+    }
+  }
+}
+
+/** The smallest power of two ≥ n. */
+function nextPow2(n: number): number {
+  let m = 1;
+  while (m < n) m <<= 1;
+  return m;
+}
+
+/**
+ * The mean over chains of the chains' biased autocovariances,
+ * `acov[t] = mean_c (1/n) Σ_{i<n−t} (x_{c,i} − x̄_c)(x_{c,i+t} − x̄_c)` for t = 0 … n−1,
+ * the quantity R posterior's `.ess` averages (`autocovariance()` per chain, "biased" as Geyer
+ * 1992 recommends). A chain with zero variance contributes zeros, as in posterior.
+ *
+ * The sum over chains is taken in the frequency domain (power spectra add), two real chains share
+ * one complex FFT, and one inverse transform finishes the job: (C/2 + 1) FFTs of size 2^⌈log2 2n⌉.
+ *
+ * @param chains - chains of equal length n ≥ 1, finite values
+ * @param chainMeans - the mean of each chain
+ * @returns Float64Array of length n
+ * @example
+ * meanAutocovariance([Float64Array.of(1, 2, 3, 4)], [2.5])[0]; // 1.25 (biased variance)
+ */
+export function meanAutocovariance(chains: readonly Float64Array[], chainMeans: ArrayLike<number>): Float64Array {
+  const nChains = chains.length;
+  const n = chains[0].length;
+  const m = nextPow2(2 * n);
+  const re = new Float64Array(m);
+  const im = new Float64Array(m);
+  const power = new Float64Array(m);
+  // Chains with zero variance are left out (they contribute exact zeros).
+  const live: number[] = [];
+  for (let c = 0; c < nChains; c++) {
+    const ch = chains[c];
+    const mu = chainMeans[c];
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = ch[i] - mu;
+      s += d * d;
+    }
+    if (s > 0) live.push(c);
+  }
+  for (let p = 0; p < live.length; p += 2) {
+    re.fill(0);
+    im.fill(0);
+    const a = chains[live[p]];
+    const ma = chainMeans[live[p]];
+    for (let i = 0; i < n; i++) re[i] = a[i] - ma;
+    const paired = p + 1 < live.length;
+    if (paired) {
+      const b = chains[live[p + 1]];
+      const mb = chainMeans[live[p + 1]];
+      for (let i = 0; i < n; i++) im[i] = b[i] - mb;
+    }
+    fft(re, im);
+    if (paired) {
+      // Z = FFT(a + ib): A_k = (Z_k + conj Z_{m−k}) / 2, B_k = (Z_k − conj Z_{m−k}) / 2i.
+      for (let k = 0; k < m; k++) {
+        const mk = (m - k) & (m - 1);
+        const ar = 0.5 * (re[k] + re[mk]);
+        const ai = 0.5 * (im[k] - im[mk]);
+        const br = 0.5 * (im[k] + im[mk]);
+        const bi = -0.5 * (re[k] - re[mk]);
+        power[k] += ar * ar + ai * ai + br * br + bi * bi;
+      }
+    } else {
+      for (let k = 0; k < m; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+    }
+  }
+  // The power spectrum is real and even, so its inverse transform is its forward transform / m.
+  im.fill(0);
+  re.set(power);
+  fft(re, im);
+  const out = new Float64Array(n);
+  const scale = 1 / (m * n * nChains);
+  for (let t = 0; t < n; t++) out[t] = re[t] * scale;
+  return out;
+}
