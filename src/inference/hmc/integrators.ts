@@ -1,0 +1,114 @@
+// The leapfrog (velocity Verlet) integrator, in place on preallocated buffers.
+//
+// Sign convention (inside hmc/ only): the Hamiltonian is H(q, p) = −log π(q) + K(p), so the
+// "force" on the momentum is +∇ log π(q), which is what `LogDensity.logDensityGrad` returns.
+import type { LogDensity } from '../../core/types.js';
+import type { Metric } from './metric.js';
+
+/** A point in phase space: position, momentum, and the log density and its gradient at the position. */
+export interface PhasePoint {
+  readonly q: Float64Array;
+  readonly p: Float64Array;
+  readonly grad: Float64Array;
+  logDensity: number;
+  /** Message of an error thrown by the log density at this point, if any (then logDensity = −∞). */
+  error?: string;
+}
+
+/** A phase point with freshly allocated buffers of length `dim`. */
+export function newPhasePoint(dim: number): PhasePoint {
+  return { q: new Float64Array(dim), p: new Float64Array(dim), grad: new Float64Array(dim), logDensity: NaN };
+}
+
+/** Copies every field of `src` into `dst` (buffers by value). */
+export function copyPhasePoint(dst: PhasePoint, src: PhasePoint): void {
+  dst.q.set(src.q);
+  dst.p.set(src.p);
+  dst.grad.set(src.grad);
+  dst.logDensity = src.logDensity;
+  dst.error = src.error;
+}
+
+/**
+ * Evaluates the log density and gradient at `z.q`, turning a thrown error into −∞ (a recoverable
+ * event: inside a trajectory it becomes a divergence).
+ */
+export function evaluate(logDensity: LogDensity, z: PhasePoint): number {
+  let lp: number;
+  try {
+    lp = logDensity.logDensityGrad(z.q, z.grad);
+    z.error = undefined;
+  } catch (e) {
+    lp = -Infinity;
+    z.error = e instanceof Error ? e.message : String(e);
+  }
+  if (Number.isNaN(lp)) lp = -Infinity;
+  z.logDensity = lp;
+  return lp;
+}
+
+/**
+ * The first half of a leapfrog step: half kick p ← p + (ε/2)∇log π(q), drift q ← q + ε Σ p, and a
+ * new gradient at q. Finish with {@link halfKick}. Split so that NUTS can fuse the final half kick
+ * with its own per-leaf vector work.
+ *
+ * @param logDensity - the target
+ * @param metric - the metric (Σ = inverse mass matrix)
+ * @param z - the phase point, updated in place
+ * @param stepSize - signed step size ε (negative integrates backwards in time)
+ * @param scratch - a buffer of length d (dense metric only)
+ * @returns the new log density
+ */
+export function kickDrift(logDensity: LogDensity, metric: Metric, z: PhasePoint, stepSize: number, scratch: Float64Array): number {
+  const { q, p, grad } = z;
+  const d = q.length;
+  const h = 0.5 * stepSize;
+  if (metric.kind === 'diag') {
+    const m = metric.inverseMetric;
+    for (let i = 0; i < d; i++) {
+      const pi = p[i] + h * grad[i];
+      p[i] = pi;
+      q[i] += stepSize * m[i] * pi;
+    }
+  } else {
+    for (let i = 0; i < d; i++) p[i] += h * grad[i];
+    const S = metric.inverseMetric;
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      const row = i * d;
+      for (let j = 0; j < d; j++) s += S[row + j] * p[j];
+      scratch[i] = s;
+    }
+    for (let i = 0; i < d; i++) q[i] += stepSize * scratch[i];
+  }
+  return evaluate(logDensity, z);
+}
+
+/** Half kick p ← p + (ε/2)∇log π(q) with the gradient stored in `z`. */
+export function halfKick(z: PhasePoint, stepSize: number): void {
+  const { p, grad } = z;
+  const h = 0.5 * stepSize;
+  for (let i = 0; i < p.length; i++) p[i] += h * grad[i];
+}
+
+/**
+ * One full leapfrog step, in place.
+ *
+ * @param logDensity - the target
+ * @param metric - the metric
+ * @param z - the phase point (must hold the gradient at z.q)
+ * @param stepSize - signed step size
+ * @param scratch - a buffer of length d
+ * @returns the log density at the new position
+ * @example
+ * ```ts
+ * const z = newPhasePoint(1); z.q[0] = 1; z.p[0] = 0;
+ * evaluate(stdNormal, z);
+ * leapfrog(stdNormal, unitMetric(1), z, 0.1, new Float64Array(1));
+ * ```
+ */
+export function leapfrog(logDensity: LogDensity, metric: Metric, z: PhasePoint, stepSize: number, scratch: Float64Array): number {
+  const lp = kickDrift(logDensity, metric, z, stepSize, scratch);
+  halfKick(z, stepSize);
+  return lp;
+}

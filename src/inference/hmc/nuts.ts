@@ -1,0 +1,419 @@
+// The No-U-Turn sampler kernel: multinomial NUTS with the generalised U-turn criterion, as Stan does it.
+//
+// Sign convention (inside hmc/ only): H(q, p) = −log π(q) + ½ pᵀ Σ p; "energy" is H.
+// The kernel is pure in the BlackJAX sense — `step(rng, state, params)` returns a new state and an
+// info record and never mutates its input — but to keep a leapfrog allocation-free it works in
+// preallocated scratch (per tree depth), owned by the kernel object. One kernel per chain.
+import type { LogDensity } from '../../core/types.js';
+import type { Rng } from '../../core/rng.js';
+import { OptionError } from '../../core/errors.js';
+import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
+import { sampleMomentum, velocity, type Metric } from './metric.js';
+import { copyPhasePoint, evaluate, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
+
+/** The state of a chain between transitions. Never aliased with kernel scratch. */
+export interface HmcState {
+  readonly position: Float64Array;
+  readonly logDensity: number;
+  readonly grad: Float64Array;
+}
+
+/** Where and how a trajectory diverged. */
+export interface DivergenceInfo {
+  /** Position the transition started from. */
+  readonly start: Float64Array;
+  /** Position at which the energy error first exceeded the threshold (or the density failed). */
+  readonly end: Float64Array;
+  /** H(end) − H(start) (+∞ when the log density was not finite). */
+  readonly energyError: number;
+  /** Error message thrown by the log density there, if any. */
+  readonly message?: string;
+}
+
+/** What one NUTS transition did (ArviZ's sample_stats, in TypeScript case). */
+export interface NutsInfo {
+  /** True when some leapfrog step's energy error exceeded the divergence threshold. */
+  readonly diverging: boolean;
+  /** Hamiltonian at the selected point. */
+  readonly energy: number;
+  /** H(selected) − H(initial). */
+  readonly energyError: number;
+  /** The energy error of largest magnitude along the trajectory (signed). */
+  readonly maxEnergyError: number;
+  /** Depth of the final tree (Stan's treedepth__). */
+  readonly treeDepth: number;
+  /** Leapfrog steps (= gradient evaluations) taken (Stan's n_leapfrog__). */
+  readonly nSteps: number;
+  /** Mean Metropolis acceptance probability over the trajectory (Stan's accept_stat__). */
+  readonly acceptanceRate: number;
+  /** True when the tree stopped at the maximum depth without a U-turn. */
+  readonly reachedMaxTreeDepth: boolean;
+  /** Details of the divergence, when `diverging`. */
+  readonly divergence?: DivergenceInfo;
+}
+
+/** Tuning values passed to every transition. */
+export interface NutsParams {
+  readonly stepSize: number;
+  readonly metric: Metric;
+}
+
+/** The NUTS kernel: BlackJAX-style `init`/`step`. */
+export interface NutsKernel {
+  /** The state at `position` (evaluates the log density and gradient). */
+  init(position: Float64Array): HmcState;
+  /** One transition from `state`; returns a new state and what happened. */
+  step(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo];
+}
+
+interface Proposal {
+  readonly q: Float64Array;
+  readonly grad: Float64Array;
+  logDensity: number;
+  energy: number;
+}
+
+interface Level {
+  readonly pInitEnd: Float64Array;
+  readonly pSharpInitEnd: Float64Array;
+  readonly rhoInit: Float64Array;
+  readonly rhoFinal: Float64Array;
+  readonly pFinalBeg: Float64Array;
+  readonly pSharpFinalBeg: Float64Array;
+  readonly proposal: Proposal;
+}
+
+function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+function newProposal(d: number): Proposal {
+  return { q: new Float64Array(d), grad: new Float64Array(d), logDensity: NaN, energy: NaN };
+}
+
+function copyProposal(dst: Proposal, src: Proposal): void {
+  dst.q.set(src.q);
+  dst.grad.set(src.grad);
+  dst.logDensity = src.logDensity;
+  dst.energy = src.energy;
+}
+
+/** Tree builder with preallocated per-depth scratch. */
+class Trajectory {
+  readonly d: number;
+  readonly maxTreeDepth: number;
+  readonly divergenceThreshold: number;
+  readonly levels: Level[] = [];
+  readonly zFwd: PhasePoint;
+  readonly zBck: PhasePoint;
+  readonly propose: Proposal;
+  readonly sample: Proposal;
+  readonly scratch: Float64Array;
+  readonly rho: Float64Array;
+  readonly rhoFwd: Float64Array;
+  readonly rhoBck: Float64Array;
+  readonly pFwdFwd: Float64Array;
+  readonly pSharpFwdFwd: Float64Array;
+  readonly pFwdBck: Float64Array;
+  readonly pSharpFwdBck: Float64Array;
+  readonly pBckFwd: Float64Array;
+  readonly pSharpBckFwd: Float64Array;
+  readonly pBckBck: Float64Array;
+  readonly pSharpBckBck: Float64Array;
+
+  // Per-transition state.
+  rng!: Rng;
+  metric!: Metric;
+  logDensity: LogDensity;
+  signedStep = 0;
+  H0 = 0;
+  nLeapfrog = 0;
+  sumMetroProb = 0;
+  maxEnergyError = 0;
+  divergent = false;
+  divergence: DivergenceInfo | undefined;
+  startQ: Float64Array;
+
+  constructor(logDensity: LogDensity, maxTreeDepth: number, divergenceThreshold: number) {
+    const d = logDensity.dim;
+    this.d = d;
+    this.logDensity = logDensity;
+    this.maxTreeDepth = maxTreeDepth;
+    this.divergenceThreshold = divergenceThreshold;
+    const v = () => new Float64Array(d);
+    for (let k = 0; k <= maxTreeDepth; k++) {
+      this.levels.push({
+        pInitEnd: v(), pSharpInitEnd: v(), rhoInit: v(), rhoFinal: v(), pFinalBeg: v(), pSharpFinalBeg: v(),
+        proposal: newProposal(d),
+      });
+    }
+    this.zFwd = newPhasePoint(d);
+    this.zBck = newPhasePoint(d);
+    this.propose = newProposal(d);
+    this.sample = newProposal(d);
+    this.scratch = v();
+    this.rho = v();
+    this.rhoFwd = v();
+    this.rhoBck = v();
+    this.pFwdFwd = v();
+    this.pSharpFwdFwd = v();
+    this.pFwdBck = v();
+    this.pSharpFwdBck = v();
+    this.pBckFwd = v();
+    this.pSharpBckFwd = v();
+    this.pBckBck = v();
+    this.pSharpBckBck = v();
+    this.startQ = v();
+  }
+
+  /**
+   * One leapfrog step from `z`; returns the leaf's log weight H0 − h, or NaN when it diverged.
+   * Writes the leaf's momentum/velocity into the begin and end slots and ρ = p (overwrite).
+   */
+  leaf(z: PhasePoint, propose: Proposal, pSharpBeg: Float64Array, pSharpEnd: Float64Array, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array): number {
+    const eps = this.signedStep;
+    const metric = this.metric;
+    const lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
+    this.nLeapfrog++;
+    const { p, grad } = z;
+    const d = this.d;
+    const h2 = 0.5 * eps;
+    let k = 0;
+    if (metric.kind === 'diag') {
+      const m = metric.inverseMetric;
+      for (let i = 0; i < d; i++) {
+        const pi = p[i] + h2 * grad[i];
+        p[i] = pi;
+        const vi = m[i] * pi;
+        pSharpBeg[i] = vi;
+        pSharpEnd[i] = vi;
+        pBeg[i] = pi;
+        pEnd[i] = pi;
+        rho[i] = pi;
+        k += vi * pi;
+      }
+      k *= 0.5;
+    } else {
+      for (let i = 0; i < d; i++) p[i] += h2 * grad[i];
+      k = velocity(metric, p, pSharpBeg);
+      pSharpEnd.set(pSharpBeg);
+      pBeg.set(p);
+      pEnd.set(p);
+      rho.set(p);
+    }
+    let h = k - lp;
+    if (Number.isNaN(h)) h = Infinity;
+    const err = h - this.H0;
+    if (!(Math.abs(err) <= Math.abs(this.maxEnergyError))) this.maxEnergyError = err;
+    propose.q.set(z.q);
+    propose.grad.set(grad);
+    propose.logDensity = lp;
+    propose.energy = h;
+    const w = this.H0 - h;
+    this.sumMetroProb += w > 0 ? 1 : Math.exp(w);
+    if (err > this.divergenceThreshold) {
+      this.divergent = true;
+      this.divergence = {
+        start: Float64Array.from(this.startQ),
+        end: Float64Array.from(z.q),
+        energyError: err,
+        ...(z.error !== undefined ? { message: z.error } : {}),
+      };
+      return NaN;
+    }
+    return w;
+  }
+
+  /**
+   * Builds a subtree of 2^depth leapfrog steps from `z` (Stan's build_tree). Returns the subtree's
+   * log-sum-weight, or NaN when the subtree is invalid (divergent, or a U-turn inside it).
+   * `rho` is overwritten with the subtree's summed momentum.
+   */
+  buildTree(depth: number, z: PhasePoint, propose: Proposal, pSharpBeg: Float64Array, pSharpEnd: Float64Array, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array): number {
+    if (depth === 0) return this.leaf(z, propose, pSharpBeg, pSharpEnd, rho, pBeg, pEnd);
+    const L = this.levels[depth];
+    const lswInit = this.buildTree(depth - 1, z, propose, pSharpBeg, L.pSharpInitEnd, L.rhoInit, pBeg, L.pInitEnd);
+    if (Number.isNaN(lswInit)) return NaN;
+    const lswFinal = this.buildTree(depth - 1, z, L.proposal, L.pSharpFinalBeg, pSharpEnd, L.rhoFinal, L.pFinalBeg, pEnd);
+    if (Number.isNaN(lswFinal)) return NaN;
+    // Multinomial sample between the two halves, in proportion to their weights (inside a subtree;
+    // the top level uses biased progressive sampling instead).
+    const lswSubtree = logAddExp(lswInit, lswFinal);
+    if (lswFinal > lswSubtree) {
+      copyProposal(propose, L.proposal);
+    } else if (this.rng.uniform() < Math.exp(lswFinal - lswSubtree)) {
+      copyProposal(propose, L.proposal);
+    }
+    // ρ = ρ_init + ρ_final; the U-turn criterion over the merged subtree and, as Stan added, across
+    // the two halves extended by one state each.
+    const { rhoInit, rhoFinal, pFinalBeg, pInitEnd, pSharpFinalBeg, pSharpInitEnd } = L;
+    let a = 0, b = 0, c = 0, e = 0, f = 0, g = 0;
+    for (let i = 0; i < this.d; i++) {
+      const ri = rhoInit[i];
+      const rf = rhoFinal[i];
+      const rs = ri + rf;
+      rho[i] = rs;
+      const sb = pSharpBeg[i];
+      const se = pSharpEnd[i];
+      a += sb * rs;
+      b += se * rs;
+      const r1 = ri + pFinalBeg[i];
+      c += sb * r1;
+      e += pSharpFinalBeg[i] * r1;
+      const r2 = rf + pInitEnd[i];
+      f += pSharpInitEnd[i] * r2;
+      g += se * r2;
+    }
+    return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0 ? lswSubtree : NaN;
+  }
+
+  transition(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo] {
+    const { stepSize, metric } = params;
+    this.rng = rng;
+    this.metric = metric;
+    this.nLeapfrog = 0;
+    this.sumMetroProb = 0;
+    this.maxEnergyError = 0;
+    this.divergent = false;
+    this.divergence = undefined;
+    const { zFwd, zBck, rho, rhoFwd, rhoBck, sample, propose } = this;
+    this.startQ.set(state.position);
+    zFwd.q.set(state.position);
+    zFwd.grad.set(state.grad);
+    zFwd.logDensity = state.logDensity;
+    zFwd.error = undefined;
+    sampleMomentum(metric, rng, zFwd.p, this.scratch);
+    copyPhasePoint(zBck, zFwd);
+    const k0 = velocity(metric, zFwd.p, this.pSharpFwdFwd);
+    const H0 = k0 - state.logDensity;
+    this.H0 = H0;
+    this.pSharpFwdBck.set(this.pSharpFwdFwd);
+    this.pSharpBckFwd.set(this.pSharpFwdFwd);
+    this.pSharpBckBck.set(this.pSharpFwdFwd);
+    this.pFwdFwd.set(zFwd.p);
+    this.pFwdBck.set(zFwd.p);
+    this.pBckFwd.set(zFwd.p);
+    this.pBckBck.set(zFwd.p);
+    rho.set(zFwd.p);
+    sample.q.set(state.position);
+    sample.grad.set(state.grad);
+    sample.logDensity = state.logDensity;
+    sample.energy = H0;
+
+    let logSumWeight = 0;
+    let depth = 0;
+    let uTurned = false;
+    while (depth < this.maxTreeDepth) {
+      let lswSub: number;
+      if (rng.uniform() > 0.5) {
+        rhoBck.set(rho);
+        this.pBckFwd.set(this.pFwdFwd);
+        this.pSharpBckFwd.set(this.pSharpFwdFwd);
+        this.signedStep = stepSize;
+        lswSub = this.buildTree(depth, zFwd, propose, this.pSharpFwdBck, this.pSharpFwdFwd, rhoFwd, this.pFwdBck, this.pFwdFwd);
+      } else {
+        rhoFwd.set(rho);
+        this.pFwdBck.set(this.pBckBck);
+        this.pSharpFwdBck.set(this.pSharpBckBck);
+        this.signedStep = -stepSize;
+        lswSub = this.buildTree(depth, zBck, propose, this.pSharpBckFwd, this.pSharpBckBck, rhoBck, this.pBckFwd, this.pBckBck);
+      }
+      if (Number.isNaN(lswSub)) {
+        uTurned = !this.divergent;
+        break;
+      }
+      depth++;
+      if (lswSub > logSumWeight) {
+        copyProposal(sample, propose);
+      } else if (rng.uniform() < Math.exp(lswSub - logSumWeight)) {
+        copyProposal(sample, propose);
+      }
+      logSumWeight = logAddExp(logSumWeight, lswSub);
+      // Criterion over the whole trajectory and across the old/new halves.
+      const { pSharpBckBck, pSharpFwdFwd, pSharpFwdBck, pSharpBckFwd, pFwdBck, pBckFwd } = this;
+      let a = 0, b = 0, c = 0, e = 0, f = 0, g = 0;
+      for (let i = 0; i < this.d; i++) {
+        const rb = rhoBck[i];
+        const rf = rhoFwd[i];
+        const r = rb + rf;
+        rho[i] = r;
+        const sbb = pSharpBckBck[i];
+        const sff = pSharpFwdFwd[i];
+        a += sbb * r;
+        b += sff * r;
+        const r1 = rb + pFwdBck[i];
+        c += sbb * r1;
+        e += pSharpFwdBck[i] * r1;
+        const r2 = rf + pBckFwd[i];
+        f += pSharpBckFwd[i] * r2;
+        g += sff * r2;
+      }
+      if (!(a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0)) {
+        uTurned = true;
+        break;
+      }
+    }
+    const next: HmcState = {
+      position: Float64Array.from(sample.q),
+      logDensity: sample.logDensity,
+      grad: Float64Array.from(sample.grad),
+    };
+    const info: NutsInfo = {
+      diverging: this.divergent,
+      energy: sample.energy,
+      energyError: sample.energy - H0,
+      maxEnergyError: this.maxEnergyError,
+      treeDepth: depth,
+      nSteps: this.nLeapfrog,
+      acceptanceRate: this.nLeapfrog > 0 ? this.sumMetroProb / this.nLeapfrog : 0,
+      reachedMaxTreeDepth: !uTurned && !this.divergent && depth >= this.maxTreeDepth,
+      ...(this.divergence ? { divergence: this.divergence } : {}),
+    };
+    return [next, info];
+  }
+}
+
+/**
+ * Builds a NUTS kernel for a log density (BlackJAX's `nuts(logdensity_fn)` layer).
+ *
+ * Multinomial sampling over the trajectory, biased progressive sampling between doublings, the
+ * generalised U-turn criterion with Stan's additional checks across merged subtrees, and a
+ * divergence when the energy error exceeds `divergenceThreshold`. A log density that is NaN,
+ * −∞ or throws inside a trajectory is a divergence, not a crash.
+ *
+ * @param logDensity - the target on the unconstrained space
+ * @param options - `maxTreeDepth` (10), `divergenceThreshold` (1000)
+ * @returns a kernel with `init(position)` and `step(rng, state, {stepSize, metric})`
+ * @throws OptionError for a non-positive `maxTreeDepth`
+ * @example
+ * ```ts
+ * const kernel = buildNuts(stdNormal);
+ * let state = kernel.init(new Float64Array(2));
+ * const [next, info] = kernel.step(new Rng(1), state, { stepSize: 0.5, metric: unitMetric(2) });
+ * ```
+ *
+ * References: M. D. Hoffman & A. Gelman (2014), "The No-U-Turn Sampler", JMLR 15;
+ * M. Betancourt (2017), "A Conceptual Introduction to Hamiltonian Monte Carlo", arXiv:1701.02434;
+ * stan-dev/stan src/stan/mcmc/hmc/nuts/base_nuts.hpp.
+ */
+export function buildNuts(logDensity: LogDensity, options: NutsOptions = {}): NutsKernel {
+  const maxTreeDepth = options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth;
+  const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
+  if (!Number.isInteger(maxTreeDepth) || maxTreeDepth < 1) {
+    throw new OptionError('maxTreeDepth', `must be an integer ≥ 1, got ${maxTreeDepth}`);
+  }
+  const traj = new Trajectory(logDensity, maxTreeDepth, divergenceThreshold);
+  const z = newPhasePoint(logDensity.dim);
+  return {
+    init(position: Float64Array): HmcState {
+      z.q.set(position);
+      const lp = evaluate(logDensity, z);
+      return { position: Float64Array.from(position), logDensity: lp, grad: Float64Array.from(z.grad) };
+    },
+    step(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo] {
+      return traj.transition(rng, state, params);
+    },
+  };
+}
