@@ -312,9 +312,6 @@ export function expit(x: number): number {
   return e / (1 + e);
 }
 
-/** Alias of {@link expit}. */
-export const logistic = expit;
-
 /**
  * log(expit(x)) = −log1pexp(−x), the log-probability of success under a logit link.
  *
