@@ -1,2 +1,32 @@
-// Public exports of src/inference.
-export {};
+// Public exports of src/inference: the NUTS kernel, warm-up adaptation, the sample() driver.
+export { NUTS_DEFAULTS } from './hmc/settings.js';
+export type { NutsOptions } from './hmc/settings.js';
+export { buildNuts } from './hmc/nuts.js';
+export type { HmcState, NutsInfo, NutsParams, NutsKernel, DivergenceInfo } from './hmc/nuts.js';
+export { diagMetric, denseMetric, unitMetric } from './hmc/metric.js';
+export type { Metric } from './hmc/metric.js';
+export { leapfrog } from './hmc/integrators.js';
+export { noUTurn } from './hmc/termination.js';
+export { ADAPTATION_DEFAULTS } from './adaptation/settings.js';
+export type { AdaptationOptions } from './adaptation/settings.js';
+export { windowSchedule } from './adaptation/schedule.js';
+export type { Stage, ScheduleOptions } from './adaptation/schedule.js';
+export { dualAveraging } from './adaptation/dualAveraging.js';
+export type { DualAveragingState, DualAveragingOptions } from './adaptation/dualAveraging.js';
+export { welfordVariance, welfordCovariance } from './adaptation/welford.js';
+export { initStepSize } from './adaptation/initStepSize.js';
+export { windowAdaptation } from './adaptation/windowAdaptation.js';
+export type { AdaptedParams, WindowAdaptationOptions } from './adaptation/windowAdaptation.js';
+export { sample } from './run/sample.js';
+export type { SampleOptions } from './run/sample.js';
+export { runChain, SAMPLE_STAT_NAMES } from './run/chain.js';
+export type { ChainJob, ChainResult, ChainSettings, ChainHooks, SampleStatName } from './run/chain.js';
+export { sequentialRunner } from './run/runner.js';
+export type { ChainRunner, RunningChains } from './run/runner.js';
+export type { SamplingPlatform } from './run/platform.js';
+export { progressView, progressLine, formatDuration } from './run/progress.js';
+export type { ChainProgress, ChainProgressView, ProgressSink } from './run/progress.js';
+export type { InitOption } from './run/init.js';
+export { NUTMEG_VERSION } from './run/version.js';
+// ADVI (owned by the ADVI helper): enabled once src/inference/vi/index.ts exists.
+// export * from './vi/index.js';

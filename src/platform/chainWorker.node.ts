@@ -1,0 +1,52 @@
+// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent.
+import { parentPort } from 'node:worker_threads';
+import type { LogDensity } from '../core/types.js';
+import { runChain, type ChainJob, type ChainResult } from '../inference/run/chain.js';
+import { loadChainSource, type ChainSource } from './chainSource.js';
+
+/** Messages from the parent. */
+export type ToWorker =
+  | { readonly type: 'init'; readonly source: ChainSource }
+  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer };
+
+/** Messages to the parent. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly event: import('../inference/run/progress.js').ChainProgress }
+  | { readonly type: 'result'; readonly result: ChainResult }
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string };
+
+const port = parentPort;
+if (port) {
+  let logDensity: LogDensity | undefined;
+  const send = (m: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
+  const fail = (e: unknown): void => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const variable = (err as { variable?: unknown }).variable;
+    send({ type: 'error', name: err.name, message: err.message, ...(typeof variable === 'string' ? { variable } : {}) });
+  };
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'init') {
+      loadChainSource(msg.source).then(
+        (ld) => {
+          logDensity = ld;
+          send({ type: 'ready' });
+        },
+        fail,
+      );
+      return;
+    }
+    if (!logDensity) {
+      fail(new Error('chain worker: run before init'));
+      return;
+    }
+    const flag = new Int32Array(msg.stop);
+    runChain(logDensity, msg.job, {
+      onProgress: (event) => send({ type: 'progress', event }),
+      shouldStop: () => Atomics.load(flag, 0) === 1,
+    }).then((result) => {
+      const transfer = [result.positions.buffer as ArrayBuffer, ...Object.values(result.stats).map((a) => a.buffer as ArrayBuffer)];
+      send({ type: 'result', result }, transfer);
+    }, fail);
+  });
+}
