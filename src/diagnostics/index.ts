@@ -11,3 +11,5 @@ export { ebfmi } from './ebfmi.js';
 export type { ChainCounts } from './divergences.js';
 export { countDivergences, countTreeDepthSaturation } from './divergences.js';
 export { meanAutocovariance } from './autocovariance.js';
+export type { DrawsSummary } from './summarizeDraws.js';
+export { summarizeDraws } from './summarizeDraws.js';

@@ -1,2 +1,5 @@
-// Public exports of src/io.
-export {};
+// Public exports of src/io: results to and from ArviZ JSON, CmdStan CSV and the plain draws JSON format.
+export { toArvizJson, fromArvizJson, looksLikeArvizJson } from './arvizJson.js';
+export { toStanCsv, fromStanCsv, STAN_SAMPLE_STATS } from './stanCsv.js';
+export { fromDrawsJson, toDrawsJson } from './drawsJson.js';
+export { parseJsonText } from './nestedArrays.js';

@@ -1,2 +1,3 @@
 // Public exports of src/posterior.
-export {};
+export type { SummaryOptions, SummaryRow, SummaryStatistic } from './summary.js';
+export { summary, formatSummaryTable, summaryToJson, summaryToCsv } from './summary.js';

@@ -1,0 +1,169 @@
+// InferenceData ↔ JSON in the layout of ArviZ's InferenceData.to_json / az.from_json.
+import { InputError } from '../core/errors.js';
+import {
+  type CoordValues,
+  type Group,
+  type GroupName,
+  type InferenceData,
+  shapeSize,
+  type VariableArray,
+} from '../posterior/inferenceData.js';
+import { flattenNested, nestFlat, parseJsonText } from './nestedArrays.js';
+
+/** Groups whose variables carry leading (chain, draw) axes. */
+const SAMPLED_GROUPS: readonly GroupName[] = ['posterior', 'sample_stats', 'posterior_predictive', 'log_likelihood', 'prior'];
+/** ArviZ's group order; `observed_data` and `constant_data` have no chain and draw axes. */
+const GROUP_ORDER: readonly GroupName[] = [
+  'posterior',
+  'posterior_predictive',
+  'log_likelihood',
+  'sample_stats',
+  'prior',
+  'observed_data',
+  'constant_data',
+];
+
+/**
+ * Serialises results as ArviZ's `InferenceData.to_json` does (`to_dict` layout): one key per group
+ * holding `{var: nested lists}` (chain, draw, … for sampled groups), `<group>_attrs`, and top-level
+ * `coords`, `dims` and `attrs`. The file loads in Python with `az.from_json`. Numbers of chains and
+ * draws are implied by the shapes. Non-finite values are written as `null` (JSON has no NaN).
+ *
+ * Unlike ArviZ, `dims` lists the dims of every variable that has element axes, also those without
+ * coords (e.g. `alpha_dim_0`), so that a round trip keeps dim names.
+ *
+ * @param idata - results
+ * @returns JSON text
+ * @example
+ * const text = toArvizJson(idata);
+ * const back = fromArvizJson(text); // same groups, shapes, values, coords
+ */
+export function toArvizJson(idata: InferenceData): string {
+  const out: Record<string, unknown> = {};
+  const dims: Record<string, string[]> = {};
+  for (const name of GROUP_ORDER) {
+    const g = idata.groups[name];
+    if (!g) continue;
+    const sampled = SAMPLED_GROUPS.includes(name);
+    const vars: Record<string, unknown> = {};
+    for (const [vn, v] of Object.entries(g.vars)) {
+      const shape = sampled ? [idata.nChains, idata.nDraws, ...v.shape] : [...v.shape];
+      vars[vn] = nestFlat(v.values, shape);
+      if (v.dims.length > 0) {
+        dims[vn] = [...v.dims];
+      }
+    }
+    out[name] = vars;
+    out[`${name}_attrs`] = g.attrs;
+  }
+  const coords: Record<string, CoordValues> = {};
+  for (const [d, values] of Object.entries(idata.coords)) coords[d] = values;
+  out.coords = coords;
+  out.dims = dims;
+  out.attrs = idata.attrs;
+  return JSON.stringify(out);
+}
+
+/**
+ * Reads results from ArviZ JSON (`InferenceData.to_json`, or `toArvizJson`). Groups nutmeg does not
+ * model (e.g. `prior_predictive`, `warmup_posterior`) are skipped. `null` values are read as NaN,
+ * and the bare `NaN`/`Infinity` that Python writes are accepted.
+ *
+ * @param text - JSON text
+ * @param fileName - named in error messages
+ * @returns the results
+ * @throws InputError naming the file, group, variable and position of malformed content, or a
+ *   sampled group whose chains or draws differ from the others'
+ */
+export function fromArvizJson(text: string, fileName?: string): InferenceData {
+  const file = fileName ?? 'ArviZ JSON';
+  const data = parseJsonText(text, file);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`${file}: expected an ArviZ InferenceData JSON object with groups such as "posterior"`);
+  }
+  const obj = data as Record<string, unknown>;
+  const dimsSpec = asRecord(obj.dims, file, 'dims');
+  const coordsSpec = asRecord(obj.coords, file, 'coords');
+  const coords: Record<string, CoordValues> = {};
+  for (const [d, values] of Object.entries(coordsSpec)) {
+    if (!Array.isArray(values) || !values.every((x) => typeof x === 'string' || typeof x === 'number')) {
+      throw new InputError(`${file}: coords.${d}: expected an array of strings or numbers`);
+    }
+    coords[d] = values as (string | number)[];
+  }
+  let nChains = -1;
+  let nDraws = -1;
+  let firstSampled = '';
+  const groups: Partial<Record<GroupName, Group>> = {};
+  for (const name of GROUP_ORDER) {
+    if (!(name in obj)) continue;
+    const sampled = SAMPLED_GROUPS.includes(name);
+    const gvars = asRecord(obj[name], file, name);
+    const vars: Record<string, VariableArray> = {};
+    for (const [vn, value] of Object.entries(gvars)) {
+      const where = { file, what: `${name}.${vn}` };
+      const { shape, values } = flattenNested(value, where, sampled ? ['chain', 'draw'] : []);
+      let elementShape = shape;
+      if (sampled) {
+        if (shape.length < 2) {
+          throw new InputError(`${file}: ${name}.${vn}: expected (chain, draw, …) nested arrays, got ${shape.length} axis`);
+        }
+        if (nChains < 0) {
+          [nChains, nDraws, firstSampled] = [shape[0], shape[1], `${name}.${vn}`];
+        } else if (shape[0] !== nChains || shape[1] !== nDraws) {
+          throw new InputError(
+            `${file}: ${name}.${vn} has ${shape[0]} chains × ${shape[1]} draws, but ${firstSampled} has ${nChains} × ${nDraws}; nutmeg keeps one chain and draw count for all sampled groups`,
+          );
+        }
+        elementShape = shape.slice(2);
+      }
+      const given = dimsSpec[vn];
+      let dims: string[];
+      if (given === undefined) dims = elementShape.map((_, a) => `${vn}_dim_${a}`);
+      else if (!Array.isArray(given) || !given.every((x) => typeof x === 'string') || given.length !== elementShape.length) {
+        throw new InputError(`${file}: dims.${vn}: expected ${elementShape.length} dim names for shape [${elementShape.join(', ')}], got ${JSON.stringify(given)}`);
+      } else dims = given as string[];
+      for (let a = 0; a < dims.length; a++) {
+        const labels = coords[dims[a]];
+        if (labels && labels.length !== elementShape[a]) {
+          throw new InputError(`${file}: ${name}.${vn}: dim '${dims[a]}' has ${elementShape[a]} entries but coords.${dims[a]} has ${labels.length}`);
+        }
+      }
+      if (values.length !== (sampled ? shape[0] * shape[1] : 1) * shapeSize(elementShape)) {
+        throw new InputError(`${file}: ${name}.${vn}: inconsistent shape`);
+      }
+      vars[vn] = { dims, shape: elementShape, values };
+    }
+    groups[name] = { vars, attrs: asRecord(obj[`${name}_attrs`], file, `${name}_attrs`) };
+  }
+  if (nChains < 0) {
+    if (Object.keys(groups).length === 0) {
+      throw new InputError(`${file}: no InferenceData groups found (expected keys such as "posterior", "sample_stats")`);
+    }
+    nChains = 0;
+    nDraws = 0;
+  }
+  return { nChains, nDraws, groups, coords, attrs: asRecord(obj.attrs, file, 'attrs') };
+}
+
+/** An optional JSON object member; absent or null gives {}. */
+function asRecord(v: unknown, file: string, what: string): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${file}: ${what}: expected an object`);
+  return v as Record<string, unknown>;
+}
+
+/**
+ * True when parsed JSON looks like ArviZ InferenceData (has a `posterior` or `sample_stats` key
+ * holding an object, or `*_attrs` keys), rather than the plain draws format.
+ *
+ * @param data - parsed JSON
+ */
+export function looksLikeArvizJson(data: unknown): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const o = data as Record<string, unknown>;
+  const isObj = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+  return (
+    GROUP_ORDER.some((g) => isObj(o[g])) || Object.keys(o).some((k) => k.endsWith('_attrs') && isObj(o[k]))
+  );
+}
