@@ -1,2 +1,21 @@
-// Public exports of src/plots.
-export {};
+// Public exports of src/plots: pure Vega-Lite chart builders, a KDE, and headless SVG rendering.
+export type { VegaLiteSpec } from './spec.js';
+export { PALETTE, VEGA_LITE_SCHEMA } from './spec.js';
+export { kde, bandwidth } from './kde.js';
+export type { KdeOptions, KdeResult, BandwidthRule } from './kde.js';
+export { renderSvg, compileToVega } from './render.js';
+export type { RenderSvgOptions } from './render.js';
+export { tracePlot } from './trace.js';
+export type { TraceVariable, TraceElement, TracePlotOptions } from './trace.js';
+export { forestPlot } from './forest.js';
+export type { ForestRow, ForestPlotOptions } from './forest.js';
+export { shrinkagePlot } from './shrinkage.js';
+export type { ShrinkageRow, ShrinkagePlotOptions, XY } from './shrinkage.js';
+export { countyRegressionPlot } from './regression.js';
+export type { RegressionPanel, PanelFit, LineDraws, RegressionPlotOptions } from './regression.js';
+export { ppcPlot } from './ppc.js';
+export type { PpcPlotOptions } from './ppc.js';
+export { elboPlot } from './elbo.js';
+export type { ElboPlotOptions } from './elbo.js';
+export { marginalsOverlay } from './marginals.js';
+export type { MarginalComparison, ApproxMarginal, MarginalsOptions } from './marginals.js';

@@ -1,0 +1,113 @@
+// Forest plot: per row a point estimate and an interval (e.g. posterior mean and 94% HDI per county).
+import { r6, topLevel, type VegaLiteSpec } from './spec.js';
+
+/** One row of a {@link forestPlot}. */
+export interface ForestRow {
+  /** Row label shown on the axis (e.g. a county name). */
+  readonly label: string;
+  /** Point estimate (e.g. posterior mean). */
+  readonly mean: number;
+  /** Lower end of the interval. */
+  readonly lo: number;
+  /** Upper end of the interval. */
+  readonly hi: number;
+  /** Optional series name (e.g. model) to compare several estimates per label. */
+  readonly group?: string;
+}
+
+/** Options of {@link forestPlot}. */
+export interface ForestPlotOptions {
+  /** Chart title. */
+  title?: string;
+  /** Title of the value axis. Default `'value'`. */
+  xTitle?: string;
+  /** Name of the interval, shown in the subtitle. Default `'94% HDI'`. */
+  intervalLabel?: string;
+  /** Name of the point estimate, shown in the subtitle. Default `'posterior mean'`. */
+  pointLabel?: string;
+  /** Draw a vertical reference line at this value (e.g. the population mean). */
+  reference?: number;
+  /** Height per label in px. Default 12 (14 per label per group with groups). */
+  rowHeight?: number;
+  /** Width of the plot area in px. Default 420. */
+  width?: number;
+}
+
+/**
+ * Forest plot as ArviZ's `plot_forest`: one row per label, the point estimate as a dot and the
+ * interval as a line, rows in the order given (top to bottom). Rows sharing a label but with
+ * different `group`s are drawn side by side in different colours, with a legend.
+ *
+ * @param rows - one entry per label (and group)
+ * @param options - titles, reference line, sizes
+ * @returns a Vega-Lite spec
+ * @throws RangeError if `rows` is empty
+ * @example
+ * ```ts
+ * const spec = forestPlot(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
+ *   { xTitle: 'county intercept a', reference: muA });
+ * ```
+ */
+export function forestPlot(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
+  if (rows.length === 0) throw new RangeError('forestPlot: no rows');
+  const grouped = rows.some((r) => r.group !== undefined);
+  const groups = [...new Set(rows.map((r) => r.group ?? ''))];
+  const labels = [...new Set(rows.map((r) => r.label))];
+  const step = options.rowHeight ?? (grouped ? 8 + 6 * groups.length : 12);
+  const values = rows.map((r) => ({ label: r.label, mean: r6(r.mean), lo: r6(r.lo), hi: r6(r.hi), group: r.group ?? '' }));
+  const xTitle = options.xTitle ?? 'value';
+  const y = {
+    field: 'label',
+    type: 'nominal',
+    sort: labels,
+    title: null,
+    axis: { labelFontSize: 10, grid: false, ticks: false, labelPadding: 4, labelLimit: 200 },
+  };
+  const color = grouped
+    ? { field: 'group', type: 'nominal', sort: groups, title: null, legend: { orient: 'top', direction: 'horizontal' } }
+    : { value: '#4c78a8' };
+  const common: VegaLiteSpec = { y, color };
+  if (grouped) common.yOffset = { field: 'group', type: 'nominal', sort: groups };
+  const layers: VegaLiteSpec[] = [
+    {
+      mark: { type: 'rule', strokeWidth: 1.6 },
+      encoding: {
+        ...common,
+        x: { field: 'lo', type: 'quantitative', title: xTitle, scale: { zero: false } },
+        x2: { field: 'hi' },
+      },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 28, opacity: 1 },
+      encoding: {
+        ...common,
+        x: { field: 'mean', type: 'quantitative' },
+        tooltip: [
+          { field: 'label', type: 'nominal' },
+          ...(grouped ? [{ field: 'group', type: 'nominal' }] : []),
+          { field: 'mean', type: 'quantitative', format: '.3f' },
+          { field: 'lo', type: 'quantitative', format: '.3f' },
+          { field: 'hi', type: 'quantitative', format: '.3f' },
+        ],
+      },
+    },
+  ];
+  if (options.reference !== undefined) {
+    layers.unshift({
+      data: { values: [{ ref: r6(options.reference) }] },
+      mark: { type: 'rule', strokeDash: [4, 3], color: '#888888' },
+      encoding: { x: { field: 'ref', type: 'quantitative' } },
+    });
+  }
+  const subtitle = `${options.pointLabel ?? 'posterior mean'} (dot) and ${options.intervalLabel ?? '94% HDI'} (line)`;
+  return topLevel(
+    {
+      width: options.width ?? 420,
+      height: { step },
+      data: { values },
+      layer: layers,
+    },
+    options.title ?? xTitle,
+    subtitle,
+  );
+}

@@ -1,0 +1,83 @@
+// Headless rendering of Vega-Lite specs to SVG with vega-lite + vega (no DOM, no canvas; browser and Node alike).
+import type { VegaLiteSpec } from './spec.js';
+import { useDejavuTextMetrics } from './textWidth.js';
+
+/** Options of {@link renderSvg}. */
+export interface RenderSvgOptions {
+  /**
+   * Receives every warning vega-lite or vega reports while compiling or running the spec
+   * (e.g. an unknown encoding channel). Default: warnings are ignored.
+   */
+  onWarning?: (message: string) => void;
+}
+
+type LogFn = (...args: unknown[]) => void;
+
+function collectingLogger(onWarning: (m: string) => void): {
+  level: (l?: number) => unknown;
+  error: LogFn;
+  warn: LogFn;
+  info: LogFn;
+  debug: LogFn;
+} {
+  let lvl = 2;
+  const logger = {
+    level(l?: number): unknown {
+      if (l === undefined) return lvl;
+      lvl = l;
+      return logger;
+    },
+    error: (...args: unknown[]): void => {
+      throw new Error(args.map(String).join(' '));
+    },
+    warn: (...args: unknown[]): void => onWarning(args.map(String).join(' ')),
+    info: (): void => undefined,
+    debug: (): void => undefined,
+  };
+  return logger;
+}
+
+/**
+ * Compiles a Vega-Lite spec to a Vega spec. vega-lite is loaded on first use, so importing
+ * nutmeg does not load the charting libraries until a chart is rendered.
+ *
+ * @param spec - a Vega-Lite spec from one of the builders
+ * @param options - warning sink
+ * @returns the compiled Vega spec (plain JSON)
+ * @throws Error if vega-lite rejects the spec
+ */
+export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<object> {
+  const vl = await import('vega-lite');
+  const logger = collectingLogger(options.onWarning ?? (() => undefined));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return vl.compile(spec as any, { logger: logger as any }).spec;
+}
+
+/**
+ * Renders a Vega-Lite spec to an SVG document string, headless: vega's scenegraph with the
+ * `'none'` renderer, then its SVG string renderer. Needs no DOM and no canvas, so it runs in Node,
+ * in a Web Worker and in a page alike. Without a canvas, vega lays out text with
+ * DejaVu Sans advance widths (the font the PNG renderer uses; see `textWidth.ts`).
+ *
+ * @param spec - a Vega-Lite spec from one of the builders
+ * @param options - warning sink
+ * @returns a standalone `<svg …>` string with explicit width, height and viewBox
+ * @throws Error if the spec does not compile or vega reports an error while running it
+ * @example
+ * ```ts
+ * const svg = await renderSvg(forestPlot(rows));
+ * ```
+ */
+export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<string> {
+  const vegaSpec = await compileToVega(spec, options);
+  const vega = await import('vega');
+  useDejavuTextMetrics(vega);
+  const logger = collectingLogger(options.onWarning ?? (() => undefined));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const view = new vega.View(vega.parse(vegaSpec as any), { renderer: 'none', logger: logger as any, logLevel: vega.Warn });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
