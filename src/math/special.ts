@@ -73,7 +73,7 @@ export function digamma(x: number): number {
  * @returns ψ₁(x); `+Infinity` at 0 and the negative integers.
  * @example
  * ```ts
- * trigamma(1); // π²/6 = 1.6449340668482264
+ * trigamma(1); // π²/6 ≈ 1.6449340668482266
  * ```
  *
  * References: Abramowitz & Stegun (1964), 6.4.6, 6.4.7 and 6.4.12.
@@ -133,7 +133,7 @@ for (let i = 0; i < LFACT_TABLE_SIZE; i++) LFACT_TABLE[i] = stdlibGammaln(i + 1)
  * @returns log Γ(n + 1); `NaN` for n < 0 or `NaN`.
  * @example
  * ```ts
- * lfactorial(10); // log(3628800) = 15.104412573075516
+ * lfactorial(10); // log(3628800) = 15.104412573075518
  * ```
  */
 export function lfactorial(n: number): number {
@@ -192,7 +192,7 @@ export function log1pexp(x: number): number {
  * @returns log(1 − exp(x)); `-Infinity` at 0; `NaN` for x > 0.
  * @example
  * ```ts
- * log1mexp(-1e-10); // -23.025850929990456
+ * log1mexp(-1e-10); // -23.025850929990458
  * ```
  *
  * References: Mächler, M. (2012). Accurately computing log(1 − exp(−|a|)). Rmpfr vignette.
@@ -362,7 +362,7 @@ export function erf(x: number): number {
  * @returns erfc(x) in [0, 2].
  * @example
  * ```ts
- * erfc(5); // 1.5374597944280349e-12
+ * erfc(5); // 1.5374597944280351e-12
  * ```
  */
 export function erfc(x: number): number {
