@@ -13,3 +13,5 @@ export { countDivergences, countTreeDepthSaturation } from './divergences.js';
 export { meanAutocovariance } from './autocovariance.js';
 export type { DrawsSummary } from './summarizeDraws.js';
 export { summarizeDraws } from './summarizeDraws.js';
+export type { SamplingWarning, SamplingWarningOptions } from './warnings.js';
+export { samplingWarnings, formatWarnings, rankWarnings, WARNING_THRESHOLDS } from './warnings.js';
