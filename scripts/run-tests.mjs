@@ -13,5 +13,5 @@ function find(dir, out) {
 }
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test', []).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -1,2 +1,4 @@
 // Public exports of src/distributions.
-export {};
+export * from './factories.js';
+export type { ElementwiseDistribution, Support, LogpIr } from './distribution.js';
+export type { CompositeDistribution } from './multivariate.js';

@@ -1,2 +1,7 @@
 // Public exports of src/transforms.
-export {};
+export type { Transform, TransformBounds } from './transform.js';
+export { identityTransform } from './identity.js';
+export { logTransform } from './log.js';
+export { logitIntervalTransform } from './logitInterval.js';
+export { simplexTransform } from './simplex.js';
+export { bijectTo, TRANSFORMS } from './bijectTo.js';

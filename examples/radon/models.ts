@@ -1,0 +1,74 @@
+// The radon models of the tutorials, written with nutmeg's public API as a user would.
+import { HalfCauchy, Model, Normal, Uniform, type CompiledModel } from 'nutmeg';
+import type { RadonData } from './data.js';
+
+/** Priors: the first tutorial's (Normal(0, 1) / HalfCauchy(1)) or the second's flat ones. */
+export type Priors = 'tutorial' | 'flat';
+
+/**
+ * Hierarchical (partial pooling) model, centered: county intercepts and slopes drawn from
+ * group distributions.
+ */
+export function hierarchicalCentered(d: RadonData, priors: Priors = 'tutorial'): Model {
+  const m = new Model({ coords: { county: d.counties } });
+  const hyperMu = priors === 'flat' ? Normal({ mu: 0, sigma: 1e4 }) : Normal({ mu: 0, sigma: 1 });
+  const hyperSd = priors === 'flat' ? Uniform({ lower: 0, upper: 100 }) : HalfCauchy({ beta: 1 });
+  const muAlpha = m.rv('mu_alpha', hyperMu);
+  const sigmaAlpha = m.rv('sigma_alpha', hyperSd);
+  const muBeta = m.rv('mu_beta', hyperMu);
+  const sigmaBeta = m.rv('sigma_beta', hyperSd);
+  const alpha = m.rv('alpha', Normal({ mu: muAlpha, sigma: sigmaAlpha }), { dims: 'county' });
+  const beta = m.rv('beta', Normal({ mu: muBeta, sigma: sigmaBeta }), { dims: 'county' });
+  const eps = m.rv('eps', hyperSd);
+  const floor = m.data('floor', d.floor);
+  const mu = alpha.at(d.county).add(beta.at(d.county).mul(floor));
+  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon });
+  return m;
+}
+
+/**
+ * The same model, non-centered: alpha = mu_alpha + sigma_alpha · alpha_offset with standard
+ * normal offsets, which removes the funnel that makes the centered model diverge.
+ */
+export function hierarchicalNonCentered(d: RadonData, priors: Priors = 'tutorial'): Model {
+  const m = new Model({ coords: { county: d.counties } });
+  const hyperMu = priors === 'flat' ? Normal({ mu: 0, sigma: 1e4 }) : Normal({ mu: 0, sigma: 1 });
+  const hyperSd = priors === 'flat' ? Uniform({ lower: 0, upper: 100 }) : HalfCauchy({ beta: 1 });
+  const muAlpha = m.rv('mu_alpha', hyperMu);
+  const sigmaAlpha = m.rv('sigma_alpha', hyperSd);
+  const muBeta = m.rv('mu_beta', hyperMu);
+  const sigmaBeta = m.rv('sigma_beta', hyperSd);
+  const alphaOffset = m.rv('alpha_offset', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
+  const betaOffset = m.rv('beta_offset', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
+  const alpha = m.deterministic('alpha', muAlpha.add(sigmaAlpha.mul(alphaOffset)), { dims: 'county' });
+  const beta = m.deterministic('beta', muBeta.add(sigmaBeta.mul(betaOffset)), { dims: 'county' });
+  const eps = m.rv('eps', hyperSd);
+  const floor = m.data('floor', d.floor);
+  const mu = alpha.at(d.county).add(beta.at(d.county).mul(floor));
+  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon });
+  return m;
+}
+
+/** Complete pooling: one intercept and slope for all counties. */
+export function pooled(d: RadonData): Model {
+  const m = new Model();
+  const alpha = m.rv('alpha', Normal({ mu: 0, sigma: 1 }));
+  const beta = m.rv('beta', Normal({ mu: 0, sigma: 1 }));
+  const eps = m.rv('eps', HalfCauchy({ beta: 1 }));
+  const floor = m.data('floor', d.floor);
+  m.rv('log_radon', Normal({ mu: alpha.add(beta.mul(floor)), sigma: eps }), { observed: d.logRadon });
+  return m;
+}
+
+/** The tutorial's "individual" model for one county's homes. */
+export function singleCounty(floor: Float64Array, logRadon: Float64Array): Model {
+  const m = new Model();
+  const alpha = m.rv('alpha', Normal({ mu: 0, sigma: 1 }));
+  const beta = m.rv('beta', Normal({ mu: 0, sigma: 1 }));
+  const eps = m.rv('eps', HalfCauchy({ beta: 1 }));
+  m.rv('log_radon', Normal({ mu: alpha.add(beta.mul(floor)), sigma: eps }), { observed: logRadon });
+  return m;
+}
+
+/** Compiles a model (a convenience for scripts). */
+export const compile = (m: Model): CompiledModel => m.compile();

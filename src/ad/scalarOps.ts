@@ -1,0 +1,76 @@
+// The scalar ops of the IR: JS emission, numeric evaluation and gradient rules, registered as data.
+import { digamma, expit, lgamma, log1pexp, trigamma } from '../math/special.js';
+import { IrBuilder, SCALAR_OP_EVAL, type SNode } from './scalarIr.js';
+
+/**
+ * One scalar op. `emit` returns a JS expression from the argument expressions; `grad` returns, for
+ * each argument, the adjoint contribution `g · ∂out/∂arg` as IR (or null when there is none).
+ */
+export interface ScalarOp {
+  readonly arity: number;
+  readonly emit: (...args: string[]) => string;
+  readonly eval: (...xs: number[]) => number;
+  readonly grad: (b: IrBuilder, out: SNode, g: SNode) => (SNode | null)[];
+}
+
+/** Functions that generated code calls by name (passed in as closure constants). */
+export const SCALAR_FUNCTIONS = { lgamma, digamma, trigamma, log1pexp, expit } as const;
+
+const A = (n: SNode, k: number): SNode => n.args[k];
+
+/** The op table. Add an op here and every fused loop can use and differentiate it. */
+export const SCALAR_OPS: Record<string, ScalarOp> = {
+  add: { arity: 2, emit: (a, b) => `(${a} + ${b})`, eval: (a, b) => a + b, grad: (_b, _o, g) => [g, g] },
+  sub: { arity: 2, emit: (a, b) => `(${a} - ${b})`, eval: (a, b) => a - b, grad: (b, _o, g) => [g, b.neg(g)] },
+  mul: {
+    arity: 2,
+    emit: (a, b) => `(${a} * ${b})`,
+    eval: (a, b) => a * b,
+    grad: (b, o, g) => [b.mul(g, A(o, 1)), b.mul(g, A(o, 0))],
+  },
+  div: {
+    arity: 2,
+    emit: (a, b) => `(${a} / ${b})`,
+    eval: (a, b) => a / b,
+    grad: (b, o, g) => [b.div(g, A(o, 1)), b.neg(b.div(b.mul(g, o), A(o, 1)))],
+  },
+  neg: { arity: 1, emit: (a) => `(-${a})`, eval: (a) => -a, grad: (b, _o, g) => [b.neg(g)] },
+  recip: { arity: 1, emit: (a) => `(1 / ${a})`, eval: (a) => 1 / a, grad: (b, o, g) => [b.neg(b.mul(g, b.square(o)))] },
+  square: { arity: 1, emit: (a) => `(${a} * ${a})`, eval: (a) => a * a, grad: (b, o, g) => [b.mul(b.c(2), b.mul(g, A(o, 0)))] },
+  exp: { arity: 1, emit: (a) => `Math.exp(${a})`, eval: Math.exp, grad: (b, o, g) => [b.mul(g, o)] },
+  log: { arity: 1, emit: (a) => `Math.log(${a})`, eval: Math.log, grad: (b, o, g) => [b.div(g, A(o, 0))] },
+  log1p: { arity: 1, emit: (a) => `Math.log1p(${a})`, eval: Math.log1p, grad: (b, o, g) => [b.div(g, b.add(b.c(1), A(o, 0)))] },
+  expm1: { arity: 1, emit: (a) => `Math.expm1(${a})`, eval: Math.expm1, grad: (b, o, g) => [b.mul(g, b.add(o, b.c(1)))] },
+  sqrt: { arity: 1, emit: (a) => `Math.sqrt(${a})`, eval: Math.sqrt, grad: (b, o, g) => [b.div(b.mul(b.c(0.5), g), o)] },
+  pow: {
+    arity: 2,
+    emit: (a, b) => `Math.pow(${a}, ${b})`,
+    eval: Math.pow,
+    grad: (b, o, g) => {
+      const x = A(o, 0);
+      const y = A(o, 1);
+      const dx = y.op === 'const' ? b.mul(b.mul(g, y), b.op('pow', x, b.c((y.value as number) - 1))) : b.mul(b.mul(g, y), b.op('pow', x, b.sub(y, b.c(1))));
+      const dy = y.param ? b.mul(b.mul(g, o), b.log(x)) : null;
+      return [dx, dy];
+    },
+  },
+  abs: { arity: 1, emit: (a) => `Math.abs(${a})`, eval: Math.abs, grad: (b, o, g) => [b.mul(g, b.op('sign', A(o, 0)))] },
+  sign: { arity: 1, emit: (a) => `Math.sign(${a})`, eval: Math.sign, grad: () => [null] },
+  lgamma: { arity: 1, emit: (a) => `lgamma(${a})`, eval: lgamma, grad: (b, o, g) => [b.mul(g, b.op('digamma', A(o, 0)))] },
+  digamma: { arity: 1, emit: (a) => `digamma(${a})`, eval: digamma, grad: (b, o, g) => [b.mul(g, b.op('trigamma', A(o, 0)))] },
+  trigamma: { arity: 1, emit: (a) => `trigamma(${a})`, eval: trigamma, grad: () => [null] },
+  /** softplus: log(1 + e^x), stable in both tails. */
+  log1pexp: { arity: 1, emit: (a) => `log1pexp(${a})`, eval: log1pexp, grad: (b, o, g) => [b.mul(g, b.op('logistic', A(o, 0)))] },
+  /** The logistic function (inverse logit), 1 / (1 + e^-x). */
+  logistic: {
+    arity: 1,
+    emit: (a) => `expit(${a})`,
+    eval: expit,
+    grad: (b, o, g) => [b.mul(g, b.mul(o, b.sub(b.c(1), o)))],
+  },
+  tanh: { arity: 1, emit: (a) => `Math.tanh(${a})`, eval: Math.tanh, grad: (b, o, g) => [b.mul(g, b.sub(b.c(1), b.square(o)))] },
+  sin: { arity: 1, emit: (a) => `Math.sin(${a})`, eval: Math.sin, grad: (b, o, g) => [b.mul(g, b.op('cos', A(o, 0)))] },
+  cos: { arity: 1, emit: (a) => `Math.cos(${a})`, eval: Math.cos, grad: (b, o, g) => [b.neg(b.mul(g, b.op('sin', A(o, 0))))] },
+};
+
+for (const [name, op] of Object.entries(SCALAR_OPS)) SCALAR_OP_EVAL[name] = op.eval;

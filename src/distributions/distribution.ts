@@ -1,0 +1,47 @@
+// What a distribution is to the engine: a log density in scalar IR, its support and its checks.
+import type { Rng } from '../core/rng.js';
+import type { DomainCheck } from '../ad/fusedLoop.js';
+import type { IrBuilder, SNode } from '../ad/scalarIr.js';
+
+/** Where a distribution puts its mass; chooses the default transform of a free variable. */
+export type Support =
+  | { readonly kind: 'real' }
+  | { readonly kind: 'positive' }
+  | { readonly kind: 'unit' }
+  | { readonly kind: 'interval'; readonly lower: string; readonly upper: string }
+  | { readonly kind: 'simplex' }
+  | { readonly kind: 'count' }
+  | { readonly kind: 'binary' };
+
+/** The per-element log density of an elementwise distribution, as IR. */
+export interface LogpIr {
+  /** Additive terms whose sum is the log density of one element. */
+  readonly terms: SNode[];
+  /** Conditions on the value and the parameters; violated → log density -Infinity. */
+  readonly checks: DomainCheck[];
+}
+
+/**
+ * An elementwise distribution: the value and every parameter broadcast together and the log
+ * density is the sum over elements. Parameters arrive under the names the user gave (one of
+ * `paramSets`), e.g. Normal takes `{mu, sigma}` or `{mu, tau}`.
+ */
+export interface ElementwiseDistribution {
+  /** PyMC's name of the family. */
+  readonly name: string;
+  /** Accepted parameter sets (PyMC's names); the first is the canonical one. */
+  readonly paramSets: readonly (readonly string[])[];
+  /** Parameters that may be omitted, with their defaults. */
+  readonly defaults?: Readonly<Record<string, number>>;
+  readonly discrete: boolean;
+  readonly support: Support;
+  /** The log density of one element `x` given parameters (already broadcast, as IR). */
+  logp(b: IrBuilder, x: SNode, p: Readonly<Record<string, SNode>>): LogpIr;
+  /** One random draw given numeric parameters (under the names the user gave). */
+  sample(rng: Rng, p: Readonly<Record<string, number>>): number;
+}
+
+/** Helper for checks: `x > 0`-style constraints. */
+export function check(node: SNode, op: DomainCheck['op'], bound: SNode): DomainCheck {
+  return { node, op, bound };
+}

@@ -1,0 +1,111 @@
+// Multivariate distributions (MvNormal, Dirichlet), whose log densities are built from graph ops.
+import { ModelError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { cholesky } from '../math/linalg.js';
+import { LOG_2PI } from '../math/special.js';
+import * as draw from '../math/random.js';
+import type { GraphBuilder } from '../model/graphBuilder.js';
+import { sum, type Tensor } from '../model/tensor.js';
+import type { Support } from './distribution.js';
+
+/**
+ * A distribution whose log density is not elementwise: it builds its log density from graph ops
+ * and kernels; the compiler differentiates and fuses those like any other expression.
+ */
+export interface CompositeDistribution {
+  readonly name: string;
+  readonly paramSets: readonly (readonly string[])[];
+  readonly discrete: false;
+  readonly support: Support;
+  /** Shape of a draw given the parameters. */
+  defaultShape(g: GraphBuilder, p: Readonly<Record<string, Tensor>>): number[];
+  /** Tensors whose element sums add up to the log density of `value`. */
+  buildTerms(g: GraphBuilder, value: Tensor, p: Readonly<Record<string, Tensor>>, variable: string): Tensor[];
+  /** One random draw of the whole variable (`shape`) given numeric parameters. */
+  sample(rng: Rng, p: Readonly<Record<string, Float64Array>>, shape: readonly number[]): Float64Array;
+}
+
+function dataValues(g: GraphBuilder, t: Tensor, what: string): Float64Array {
+  const node = g.nodes[t.id];
+  if (node.kind === 'data') return node.values;
+  if (node.kind === 'const') return Float64Array.of(node.value);
+  throw new ModelError(`${what} must be data (fixed numbers), not an expression of random variables`);
+}
+
+function choleskyOf(g: GraphBuilder, p: Readonly<Record<string, Tensor>>, variable: string): { L: Float64Array; k: number } {
+  const given = p.chol ?? p.cov;
+  const which = p.chol ? 'chol' : 'cov';
+  if (given.shape.length !== 2 || given.shape[0] !== given.shape[1]) {
+    throw new ModelError(`MvNormal '${variable}': ${which} must be a square matrix, got shape [${given.shape.join(', ')}]`, variable);
+  }
+  const k = given.shape[0];
+  const values = dataValues(g, given, `MvNormal '${variable}': ${which}`);
+  if (p.chol) {
+    for (let i = 0; i < k; i++) {
+      if (!(values[i * k + i] > 0)) throw new ModelError(`MvNormal '${variable}': chol must have a positive diagonal (chol[${i},${i}] = ${values[i * k + i]})`, variable);
+    }
+    return { L: values, k };
+  }
+  try {
+    return { L: cholesky(values, k), k };
+  } catch (e) {
+    throw new ModelError(`MvNormal '${variable}': cov is not positive definite (${(e as Error).message})`, variable);
+  }
+}
+
+/** MvNormal(mu, cov) or MvNormal(mu, chol): multivariate normal over the last axis. */
+export const MvNormal: CompositeDistribution = {
+  name: 'MvNormal',
+  paramSets: [['mu', 'cov'], ['mu', 'chol']],
+  discrete: false,
+  support: { kind: 'real' },
+  defaultShape: (_g, p) => [...(p.mu.shape.length > 0 ? p.mu.shape : [(p.cov ?? p.chol).shape[0]])],
+  buildTerms(g, value, p, variable) {
+    const { L, k } = choleskyOf(g, p, variable);
+    if (value.shape[value.shape.length - 1] !== k) {
+      throw new ModelError(`MvNormal '${variable}': the last axis has length ${value.shape[value.shape.length - 1]} but the covariance is ${k}×${k}`, variable);
+    }
+    const rows = value.size / k;
+    const r = g.ew('sub', [value, p.mu]);
+    const z = g.kernel('solveLowerRows', [r], r.shape, { L, k });
+    let logDiag = 0;
+    for (let i = 0; i < k; i++) logDiag += Math.log(L[i * k + i]);
+    const constant = g.constant(-rows * (logDiag + 0.5 * k * LOG_2PI));
+    return [g.ew('mul', [g.constant(-0.5), g.ew('square', [z])]), constant];
+  },
+  sample(rng, p, shape) {
+    const cov = p.cov;
+    const k = shape[shape.length - 1];
+    const L = p.chol ?? cholesky(cov, k);
+    const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    const z = new Float64Array(k);
+    for (let r = 0; r < out.length / k; r++) {
+      rng.fillNormal(z);
+      for (let i = 0; i < k; i++) {
+        let s = 0;
+        for (let j = 0; j <= i; j++) s += L[i * k + j] * z[j];
+        out[r * k + i] = (p.mu.length === 1 ? p.mu[0] : p.mu[(r * k + i) % p.mu.length]) + s;
+      }
+    }
+    return out;
+  },
+};
+
+/** Dirichlet(a) on the simplex of length len(a). */
+export const Dirichlet: CompositeDistribution = {
+  name: 'Dirichlet',
+  paramSets: [['a']],
+  discrete: false,
+  support: { kind: 'simplex' },
+  defaultShape: (_g, p) => [...p.a.shape],
+  buildTerms(g, value, p, variable) {
+    if (value.shape.length !== 1) throw new ModelError(`Dirichlet '${variable}': only a single simplex (a vector) is supported, got shape [${value.shape.join(', ')}]`, variable);
+    if (p.a.shape.length !== 1 || p.a.shape[0] !== value.shape[0]) {
+      throw new ModelError(`Dirichlet '${variable}': a has shape [${p.a.shape.join(', ')}] but the value has shape [${value.shape.join(', ')}]`, variable);
+    }
+    const one = g.constant(1);
+    const perElement = g.ew('sub', [g.ew('mul', [g.ew('sub', [p.a, one]), g.ew('log', [value])]), g.ew('lgamma', [p.a])]);
+    return [perElement, g.ew('lgamma', [sum(p.a)])];
+  },
+  sample: (rng, p) => draw.dirichlet(rng, p.a),
+};

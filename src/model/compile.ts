@@ -1,0 +1,474 @@
+// The model compiler: plans fused loops over the graph and generates the log density's JS once.
+//
+// Plan. Every graph node is either *inlined* into the loop of its single consumer (elementwise
+// ops and gathers), *materialized* into a preallocated buffer (kernels, nodes with several
+// consumers or used by a gather/kernel, outputs), a *leaf* read in place (parameters straight
+// from the unconstrained vector, data, constants), or *folded* (data-only work, done once at
+// compile time). Each log-density term becomes one fused loop (forward, density and reverse
+// pass together); each materialized node gets a forward loop and, in reverse order after the
+// terms, a backward loop. The result is one generated function with no allocation per call.
+import { ModelError } from '../core/errors.js';
+import { emitFusedLoop, type DomainCheck, type FusedLoopSpec } from '../ad/fusedLoop.js';
+import { KERNELS, type KernelInput } from '../ad/kernels.js';
+import { IrBuilder, type LoadRef, type SNode } from '../ad/scalarIr.js';
+import { SCALAR_FUNCTIONS } from '../ad/scalarOps.js';
+import * as C from '../distributions/continuous.js';
+import * as D from '../distributions/discrete.js';
+import type { ElementwiseDistribution } from '../distributions/distribution.js';
+import { TRANSFORMS } from '../transforms/bijectTo.js';
+import type { CompiledModel, ObservedInfo, VariableInfo } from './compiledModel.js';
+import { sizeOf, type GraphNode, type ModelSpec, type TermSpec } from './graph.js';
+
+const ELEMENTWISE: Record<string, ElementwiseDistribution> = {};
+for (const d of [...Object.values(C), ...Object.values(D)]) {
+  if (typeof d === 'object' && d !== null && 'logp' in d) ELEMENTWISE[(d as ElementwiseDistribution).name] = d as ElementwiseDistribution;
+}
+
+type Mode = 'grad' | 'value' | 'byVariable' | 'outputs' | 'fold';
+
+/** Shared closure environment of the generated programs: buffers and constant arrays. */
+class Environment {
+  readonly values: Record<string, unknown> = { ...SCALAR_FUNCTIONS };
+  private readonly arrays = new Map<unknown, string>();
+  private count = 0;
+  constant(arr: Float64Array | Int32Array): string {
+    const found = this.arrays.get(arr);
+    if (found) return found;
+    const name = `k${this.count++}`;
+    this.values[name] = arr;
+    this.arrays.set(arr, name);
+    return name;
+  }
+  buffer(name: string, size: number): string {
+    if (!(name in this.values)) this.values[name] = new Float64Array(size);
+    return name;
+  }
+  compile<T>(params: string[], body: string): T {
+    const names = Object.keys(this.values);
+    // The closure constants are re-bound as locals on entry: V8 then keeps them in registers and
+    // hoists their checks out of the loops (context-slot loads inside hot loops are slower).
+    const src = `const E = env;\nreturn function (${params.join(', ')}) {\nconst { ${names.join(', ')} } = E;\n${body}\n};`;
+    if (typeof process !== 'undefined' && process.env?.NUTMEG_DUMP_CODE) console.log(src);
+    return new Function('env', src)(this.values) as T;
+  }
+}
+
+/** Compiles a model description (see {@link ModelSpec}) into a {@link CompiledModel}. */
+export function compileModelSpec(specIn: unknown): CompiledModel {
+  const spec = specIn as ModelSpec;
+  const nodes = spec.nodes;
+  const env = new Environment();
+
+  const paramDep: boolean[] = nodes.map(() => false);
+  for (const n of nodes) {
+    if (n.kind === 'param') paramDep[n.id] = true;
+    else if (n.kind === 'ew' || n.kind === 'kernel') paramDep[n.id] = n.args.some((a) => paramDep[a]);
+    else if (n.kind === 'gather') paramDep[n.id] = paramDep[n.src];
+  }
+  const argsOf = (n: GraphNode): readonly number[] => (n.kind === 'ew' || n.kind === 'kernel' ? n.args : n.kind === 'gather' ? [n.src] : []);
+  const termNodes = (t: TermSpec): number[] => (t.kind === 'dist' ? [t.value, ...Object.values(t.params)] : [t.expr]);
+  const termShape = (t: TermSpec): readonly number[] => nodes[t.kind === 'dist' ? t.value : t.expr].shape;
+
+  /** Which nodes a program needs and which of them get buffers. */
+  function plan(termList: readonly TermSpec[], outputs: readonly number[], foldAll: boolean) {
+    const needed = new Set<number>();
+    const visit = (id: number): void => {
+      if (needed.has(id)) return;
+      needed.add(id);
+      for (const a of argsOf(nodes[id])) visit(a);
+    };
+    for (const t of termList) termNodes(t).forEach(visit);
+    outputs.forEach(visit);
+    const consumers = new Map<number, { count: number; special: boolean }>();
+    const use = (id: number, special: boolean): void => {
+      const c = consumers.get(id) ?? { count: 0, special: false };
+      c.count++;
+      c.special ||= special;
+      consumers.set(id, c);
+    };
+    for (const id of needed) {
+      const n = nodes[id];
+      if (n.kind === 'ew') n.args.forEach((a) => use(a, sizeOf(nodes[a].shape) !== 1 && !sameShape(nodes[a].shape, n.shape)));
+      else if (n.kind === 'gather') use(n.src, true);
+      else if (n.kind === 'kernel') n.args.forEach((a) => use(a, true));
+    }
+    for (const t of termList) {
+      const shape = termShape(t);
+      for (const id of termNodes(t)) use(id, sizeOf(nodes[id].shape) !== 1 && !sameShape(nodes[id].shape, shape));
+    }
+    for (const id of outputs) use(id, true);
+    const materialized = new Set<number>();
+    for (const id of needed) {
+      const n = nodes[id];
+      if (n.kind === 'param' || n.kind === 'data' || n.kind === 'const') continue;
+      if (!paramDep[id] && !foldAll) continue; // folded: computed once by the fold program
+      const c = consumers.get(id);
+      if (n.kind === 'kernel' || (c && (c.count > 1 || c.special))) materialized.add(id);
+    }
+    return { needed, materialized };
+  }
+
+  // Fold data-only computations once (they are loaded from their buffers afterwards).
+  const folded = new Set<number>();
+  {
+    const allTermsNodes = new Set<number>();
+    const all: number[] = [];
+    for (const n of nodes) if ((n.kind === 'ew' || n.kind === 'gather' || n.kind === 'kernel') && !paramDep[n.id]) all.push(n.id);
+    if (all.length > 0) {
+      // Materialize every data-only computed node that a param-dependent node or a term uses.
+      for (const n of nodes) for (const a of argsOf(n)) if (!paramDep[a]) allTermsNodes.add(a);
+      for (const t of spec.terms) for (const id of termNodes(t)) allTermsNodes.add(id);
+      for (const v of spec.variables) allTermsNodes.add(v.node);
+      const targets = all.filter((id) => allTermsNodes.has(id));
+      const code: string[] = [];
+      for (const id of targets) {
+        folded.add(id);
+        env.buffer(`v${id}`, sizeOf(nodes[id].shape));
+      }
+      for (const id of targets) code.push(forwardStage(id, new Set(targets), 'fold'));
+      env.compile<() => void>([], code.join('\n'))();
+    }
+  }
+
+  // ---- lowering graph nodes to scalar IR -------------------------------------------------
+  function positionIndex(b: IrBuilder, shape: readonly number[], outShape: readonly number[]): SNode | undefined {
+    const size = sizeOf(shape);
+    if (size === 1) return undefined;
+    if (sameShape(shape, outShape)) return b.index('i');
+    // General NumPy broadcasting: decompose i over outShape, recompose over shape.
+    const nd = outShape.length;
+    const parts: string[] = [];
+    let outStride = 1;
+    let stride = 1;
+    for (let k = nd - 1; k >= 0; k--) {
+      const s = shape[shape.length - nd + k] ?? 1;
+      if (s !== 1) parts.push(`((i / ${outStride}) | 0) % ${outShape[k]} * ${stride}`);
+      outStride *= outShape[k];
+      stride *= s;
+    }
+    return b.index(`(${parts.join(' + ')})`);
+  }
+
+  function refOf(id: number, materialized: ReadonlySet<number>, gradient: boolean): LoadRef {
+    const n = nodes[id];
+    if (n.kind === 'param') return { array: 'th', offset: n.offset, adjoint: gradient ? 'g' : undefined, param: true };
+    if (n.kind === 'data') return { array: env.constant(n.values), offset: 0, param: false };
+    if (folded.has(id)) return { array: `v${id}`, offset: 0, param: false };
+    if (materialized.has(id)) {
+      env.buffer(`v${id}`, sizeOf(n.shape));
+      if (gradient) env.buffer(`a${id}`, sizeOf(n.shape));
+      return { array: `v${id}`, offset: 0, adjoint: gradient ? `a${id}` : undefined, param: true };
+    }
+    throw new Error(`internal: node ${id} (${n.kind}) has no storage`);
+  }
+
+  function makeLowering(b: IrBuilder, materialized: ReadonlySet<number>, gradient: boolean) {
+    const isStored = (id: number): boolean => {
+      const k = nodes[id].kind;
+      return k === 'param' || k === 'data' || folded.has(id) || materialized.has(id);
+    };
+    const lower = (id: number, outShape: readonly number[]): SNode => {
+      const n = nodes[id];
+      if (n.kind === 'const') return b.c(n.value);
+      if (isStored(id)) return b.load(refOf(id, materialized, gradient), positionIndex(b, n.shape, outShape));
+      return expand(id, outShape);
+    };
+    const expand = (id: number, outShape: readonly number[]): SNode => {
+      const n = nodes[id];
+      if (n.kind === 'ew') return applyOp(b, n.op, n.args.map((a) => lower(a, outShape)));
+      if (n.kind === 'gather') {
+        const pos = positionIndex(b, n.shape, outShape);
+        const idxName = env.constant(n.index);
+        const idx = b.index(`${idxName}[${pos ? (pos.code === 'i' ? 'i' : `t${pos.id}`) : '0'}]`, pos !== undefined);
+        if (pos && pos.code !== 'i') throw new Error('internal: broadcast gathers are materialized');
+        const src = nodes[n.src];
+        if (src.kind === 'const') return b.c(src.value);
+        return b.load(refOf(n.src, materialized, gradient), idx);
+      }
+      if (n.kind === 'const') return b.c(n.value);
+      throw new Error(`internal: cannot expand node ${id} (${n.kind})`);
+    };
+    return { lower, expand };
+  }
+
+  function kernelInputs(id: number, materialized: ReadonlySet<number>, gradient: boolean): KernelInput[] {
+    const n = nodes[id] as Extract<GraphNode, { kind: 'kernel' }>;
+    return n.args.map((a) => {
+      const an = nodes[a];
+      if (an.kind === 'const') return { size: 1, shape: [], read: () => String(an.value), adj: () => null };
+      const ref = refOf(a, materialized, gradient);
+      const at = (j: string): string => (ref.offset === 0 ? j : `${ref.offset} + ${j}`);
+      return {
+        size: sizeOf(an.shape),
+        shape: an.shape,
+        read: (j: string) => `${ref.array}[${at(j)}]`,
+        adj: (j: string) => (ref.adjoint ? `${ref.adjoint}[${at(j)}]` : null),
+      };
+    });
+  }
+
+  let localCount = 0;
+  function kernelContext(id: number, materialized: ReadonlySet<number>, gradient: boolean) {
+    const n = nodes[id] as Extract<GraphNode, { kind: 'kernel' }>;
+    const kernel = KERNELS[n.op];
+    if (!kernel) throw new ModelError(`unknown kernel '${n.op}'`);
+    const ctx = {
+      args: kernelInputs(id, materialized, gradient),
+      out: `v${id}`,
+      outAdj: `a${id}`,
+      size: sizeOf(n.shape),
+      attrs: n.attrs,
+      constant: (values: Float64Array) => env.constant(values),
+      local: (p: string) => `${p}${localCount++}`,
+    };
+    return { kernel, ctx };
+  }
+
+  /** Forward stage of a materialized (or folded) node: writes v{id}. */
+  function forwardStage(id: number, materialized: ReadonlySet<number>, mode: Mode): string {
+    const n = nodes[id];
+    const gradient = mode === 'grad';
+    env.buffer(`v${id}`, sizeOf(n.shape));
+    if (n.kind === 'kernel') {
+      const { kernel, ctx } = kernelContext(id, mode === 'fold' ? new Set([...materialized].filter((x) => x !== id)) : materialized, gradient);
+      return kernel.forward(ctx);
+    }
+    const b = new IrBuilder();
+    const { expand } = makeLowering(b, mode === 'fold' ? new Set([...materialized].filter((x) => x !== id)) : materialized, gradient);
+    const spec: FusedLoopSpec = { n: sizeOf(n.shape), stores: [{ node: expand(id, n.shape), array: `v${id}`, offset: 0 }], gradient: false };
+    return emitFusedLoop(b, spec);
+  }
+
+  /** Backward stage of a materialized node: pushes a{id} into its inputs' adjoints. */
+  function backwardStage(id: number, materialized: ReadonlySet<number>): string {
+    const n = nodes[id];
+    if (n.kind === 'kernel') {
+      const { kernel, ctx } = kernelContext(id, materialized, true);
+      return kernel.backward(ctx);
+    }
+    const b = new IrBuilder();
+    const { expand } = makeLowering(b, materialized, true);
+    const size = sizeOf(n.shape);
+    const seed = b.load({ array: `a${id}`, offset: 0, param: false }, size === 1 ? undefined : b.index('i'));
+    return emitFusedLoop(b, { n: size, seeds: [{ node: expand(id, n.shape), seed }], gradient: true });
+  }
+
+  /** Lowers a group of terms over the same elements into one fused loop. */
+  function termStage(group: readonly TermSpec[], materialized: ReadonlySet<number>, mode: Mode, lpTarget: string, onCheckFail: string): string {
+    const b = new IrBuilder();
+    const gradient = mode === 'grad';
+    const { lower } = makeLowering(b, materialized, gradient);
+    const shape = termShape(group[0]);
+    const lpTerms: SNode[] = [];
+    const checks: DomainCheck[] = [];
+    for (const t of group) {
+      if (t.kind === 'sum') {
+        lpTerms.push(lower(t.expr, shape));
+        continue;
+      }
+      const dist = ELEMENTWISE[t.dist];
+      const x = lower(t.value, shape);
+      const p: Record<string, SNode> = {};
+      for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, shape);
+      const r = dist.logp(b, x, p);
+      lpTerms.push(...r.terms);
+      // Data-only checks were verified at compile time; only parameter-dependent ones run.
+      checks.push(...r.checks.filter((c) => c.node.param || c.bound.param));
+    }
+    return emitFusedLoop(b, { n: sizeOf(shape), lpTerms, lpTarget, gradient, checks, onCheckFail });
+  }
+
+  /** Groups consecutive terms of one variable over the same shape (a prior and its Jacobian). */
+  function groupTerms(termList: readonly TermSpec[]): TermSpec[][] {
+    const groups: TermSpec[][] = [];
+    for (const t of termList) {
+      const last = groups[groups.length - 1];
+      if (last && last[0].variable === t.variable && sameShape(termShape(last[0]), termShape(t))) last.push(t);
+      else groups.push([t]);
+    }
+    return groups;
+  }
+
+  // ---- compile-time checks of data-only constraints ---------------------------------------
+  const checkPlan = plan(spec.terms, [], false).materialized;
+  for (const t of spec.terms) {
+    if (t.kind !== 'dist') continue;
+    const b = new IrBuilder();
+    const { lower } = makeLowering(b, checkPlan, false);
+    const shape = termShape(t);
+    const x = lower(t.value, shape);
+    const p: Record<string, SNode> = {};
+    for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, shape);
+    const dist = ELEMENTWISE[t.dist];
+    const all = dist.logp(b, x, p).checks;
+    all.forEach((c, k) => {
+      if (c.node.param || c.bound.param) return;
+      const fn = env.compile<() => number>([], emitFusedLoop(b, { n: sizeOf(shape), gradient: false, checks: [c], onCheckFail: `return typeof i === 'number' ? i : 0;` }) + '\nreturn -1;');
+      const bad = fn();
+      if (bad >= 0) {
+        const who = c.node === x ? 'value' : Object.keys(p).find((key) => p[key] === c.node) ?? Object.keys(p).find((key) => p[key] === c.bound) ?? `check ${k}`;
+        const isObserved = spec.variables.some((v) => v.name === t.variable && v.kind === 'observed');
+        const subject = who === 'value' ? (isObserved ? 'observed value' : 'value') : `parameter '${who}'`;
+        const rule = c.op === 'integer' ? 'must be an integer' : `must be ${c.op} ${c.bound.op === 'const' ? c.bound.value : Object.keys(p).find((key) => p[key] === c.bound) ?? 'its bound'}`;
+        throw new ModelError(`${dist.name} '${t.variable}': ${subject} ${rule} (violated at element ${bad})`, t.variable);
+      }
+    });
+  }
+
+  // ---- the programs ------------------------------------------------------------------------
+  function program(mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
+    const gradient = mode === 'grad';
+    const { materialized } = plan(termList, outputs, false);
+    const order = [...materialized].sort((x, y) => x - y);
+    const code: string[] = [];
+    if (gradient) {
+      code.push('g.fill(0);');
+      for (const id of order) code.push(`${env.buffer(`a${id}`, sizeOf(nodes[id].shape))}.fill(0);`);
+    }
+    code.push('let lp = 0;');
+    for (const id of order) code.push(forwardStage(id, materialized, mode));
+    if (mode === 'byVariable') {
+      const names = [...new Set(termList.map((t) => t.variable))];
+      groupTerms(termList).forEach((group, k) => {
+        const slot = names.indexOf(group[0].variable);
+        code.push(`term${k}: ${termStage(group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`)}`);
+      });
+    } else {
+      for (const group of groupTerms(termList)) code.push(termStage(group, materialized, mode, 'lp', 'return -Infinity;'));
+    }
+    if (gradient) for (const id of [...order].reverse()) code.push(backwardStage(id, materialized));
+    code.push('return lp;');
+    return code.join('\n');
+  }
+
+  const freeVars = spec.variables.filter((v) => v.kind === 'free');
+  const detVars = spec.variables.filter((v) => v.kind === 'deterministic');
+  const outputVars = [...freeVars, ...detVars];
+  const termVarNames = [...new Set(spec.terms.map((t) => t.variable))];
+
+  const logDensityGrad = env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
+  const logDensity = env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
+  const byVariable = env.compile<(th: Float64Array, out: Float64Array) => number>(['th', 'out'], 'out.fill(0);\n' + program('byVariable', spec.terms, []));
+  const outputNodes = outputVars.map((v) => v.node);
+  const outputsFn = env.compile<(th: Float64Array) => number>(['th'], program('outputs', [], outputNodes));
+
+  const readOutput = (th: Float64Array, id: number): Float64Array => {
+    const n = nodes[id];
+    if (n.kind === 'param') return th.slice(n.offset, n.offset + sizeOf(n.shape));
+    if (n.kind === 'data') return n.values.slice();
+    if (n.kind === 'const') return Float64Array.of(n.value);
+    return (env.values[`v${id}`] as Float64Array).slice();
+  };
+
+  const variables: VariableInfo[] = outputVars.map((v) => {
+    if (v.kind === 'deterministic') return { name: v.name, kind: 'deterministic', shape: v.shape, dims: v.dims };
+    const pn = nodes[v.paramNode as number] as Extract<GraphNode, { kind: 'param' }>;
+    return { name: v.name, kind: 'free', shape: v.shape, dims: v.dims, transform: v.transform, offset: pn.offset, unconstrainedSize: sizeOf(pn.shape), discrete: false };
+  });
+  const observed: ObservedInfo[] = spec.variables
+    .filter((v) => v.kind === 'observed')
+    .map((v) => ({ name: v.name, dims: v.dims, shape: v.shape, values: (nodes[v.node] as Extract<GraphNode, { kind: 'data' }>).values }));
+
+  const dim = spec.dim;
+  const termOut = new Float64Array(termVarNames.length);
+  return {
+    dim,
+    variables,
+    coords: spec.coords,
+    observed,
+    spec,
+    logDensityGrad(x, gradOut) {
+      const lp = logDensityGrad(x, gradOut);
+      return Number.isNaN(lp) ? -Infinity : lp;
+    },
+    logDensity(x) {
+      const lp = logDensity(x);
+      return Number.isNaN(lp) ? -Infinity : lp;
+    },
+    logDensityByVariable(x) {
+      byVariable(x, termOut);
+      const out: Record<string, number> = {};
+      termVarNames.forEach((name, k) => (out[name] = Number.isNaN(termOut[k]) ? -Infinity : termOut[k]));
+      return out;
+    },
+    constrain(x) {
+      outputsFn(x);
+      const out: Record<string, Float64Array> = {};
+      outputVars.forEach((v) => (out[v.name] = readOutput(x, v.node)));
+      return out;
+    },
+    unconstrain(values) {
+      const th = new Float64Array(dim);
+      for (const v of freeVars) {
+        const given = values[v.name];
+        if (given === undefined) throw new ModelError(`unconstrain: no value given for '${v.name}'`, v.name);
+        const arr = typeof given === 'number' ? Float64Array.of(given) : Float64Array.from(given);
+        if (arr.length !== sizeOf(v.shape)) throw new ModelError(`unconstrain: '${v.name}' needs ${sizeOf(v.shape)} values, got ${arr.length}`, v.name);
+        const transform = TRANSFORMS[v.transform as string];
+        const bounds = numericBounds(spec, v.name);
+        const y = transform.inverse(arr, bounds);
+        const pn = nodes[v.paramNode as number] as Extract<GraphNode, { kind: 'param' }>;
+        for (let i = 0; i < y.length; i++) {
+          if (!Number.isFinite(y[i])) throw new ModelError(`unconstrain: '${v.name}' element ${i} = ${arr[i]} is outside its support`, v.name);
+        }
+        th.set(y, pn.offset);
+      }
+      return th;
+    },
+    initialPoint() {
+      const th = new Float64Array(dim);
+      for (const v of freeVars) {
+        const pn = nodes[v.paramNode as number] as Extract<GraphNode, { kind: 'param' }>;
+        if (v.initialUnconstrained) th.set(v.initialUnconstrained, pn.offset);
+      }
+      return th;
+    },
+  };
+}
+
+/** Numeric interval bounds of a free variable (constants or data only). */
+function numericBounds(spec: ModelSpec, name: string): { lower?: number; upper?: number } | undefined {
+  const term = spec.terms.find((t) => t.kind === 'dist' && t.variable === name) as Extract<TermSpec, { kind: 'dist' }> | undefined;
+  if (!term) return undefined;
+  const dist = ELEMENTWISE[term.dist];
+  if (!dist || (dist.support.kind !== 'interval' && dist.support.kind !== 'unit')) return undefined;
+  if (dist.support.kind === 'unit') return { lower: 0, upper: 1 };
+  const value = (id: number | undefined): number | undefined => {
+    if (id === undefined) return undefined;
+    const n = spec.nodes[id];
+    if (n.kind === 'const') return n.value;
+    if (n.kind === 'data' && n.values.length === 1) return n.values[0];
+    throw new ModelError(`unconstrain: the bounds of '${name}' depend on other parameters; give an unconstrained initial point instead`, name);
+  };
+  return { lower: value(term.params[dist.support.lower]), upper: value(term.params[dist.support.upper]) };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  // Leading 1s do not change the layout.
+  const x = a.filter((_, k) => !(a.slice(0, k + 1).every((v) => v === 1)));
+  const y = b.filter((_, k) => !(b.slice(0, k + 1).every((v) => v === 1)));
+  return x.length === y.length && x.every((v, k) => v === y[k]);
+}
+
+function applyOp(b: IrBuilder, op: string, args: SNode[]): SNode {
+  switch (op) {
+    case 'add':
+      return b.add(args[0], args[1]);
+    case 'sub':
+      return b.sub(args[0], args[1]);
+    case 'mul':
+      return b.mul(args[0], args[1]);
+    case 'div':
+      return b.div(args[0], args[1]);
+    case 'neg':
+      return b.neg(args[0]);
+    case 'square':
+      return b.square(args[0]);
+    case 'log':
+      return b.log(args[0]);
+    case 'exp':
+      return b.exp(args[0]);
+    default:
+      return b.op(op, ...args);
+  }
+}

@@ -1,0 +1,273 @@
+// The model builder: named random variables, data, deterministics and potentials, no global context.
+import { ModelError } from '../core/errors.js';
+import type { DistributionSpec } from '../distributions/factories.js';
+import type { ElementwiseDistribution } from '../distributions/distribution.js';
+import type { CompositeDistribution } from '../distributions/multivariate.js';
+import type { CoordValues } from '../posterior/inferenceData.js';
+import { bijectTo, TRANSFORMS } from '../transforms/bijectTo.js';
+import type { CompiledModel } from './compiledModel.js';
+import { compileModelSpec } from './compile.js';
+import { broadcastShapes, formatShape, sizeOf, type ModelSpec, type TermSpec, type VariableSpec } from './graph.js';
+import { GraphBuilder, toFlatArray } from './graphBuilder.js';
+import { Tensor, type TensorLike } from './tensor.js';
+
+/** Options of {@link Model.rv}. */
+export interface RvOptions {
+  /** Shape of the variable (default: from `dims`, `observed` or the parameters' broadcast shape). */
+  shape?: readonly number[];
+  /** Dim names, one per axis; each must be in the model's coords (or `shape` must be given). */
+  dims?: string | readonly string[];
+  /** Observed data: makes this a likelihood term instead of a free parameter. */
+  observed?: number | ArrayLike<number> | readonly (readonly number[])[];
+  /** Override the transform to the unconstrained space ('identity', 'log', 'logit', 'simplex'). */
+  transform?: string;
+}
+
+/** Options of {@link Model.data} and {@link Model.deterministic}. */
+export interface NamedOptions {
+  dims?: string | readonly string[];
+  shape?: readonly number[];
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/**
+ * A Bayesian model, built explicitly (no hidden global context as in PyMC's `with pm.Model()`):
+ * declare random variables with {@link Model.rv}, combine them with tensor ops, observe data, then
+ * {@link Model.compile} to a {@link CompiledModel} that samplers and ADVI use.
+ *
+ * @example
+ * ```ts
+ * import { Model, Normal, HalfCauchy } from 'nutmeg';
+ * const county = [0, 0, 1, 2, 2, 2];
+ * const floor = [0, 1, 0, 0, 1, 0];
+ * const y = [1.2, 0.4, 1.9, 1.5, 0.8, 1.4];
+ * const m = new Model({ coords: { county: ['A', 'B', 'C'] } });
+ * const muA = m.rv('mu_alpha', Normal({ mu: 0, sigma: 1 }));
+ * const sA = m.rv('sigma_alpha', HalfCauchy({ beta: 1 }));
+ * const alpha = m.rv('alpha', Normal({ mu: muA, sigma: sA }), { dims: 'county' });
+ * const beta = m.rv('beta', Normal({ mu: 0, sigma: 1 }));
+ * const eps = m.rv('eps', HalfCauchy({ beta: 1 }));
+ * m.rv('y', Normal({ mu: alpha.at(county).add(beta.mul(floor)), sigma: eps }), { observed: y });
+ * const compiled = m.compile();
+ * compiled.dim; // 6 unconstrained coordinates
+ * ```
+ */
+export class Model {
+  private readonly g = new GraphBuilder();
+  private readonly terms: TermSpec[] = [];
+  private readonly variables: VariableSpec[] = [];
+  private readonly names = new Set<string>();
+  readonly coords: Record<string, CoordValues>;
+
+  constructor(options: { coords?: Record<string, CoordValues> } = {}) {
+    this.coords = { ...(options.coords ?? {}) };
+  }
+
+  private claim(name: string): void {
+    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new ModelError(`invalid variable name ${JSON.stringify(name)} (use letters, digits, _ and .)`, String(name));
+    if (this.names.has(name)) throw new ModelError(`duplicate variable name '${name}'`, name);
+    this.names.add(name);
+  }
+
+  private resolveDims(name: string, dims: string | readonly string[] | undefined, shape: readonly number[] | undefined): { shape: number[] | undefined; dims: string[] | undefined } {
+    if (dims === undefined) return { shape: shape ? [...shape] : undefined, dims: undefined };
+    const list = typeof dims === 'string' ? [dims] : [...dims];
+    const fromCoords = list.map((d, k) => {
+      const c = this.coords[d];
+      if (c) return c.length;
+      if (shape && shape[k] !== undefined) return shape[k];
+      throw new ModelError(`'${name}': unknown dim '${d}' (model coords: ${Object.keys(this.coords).join(', ') || 'none'}; give coords or a shape)`, name);
+    });
+    if (shape && (shape.length !== list.length || shape.some((s, k) => s !== fromCoords[k]))) {
+      throw new ModelError(`'${name}': shape ${formatShape(shape)} disagrees with dims (${list.join(', ')}) of lengths ${formatShape(fromCoords)}`, name);
+    }
+    return { shape: fromCoords, dims: list };
+  }
+
+  private defaultDims(name: string, shape: readonly number[], dims: string[] | undefined): string[] {
+    return dims ?? shape.map((_, k) => `${name}_dim_${k}`);
+  }
+
+  /**
+   * Registers data (constant during inference), kept in results as `constant_data`.
+   * @throws ModelError on NaN/Infinity (naming the position) or a shape that disagrees with dims.
+   */
+  data(name: string, values: number | ArrayLike<number> | readonly (readonly number[])[], options: NamedOptions = {}): Tensor {
+    this.claim(name);
+    const flat = toFlatArray(values, `data '${name}'`);
+    for (let i = 0; i < flat.values.length; i++) {
+      if (!Number.isFinite(flat.values[i])) throw new ModelError(`data '${name}': element ${i} is ${flat.values[i]}; data must be finite numbers`, name);
+    }
+    const r = this.resolveDims(name, options.dims, options.shape ?? flat.shape);
+    const shape = r.shape ?? flat.shape;
+    if (sizeOf(shape) !== flat.values.length) throw new ModelError(`data '${name}': ${flat.values.length} values do not fill shape ${formatShape(shape)}`, name);
+    const t = this.g.data(flat.values, shape, name);
+    this.variables.push({ name, kind: 'data', node: t.id, shape, dims: this.defaultDims(name, shape, r.dims) });
+    return t;
+  }
+
+  /**
+   * A random variable: a free parameter, or (with `observed`) a likelihood term.
+   *
+   * @param name - unique name, as it appears in results
+   * @param dist - e.g. `Normal({ mu: 0, sigma: 1 })`
+   * @param options - shape/dims, observed data, transform override
+   * @returns the variable's (constrained) value as a tensor
+   * @throws ModelError naming the variable: bad shapes, unknown dims, unknown or missing parameters,
+   *   non-finite observed data, duplicate names
+   */
+  rv(name: string, dist: DistributionSpec, options: RvOptions = {}): Tensor {
+    this.claim(name);
+    const family = dist.family;
+    const params = this.resolveParams(name, family, dist.params);
+    const r = this.resolveDims(name, options.dims, options.shape);
+    let shape = r.shape;
+    let observed: { values: Float64Array; shape: number[] } | undefined;
+    if (options.observed !== undefined) {
+      observed = toFlatArray(options.observed, `observed data of '${name}'`);
+      for (let i = 0; i < observed.values.length; i++) {
+        if (!Number.isFinite(observed.values[i])) {
+          throw new ModelError(`'${name}': observed data has ${observed.values[i]} at position ${i}; remove or impute missing values`, name);
+        }
+      }
+      if (shape && sizeOf(shape) !== observed.values.length) {
+        throw new ModelError(`'${name}': observed data has ${observed.values.length} values but the variable's shape is ${formatShape(shape)}`, name);
+      }
+      shape = shape ?? observed.shape;
+    }
+    if (!shape) {
+      if ('buildTerms' in family) shape = family.defaultShape(this.g, params);
+      else {
+        let s: number[] | null = [];
+        for (const [k, t] of Object.entries(params)) {
+          s = s && broadcastShapes(s, t.shape);
+          if (!s) throw new ModelError(`'${name}': parameter '${k}' has shape ${formatShape(t.shape)}, which does not broadcast with the others`, name);
+        }
+        shape = s ?? [];
+      }
+    }
+    if (!('buildTerms' in family)) {
+      for (const [k, t] of Object.entries(params)) {
+        const b = broadcastShapes(shape, t.shape);
+        if (!b || b.length !== shape.length || b.some((v, i) => v !== shape![i])) {
+          throw new ModelError(`'${name}': parameter '${k}' has shape ${formatShape(t.shape)} (${this.g.label(t)}), which does not broadcast to the variable's shape ${formatShape(shape)}`, name);
+        }
+      }
+    }
+    const dims = this.defaultDims(name, shape, r.dims);
+
+    if (observed) {
+      const value = this.g.data(observed.values, shape, name);
+      this.addDensityTerms(name, family, value, params);
+      this.variables.push({ name, kind: 'observed', node: value.id, shape, dims, dist: family.name });
+      return value;
+    }
+
+    if (family.discrete) throw new ModelError(`'${name}': ${family.name} is discrete; discrete free parameters cannot be sampled by NUTS or fitted by ADVI (observe it, or marginalise it out)`, name);
+    const transform = options.transform !== undefined ? TRANSFORMS[options.transform] : bijectTo(family.support);
+    if (!transform) throw new ModelError(`'${name}': unknown transform '${options.transform}' (known: ${Object.keys(TRANSFORMS).join(', ')})`, name);
+    const ushape = transform.unconstrainedShape(shape);
+    const y = this.g.param(ushape, name);
+    const support = family.support;
+    const bounds =
+      support.kind === 'interval' ? { lower: params[support.lower], upper: params[support.upper] } : support.kind === 'unit' ? {} : {};
+    const built = transform.build(this.g, y, bounds);
+    this.addDensityTerms(name, family, built.value, params);
+    if (built.logDetJacobian) this.terms.push({ kind: 'sum', variable: name, expr: built.logDetJacobian.id });
+    this.variables.push({
+      name,
+      kind: 'free',
+      node: built.value.id,
+      shape,
+      dims,
+      paramNode: y.id,
+      transform: transform.name,
+      dist: family.name,
+      initialUnconstrained: this.initialValue(family, params, transform.name, sizeOf(ushape)),
+    });
+    return built.value;
+  }
+
+  private initialValue(family: ElementwiseDistribution | CompositeDistribution, params: Record<string, Tensor>, transform: string, size: number): Float64Array {
+    // Central value (PyMC's "moment" idea, kept simple): a constant location where the family has
+    // one and the identity transform applies; otherwise the centre of the unconstrained space
+    // (log: 1, logit: the midpoint, simplex: the uniform simplex).
+    const out = new Float64Array(size);
+    if (transform === 'identity') {
+      const loc = params.mu ?? params.alpha;
+      const node = loc ? this.g.nodes[loc.id] : undefined;
+      if (node && family.name !== 'HalfCauchy' && (node.kind === 'const' || node.kind === 'data')) {
+        const v = node.kind === 'const' ? [node.value] : node.values;
+        for (let i = 0; i < size; i++) out[i] = v[i % v.length];
+      }
+    }
+    return out;
+  }
+
+  private resolveParams(name: string, family: ElementwiseDistribution | CompositeDistribution, given: Readonly<Record<string, TensorLike>>): Record<string, Tensor> {
+    const keys = Object.keys(given).filter((k) => given[k] !== undefined);
+    const defaults = 'defaults' in family ? (family.defaults ?? {}) : {};
+    const set = family.paramSets.find((s) => keys.every((k) => s.includes(k)) && s.every((k) => keys.includes(k) || k in defaults));
+    if (!set) {
+      const unknown = keys.filter((k) => !family.paramSets.some((s) => s.includes(k)));
+      const expected = family.paramSets.map((s) => `{${s.join(', ')}}`).join(' or ');
+      throw new ModelError(
+        unknown.length > 0
+          ? `'${name}': ${family.name} has no parameter '${unknown[0]}' (expected ${expected})`
+          : `'${name}': ${family.name} needs parameters ${expected}, got {${keys.join(', ')}}`,
+        name,
+      );
+    }
+    const out: Record<string, Tensor> = {};
+    for (const k of set) {
+      const v = given[k] ?? defaults[k];
+      try {
+        out[k] = this.g.lift(v as TensorLike);
+      } catch (e) {
+        throw new ModelError(`'${name}': parameter '${k}': ${(e as Error).message}`, name);
+      }
+    }
+    return out;
+  }
+
+  private addDensityTerms(name: string, family: ElementwiseDistribution | CompositeDistribution, value: Tensor, params: Record<string, Tensor>): void {
+    if ('buildTerms' in family) {
+      for (const t of family.buildTerms(this.g, value, params, name)) this.terms.push({ kind: 'sum', variable: name, expr: t.id });
+      return;
+    }
+    const ids: Record<string, number> = {};
+    for (const [k, t] of Object.entries(params)) ids[k] = t.id;
+    this.terms.push({ kind: 'dist', variable: name, dist: family.name, value: value.id, params: ids });
+  }
+
+  /** A named function of the parameters, computed for every draw and kept in the results. */
+  deterministic(name: string, value: Tensor, options: NamedOptions = {}): Tensor {
+    this.claim(name);
+    const r = this.resolveDims(name, options.dims, options.shape ?? value.shape);
+    const shape = value.shape;
+    if (r.shape && sizeOf(r.shape) !== sizeOf(shape)) throw new ModelError(`deterministic '${name}': dims give shape ${formatShape(r.shape)} but the value has shape ${formatShape(shape)}`, name);
+    this.variables.push({ name, kind: 'deterministic', node: value.id, shape: r.shape ?? [...shape], dims: this.defaultDims(name, r.shape ?? shape, r.dims) });
+    return value;
+  }
+
+  /** Adds the sum of `value`'s elements to the log density (PyMC's `pm.Potential`). */
+  potential(name: string, value: Tensor): void {
+    this.claim(name);
+    this.terms.push({ kind: 'sum', variable: name, expr: value.id });
+  }
+
+  /** The model as plain, structured-cloneable data. */
+  get spec(): ModelSpec {
+    return { nodes: this.g.nodes, terms: this.terms, variables: this.variables, coords: this.coords, dim: this.g.dim };
+  }
+
+  /**
+   * Compiles the model into a log density with gradient on the unconstrained space.
+   * @throws ModelError for invalid constant parameters or observed data outside the support,
+   *   naming the variable and position.
+   */
+  compile(): CompiledModel {
+    return compileModelSpec(this.spec);
+  }
+}

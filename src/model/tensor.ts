@@ -1,0 +1,149 @@
+// Tensor: a handle on a node of a model's graph, with the elementwise and linear-algebra ops.
+import { ModelError } from '../core/errors.js';
+import { broadcastShapes, formatShape, sizeOf } from './graph.js';
+import type { GraphBuilder } from './graphBuilder.js';
+
+/** Something that can stand where a tensor is expected: a tensor, a number or an array of numbers. */
+export type TensorLike = Tensor | number | ArrayLike<number>;
+
+/**
+ * A value in a model: a random variable, data, a constant or an expression of those. Tensors are
+ * immutable handles; every op adds a node to the model's graph, which `Model.compile()` turns
+ * into a fused, allocation-free log density with its gradient.
+ *
+ * @example
+ * ```ts
+ * import { Model, Normal, HalfCauchy } from 'nutmeg';
+ * const m = new Model();
+ * const a = m.rv('a', Normal({ mu: 0, sigma: 1 }), { shape: [3] });
+ * const s = m.rv('s', HalfCauchy({ beta: 1 }));
+ * const mu = a.at([0, 2, 1, 1]).mul(2).add(1);  // gather, then elementwise
+ * m.rv('y', Normal({ mu, sigma: s }), { observed: [0.1, 0.5, -0.2, 1.3] });
+ * ```
+ */
+export class Tensor {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly graph: GraphBuilder,
+    /** @internal */ readonly id: number,
+    readonly shape: readonly number[],
+  ) {}
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  add(other: TensorLike): Tensor {
+    return binary('add', this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return binary('sub', this, other);
+  }
+  mul(other: TensorLike): Tensor {
+    return binary('mul', this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return binary('div', this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return binary('pow', this, exponent);
+  }
+  neg(): Tensor {
+    return unary('neg', this);
+  }
+  /** Sum of all elements (a scalar). */
+  sum(): Tensor {
+    return sum(this);
+  }
+  /**
+   * Gather: `x.at(idx)[i] = x[idx[i]]`, so `alpha.at(countyIdx)` gives one county intercept per
+   * observation. `idx` holds 0-based integers; out-of-range indices are a build-time error.
+   */
+  at(index: ArrayLike<number>): Tensor {
+    return this.graph.gather(this, index);
+  }
+}
+
+function unary(op: string, x: TensorLike): Tensor {
+  if (!(x instanceof Tensor)) throw new ModelError(`${op}: expected a model tensor`);
+  return x.graph.ew(op, [x]);
+}
+
+function binary(op: string, x: TensorLike, y: TensorLike): Tensor {
+  const g = x instanceof Tensor ? x.graph : y instanceof Tensor ? y.graph : undefined;
+  if (!g) throw new ModelError(`${op}: at least one operand must be a model tensor`);
+  const a = g.lift(x);
+  const b = g.lift(y);
+  if (!broadcastShapes(a.shape, b.shape)) {
+    throw new ModelError(
+      `${op}: shapes ${formatShape(a.shape)} (${g.label(a)}) and ${formatShape(b.shape)} (${g.label(b)}) do not broadcast`,
+    );
+  }
+  return g.ew(op, [a, b]);
+}
+
+/** Elementwise e^x. */
+export const exp = (x: Tensor): Tensor => unary('exp', x);
+/** Elementwise natural logarithm. */
+export const log = (x: Tensor): Tensor => unary('log', x);
+/** Elementwise log(1 + x), accurate near 0. */
+export const log1p = (x: Tensor): Tensor => unary('log1p', x);
+/** Elementwise e^x − 1, accurate near 0. */
+export const expm1 = (x: Tensor): Tensor => unary('expm1', x);
+/** Elementwise square root. */
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+/** Elementwise x². */
+export const square = (x: Tensor): Tensor => unary('square', x);
+/** Elementwise |x|. */
+export const abs = (x: Tensor): Tensor => unary('abs', x);
+/** Elementwise logistic function 1 / (1 + e^−x) (PyMC's invlogit). */
+export const logistic = (x: Tensor): Tensor => unary('logistic', x);
+/** Alias of {@link logistic}. */
+export const invlogit = logistic;
+/** Elementwise softplus log(1 + e^x), stable for large |x|. */
+export const softplus = (x: Tensor): Tensor => unary('log1pexp', x);
+/** Elementwise hyperbolic tangent. */
+export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+/** Elementwise log Γ(x). */
+export const lgamma = (x: Tensor): Tensor => unary('lgamma', x);
+/** Elementwise x^y with broadcasting. */
+export const pow = (x: TensorLike, y: TensorLike): Tensor => binary('pow', x, y);
+/** Elementwise sum with broadcasting. */
+export const add = (x: TensorLike, y: TensorLike): Tensor => binary('add', x, y);
+/** Elementwise difference with broadcasting. */
+export const sub = (x: TensorLike, y: TensorLike): Tensor => binary('sub', x, y);
+/** Elementwise product with broadcasting. */
+export const mul = (x: TensorLike, y: TensorLike): Tensor => binary('mul', x, y);
+/** Elementwise quotient with broadcasting. */
+export const div = (x: TensorLike, y: TensorLike): Tensor => binary('div', x, y);
+
+/** Sum of all elements of `x` (a scalar tensor). */
+export function sum(x: Tensor): Tensor {
+  return x.graph.kernel('sum', [x], [], {});
+}
+
+/** Inner product of two vectors of the same length. */
+export function dot(x: TensorLike, y: TensorLike): Tensor {
+  const g = x instanceof Tensor ? x.graph : (y as Tensor).graph;
+  const a = g.lift(x);
+  const b = g.lift(y);
+  if (a.shape.length !== 1 || b.shape.length !== 1 || a.shape[0] !== b.shape[0]) {
+    throw new ModelError(`dot: expected two vectors of the same length, got ${formatShape(a.shape)} (${g.label(a)}) and ${formatShape(b.shape)} (${g.label(b)})`);
+  }
+  return g.kernel('dot', [a, b], [], {});
+}
+
+/**
+ * Matrix-vector product `X · beta`: `X` has shape [n, k] (data, or a tensor), `beta` shape [k];
+ * the result has shape [n].
+ */
+export function matvec(x: TensorLike, v: TensorLike): Tensor {
+  const g = x instanceof Tensor ? x.graph : (v as Tensor).graph;
+  const m = g.lift(x);
+  const b = g.lift(v);
+  if (m.shape.length !== 2 || b.shape.length !== 1 || m.shape[1] !== b.shape[0]) {
+    throw new ModelError(`matvec: expected a matrix [n, k] and a vector [k], got ${formatShape(m.shape)} (${g.label(m)}) and ${formatShape(b.shape)} (${g.label(b)})`);
+  }
+  return g.kernel('matvec', [m, b], [m.shape[0]], {});
+}
