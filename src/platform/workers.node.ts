@@ -12,16 +12,17 @@ export function coreCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-function workerUrl(): URL {
-  // Running from TypeScript sources (tsx), the entry is the .ts file; in the build it is the .js file.
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./chainWorker.node${ext}`, import.meta.url);
-}
-
-function workerExecArgv(): string[] {
-  const argv = [...process.execArgv];
-  if (import.meta.url.endsWith('.ts') && !argv.some((a) => a.includes('tsx'))) argv.push('--import', 'tsx');
-  return argv;
+/**
+ * A new chain worker. In the build the entry is chainWorker.node.js. Running from TypeScript sources
+ * (tsx, as the tests and benchmarks do), Node 20 does not pass `--import` loader hooks on to worker
+ * threads, so a two-line bootstrap loads the .ts entry through tsx's `tsImport`.
+ */
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chainWorker.node.js', import.meta.url));
+  const entry = new URL('./chainWorker.node.ts', import.meta.url).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(code, { eval: true });
 }
 
 function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
@@ -79,7 +80,7 @@ export function workerRunner(source: ChainSource, workers: number): ChainRunner 
           return;
         }
         for (let k = 0; k < n; k++) {
-          const w = new Worker(workerUrl(), { execArgv: workerExecArgv() });
+          const w = spawnWorker();
           pool.push(w);
           w.on('message', (m: FromWorker) => {
             if (m.type === 'ready') dispatch(w);

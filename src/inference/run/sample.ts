@@ -161,6 +161,11 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   let results;
   try {
     results = await running.results;
+    // Chains that never started (sequential runs stopped early) are dropped; the others are cut to a common length.
+    if (results.some((r) => r.interrupted)) {
+      const started = results.filter((r) => r.nDraws > 0);
+      if (started.length > 0) results = started;
+    }
   } finally {
     removeInterrupt?.();
     options.signal?.removeEventListener('abort', onAbort);
