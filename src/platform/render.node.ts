@@ -59,9 +59,27 @@ export function bundledFontFiles(): string[] {
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
+  const resvg = await makeResvg(svg, options);
+  return new Uint8Array(resvg.render().asPng());
+}
+
+/**
+ * Rasterises an SVG string to raw RGBA pixels (same renderer and fonts as {@link svgToPng}).
+ *
+ * @param svg - an SVG document string
+ * @param options - scale, background, font loading
+ * @returns width, height and `width × height × 4` RGBA bytes
+ */
+export async function svgToPixels(svg: string, options: PngOptions = {}): Promise<{ width: number; height: number; pixels: Uint8Array }> {
+  const resvg = await makeResvg(svg, options);
+  const img = resvg.render();
+  return { width: img.width, height: img.height, pixels: new Uint8Array(img.pixels) };
+}
+
+async function makeResvg(svg: string, options: PngOptions): Promise<import('@resvg/resvg-js').Resvg> {
   const { Resvg } = await import('@resvg/resvg-js');
   const fontFiles = bundledFontFiles();
-  const resvg = new Resvg(svg, {
+  return new Resvg(svg, {
     background: options.background ?? 'white',
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     font: {
@@ -72,7 +90,6 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
       monospaceFamily: 'DejaVu Sans Mono',
     },
   });
-  return new Uint8Array(resvg.render().asPng());
 }
 
 /** Paths and content of a figure written by {@link writeFigure}. */

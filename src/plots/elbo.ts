@@ -58,8 +58,14 @@ export function elboPlot(history: ArrayLike<number>, options: ElboPlotOptions = 
   const yTitle = options.yTitle ?? 'ELBO';
   const width = options.width ?? 560;
   const height = options.height ?? 220;
-  const panel = (rows: VegaLiteSpec[], title: string): VegaLiteSpec => {
-    const x = { field: 'iteration', type: 'quantitative', title: 'iteration', scale: { nice: false, zero: false } };
+  const panel = (rows: VegaLiteSpec[], title?: string): VegaLiteSpec => {
+    const x = {
+      field: 'iteration',
+      type: 'quantitative',
+      title: 'iteration',
+      scale: { nice: false, zero: false },
+      axis: { format: ',d', tickMinStep: 1 },
+    };
     const y = { type: 'quantitative', title: yTitle, scale: { zero: false } };
     const layers: VegaLiteSpec[] = [];
     if (binSize > 1) {
@@ -69,13 +75,15 @@ export function elboPlot(history: ArrayLike<number>, options: ElboPlotOptions = 
       });
     }
     layers.push({ mark: { type: 'line', color: '#4c78a8', strokeWidth: 1.4 }, encoding: { x, y: { ...y, field: 'mean' } } });
-    return { title: { text: title, fontSize: 12, fontWeight: 'normal', anchor: 'start', frame: 'group' }, width, height, data: { values: rows }, layer: layers };
+    const spec: VegaLiteSpec = { width, height, data: { values: rows }, layer: layers };
+    if (title !== undefined) spec.title = { text: title, fontSize: 12, fontWeight: 'normal', anchor: 'start', frame: 'group' };
+    return spec;
   };
   const zoom = (options.zoom ?? true) && values.length >= 8;
   const half = Math.floor(values.length / 2);
   const body: VegaLiteSpec = zoom
     ? { vconcat: [panel(values, 'all iterations'), panel(values.slice(half), 'last half')], spacing: 16 }
-    : panel(values, 'all iterations');
+    : panel(values);
   const subtitle =
     binSize > 1
       ? `${n} iterations in bins of ${binSize}: line = bin mean, band = 5–95% of the bin`

@@ -50,7 +50,8 @@ export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOption
   const vl = await import('vega-lite');
   const logger = collectingLogger(options.onWarning ?? (() => undefined));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return vl.compile(spec as any, { logger: logger as any }).spec;
+  // Clone first: vega tags the inline data rows it is given, which would alter the caller's spec.
+  return vl.compile(structuredClone(spec) as any, { logger: logger as any }).spec;
 }
 
 /**
