@@ -4,6 +4,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('nutmeg: Bayesian modelling in TypeScript\n');
     return 0;
   }
+  if (argv[0] === 'summary') return (await import('./summary.js')).run(argv.slice(1));
   process.stderr.write(`nutmeg: unknown command '${argv[0]}'\n`);
   return 2;
 }
