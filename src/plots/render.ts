@@ -49,9 +49,10 @@ function collectingLogger(onWarning: (m: string) => void): {
 export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<object> {
   const vl = await import('vega-lite');
   const logger = collectingLogger(options.onWarning ?? (() => undefined));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type CompileArgs = Parameters<typeof vl.compile>;
+  type Logger = NonNullable<CompileArgs[1]>['logger'];
   // Clone first: vega tags the inline data rows it is given, which would alter the caller's spec.
-  return vl.compile(structuredClone(spec) as any, { logger: logger as any }).spec;
+  return vl.compile(structuredClone(spec) as unknown as CompileArgs[0], { logger: logger as unknown as Logger }).spec;
 }
 
 /**
@@ -74,8 +75,12 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = 
   const vega = await import('vega');
   useDejavuTextMetrics(vega);
   const logger = collectingLogger(options.onWarning ?? (() => undefined));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const view = new vega.View(vega.parse(vegaSpec as any), { renderer: 'none', logger: logger as any, logLevel: vega.Warn });
+  type ViewOptions = NonNullable<ConstructorParameters<typeof vega.View>[1]>;
+  const view = new vega.View(vega.parse(vegaSpec as Parameters<typeof vega.parse>[0]), {
+    renderer: 'none',
+    logger: logger as unknown as ViewOptions['logger'],
+    logLevel: vega.Warn,
+  });
   try {
     return await view.toSVG();
   } finally {
