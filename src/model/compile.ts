@@ -58,6 +58,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   const spec = specIn as ModelSpec;
   const nodes = spec.nodes;
   const env = new Environment();
+  let localCount = 0;
 
   const paramDep: boolean[] = nodes.map(() => false);
   for (const n of nodes) {
@@ -207,7 +208,6 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     });
   }
 
-  let localCount = 0;
   function kernelContext(id: number, materialized: ReadonlySet<number>, gradient: boolean) {
     const n = nodes[id] as Extract<GraphNode, { kind: 'kernel' }>;
     const kernel = KERNELS[n.op];
