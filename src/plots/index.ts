@@ -19,3 +19,4 @@ export { elboPlot } from './elbo.js';
 export type { ElboPlotOptions } from './elbo.js';
 export { marginalsOverlay } from './marginals.js';
 export type { MarginalComparison, ApproxMarginal, MarginalsOptions } from './marginals.js';
+export { traceVariables, forestRows, pooledDraws } from './fromInferenceData.js';

@@ -21,6 +21,11 @@ export interface ReportTable {
   readonly caption?: string;
   /** Significant digits of numbers that are not integers. Default 4. */
   readonly digits?: number;
+  /**
+   * Fixed decimals per column (e.g. 2 for `r_hat` so 1 prints as `1.00`); columns left undefined
+   * use `digits` significant digits.
+   */
+  readonly decimals?: readonly (number | undefined)[];
   /** Alignment per column; default right for columns whose cells are all numbers, else left. */
   readonly align?: readonly ('left' | 'right' | 'center')[];
   /** Anchor id of the table. */
@@ -164,10 +169,14 @@ function tableHtml(t: ReportTable, c: Counter): string {
     const cells = t.rows.map((r) => r[j]).filter((v) => v !== null && v !== undefined && v !== '');
     return cells.length > 0 && cells.every((v) => typeof v === 'number') ? 'right' : 'left';
   });
+  const cell = (v: ReportCell, j: number): string => {
+    const d = t.decimals?.[j];
+    return typeof v === 'number' && d !== undefined && Number.isFinite(v) ? v.toFixed(d) : formatCell(v, digits);
+  };
   const cls = (j: number): string => (align[j] === 'left' ? '' : ` class="${align[j]}"`);
   const head = t.columns.map((h, j) => `<th${cls(j)}>${escapeHtml(h)}</th>`).join('');
   const body = t.rows
-    .map((r) => `<tr>${t.columns.map((_, j) => `<td${cls(j)}>${escapeHtml(formatCell(r[j], digits))}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${t.columns.map((_, j) => `<td${cls(j)}>${escapeHtml(cell(r[j], j))}</td>`).join('')}</tr>`)
     .join('\n');
   const caption = t.caption ? `<caption><span class="label">Table ${c.table}.</span> ${inline(t.caption)}</caption>` : '';
   return `<div class="table-wrap" id="${escapeHtml(id)}"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;

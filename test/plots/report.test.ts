@@ -32,7 +32,10 @@ test('renderReport: complete document with sections, figures, tables and escapin
       {
         heading: 'Data',
         paragraphs: ['919 homes in 85 counties & a <b>tag</b>.'],
-        tables: [{ columns: ['county', 'n', 'mean'], rows: [['CASS', 5, 1.234567], ['CROW WING', 12, NaN]], caption: 'Counties' }],
+        tables: [
+          { columns: ['county', 'n', 'mean'], rows: [['CASS', 5, 1.234567], ['CROW WING', 12, NaN]], caption: 'Counties' },
+          { columns: ['', 'r_hat'], rows: [['mu_a', 1], ['sigma_y', 1.0123]], decimals: [undefined, 2] },
+        ],
       },
       { heading: 'Model', figures: [{ svg, caption: 'Forest plot' }], blocks: [{ kind: 'code', code: 'y ~ 1 + floor + (1 + floor | county)' }] },
       { heading: 'Diagnostics', blocks: [{ kind: 'callout', level: 'warning', title: 'Divergences', text: '3 divergent transitions' }, { kind: 'list', items: ['r_hat < 1.01'] }] },
@@ -48,6 +51,8 @@ test('renderReport: complete document with sections, figures, tables and escapin
   assert.ok(html.includes('<span class="label">Figure 1.</span> Forest plot'));
   assert.ok(html.includes('<td class="right">1.235</td>'));
   assert.ok(html.includes('<td class="right">NaN</td>'));
+  assert.ok(html.includes('<td class="right">1.00</td>') && html.includes('<td class="right">1.01</td>'), 'fixed decimals');
+  assert.ok(html.includes('<span class="label">Table 2.</span>') === false, 'no caption, no label');
   assert.ok(html.includes('<nav class="toc"'));
   assert.ok(html.includes('href="#diagnostics"') && html.includes('id="diagnostics"'));
   assert.ok(html.includes('class="callout warning"'));

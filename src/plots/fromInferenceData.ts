@@ -1,0 +1,98 @@
+// Adapters from InferenceData to the plain inputs of the chart builders (trace variables, forest rows, pooled draws).
+import { InputError } from '../core/errors.js';
+import { hdi } from '../diagnostics/hdi.js';
+import { elementDraws, elementLabel, shapeSize, type GroupName, type InferenceData, type VariableArray } from '../posterior/inferenceData.js';
+import type { ForestRow } from './forest.js';
+import type { TraceVariable } from './trace.js';
+
+function variable(idata: InferenceData, name: string, group: GroupName): VariableArray {
+  const v = idata.groups[group]?.vars[name];
+  if (!v) throw new InputError(`plots: no variable '${name}' in group '${group}'`);
+  return v;
+}
+
+/**
+ * Trace-plot inputs of posterior variables: scalars as `draws`, vectors as `elements` labelled as
+ * ArviZ labels them (`a[CASS]` with coords, `a[0]` without).
+ *
+ * @param idata - results
+ * @param names - variables to include; default every variable of the group
+ * @param options - group (default `'posterior'`), whether to label elements by coords (default true)
+ * @returns one {@link TraceVariable} per name
+ * @throws InputError if a variable is missing
+ * @example
+ * ```ts
+ * const spec = tracePlot(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
+ * ```
+ */
+export function traceVariables(
+  idata: InferenceData,
+  names?: readonly string[],
+  options: { group?: GroupName; useCoords?: boolean } = {},
+): TraceVariable[] {
+  const group = options.group ?? 'posterior';
+  const list = names ?? Object.keys(idata.groups[group]?.vars ?? {});
+  return list.map((name) => {
+    const v = variable(idata, name, group);
+    if (v.shape.length === 0) return { name, draws: elementDraws(v, idata.nChains, idata.nDraws, 0) };
+    const coords = options.useCoords === false ? undefined : idata.coords;
+    const elements = Array.from({ length: shapeSize(v.shape) }, (_, e) => ({
+      label: elementLabel(name, v, e, coords),
+      draws: elementDraws(v, idata.nChains, idata.nDraws, e),
+    }));
+    return { name, elements };
+  });
+}
+
+/**
+ * Forest-plot rows of a vector variable: posterior mean and HDI per element, labelled by the
+ * coordinate value alone (e.g. the county name) when the dim has coords, else by `name[i]`.
+ *
+ * @param idata - results
+ * @param name - a variable of the group
+ * @param options - HDI probability (default 0.94), series name for grouped forests, group (default `'posterior'`)
+ * @returns one {@link ForestRow} per element
+ * @throws InputError if the variable is missing
+ * @example
+ * ```ts
+ * const spec = forestPlot(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
+ * ```
+ */
+export function forestRows(
+  idata: InferenceData,
+  name: string,
+  options: { hdiProb?: number; series?: string; group?: GroupName } = {},
+): ForestRow[] {
+  const v = variable(idata, name, options.group ?? 'posterior');
+  const n = shapeSize(v.shape);
+  const oneDimCoords = v.shape.length === 1 ? idata.coords[v.dims[0]] : undefined;
+  const rows: ForestRow[] = [];
+  for (let e = 0; e < n; e++) {
+    const draws = elementDraws(v, idata.nChains, idata.nDraws, e);
+    let s = 0;
+    let k = 0;
+    for (const c of draws) for (let i = 0; i < c.length; i++, k++) s += c[i];
+    const [lo, hi] = hdi(draws, options.hdiProb ?? 0.94);
+    const label = oneDimCoords ? String(oneDimCoords[e]) : elementLabel(name, v, e, idata.coords);
+    rows.push({ label, mean: s / k, lo, hi, ...(options.series !== undefined ? { group: options.series } : {}) });
+  }
+  return rows;
+}
+
+/**
+ * Draws of one element of a variable with the chains pooled (chain 0 first).
+ *
+ * @param idata - results
+ * @param name - variable name
+ * @param element - flat element index (0 for a scalar)
+ * @param group - group, default `'posterior'`
+ * @returns `nChains × nDraws` draws
+ * @throws InputError if the variable is missing
+ */
+export function pooledDraws(idata: InferenceData, name: string, element = 0, group: GroupName = 'posterior'): Float64Array {
+  const v = variable(idata, name, group);
+  const chains = elementDraws(v, idata.nChains, idata.nDraws, element);
+  const out = new Float64Array(idata.nChains * idata.nDraws);
+  chains.forEach((c, i) => out.set(c, i * idata.nDraws));
+  return out;
+}
