@@ -45,17 +45,29 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
-  for (let size = 2; size <= m; size <<= 1) {
+  // First stage: twiddle 1.
+  for (let a = 0; a < m; a += 2) {
+    const b = a + 1;
+    const tr = re[b];
+    const ti = im[b];
+    re[b] = re[a] - tr;
+    im[b] = im[a] - ti;
+    re[a] += tr;
+    im[a] += ti;
+  }
+  // Later stages, twiddle-major so each factor is loaded once per stage.
+  for (let size = 4; size <= m; size <<= 1) {
     const halfSize = size >> 1;
     const step = m / size;
-    for (let start = 0; start < m; start += size) {
-      for (let k = 0, w = 0; k < halfSize; k++, w += step) {
-        const a = start + k;
+    for (let k = 0; k < halfSize; k++) {
+      const wr = cos[k * step];
+      const wi = sin[k * step];
+      for (let a = k; a < m; a += size) {
         const b = a + halfSize;
-        const wr = cos[w];
-        const wi = sin[w];
-        const tr = re[b] * wr - im[b] * wi;
-        const ti = re[b] * wi + im[b] * wr;
+        const xr = re[b];
+        const xi = im[b];
+        const tr = xr * wr - xi * wi;
+        const ti = xr * wi + xi * wr;
         re[b] = re[a] - tr;
         im[b] = im[a] - ti;
         re[a] += tr;

@@ -132,6 +132,34 @@ export function mapDraws(draws: Draws, f: (v: number) => number): Float64Array[]
   });
 }
 
+/** The draws as Float64Arrays (chains that already are Float64Arrays are not copied). */
+export function asFloat64Chains(draws: Draws): Float64Array[] {
+  return draws.map((ch) => (ch instanceof Float64Array ? ch : Float64Array.from(ch)));
+}
+
+/** The indicator `x ≤ q` of every draw, as 0/1, keeping the chain layout. */
+export function indicatorChains(draws: readonly Float64Array[], q: number): Float64Array[] {
+  return draws.map((ch) => {
+    const o = new Float64Array(ch.length);
+    for (let i = 0; i < ch.length; i++) o[i] = ch[i] <= q ? 1 : 0;
+    return o;
+  });
+}
+
+/** `|x − m|` (power 1) or `(x − m)²` (power 2) of every draw, keeping the chain layout. */
+export function deviationChains(draws: readonly Float64Array[], m: number, power: 1 | 2): Float64Array[] {
+  return draws.map((ch) => {
+    const o = new Float64Array(ch.length);
+    if (power === 1) for (let i = 0; i < ch.length; i++) o[i] = Math.abs(ch[i] - m);
+    else
+      for (let i = 0; i < ch.length; i++) {
+        const d = ch[i] - m;
+        o[i] = d * d;
+      }
+    return o;
+  });
+}
+
 /** A sorted copy of the pooled draws. */
 export function sortedPooled(draws: Draws): Float64Array {
   return pooled(draws).sort();
@@ -165,35 +193,44 @@ export function medianSorted(sorted: ArrayLike<number>): number {
   return (sorted[half - 1] + sorted[half]) / 2;
 }
 
-/** Index of the first element of `sorted` that is ≥ v (lower bound). */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element of `sorted` that is > v (upper bound). */
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Ranks of all draws among the pooled draws, ties getting their average rank (R's
  * `rank(ties.method = "average")`), 1-based, keeping the chain layout. Draws must be finite.
+ *
+ * @param draws - `draws[chain][draw]`
+ * @param sorted - the pooled draws sorted ascending, when already at hand
  */
-export function averageRanks(draws: Draws): Float64Array[] {
-  const sorted = sortedPooled(draws);
-  return mapDraws(draws, (v) => (lowerBound(sorted, v) + 1 + upperBound(sorted, v)) / 2);
+export function averageRanks(draws: Draws, sorted: Float64Array = sortedPooled(draws)): Float64Array[] {
+  const n = sorted.length;
+  const out: Float64Array[] = [];
+  for (const ch of draws) {
+    const len = ch.length;
+    const o = new Float64Array(len);
+    for (let i = 0; i < len; i++) {
+      const v = ch[i];
+      // lower bound: first index with sorted[idx] >= v
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      // upper bound: first index with sorted[idx] > v (usually lo + 1)
+      let up = lo + 1;
+      if (up < n && sorted[up] <= v) {
+        let a = up;
+        let b = n;
+        while (a < b) {
+          const mid = (a + b) >>> 1;
+          if (sorted[mid] <= v) a = mid + 1;
+          else b = mid;
+        }
+        up = a;
+      }
+      o[i] = (lo + 1 + up) / 2;
+    }
+    out.push(o);
+  }
+  return out;
 }

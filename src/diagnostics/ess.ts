@@ -6,7 +6,9 @@ import {
   type Draws,
   hasNonFinite,
   isConstant,
-  mapDraws,
+  asFloat64Chains,
+  deviationChains,
+  indicatorChains,
   mean,
   pooled,
   quantileSorted,
@@ -161,7 +163,7 @@ export function essQuantileSorted(draws: Draws, sorted: Float64Array, prob: numb
   let p = prob;
   if (p === 1) p = (sorted.length - 0.5) / sorted.length;
   const q = quantileSorted(sorted, p);
-  return essOfChains(splitChains(mapDraws(draws, (v) => (v <= q ? 1 : 0))));
+  return essOfChains(splitChains(indicatorChains(asFloat64Chains(draws), q)));
 }
 
 /**
@@ -202,7 +204,7 @@ export function essSd(draws: Draws): number {
   checkDraws(draws, 'essSd');
   if (draws.length === 0 || hasNonFinite(draws)) return NaN;
   const m = mean(pooled(draws));
-  return essOfChains(splitChains(mapDraws(draws, (v) => Math.abs(v - m))));
+  return essOfChains(splitChains(deviationChains(asFloat64Chains(draws), m, 1)));
 }
 
 /** Throws unless `prob` lies in [0, 1]. */

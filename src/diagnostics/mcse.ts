@@ -1,6 +1,18 @@
 // Monte Carlo standard errors of the mean, the standard deviation and quantiles (R posterior 1.4).
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import { checkDraws, type Draws, hasNonFinite, isConstant, mapDraws, mean, pooled, sortedPooled, splitChains, variance } from './draws.js';
+import {
+  asFloat64Chains,
+  checkDraws,
+  deviationChains,
+  type Draws,
+  hasNonFinite,
+  isConstant,
+  mean,
+  pooled,
+  sortedPooled,
+  splitChains,
+  variance,
+} from './draws.js';
 import { checkProb, essOfChains, essQuantileSorted } from './ess.js';
 
 /**
@@ -37,16 +49,27 @@ export function mcseMean(draws: Draws): number {
 export function mcseSd(draws: Draws): number {
   checkDraws(draws, 'mcseSd');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  const m = mean(pooled(draws));
-  const sq = mapDraws(draws, (v) => (v - m) * (v - m));
-  const ess = essOfChains(splitChains(sq));
-  const flatSq = pooled(sq);
-  const eVar = mean(flatSq);
+  const chains = asFloat64Chains(draws);
+  const flat = pooled(chains);
+  const m = mean(flat);
+  return mcseSdFromMoments(flat, m, essOfChains(splitChains(deviationChains(chains, m, 2))));
+}
+
+/**
+ * The Kenney–Keeping MCSE of the sd from the pooled draws, their mean, and the ESS of the squared
+ * deviations: `sqrt((E[d⁴] − E[d²]²) / ESS / E[d²] / 4)` with d = x − mean.
+ */
+export function mcseSdFromMoments(flat: Float64Array, m: number, essSq: number): number {
+  let m2 = 0;
   let m4 = 0;
-  for (let i = 0; i < flatSq.length; i++) m4 += flatSq[i] * flatSq[i];
-  m4 /= flatSq.length;
-  const varVar = (m4 - eVar * eVar) / ess;
-  return Math.sqrt(varVar / eVar / 4);
+  for (let i = 0; i < flat.length; i++) {
+    const d2 = (flat[i] - m) * (flat[i] - m);
+    m2 += d2;
+    m4 += d2 * d2;
+  }
+  const eVar = m2 / flat.length;
+  m4 /= flat.length;
+  return Math.sqrt((m4 - eVar * eVar) / essSq / eVar / 4);
 }
 
 /** The two probabilities a ±1 sd normal interval leaves below it: Φ(−1), Φ(1) as posterior rounds them. */

@@ -8,6 +8,7 @@ import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from '
  * `Φ⁻¹((r − 3/8) / (S + 1/4))` (Blom's offset c = 3/8). This is R posterior's `z_scale`.
  *
  * @param draws - `draws[chain][draw]`, finite values
+ * @param sorted - the pooled draws sorted ascending, when already at hand
  * @returns the normal scores, in the same layout
  * @example
  * zScale([[3, 1, 2]]); // [[0.8193…, -0.8193…, 0]]
@@ -16,17 +17,37 @@ import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from '
  * and localization: an improved R-hat for assessing convergence of MCMC, Bayesian Analysis 16(2);
  * Blom (1958), Statistical Estimates and Transformed Beta-Variables.
  */
-export function zScale(draws: Draws): Float64Array[] {
-  const ranks = averageRanks(draws);
+export function zScale(draws: Draws, sorted?: Float64Array): Float64Array[] {
+  const ranks = averageRanks(draws, sorted);
   let s = 0;
   for (const ch of ranks) s += ch.length;
-  const c = 3 / 8;
-  const denom = s - 2 * c + 1;
-  return ranks.map((ch) => {
-    const o = new Float64Array(ch.length);
-    for (let i = 0; i < ch.length; i++) o[i] = normalQuantile((ch[i] - c) / denom, 0, 1);
-    return o;
-  });
+  const table = blomTable(s);
+  for (const ch of ranks) {
+    for (let i = 0; i < ch.length; i++) {
+      // Average ranks are whole or half numbers, so 2r indexes the table exactly.
+      const k = Math.round(2 * ch[i]);
+      let z = table[k];
+      if (Number.isNaN(z)) z = table[k] = normalQuantile((ch[i] - BLOM_C) / (s - 2 * BLOM_C + 1), 0, 1);
+      ch[i] = z;
+    }
+  }
+  return ranks;
+}
+
+/** Blom's fractional offset c = 3/8. */
+const BLOM_C = 3 / 8;
+
+/** Normal scores by doubled rank, filled lazily, for the last few pooled sizes S. */
+const blomTables = new Map<number, Float64Array>();
+
+function blomTable(s: number): Float64Array {
+  let t = blomTables.get(s);
+  if (!t) {
+    t = new Float64Array(2 * s + 2).fill(NaN);
+    if (blomTables.size >= 8) blomTables.clear();
+    blomTables.set(s, t);
+  }
+  return t;
 }
 
 /**

@@ -104,12 +104,13 @@ export function summary(idata: InferenceData, opts: SummaryOptions = {}): Summar
   const columns = resolveStatistics(opts.statistics);
   const [hdiLo, hdiHi] = hdiColumnNames(hdiProb);
   const names = selectVariables(Object.keys(group.vars), opts.varNames, groupName);
+  const extras = columns.some((c) => c === 'mcse_median' || c === 'ess_sd' || c === 'ess_median');
   const rows: SummaryRow[] = [];
   for (const name of names) {
     const v = group.vars[name];
     const k = shapeSize(v.shape);
     for (let e = 0; e < k; e++) {
-      const s = summarizeDraws(elementDraws(v, idata.nChains, idata.nDraws, e), { hdiProb });
+      const s = summarizeDraws(elementDraws(v, idata.nChains, idata.nDraws, e), { hdiProb, extras });
       const stats: Record<string, number> = {};
       for (const c of columns) {
         if (c === 'hdi') {

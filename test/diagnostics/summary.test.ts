@@ -30,7 +30,7 @@ test('every number equals the single-purpose diagnostic', () => {
   assert.equal(r.ess_bulk, essBulk(x));
   assert.equal(r.ess_tail, essTail(x));
   assert.equal(r.r_hat, rhat(x));
-  const s = summarizeDraws(x);
+  const s = summarizeDraws(x, { extras: true });
   assert.equal(s.mcse_median, mcseMedian(x));
   assert.equal(s.ess_sd, essSd(x));
   assert.equal(s.ess_mean, essMean(x));
