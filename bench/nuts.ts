@@ -1,0 +1,53 @@
+// NUTS benchmark on the hierarchical radon models (centered, non-centered): 4 chains × (1000 + 1000), ESS/s.
+import { loadRadon } from '../examples/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../examples/radon/models.js';
+import { sample } from '../src/inference/run/sample.js';
+import { essBulk } from '../src/diagnostics/index.js';
+import { elementDraws, shapeSize, type InferenceData } from '../src/posterior/inferenceData.js';
+
+/** The parameters the minimum bulk ESS is taken over (as the Stan baseline's HIER_PARS). */
+const PARAMS = ['mu_alpha', 'sigma_alpha', 'mu_beta', 'sigma_beta', 'alpha', 'beta', 'eps'];
+
+function minEssBulk(idata: InferenceData): number {
+  let min = Infinity;
+  for (const name of PARAMS) {
+    const v = idata.groups.posterior!.vars[name];
+    for (let k = 0; k < shapeSize(v.shape); k++) min = Math.min(min, essBulk(elementDraws(v, idata.nChains, idata.nDraws, k)));
+  }
+  return min;
+}
+
+/** Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS. */
+export async function run(): Promise<void> {
+  const env = (k: string, d: number) => Number(process.env[k] ?? d);
+  const chains = env('BENCH_CHAINS', 4);
+  const draws = env('BENCH_DRAWS', 1000);
+  const tune = env('BENCH_TUNE', 1000);
+  const seed = env('BENCH_SEED', 20240611);
+  const data = loadRadon();
+  const models = {
+    radon_hierarchical_centered: hierarchicalCentered,
+    radon_hierarchical_noncentered: hierarchicalNonCentered,
+  } as const;
+  const which = (process.env.BENCH_MODELS ?? Object.keys(models).join(',')).split(',') as (keyof typeof models)[];
+  for (const name of which) {
+    const compiled = models[name](data).compile();
+    const t0 = performance.now();
+    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false });
+    const wall = (performance.now() - t0) / 1000;
+    const ess = minEssBulk(idata);
+    console.log(
+      JSON.stringify({
+        model: name,
+        chains,
+        draws,
+        tune,
+        wall_s: Number(wall.toFixed(3)),
+        grad_evals: idata.attrs.grad_evals,
+        min_ess_bulk: Number(ess.toFixed(1)),
+        ess_bulk_per_s: Number((ess / wall).toFixed(1)),
+        divergences: idata.attrs.divergences,
+      }),
+    );
+  }
+}
