@@ -11,7 +11,7 @@ import { checkDraws, type Draws, mean } from './draws.js';
  * @returns one value per chain; NaN for a chain with fewer than 2 draws, non-finite or constant energy
  * @throws OptionError when chains have unequal lengths
  * @example
- * ebfmi([[1, 3, 2, 5, 4]]); // [Float64Array [2.5]]
+ * ebfmi([[1, 3, 2, 5, 4]]); // Float64Array [1.875]
  *
  * References: Betancourt (2016), Diagnosing suboptimal cotangent disintegrations in Hamiltonian
  * Monte Carlo, arXiv:1604.00695; ArviZ `arviz.bfmi`.

@@ -99,7 +99,7 @@ export function essOfChains(chains: readonly Float64Array[]): number {
  * @returns ESS, or NaN for degenerate input (non-finite or constant draws, chains under 3 draws after splitting)
  * @throws OptionError when chains have unequal lengths
  * @example
- * essBasic([[0.1, -0.3, 0.5, 1.2, -0.7, 0.4, 0.0, -1.1]]); // ≈ 8
+ * essBasic([[0.1, -0.3, 0.5, 1.2, -0.7, 0.4, 0.0, -1.1]]); // 4 (split halves of 4 draws: too short for lags, S/2)
  *
  * References: Gelman et al. (2013), Bayesian Data Analysis, 3rd ed., §11.5; Vehtari et al. (2021).
  */

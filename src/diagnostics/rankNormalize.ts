@@ -11,7 +11,7 @@ import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from '
  * @param sorted - the pooled draws sorted ascending, when already at hand
  * @returns the normal scores, in the same layout
  * @example
- * zScale([[3, 1, 2]]); // [[0.8193…, -0.8193…, 0]]
+ * zScale([[3, 1, 2]]); // [Float64Array [0.8694…, -0.8694…, 0]]
  *
  * References: Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), Rank-normalization, folding,
  * and localization: an improved R-hat for assessing convergence of MCMC, Bayesian Analysis 16(2);
