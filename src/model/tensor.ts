@@ -3,8 +3,11 @@ import { ModelError } from '../core/errors.js';
 import { broadcastShapes, formatShape, sizeOf } from './graph.js';
 import type { GraphBuilder } from './graphBuilder.js';
 
-/** Something that can stand where a tensor is expected: a tensor, a number or an array of numbers. */
-export type TensorLike = Tensor | number | ArrayLike<number>;
+/**
+ * Something that can stand where a tensor is expected: a tensor, a number, an array of numbers or
+ * a nested (row-major) array of rows, e.g. `MvNormal({ mu, cov: [[1, 0.5], [0.5, 2]] })`.
+ */
+export type TensorLike = Tensor | number | ArrayLike<number> | readonly (readonly number[])[];
 
 /**
  * A value in a model: a random variable, data, a constant or an expression of those. Tensors are
