@@ -32,6 +32,13 @@ export interface FusedLoopSpec {
   readonly checks?: readonly DomainCheck[];
   /** JS statement run when a check fails (default: `return -Infinity;`). */
   readonly onCheckFail?: string;
+  /**
+   * Rows grouped into segments of equal `index` (an 'index' node such as `county[i]`, whose
+   * values are non-decreasing): the loop runs segment by segment, values that depend only on the
+   * segment (`alpha[county[i]]`) are loaded once per segment, and adjoints flowing into them are
+   * summed in registers and written once per segment instead of once per row.
+   */
+  readonly segments?: { readonly index: SNode; readonly starts: string; readonly values: string; readonly count: number };
 }
 
 function literal(v: number): string {
@@ -48,6 +55,22 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   const pre: string[] = [];
   const loop: string[] = [];
   const post: string[] = [];
+  const segPre: string[] = [];
+  const segPost: string[] = [];
+  const seg = spec.segments;
+  const segMemo = new Map<number, boolean>();
+  /** True for a varying node that is constant within a segment. */
+  const segmentLevel = (node: SNode): boolean => {
+    if (!seg || node.level === 0) return false;
+    const known = segMemo.get(node.id);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (node === seg.index) r = true;
+    else if (node.op === 'index' || node.op === 'var') r = false;
+    else r = node.args.every((a) => a.level === 0 || segmentLevel(a));
+    segMemo.set(node.id, r);
+    return r;
+  };
   const emitted = new Set<number>();
   let phase: 'main' | 'post' = 'main';
   const n = spec.n;
@@ -58,7 +81,8 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     const name = `t${node.id}`;
     if (emitted.has(node.id)) return name;
     let expr: string;
-    if (node.op === 'index') expr = node.code as string;
+    if (seg && node === seg.index) expr = `${seg.values}[s]`;
+    else if (node.op === 'index') expr = node.code as string;
     else if (node.op === 'load') {
       const ref = node.ref!;
       expr = `${ref.array}[${indexCode(ref.offset, node.args[0])}]`;
@@ -67,9 +91,18 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
       if (!def) throw new Error(`internal: unknown scalar op '${node.op}'`);
       expr = def.emit(...node.args.map(ensure));
     }
-    const region = node.level === 1 ? loop : phase === 'main' ? pre : post;
+    const region = node.level === 1 ? (segmentLevel(node) ? segPre : loop) : phase === 'main' ? pre : post;
     region.push(`const ${name} = ${expr};`);
     emitted.add(node.id);
+    return name;
+  };
+  /** Emits `node` as a temporary in `region` when it reads accumulators (then it cannot be hoisted). */
+  const ensureIn = (region: string[], node: SNode): string => {
+    if (node.op === 'const' || node.op === 'var') return ensure(node);
+    if (!readsVariable(node)) return ensure(node);
+    const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => ensureIn(region, a)));
+    const name = `u${node.id}`;
+    region.push(`const ${name} = ${expr};`);
     return name;
   };
   const indexCode = (offset: number, idx: SNode | undefined): string => {
@@ -95,67 +128,129 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
 
   for (const st of spec.stores ?? []) loop.push(`${st.array}[${indexCode(st.offset, n === 1 ? undefined : b.index('i'))}] = ${ensure(st.node)};`);
 
+  // Sums over the loop are collected first, then emitted factored: a contribution c·w with c
+  // constant over the sum accumulates only w (shared by every sum of the same w) and is multiplied
+  // by c once, after the loop (Σ c·w_i = c·Σ w_i).
+  type Sink = { kind: 'lp' } | { kind: 'global'; node: SNode } | { kind: 'segment'; target: string };
+  const sums: { sink: Sink; value: SNode }[] = [];
+
   const terms = spec.lpTerms ?? [];
   const varying = terms.filter((t) => t.level === 1);
   const invariant = terms.filter((t) => t.level === 0);
-  const root1 = b.sum(varying);
   const root0 = b.sum(invariant);
   const lpTarget = spec.lpTarget ?? 'lp';
-  const lpAcc = `s${root1.id}_${root0.id}`;
   const hasLp = terms.length > 0;
-  if (hasLp && root1.op !== 'const') {
-    pre.push(`let ${lpAcc} = 0;`);
-    loop.push(`${lpAcc} += ${ensure(root1)};`);
-  }
+  for (const t of varying) sums.push({ sink: { kind: 'lp' }, value: t });
 
   // Reverse pass over the varying part.
-  const accumulators = new Map<number, { node: SNode; name: string }>();
   const invariantSeeds: { node: SNode; seed: SNode }[] = [];
   if (spec.gradient) {
     const seeds1: { node: SNode; seed: SNode }[] = [];
-    for (const s of spec.seeds ?? []) (s.node.level === 1 || s.seed.level === 1 ? seeds1 : invariantSeeds).push(s);
-    if (hasLp && root1.op !== 'const') seeds1.push({ node: root1, seed: b.c(1) });
+    for (const sd of spec.seeds ?? []) (sd.node.level === 1 || sd.seed.level === 1 ? seeds1 : invariantSeeds).push(sd);
+    for (const t of varying) seeds1.push({ node: t, seed: b.c(1) });
     if (hasLp && root0.op !== 'const') invariantSeeds.push({ node: root0, seed: b.c(n) });
-    // Level-1 reverse: contributions into level-0 nodes go to accumulators (or are counted n times).
-    reversePass(b, seeds1, 1, (stmtTarget, value) => loop.push(`${stmtTarget} += ${ensure(value)};`), adjointTarget, (arg, c) => {
-      if (c.level === 0) {
-        invariantSeeds.push({ node: arg, seed: b.mul(b.c(n), c) });
-        return;
-      }
-      let acc = accumulators.get(arg.id);
-      if (!acc) {
-        acc = { node: arg, name: `acc${arg.id}` };
-        accumulators.set(arg.id, acc);
-        pre.push(`let ${acc.name} = 0;`);
-      }
-      loop.push(`${acc.name} += ${ensure(c)};`);
+    const addVarying = (target: string, value: SNode, load: SNode): void => {
+      if (seg && load.args[0] && segmentLevel(load.args[0])) sums.push({ sink: { kind: 'segment', target }, value });
+      else loop.push(`${target} += ${ensure(value)};`);
+    };
+    reversePass(b, seeds1, 1, addVarying, adjointTarget, (arg, c) => {
+      // An invariant contribution is the same for each of the n elements.
+      if (c.level === 0) invariantSeeds.push({ node: arg, seed: b.mul(b.c(n), c) });
+      else sums.push({ sink: { kind: 'global', node: arg }, value: c });
     });
+  }
+
+  // Emit the sums: one accumulator per (scope, w).
+  const accumulators = new Map<string, string>();
+  const flushed = new Map<string, { sink: Sink; parts: SNode[] }>();
+  const sinkKey = (k: Sink): string => (k.kind === 'lp' ? 'lp' : k.kind === 'global' ? `g${k.node.id}` : `s:${k.target}`);
+  for (const { sink, value } of sums) {
+    const scope = sink.kind === 'segment' ? 'segment' : 'global';
+    const constant = (x: SNode): boolean => x.level === 0 || (scope === 'segment' && segmentLevel(x));
+    const { factor, rest } = factorize(b, value, constant);
+    const key = `${scope}:${rest.id}`;
+    let acc = accumulators.get(key);
+    if (!acc) {
+      acc = `${scope === 'segment' ? 'sa' : 'ga'}${accumulators.size}`;
+      accumulators.set(key, acc);
+      (scope === 'segment' ? segPre : pre).push(`let ${acc} = 0;`);
+      loop.push(`${acc} += ${ensure(rest)};`);
+    }
+    const entry = flushed.get(sinkKey(sink)) ?? { sink, parts: [] };
+    entry.parts.push(b.mul(factor, b.variable(acc)));
+    flushed.set(sinkKey(sink), entry);
+  }
+  for (const { sink, parts } of flushed.values()) {
+    if (sink.kind === 'segment') {
+      segPost.push(`${sink.target} += ${ensureIn(segPost, b.sum(parts))};`);
+    } else if (sink.kind === 'global') invariantSeeds.push({ node: sink.node, seed: b.sum(parts) });
   }
 
   // Assemble: pre, the loop, then the invariant reverse pass.
   phase = 'post';
   if (hasLp) {
     const parts: string[] = [];
-    if (root1.op !== 'const') parts.push(lpAcc);
+    const lpSum = flushed.get('lp');
+    if (lpSum) parts.push(ensure(b.sum(lpSum.parts)));
     if (root0.op === 'const') {
       if (root0.value !== 0) parts.push(literal(n * (root0.value as number)));
     } else parts.push(n === 1 ? ensure(root0) : `${n} * ${ensure(root0)}`);
     if (parts.length > 0) post.push(`${lpTarget} += ${parts.join(' + ')};`);
   }
   if (spec.gradient) {
-    for (const acc of accumulators.values()) invariantSeeds.push({ node: acc.node, seed: b.variable(acc.name) });
     reversePass(b, invariantSeeds, 0, (target, value) => post.push(`${target} += ${ensure(value)};`), adjointTarget, () => {
       throw new Error('internal: invariant node with a varying argument');
     });
   }
 
   const body: string[] = ['{', ...pre];
-  if (loop.length > 0) {
+  if (seg) {
+    body.push(
+      `for (let s = 0; s < ${seg.count}; s++) {`,
+      `const lo = ${seg.starts}[s], hi = ${seg.starts}[s + 1];`,
+      ...segPre,
+      'for (let i = lo; i < hi; i++) {',
+      ...loop,
+      '}',
+      ...segPost,
+      '}',
+    );
+  } else if (loop.length > 0) {
     if (n === 1) body.push('{ const i = 0;', ...loop, '}');
     else body.push(`for (let i = 0; i < ${n}; i++) {`, ...loop, '}');
   }
   body.push(...post, '}');
   return body.join('\n');
+}
+
+function readsVariable(node: SNode): boolean {
+  return node.op === 'var' || node.args.some(readsVariable);
+}
+
+/**
+ * Splits `value` into factor · rest, where the factor collects every multiplicative part that
+ * `constant` accepts (so it can be applied once after a sum) and rest is what varies.
+ */
+export function factorize(b: IrBuilder, value: SNode, constant: (x: SNode) => boolean): { factor: SNode; rest: SNode } {
+  if (constant(value)) return { factor: value, rest: b.c(1) };
+  switch (value.op) {
+    case 'mul': {
+      const x = factorize(b, value.args[0], constant);
+      const y = factorize(b, value.args[1], constant);
+      return { factor: b.mul(x.factor, y.factor), rest: b.mul(x.rest, y.rest) };
+    }
+    case 'neg': {
+      const x = factorize(b, value.args[0], constant);
+      return { factor: b.neg(x.factor), rest: x.rest };
+    }
+    case 'square': {
+      const x = factorize(b, value.args[0], constant);
+      if (x.factor.op === 'const' && x.factor.value === 1) return { factor: x.factor, rest: value };
+      return { factor: b.square(x.factor), rest: b.square(x.rest) };
+    }
+    default:
+      return { factor: b.c(1), rest: value };
+  }
 }
 
 /**
@@ -166,7 +261,7 @@ function reversePass(
   b: IrBuilder,
   seeds: readonly { node: SNode; seed: SNode }[],
   level: 0 | 1,
-  emitAdd: (target: string, value: SNode) => void,
+  emitAdd: (target: string, value: SNode, load: SNode) => void,
   adjointTarget: (load: SNode) => string | null,
   toOtherLevel: (arg: SNode, contribution: SNode) => void,
 ): void {
@@ -195,7 +290,7 @@ function reversePass(
     const g = b.sum(cs);
     if (node.op === 'load') {
       const target = adjointTarget(node);
-      if (target) emitAdd(target, g);
+      if (target) emitAdd(target, g, node);
       continue;
     }
     if (node.op === 'index' || node.op === 'const' || node.op === 'var') continue;

@@ -110,6 +110,7 @@ export class IrBuilder {
     if (a.op === 'neg' && b.op === 'neg') return this.mul(a.args[0], b.args[0]);
     if (a.op === 'neg') return this.neg(this.mul(a.args[0], b));
     if (b.op === 'neg') return this.neg(this.mul(a, b.args[0]));
+    if (a === b) return this.square(a);
     return a.op === 'const' || a.id <= b.id ? this.op('mul', a, b) : this.op('mul', b, a);
   }
   div(a: SNode, b: SNode): SNode {

@@ -163,14 +163,30 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     throw new Error(`internal: node ${id} (${n.kind}) has no storage`);
   }
 
-  function makeLowering(b: IrBuilder, materialized: ReadonlySet<number>, gradient: boolean) {
+  function makeLowering(b: IrBuilder, materialized: ReadonlySet<number>, gradient: boolean, perm?: Int32Array) {
     const isStored = (id: number): boolean => {
       const k = nodes[id].kind;
       return k === 'param' || k === 'data' || folded.has(id) || materialized.has(id);
     };
+    // Rows reordered by `perm` (only data and index arrays are read per row then; see termStage).
+    const permCache = new Map<Float64Array | Int32Array, Float64Array | Int32Array>();
+    const permuted = <T extends Float64Array | Int32Array>(arr: T): T => {
+      if (!perm) return arr;
+      let p = permCache.get(arr);
+      if (!p) {
+        const q = arr.slice() as T;
+        for (let i = 0; i < perm.length; i++) q[i] = arr[perm[i]];
+        p = q;
+        permCache.set(arr, p);
+      }
+      return p as T;
+    };
     const lower = (id: number, outShape: readonly number[]): SNode => {
       const n = nodes[id];
       if (n.kind === 'const') return b.c(n.value);
+      if (perm && n.kind === 'data' && sameShape(n.shape, outShape)) {
+        return b.load({ array: env.constant(permuted(n.values)), offset: 0, param: false }, b.index('i'));
+      }
       if (isStored(id)) return b.load(refOf(id, materialized, gradient), positionIndex(b, n.shape, outShape));
       return expand(id, outShape);
     };
@@ -179,7 +195,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       if (n.kind === 'ew') return applyOp(b, n.op, n.args.map((a) => lower(a, outShape)));
       if (n.kind === 'gather') {
         const pos = positionIndex(b, n.shape, outShape);
-        const idxName = env.constant(n.index);
+        const idxName = env.constant(pos && pos.code === 'i' ? permuted(n.index) : n.index);
         const idx = b.index(`${idxName}[${pos ? (pos.code === 'i' ? 'i' : `t${pos.id}`) : '0'}]`, pos !== undefined);
         if (pos && pos.code !== 'i') throw new Error('internal: broadcast gathers are materialized');
         const src = nodes[n.src];
@@ -189,7 +205,47 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       if (n.kind === 'const') return b.c(n.value);
       throw new Error(`internal: cannot expand node ${id} (${n.kind})`);
     };
-    return { lower, expand };
+    return { lower, expand, permuted };
+  }
+
+  /**
+   * Chooses how to run a term's loop segment-wise: an index array of loop length, read at row i by
+   * a gather, with few distinct values. Rows are reordered so that the index is sorted when every
+   * per-row read is data or an index (the sum over rows does not depend on their order);
+   * otherwise only an index that is already sorted is used.
+   */
+  function segmentPlan(group: readonly TermSpec[], shape: readonly number[], materialized: ReadonlySet<number>): { index: Int32Array; perm?: Int32Array } | undefined {
+    const n = sizeOf(shape);
+    if (n < 8) return undefined;
+    let candidate: Int32Array | undefined;
+    let rowReadsOnlyData = true;
+    const seen = new Set<number>();
+    const scan = (id: number): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const node = nodes[id];
+      const stored = node.kind === 'param' || node.kind === 'data' || folded.has(id) || materialized.has(id);
+      if (stored) {
+        if (node.kind !== 'data' && sameShape(node.shape, shape)) rowReadsOnlyData = false;
+        return;
+      }
+      if (node.kind === 'gather') {
+        if (sameShape(node.shape, shape) && !candidate) {
+          const distinct = new Set(node.index).size;
+          if (distinct <= n / 2) candidate = node.index;
+        }
+        return;
+      }
+      for (const a of argsOf(node)) scan(a);
+    };
+    for (const t of group) termNodes(t).forEach(scan);
+    if (!candidate) return undefined;
+    let sorted = true;
+    for (let i = 1; i < n; i++) if (candidate[i] < candidate[i - 1]) sorted = false;
+    if (sorted) return { index: candidate };
+    if (!rowReadsOnlyData) return undefined;
+    const perm = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => candidate![x] - candidate![y] || x - y);
+    return { index: candidate, perm };
   }
 
   function kernelInputs(id: number, materialized: ReadonlySet<number>, gradient: boolean): KernelInput[] {
@@ -257,8 +313,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   function termStage(group: readonly TermSpec[], materialized: ReadonlySet<number>, mode: Mode, lpTarget: string, onCheckFail: string): string {
     const b = new IrBuilder();
     const gradient = mode === 'grad';
-    const { lower } = makeLowering(b, materialized, gradient);
     const shape = termShape(group[0]);
+    const segPlan = segmentPlan(group, shape, materialized);
+    const { lower, permuted } = makeLowering(b, materialized, gradient, segPlan?.perm);
     const lpTerms: SNode[] = [];
     const checks: DomainCheck[] = [];
     for (const t of group) {
@@ -275,7 +332,21 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       // Data-only checks were verified at compile time; only parameter-dependent ones run.
       checks.push(...r.checks.filter((c) => c.node.param || c.bound.param));
     }
-    return emitFusedLoop(b, { n: sizeOf(shape), lpTerms, lpTarget, gradient, checks, onCheckFail });
+    let segments: FusedLoopSpec['segments'];
+    if (segPlan) {
+      const idx = permuted(segPlan.index);
+      const starts: number[] = [0];
+      const values: number[] = [idx[0]];
+      for (let i = 1; i < idx.length; i++) {
+        if (idx[i] !== idx[i - 1]) {
+          starts.push(i);
+          values.push(idx[i]);
+        }
+      }
+      starts.push(idx.length);
+      segments = { index: b.index(`${env.constant(idx)}[i]`), starts: env.constant(Int32Array.from(starts)), values: env.constant(Int32Array.from(values)), count: values.length };
+    }
+    return emitFusedLoop(b, { n: sizeOf(shape), lpTerms, lpTarget, gradient, checks, onCheckFail, segments });
   }
 
   /** Groups consecutive terms of one variable over the same shape (a prior and its Jacobian). */

@@ -1,0 +1,73 @@
+// Gradient benchmark: nutmeg's compiled logp+gradient on the radon models vs hand-written C and JS.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CompiledModel } from 'nutmeg';
+import { loadRadon } from '../examples/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../examples/radon/models.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LIMIT = resolve(here, '../../shared/baselines/limit/bench.sh');
+
+/** Min over `rounds` of the mean time of a ~2 ms block of evaluations (the baselines' method). */
+function nsPerEval(cm: CompiledModel, rounds: number): number {
+  const th = cm.initialPoint();
+  for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
+  const g = new Float64Array(cm.dim);
+  let sink = 0;
+  for (let k = 0; k < 20000; k++) sink += cm.logDensityGrad(th, g); // warm up (JIT)
+  let reps = 100;
+  for (;;) {
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
+    if (performance.now() - t0 > 1) break;
+    reps *= 2;
+  }
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
+    best = Math.min(best, ((performance.now() - t0) * 1e6) / reps);
+  }
+  if (sink === 42) console.error('');
+  return best;
+}
+
+function baselines(): { c_ns: number | null; js_ns: number | null } {
+  if (!existsSync(LIMIT) || process.env.NUTMEG_BENCH_NO_BASELINE) return { c_ns: null, js_ns: null };
+  const r = spawnSync('bash', [LIMIT], { encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS ?? '3' } });
+  const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  if (!line) {
+    console.error(`grad bench: baseline script failed: ${r.stderr.slice(-500)}`);
+    return { c_ns: null, js_ns: null };
+  }
+  const j = JSON.parse(line) as { c_ns: number; js_ns: number };
+  return { c_ns: j.c_ns, js_ns: j.js_ns };
+}
+
+export async function run(): Promise<void> {
+  const d = loadRadon();
+  const models: [string, CompiledModel][] = [
+    ['radon_hierarchical_centered', hierarchicalCentered(d).compile()],
+    ['radon_hierarchical_noncentered', hierarchicalNonCentered(d).compile()],
+  ];
+  // Interleave: ours, baselines, ours again; report the min of ours.
+  const first = models.map(([, cm]) => nsPerEval(cm, 200));
+  const base = baselines();
+  const second = models.map(([, cm]) => nsPerEval(cm, 200));
+  models.forEach(([name, cm], k) => {
+    const ns = Math.min(first[k], second[k]);
+    console.log(
+      JSON.stringify({
+        model: name,
+        dim: cm.dim,
+        ns_per_eval: Math.round(ns),
+        baseline_c_ns: base.c_ns,
+        baseline_js_ns: base.js_ns,
+        ratio_vs_c: base.c_ns ? +(ns / base.c_ns).toFixed(2) : null,
+        ratio_vs_js: base.js_ns ? +(ns / base.js_ns).toFixed(2) : null,
+      }),
+    );
+  });
+}
