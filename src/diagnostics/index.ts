@@ -1,6 +1,6 @@
 // Public exports of src/diagnostics: convergence diagnostics as pure functions over draws[chain][draw], and sampling warnings.
 export type { Draws } from './draws.js';
-export { mean, variance, quantileSorted, medianSorted, splitChains } from './draws.js';
+export { quantileSorted, medianSorted, splitChains } from './draws.js';
 export { zScale, foldDraws } from './rankNormalize.js';
 export { rhat, rhatBasic, rhatOfChains } from './rhat.js';
 export type { SplitOptions } from './ess.js';

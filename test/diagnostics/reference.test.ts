@@ -12,13 +12,12 @@ import {
   mcseMean,
   mcseQuantile,
   mcseSd,
-  mean,
   medianSorted,
   quantileSorted,
   rhat,
   rhatBasic,
-  variance,
 } from '../../src/diagnostics/index.js';
+import { mean, variance } from '../../src/diagnostics/draws.js';
 
 interface Case {
   name: string;
