@@ -28,5 +28,5 @@ export { progressView, progressLine, formatDuration } from './run/progress.js';
 export type { ChainProgress, ChainProgressView, ProgressSink } from './run/progress.js';
 export type { InitOption } from './run/init.js';
 export { NUTMEG_VERSION } from './run/version.js';
-// ADVI (owned by the ADVI helper): enabled once src/inference/vi/index.ts exists.
-// export * from './vi/index.js';
+// ADVI (owned by the ADVI helper).
+export * from './vi/index.js';

@@ -193,3 +193,26 @@ test('NUTMEG_VERSION matches package.json', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(NUTMEG_VERSION, pkg.version);
 });
+
+test('sample: a compiled model gives bit-identical draws on worker threads (spec re-compiled) and in this thread', async () => {
+  const { Model } = await import('../../src/model/index.js');
+  const { Normal, HalfNormal } = await import('../../src/distributions/index.js');
+  const m = new Model();
+  const mu = m.rv('mu', Normal({ mu: 0, sigma: 1 }));
+  const sigma = m.rv('sigma', HalfNormal({ sigma: 1 }));
+  m.rv('y', Normal({ mu, sigma }), { observed: [0.3, 1.2, -0.4, 0.8] });
+  const compiled = m.compile();
+  const opts = { seed: 9, draws: 100, tune: 100, chains: 2, progress: false as const };
+  const inThread = await sample(compiled, { ...opts, cores: 1 });
+  const workers = await sample(compiled, { ...opts, cores: 2 });
+  assert.equal((workers.attrs.settings as { parallel: boolean }).parallel, true);
+  assert.deepEqual(inThread.groups.posterior!.vars.sigma.values, workers.groups.posterior!.vars.sigma.values);
+});
+
+test("sample: init 'advi' starts from the ADVI fit with its variances as the first metric", async () => {
+  const ld = correlatedNormal({ rho: 0, mu: [3, -1], scale: [2, 0.5] });
+  const idata = await sample(ld, { seed: 4, draws: 400, tune: 200, chains: 2, init: 'advi', progress: false });
+  assert.equal((idata.attrs.settings as { init: string }).init, 'advi');
+  checkMoments(idata, 'x', 0, 3, 2);
+  checkMoments(idata, 'x', 1, -1, 0.5);
+});

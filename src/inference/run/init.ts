@@ -3,6 +3,7 @@ import type { LogDensity } from '../../core/types.js';
 import type { Rng } from '../../core/rng.js';
 import { ModelError, OptionError } from '../../core/errors.js';
 import type { CompiledModel } from '../../model/compiledModel.js';
+import { fit } from '../vi/fit.js';
 
 /**
  * How chains start. `'jitter+adapt_diag'` (default, PyMC's): the model's initial point plus
@@ -96,26 +97,15 @@ export function chainStart(ld: LogDensity, base: Float64Array, rng: Rng, jitter:
   throw new ModelError(`chain ${chain}: cannot start sampling ${how}: ${describeNonFinite(ld, x)}.`);
 }
 
-/** A fitted approximation as the ADVI module returns it (the part `init: 'advi'` uses). */
-interface AdviApproximation {
-  readonly mean: Float64Array;
-  readonly std: Float64Array;
-}
-
 /**
- * Fits mean-field ADVI for `init: 'advi'` through the ADVI module's public `fit`.
+ * Fits mean-field ADVI for `init: 'advi'` (the ADVI module's public `fit`), quietly.
  *
- * @throws OptionError when the ADVI module is not available
+ * @param model - the model or log density
+ * @param seed - the run's seed
+ * @returns the unconstrained mean and sd of the fitted approximation
+ * @throws AdviError when ADVI cannot start
  */
-export async function adviStart(model: LogDensity, seed: number): Promise<AdviApproximation> {
-  const specifier = '../vi/index.js';
-  let mod: { fit?: (m: LogDensity, o: Record<string, unknown>) => Promise<AdviApproximation> | AdviApproximation };
-  try {
-    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
-  } catch {
-    mod = {};
-  }
-  if (typeof mod.fit !== 'function') throw new OptionError('init', "'advi' needs the ADVI module (src/inference/vi), which is not available");
-  const approx = await mod.fit(model, { method: 'advi', seed, progress: false });
-  return approx;
+export function adviStart(model: LogDensity, seed: number): { mean: Float64Array; std: Float64Array } {
+  const approx = fit(model, { method: 'advi', seed, progress: false });
+  return { mean: approx.mean, std: approx.std };
 }

@@ -105,7 +105,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   let jitterScale: Float64Array | undefined;
   let initialInverseMetric: Float64Array | undefined;
   if (init === 'advi') {
-    const approx = await adviStart(model, seed);
+    const approx = adviStart(model, seed);
     base = Float64Array.from(approx.mean);
     jitterScale = Float64Array.from(approx.std);
     initialInverseMetric = Float64Array.from(approx.std, (s) => Math.max(s * s, 1e-8));
