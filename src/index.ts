@@ -14,3 +14,4 @@ export * from './diagnostics/index.js';
 export * from './posterior/index.js';
 export * from './io/index.js';
 export * from './plots/index.js';
+export * from './report/index.js';
