@@ -72,8 +72,12 @@ export function toArvizJson(idata: InferenceData): string {
  * @param text - JSON text
  * @param fileName - named in error messages
  * @returns the results
- * @throws InputError naming the file, group, variable and position of malformed content, or a
- *   sampled group whose chains or draws differ from the others'
+ * A sampled group whose numbers of chains and draws differ from the posterior's (e.g. a prior of
+ * 1 × 500 draws) is skipped, since nutmeg keeps one count for all sampled groups; its name is
+ * listed in `attrs.skipped_groups`.
+ *
+ * @throws InputError naming the file, group, variable and position of malformed content, or
+ *   variables of one group with different numbers of chains or draws
  */
 export function fromArvizJson(text: string, fileName?: string): InferenceData {
   const file = fileName ?? 'ArviZ JSON';
@@ -94,12 +98,17 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
   let nChains = -1;
   let nDraws = -1;
   let firstSampled = '';
+  const skipped: string[] = [];
   const groups: Partial<Record<GroupName, Group>> = {};
   for (const name of GROUP_ORDER) {
     if (!(name in obj)) continue;
     const sampled = SAMPLED_GROUPS.includes(name);
     const gvars = asRecord(obj[name], file, name);
     const vars: Record<string, VariableArray> = {};
+    // Chains and draws of this group, set by its first variable; all its variables must agree.
+    let gChains = -1;
+    let gDraws = -1;
+    let gFirst = '';
     for (const [vn, value] of Object.entries(gvars)) {
       const where = { file, what: `${name}.${vn}` };
       const { shape, values } = flattenNested(value, where, sampled ? ['chain', 'draw'] : []);
@@ -108,11 +117,11 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
         if (shape.length < 2) {
           throw new InputError(`${file}: ${name}.${vn}: expected (chain, draw, …) nested arrays, got ${shape.length} axis`);
         }
-        if (nChains < 0) {
-          [nChains, nDraws, firstSampled] = [shape[0], shape[1], `${name}.${vn}`];
-        } else if (shape[0] !== nChains || shape[1] !== nDraws) {
+        if (gChains < 0) {
+          [gChains, gDraws, gFirst] = [shape[0], shape[1], `${name}.${vn}`];
+        } else if (shape[0] !== gChains || shape[1] !== gDraws) {
           throw new InputError(
-            `${file}: ${name}.${vn} has ${shape[0]} chains × ${shape[1]} draws, but ${firstSampled} has ${nChains} × ${nDraws}; nutmeg keeps one chain and draw count for all sampled groups`,
+            `${file}: ${name}.${vn} has ${shape[0]} chains × ${shape[1]} draws, but ${gFirst} has ${gChains} × ${gDraws}`,
           );
         }
         elementShape = shape.slice(2);
@@ -134,6 +143,14 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
       }
       vars[vn] = { dims, shape: elementShape, values };
     }
+    if (sampled && gChains >= 0) {
+      if (nChains < 0) [nChains, nDraws, firstSampled] = [gChains, gDraws, gFirst];
+      else if (gChains !== nChains || gDraws !== nDraws) {
+        // nutmeg keeps one chain and draw count for all sampled groups (a prior is often 1 × 500).
+        skipped.push(`${name} (${gChains} chains × ${gDraws} draws, ${firstSampled} has ${nChains} × ${nDraws})`);
+        continue;
+      }
+    }
     groups[name] = { vars, attrs: asRecord(obj[`${name}_attrs`], file, `${name}_attrs`) };
   }
   if (nChains < 0) {
@@ -143,7 +160,8 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
     nChains = 0;
     nDraws = 0;
   }
-  return { nChains, nDraws, groups, coords, attrs: asRecord(obj.attrs, file, 'attrs') };
+  const attrs = asRecord(obj.attrs, file, 'attrs');
+  return { nChains, nDraws, groups, coords, attrs: skipped.length > 0 ? { ...attrs, skipped_groups: skipped } : attrs };
 }
 
 /** An optional JSON object member; absent or null gives {}. */

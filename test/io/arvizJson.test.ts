@@ -56,6 +56,12 @@ test('reads what Python writes: bare NaN/Infinity tokens and boolean diverging',
   assert.deepEqual(idata.groups.posterior!.vars.x.dims, []);
 });
 
+test('a sampled group with other chain and draw counts (a prior) is skipped and noted', () => {
+  const idata = fromArvizJson('{"posterior": {"x": [[1, 2], [3, 4]]}, "prior": {"x": [[1, 2, 3]]}}');
+  assert.deepEqual(Object.keys(idata.groups), ['posterior']);
+  assert.match(String(idata.attrs.skipped_groups), /prior \(1 chains × 3 draws, posterior\.x has 2 × 2\)/);
+});
+
 test('variables without dims get ArviZ default dim names', () => {
   const idata = fromArvizJson('{"posterior": {"b": [[[1, 2], [3, 4]]]}}');
   assert.deepEqual(idata.groups.posterior!.vars.b.dims, ['b_dim_0']);
@@ -66,7 +72,7 @@ test('malformed files get errors naming the file, variable and position', () => 
   const cases: [string, RegExp][] = [
     ['{"posterior": {"x": [[1, 2], [3]]}}', /f\.json: posterior\.x: ragged array: at chain 1 there are 1 draws where the first has 2/],
     ['{"posterior": {"x": [[1, "a"]]}}', /f\.json: posterior\.x: at chain 0, draw 1: expected a number, got "a"/],
-    ['{"posterior": {"x": [[1, 2]]}, "sample_stats": {"lp": [[1, 2, 3]]}}', /sample_stats\.lp has 1 chains × 3 draws, but posterior\.x has 1 × 2/],
+    ['{"posterior": {"x": [[1, 2]], "y": [[1, 2, 3]]}}', /posterior\.y has 1 chains × 3 draws, but posterior\.x has 1 × 2/],
     ['{"posterior": {"x": [[1, 2],\n [3, 4]}', /f\.json: invalid JSON at line 2, column 8/],
     ['{"posterior": {"x": [[1, 2]]}, "dims": {"x": ["a"]}}', /dims\.x: expected 0 dim names/],
     ['[1, 2]', /expected an ArviZ InferenceData JSON object/],
