@@ -25,11 +25,11 @@ export interface CompositeDistribution {
   sample(rng: Rng, p: Readonly<Record<string, Float64Array>>, shape: readonly number[]): Float64Array;
 }
 
-function dataValues(g: GraphBuilder, t: Tensor, what: string): Float64Array {
+function dataValues(g: GraphBuilder, t: Tensor, what: string, variable: string): Float64Array {
   const node = g.nodes[t.id];
   if (node.kind === 'data') return node.values;
   if (node.kind === 'const') return Float64Array.of(node.value);
-  throw new ModelError(`${what} must be data (fixed numbers), not an expression of random variables`);
+  throw new ModelError(`${what} must be data (fixed numbers), not an expression of random variables`, variable);
 }
 
 function choleskyOf(g: GraphBuilder, p: Readonly<Record<string, Tensor>>, variable: string): { L: Float64Array; k: number } {
@@ -39,7 +39,7 @@ function choleskyOf(g: GraphBuilder, p: Readonly<Record<string, Tensor>>, variab
     throw new ModelError(`MvNormal '${variable}': ${which} must be a square matrix, got shape [${given.shape.join(', ')}]`, variable);
   }
   const k = given.shape[0];
-  const values = dataValues(g, given, `MvNormal '${variable}': ${which}`);
+  const values = dataValues(g, given, `MvNormal '${variable}': ${which}`, variable);
   if (p.chol) {
     for (let i = 0; i < k; i++) {
       if (!(values[i * k + i] > 0)) throw new ModelError(`MvNormal '${variable}': chol must have a positive diagonal (chol[${i},${i}] = ${values[i * k + i]})`, variable);
@@ -102,6 +102,23 @@ export const Dirichlet: CompositeDistribution = {
     if (value.shape.length !== 1) throw new ModelError(`Dirichlet '${variable}': only a single simplex (a vector) is supported, got shape [${value.shape.join(', ')}]`, variable);
     if (p.a.shape.length !== 1 || p.a.shape[0] !== value.shape[0]) {
       throw new ModelError(`Dirichlet '${variable}': a has shape [${p.a.shape.join(', ')}] but the value has shape [${value.shape.join(', ')}]`, variable);
+    }
+    // Data-only arguments are validated here (a composite density has no runtime domain checks).
+    const aNode = g.nodes[p.a.id];
+    if (aNode.kind === 'data') {
+      aNode.values.forEach((v, i) => {
+        if (!(v > 0)) throw new ModelError(`Dirichlet '${variable}': parameter 'a' must be > 0 (violated at element ${i}: ${v})`, variable);
+      });
+    }
+    const xNode = g.nodes[value.id];
+    if (xNode.kind === 'data') {
+      let total = 0;
+      xNode.values.forEach((v, i) => {
+        if (!(v >= 0)) throw new ModelError(`Dirichlet '${variable}': observed value must be >= 0 (violated at element ${i}: ${v})`, variable);
+        total += v;
+      });
+      // SciPy's tolerance for a point on the simplex.
+      if (!(Math.abs(total - 1) <= 1e-9)) throw new ModelError(`Dirichlet '${variable}': observed value must sum to 1 (it sums to ${total})`, variable);
     }
     const one = g.constant(1);
     const perElement = g.ew('sub', [g.ew('mul', [g.ew('sub', [p.a, one]), g.ew('log', [value])]), g.ew('lgamma', [p.a])]);
