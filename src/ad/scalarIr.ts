@@ -81,6 +81,9 @@ export class IrBuilder {
   op(name: string, ...args: SNode[]): SNode {
     const def = SCALAR_OP_EVAL[name];
     if (def && args.every((a) => a.op === 'const')) return this.c(def(...args.map((a) => a.value as number)));
+    // log(1 − σ(u)) = −softplus(u): exact where 1 − σ(u) rounds to 0 (u ≳ 37), e.g. a Beta prior
+    // through the logit transform.
+    if (name === 'log1p' && args[0].op === 'neg' && args[0].args[0].op === 'logistic') return this.neg(this.op('log1pexp', args[0].args[0].args[0]));
     return this.make(name, args, {}, `${name}(${args.map((a) => a.id).join(',')})`);
   }
 
@@ -136,6 +139,8 @@ export class IrBuilder {
   }
   log(a: SNode): SNode {
     if (a.op === 'exp') return a.args[0];
+    // log σ(u) = −softplus(−u): exact where σ(u) underflows or rounds to 1.
+    if (a.op === 'logistic') return this.neg(this.op('log1pexp', this.neg(a.args[0])));
     return this.op('log', a);
   }
   exp(a: SNode): SNode {

@@ -1,5 +1,7 @@
 // Builds the model graph node by node, validating shapes and indices as the user writes the model.
 import { ModelError } from '../core/errors.js';
+import { SCALAR_OP_EVAL } from '../ad/scalarIr.js';
+import '../ad/scalarOps.js';
 import { broadcastShapes, formatShape, sizeOf, type GraphNode } from './graph.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
@@ -92,6 +94,14 @@ export class GraphBuilder {
     let shape: number[] | null = [];
     for (const a of args) shape = shape && broadcastShapes(shape, a.shape);
     if (!shape) throw new ModelError(`${op}: operand shapes ${args.map((a) => formatShape(a.shape)).join(', ')} do not broadcast`);
+    // Constant folding: an op of scalar constants is a constant (so that, e.g., the width 1 − 0 of
+    // a unit interval stays visible to the scalar IR's simplifications).
+    const eval_ = SCALAR_OP_EVAL[op];
+    const consts = args.map((a) => this.nodes[a.id]);
+    if (eval_ && consts.every((n) => n.kind === 'const')) {
+      const v = eval_(...consts.map((n) => (n as Extract<GraphNode, { kind: 'const' }>).value));
+      if (!Number.isNaN(v)) return this.constant(v);
+    }
     const label = `${op}(${args.map((a) => this.nodes[a.id].label).join(', ')})`;
     return new Tensor(this, this.push({ kind: 'ew', shape, label: label.length > 60 ? `${op}(…)` : label, op, args: args.map((a) => a.id) }), shape);
   }

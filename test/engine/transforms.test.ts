@@ -209,3 +209,24 @@ test('compiled log transform of a non-flat prior: the log density is logp(x) + y
     near(cm.logDensity!(y), want, 1e-12, 'Gamma with log-Jacobian');
   }
 });
+
+test('Beta and Uniform(0, 1) priors through the logit transform stay exact in the tails (σ(y) rounding to 0 or 1)', () => {
+  // On y: log p = α·log σ(y) + β·log(1 − σ(y)) − log B(α, β), with log σ(y) = −softplus(−y) and
+  // log(1 − σ(y)) = −softplus(y). Computing log(1 − σ(y)) naively gives +Infinity·(β − 1) once
+  // σ(y) rounds to 1 (y ≳ 37), and loses digits long before.
+  const m = new Model();
+  m.rv('p', Beta({ alpha: 0.5, beta: 0.7 }));
+  m.rv('u', Uniform(), { shape: [1] });
+  const cm = m.compile();
+  const lbeta = special.lgamma(0.5) + special.lgamma(0.7) - special.lgamma(1.2);
+  for (const y of [-800, -745, -40, -30, 0.3, 30, 37, 40, 800]) {
+    const th = Float64Array.of(y, -y);
+    const g = new Float64Array(2);
+    const lp = cm.logDensityGrad(th, g);
+    const want = -0.5 * special.log1pexp(-y) - 0.7 * special.log1pexp(y) - lbeta - special.log1pexp(y) - special.log1pexp(-y);
+    near(lp, want, 1e-13, `log density at y = ${y}`);
+    // d/dy: 0.5·σ(−y) − 0.7·σ(y) for p, σ(−y') − σ(y') at y' = −y for u.
+    near(g[0], 0.5 * special.expit(-y) - 0.7 * special.expit(y), 1e-13, `gradient of p at y = ${y}`);
+    near(g[1], special.expit(y) - special.expit(-y), 1e-13, `gradient of u at y = ${-y}`);
+  }
+});
