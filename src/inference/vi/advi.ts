@@ -338,18 +338,23 @@ export function runAdvi(ld: LogDensity, init: Float64Array | AdviStart, s: AdviS
     fam.params.set(best);
     elbo = elboBest;
   } else if (s.iterateAveraging && iter > 1) {
-    // Keep the averaged iterate if its ELBO is higher, compared on common random numbers.
+    // Keep the averaged iterate unless its ELBO is clearly lower (by two standard errors, on
+    // common random numbers). Near the optimum the two differ by far less than the ELBO's noise
+    // while the average is several times closer to the optimum; an average that lags a run still
+    // on the move shows up as a clearly lower ELBO and is dropped.
     const state = rng.getState();
     const elboLast = calcElbo();
+    const seLast = lastElboSe;
     prevParams.set(fam.params);
     fam.params.set(avg);
     rng = Rng.fromState(state);
     const elboAvg = calcElbo();
-    if (elboAvg > elboLast) {
+    if (Number.isFinite(elboAvg) && elboAvg > elboLast - 2 * Math.max(seLast, lastElboSe)) {
       averaged = true;
       elbo = elboAvg;
     } else {
       fam.params.set(prevParams);
+      if (Number.isFinite(elboLast)) elbo = elboLast;
     }
   }
   if (!diverged && stop === 'max_iterations') {

@@ -52,18 +52,20 @@ export class RelativeElboWindow {
 }
 
 /**
- * PyMC's relative parameter change (`CheckParametersConvergence` with `diff='relative'`,
- * `ord=inf`): max_i (|c_i − p_i| + ε) / (|p_i| + ε), ε = 1e−6.
+ * Relative parameter change, as PyMC's `CheckParametersConvergence` (`diff='relative'`,
+ * `ord=inf`) measures it: max_i |c_i − p_i| / (|p_i| + ε), ε = 1e−6. PyMC adds ε to the numerator
+ * too, which makes an unchanged parameter at exactly 0 count as a change of 1 (so the check could
+ * never pass); nutmeg leaves it out.
  *
  * @param current - parameters now
  * @param previous - parameters at the previous check
- * @returns the largest relative change
+ * @returns the largest relative change (NaN if any parameter is NaN)
  */
 export function relativeParamChange(current: Float64Array, previous: Float64Array): number {
   const eps = 1e-6;
   let m = 0;
   for (let i = 0; i < current.length; i++) {
-    const r = (Math.abs(current[i] - previous[i]) + eps) / (Math.abs(previous[i]) + eps);
+    const r = Math.abs(current[i] - previous[i]) / (Math.abs(previous[i]) + eps);
     if (!(r <= m)) m = r;
   }
   return m;
