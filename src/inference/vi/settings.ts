@@ -18,6 +18,8 @@ export interface AdviOptions {
   tolerance?: number;
   /** Relative parameter-change tolerance (PyMC's `CheckParametersConvergence`); 0 turns the check off. */
   paramTolerance?: number;
+  /** Initial standard deviation of q in every unconstrained coordinate. */
+  initScale?: number;
   /** Maximum number of ELBO evaluations in the convergence window (Stan uses 0.1·n/evalElbo without a cap). */
   convergenceWindow?: number;
   /** Monte Carlo draws per gradient (Stan's `grad_samples`). */
@@ -51,6 +53,7 @@ export interface AdviSettings {
   readonly seed: number;
   readonly tolerance: number;
   readonly paramTolerance: number;
+  readonly initScale: number;
   readonly convergenceWindow: number;
   readonly gradSamples: number;
   readonly elboSamples: number;
@@ -76,6 +79,13 @@ export const ADVI_DEFAULTS = {
   tolerance: 0.01,
   /** PyMC's `CheckParametersConvergence` tolerance 1e-3 is never met by noisy iterates; off by default. */
   paramTolerance: 0,
+  /**
+   * NumPyro's AutoNormal `init_scale` = 0.1 (Stan starts at sd 1). With sd 1 the first draws of a
+   * hierarchical model's scales and effects are wild enough that the η = 1 trial often scored an
+   * ELBO of −10⁴…−10⁹ on radon and a 10× smaller η won the search (4 of 8 runs); with 0.1, η = 1
+   * was chosen in 8 of 8 and every fit landed within 0.03 of NUTS's means.
+   */
+  initScale: 0.1,
   /** Stan's window at its default n = 10,000 (0.1·n/evalElbo = 10), kept when n is larger. */
   convergenceWindow: 10,
   /** Stan's `grad_samples` = 1. */
@@ -111,6 +121,13 @@ function positiveInt(name: string, v: unknown): number {
 function nonNegInt(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
     throw new OptionError(name, `must be a non-negative integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+function positiveNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new OptionError(name, `must be a finite number > 0, got ${String(v)}`);
   }
   return v;
 }
@@ -162,6 +179,7 @@ export function resolveAdviSettings(o: AdviOptions = {}): AdviSettings {
     seed,
     tolerance,
     paramTolerance: nonNegNumber('paramTolerance', o.paramTolerance ?? ADVI_DEFAULTS.paramTolerance),
+    initScale: positiveNumber('initScale', o.initScale ?? ADVI_DEFAULTS.initScale),
     convergenceWindow: positiveInt('convergenceWindow', o.convergenceWindow ?? ADVI_DEFAULTS.convergenceWindow),
     gradSamples: positiveInt('gradSamples', o.gradSamples ?? ADVI_DEFAULTS.gradSamples),
     elboSamples: positiveInt('elboSamples', o.elboSamples ?? ADVI_DEFAULTS.elboSamples),
