@@ -39,10 +39,12 @@ test('radon (flat priors): ADVI means within 0.05 (hyper-means, eps) and 0.1 on 
   for (let c = 0; c < alphaRef.mean.length; c++) sumAbs += Math.abs(approx.means.alpha[c] - alphaRef.mean[c]);
   const meanAbs = sumAbs / alphaRef.mean.length;
   assert.ok(meanAbs < 0.1, `alpha: mean |ADVI − NUTS| = ${meanAbs.toFixed(3)}`);
-  // Mean-field under-dispersion: on average the county intercepts' sds are smaller than NUTS's.
-  let ratio = 0;
-  for (let c = 0; c < alphaRef.sd.length; c++) ratio += approx.sds.alpha[c] / alphaRef.sd[c] / alphaRef.sd.length;
-  assert.ok(ratio < 1, `mean sd ratio ADVI/NUTS for alpha = ${ratio.toFixed(2)}`);
+  // Mean-field under-dispersion: ignoring the correlation of the hyper-means with the county
+  // effects, their sds come out well below NUTS's (≈ 0.7× and 0.5× in the bench).
+  for (const name of ['mu_alpha', 'mu_beta']) {
+    const ref = moments(nuts, name);
+    assert.ok(approx.sds[name][0] < ref.sd[0], `${name}: ADVI sd ${approx.sds[name][0].toFixed(3)} vs NUTS ${ref.sd[0].toFixed(3)}`);
+  }
   // sample() gives the same variables as NUTS's posterior.
   const idata = approx.sample(100);
   for (const name of Object.keys(nuts.groups.posterior!.vars)) {

@@ -5,6 +5,7 @@ import { OptionError } from '../../core/errors.js';
 import { runAdvi } from './advi.js';
 import type { AdviRun } from './advi.js';
 import { Approximation } from './approximation.js';
+import { GaussianFamily } from './family.js';
 import { formatAdviEvent } from './progress.js';
 import type { AdviEvent, AdviProgressCallback } from './progress.js';
 import { resolveAdviSettings } from './settings.js';
@@ -97,7 +98,22 @@ export function fit(model: CompiledModel | LogDensity, options: AdviOptions = {}
     elboHistory = concat(mf.elboHistory, run.elboHistory);
     evalIters = Int32Array.from([...mf.elboEvalIterations, ...Array.from(run.elboEvalIterations, (i) => i + mf.iterations)]);
     evals = concat(mf.elboEvals, run.elboEvals);
-    if (run.diverged && mf.elbo > run.elbo) run = { ...mf, message: `${run.message} The mean-field warm start (ELBO ${mf.elbo.toFixed(2)}) was better and is kept.` };
+    if (!(run.elbo >= mf.elbo)) {
+      // The full-rank stage ended below its mean-field start (its d(d−1)/2 extra terms are noisy
+      // in high dimension): keep the start, as a full-rank family with a diagonal factor.
+      const fam = new GaussianFamily('fullrank', d);
+      fam.reset(mf.family.mean(new Float64Array(d)), mf.family.std(new Float64Array(d)));
+      run = {
+        ...run,
+        family: fam,
+        elbo: mf.elbo,
+        diverged: false,
+        converged: mf.converged,
+        message:
+          `${run.message} The full-rank stage ended with a lower ELBO (${run.elbo.toFixed(2)}) than its mean-field start ` +
+          `(${mf.elbo.toFixed(2)}), so the mean-field fit is kept (no correlations); try a larger 'n' with a smaller 'tolerance'.`,
+      };
+    }
     run = { ...run, elapsed: mf.elapsed + run.elapsed };
   } else {
     run = runAdvi(cm, init, s, onEvent);
