@@ -20,7 +20,10 @@ export interface KernelContext {
   readonly attrs: Readonly<Record<string, number | string | Float64Array>>;
   /** Registers a constant array and returns its JS name. */
   constant(values: Float64Array): string;
-  /** A unique local name. */
+  /**
+   * A unique local name. The prefix must not be one the compiler uses for its own names (`t`, `v`,
+   * `a`, `k`, `s`, `acc` followed by digits): `a3` would shadow the adjoint buffer of node 3.
+   */
   local(prefix: string): string;
 }
 
@@ -37,25 +40,25 @@ export const KERNELS: Record<string, Kernel> = {
   sum: {
     forward: (c) => {
       const [x] = c.args;
-      const s = c.local('s');
+      const s = c.local('kSum');
       return `{ let ${s} = 0; for (let j = 0; j < ${x.size}; j++) ${s} += ${x.read('j')}; ${c.out}[0] = ${s}; }`;
     },
     backward: (c) => {
       const [x] = c.args;
       if (!x.adj('j')) return '';
-      const a = c.local('a');
+      const a = c.local('kAdj');
       return `{ const ${a} = ${c.outAdj}[0]; for (let j = 0; j < ${x.size}; j++) ${x.adj('j')} += ${a}; }`;
     },
   },
   dot: {
     forward: (c) => {
       const [x, y] = c.args;
-      const s = c.local('s');
+      const s = c.local('kSum');
       return `{ let ${s} = 0; for (let j = 0; j < ${x.size}; j++) ${s} += ${x.read('j')} * ${y.read('j')}; ${c.out}[0] = ${s}; }`;
     },
     backward: (c) => {
       const [x, y] = c.args;
-      const a = c.local('a');
+      const a = c.local('kAdj');
       return `{ const ${a} = ${c.outAdj}[0]; for (let j = 0; j < ${x.size}; j++) { ${addTo(x.adj('j'), `${a} * ${y.read('j')}`)} ${addTo(y.adj('j'), `${a} * ${x.read('j')}`)} } }`;
     },
   },
@@ -64,7 +67,7 @@ export const KERNELS: Record<string, Kernel> = {
     forward: (c) => {
       const [m, v] = c.args;
       const k = v.size;
-      const s = c.local('s');
+      const s = c.local('kSum');
       return `for (let r = 0; r < ${c.size}; r++) { let ${s} = 0; const o = r * ${k}; for (let j = 0; j < ${k}; j++) ${s} += ${m.read('o + j')} * ${v.read('j')}; ${c.out}[r] = ${s}; }`;
     },
     backward: (c) => {
