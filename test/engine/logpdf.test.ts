@@ -148,3 +148,7 @@ test('elementwise families as priors: the free-parameter density plus its log-Ja
     assert.ok(Math.abs(got - (want + logJac)) <= tol, `prior ${label(c)}: got ${got}, want ${want} + ${logJac}`);
   }
 });
+
+test('logp of a Dirichlet off the simplex is -Infinity, as for the elementwise families', { todo: 'logp() builds a model for multivariate families, and the model rejects such data at build time with a ModelError' }, () => {
+  assert.equal(logp(nm.Dirichlet({ a: [1, 2, 3] }), [0.5, 0.6, 0.1]), -Infinity);
+});

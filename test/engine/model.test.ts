@@ -295,3 +295,11 @@ test('logDensityGrad allocates nothing per call beyond the boxed return value', 
   assert.ok(Number.isFinite(s));
   assert.ok(perCall < 64, `${perCall.toFixed(1)} bytes per call`);
 });
+
+test('unconstrain with per-element (data array) interval bounds', { todo: 'numericBounds in compile.ts accepts only scalar constant bounds: Uniform({ lower: [0, 1], upper: [2, 5] }) fails with "the bounds of \'u\' depend on other parameters", which they do not' }, () => {
+  const m = new Model();
+  m.rv('u', Uniform({ lower: [0, 1], upper: [2, 5] }));
+  const cm = m.compile();
+  const th = cm.unconstrain({ u: [1, 3] });
+  assert.deepEqual(Array.from(th).map((v) => Math.round(v * 1e12) / 1e12), [0, 0]);
+});
