@@ -15,14 +15,18 @@ export interface AscentStep {
   step(params: Float64Array, grad: Float64Array, iteration: number): void;
 }
 
+/** √10: the largest normalised step Stan's rule can take (|g|/√(0.1·g²)). */
+const MAX_NORMALISED_STEP = Math.sqrt(10);
+
 /**
  * Stan's ADVI step-size sequence (Kucukelbir et al. 2017, eq. 10):
  * ρ_k = η · k^{−1/2} / (τ + √s_{k−1}), s_0 = g_1², s_k = 0.1·g_k² + 0.9·s_{k−1}, τ = 1 (Stan uses
  * s_k in place of s_{k−1}; see the comment in `step` for why nutmeg lags it by one step, and
  * clips the normalised step at √10, the bound Stan's rule has built in). Per
- * coordinate, like RMSprop, but with a decreasing k^{−1/2} factor, so the iterates settle (the
- * Robbins–Monro conditions hold up to the ε Stan adds to the exponent) instead of jittering forever
- * at a fixed learning rate as Adam does; η comes from Stan's grid search over {100, 10, 1, 0.1, 0.01}.
+ * coordinate, like RMSprop, but with a decreasing k^{−1/2} factor, so the iterates settle instead of
+ * jittering forever at a fixed learning rate as Adam does (the paper writes k^{−1/2+ε}; Stan's code,
+ * like this one, uses k^{−1/2}, just short of the Robbins–Monro conditions — one more reason nutmeg
+ * averages the iterates); η comes from Stan's grid search over {100, 10, 1, 0.1, 0.01}.
  *
  * @param nParams - length of the parameter vector
  * @param eta - the scale η of the sequence
@@ -30,9 +34,6 @@ export interface AscentStep {
  * References: Kucukelbir, A., Tran, D., Ranganath, R., Gelman, A. & Blei, D. M. (2017), Automatic
  * differentiation variational inference, JMLR 18(14); Stan's `advi::stochastic_gradient_ascent`.
  */
-/** √10: the largest normalised step Stan's rule can take (|g|/√(0.1·g²)). */
-const MAX_NORMALISED_STEP = Math.sqrt(10);
-
 export function stanStepSequence(nParams: number, eta: number): AscentStep {
   const s = new Float64Array(nParams);
   const tau = 1; // Stan's τ (arbitrary, keeps the first steps bounded)
