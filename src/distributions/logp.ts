@@ -1,6 +1,7 @@
 // Evaluates a distribution's log density at given values, outside any model (PyMC's pm.logp).
 import { IrBuilder } from '../ad/scalarIr.js';
 import '../ad/scalarOps.js';
+import { ModelError } from '../core/errors.js';
 import { Model } from '../model/model.js';
 import type { DistributionSpec } from './factories.js';
 
@@ -19,10 +20,16 @@ import type { DistributionSpec } from './factories.js';
 export function logp(dist: DistributionSpec, value: number | ArrayLike<number> | readonly (readonly number[])[]): number {
   const family = dist.family;
   if ('buildTerms' in family) {
-    const m = new Model();
-    m.rv('x', dist, { observed: value });
-    const cm = m.compile();
-    return cm.logDensity!(new Float64Array(0));
+    // Outside the support (or with invalid parameters) a model refuses the data at build time;
+    // as a density evaluation that is -Infinity.
+    try {
+      const m = new Model();
+      m.rv('x', dist, { observed: value });
+      return m.compile().logDensity!(new Float64Array(0));
+    } catch (e) {
+      if (e instanceof ModelError) return -Infinity;
+      throw e;
+    }
   }
   const xs = typeof value === 'number' ? [value] : Array.from(value as ArrayLike<number>);
   const params: Record<string, number[]> = {};

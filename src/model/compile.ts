@@ -39,6 +39,40 @@ class Environment {
     this.arrays.set(arr, name);
     return name;
   }
+  /**
+   * Compiles a program whose blocks (`{ … }` parts) each become their own small function, called in
+   * order from the entry function; each binds only the constants it uses.
+   */
+  compileStaged<T>(params: string[], parts: string[]): T {
+    const names = Object.keys(this.values);
+    const used = (code: string): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(code));
+    const defs: string[] = [];
+    const calls: string[] = [];
+    parts.forEach((part, k) => {
+      if (part.startsWith('{') || /^term\d+:/.test(part)) {
+        const u = used(part);
+        defs.push(`function s${k}(${params.join(', ')}) {\n${u.length ? `const { ${u.join(', ')} } = E;\n` : ''}let lp = 0;\n${part}\nreturn lp;\n}`);
+        calls.push(`lp += s${k}(${params.join(', ')});`);
+      } else calls.push(part);
+    });
+    const body = calls.join('\n');
+    const u = used(body);
+    const src = `const E = env;\n${defs.join('\n')}\nreturn function (${params.join(', ')}) {\n${u.length ? `const { ${u.join(', ')} } = E;\n` : ''}${body}\n};`;
+    if (typeof process !== 'undefined' && process.env?.NUTMEG_DUMP_CODE) console.log(src);
+    return new Function('env', src)(this.snapshot()) as T;
+  }
+
+  /**
+   * A fresh object literal holding the current constants. Built by an object literal, it has a
+   * fixed shape with fields V8 treats as constant, so optimised code embeds the arrays (an object
+   * grown key by key can fall into dictionary mode, which costs ~50% on the radon gradient).
+   */
+  private snapshot(): Record<string, unknown> {
+    const names = Object.keys(this.values);
+    const make = new Function('v', `return { ${names.map((n) => `${n}: v.${n}`).join(', ')} };`) as (v: Record<string, unknown>) => Record<string, unknown>;
+    return make(this.values);
+  }
+
   buffer(name: string, size: number): string {
     if (!(name in this.values)) this.values[name] = new Float64Array(size);
     return name;
@@ -49,7 +83,7 @@ class Environment {
     // hoists their checks out of the loops (context-slot loads inside hot loops are slower).
     const src = `const E = env;\nreturn function (${params.join(', ')}) {\nconst { ${names.join(', ')} } = E;\n${body}\n};`;
     if (typeof process !== 'undefined' && process.env?.NUTMEG_DUMP_CODE) console.log(src);
-    return new Function('env', src)(this.values) as T;
+    return new Function('env', src)(this.snapshot()) as T;
   }
 }
 
@@ -372,15 +406,29 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, shape);
     const dist = ELEMENTWISE[t.dist];
     const all = dist.logp(b, x, p).checks;
+    // Which parameter each check is about: the same checks over placeholders (equal constants
+    // share one IR node, so identity on the real nodes cannot tell mu = 0 from sigma = 0).
+    const pb = new IrBuilder();
+    const xh = pb.variable('__value');
+    const ph: Record<string, SNode> = {};
+    for (const key of Object.keys(p)) ph[key] = pb.variable(`__${key}`);
+    const placeholderChecks = dist.logp(pb, xh, ph).checks;
+    const mentions = (node: SNode, target: SNode): boolean => node === target || node.args.some((a) => mentions(a, target));
+    const subjectOf = (node: SNode): string | undefined =>
+      mentions(node, xh) ? 'value' : Object.keys(ph).find((key) => mentions(node, ph[key]));
     all.forEach((c, k) => {
       if (c.node.param || c.bound.param) return;
       const fn = env.compile<() => number>([], emitFusedLoop(b, { n: sizeOf(shape), gradient: false, checks: [c], onCheckFail: `return typeof i === 'number' ? i : 0;` }) + '\nreturn -1;');
       const bad = fn();
       if (bad >= 0) {
-        const who = c.node === x ? 'value' : Object.keys(p).find((key) => p[key] === c.node) ?? Object.keys(p).find((key) => p[key] === c.bound) ?? `check ${k}`;
+        const pc = placeholderChecks[k];
+        const who = subjectOf(pc.node) ?? subjectOf(pc.bound) ?? `check ${k}`;
         const isObserved = spec.variables.some((v) => v.name === t.variable && v.kind === 'observed');
         const subject = who === 'value' ? (isObserved ? 'observed value' : 'value') : `parameter '${who}'`;
-        const rule = c.op === 'integer' ? 'must be an integer' : `must be ${c.op} ${c.bound.op === 'const' ? c.bound.value : Object.keys(p).find((key) => p[key] === c.bound) ?? 'its bound'}`;
+        const boundName = subjectOf(pc.bound);
+        const boundValue = c.bound.op === 'const' ? String(c.bound.value) : undefined;
+        const bound = boundName === 'value' ? 'the value' : boundName && boundValue ? `${boundValue} (${boundName})` : (boundValue ?? boundName ?? 'its bound');
+        const rule = c.op === 'integer' ? 'must be an integer' : `must be ${c.op} ${bound}`;
         throw new ModelError(`${dist.name} '${t.variable}': ${subject} ${rule} (violated at element ${bad})`, t.variable);
       }
     });
@@ -388,6 +436,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
 
   // ---- the programs ------------------------------------------------------------------------
   function program(mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
+    return programParts(mode, termList, outputs).join('\n');
+  }
+  function programParts(mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string[] {
     const gradient = mode === 'grad';
     const { materialized } = plan(termList, outputs, false);
     const order = [...materialized].sort((x, y) => x - y);
@@ -409,7 +460,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     }
     if (gradient) for (const id of [...order].reverse()) code.push(backwardStage(id, materialized));
     code.push('return lp;');
-    return code.join('\n');
+    return code;
   }
 
   const freeVars = spec.variables.filter((v) => v.kind === 'free');
@@ -417,8 +468,13 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   const outputVars = [...freeVars, ...detVars];
   const termVarNames = [...new Set(spec.terms.map((t) => t.variable))];
 
-  const logDensityGrad = env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
-  const logDensity = env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
+  const staged = typeof process !== 'undefined' && process.env?.NUTMEG_STAGED === '1';
+  const logDensityGrad = staged
+    ? env.compileStaged<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], programParts('grad', spec.terms, []))
+    : env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
+  const logDensity = staged
+    ? env.compileStaged<(th: Float64Array) => number>(['th'], programParts('value', spec.terms, []))
+    : env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
   const byVariable = env.compile<(th: Float64Array, out: Float64Array) => number>(['th', 'out'], 'out.fill(0);\n' + program('byVariable', spec.terms, []));
   const outputNodes = outputVars.map((v) => v.node);
   const outputsFn = env.compile<(th: Float64Array) => number>(['th'], program('outputs', [], outputNodes));
@@ -442,7 +498,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
 
   const dim = spec.dim;
   const termOut = new Float64Array(termVarNames.length);
-  return {
+  const compiled: CompiledModel = {
     dim,
     variables,
     coords: spec.coords,
@@ -450,16 +506,16 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     spec,
     logDensityGrad(x, gradOut) {
       const lp = logDensityGrad(x, gradOut);
-      return Number.isNaN(lp) ? -Infinity : lp;
+      return lp < Infinity ? lp : -Infinity; // NaN and +Infinity are not densities
     },
     logDensity(x) {
       const lp = logDensity(x);
-      return Number.isNaN(lp) ? -Infinity : lp;
+      return lp < Infinity ? lp : -Infinity; // NaN and +Infinity are not densities
     },
     logDensityByVariable(x) {
       byVariable(x, termOut);
       const out: Record<string, number> = {};
-      termVarNames.forEach((name, k) => (out[name] = Number.isNaN(termOut[k]) ? -Infinity : termOut[k]));
+      termVarNames.forEach((name, k) => (out[name] = termOut[k] < Infinity ? termOut[k] : -Infinity));
       return out;
     },
     constrain(x) {
@@ -477,7 +533,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
         if (arr.length !== sizeOf(v.shape)) throw new ModelError(`unconstrain: '${v.name}' needs ${sizeOf(v.shape)} values, got ${arr.length}`, v.name);
         const transform = TRANSFORMS[v.transform as string];
         const bounds = numericBounds(spec, v.name);
-        const y = transform.inverse(arr, bounds);
+        const y = inverseWithBounds((v, b) => transform.inverse(v, b), arr, bounds);
         const pn = nodes[v.paramNode as number] as Extract<GraphNode, { kind: 'param' }>;
         for (let i = 0; i < y.length; i++) {
           if (!Number.isFinite(y[i])) throw new ModelError(`unconstrain: '${v.name}' element ${i} = ${arr[i]} is outside its support`, v.name);
@@ -495,23 +551,39 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       return th;
     },
   };
+  // For profiling the generated code (not part of the API): the closure environment.
+  Object.defineProperty(compiled, '__env', { value: env.values, enumerable: false });
+  return compiled;
 }
 
-/** Numeric interval bounds of a free variable (constants or data only). */
-function numericBounds(spec: ModelSpec, name: string): { lower?: number; upper?: number } | undefined {
+/** Numeric interval bounds of a free variable: numbers, or per-element arrays from data. */
+function numericBounds(spec: ModelSpec, name: string): { lower?: number | Float64Array; upper?: number | Float64Array } | undefined {
   const term = spec.terms.find((t) => t.kind === 'dist' && t.variable === name) as Extract<TermSpec, { kind: 'dist' }> | undefined;
   if (!term) return undefined;
   const dist = ELEMENTWISE[term.dist];
   if (!dist || (dist.support.kind !== 'interval' && dist.support.kind !== 'unit')) return undefined;
   if (dist.support.kind === 'unit') return { lower: 0, upper: 1 };
-  const value = (id: number | undefined): number | undefined => {
+  const value = (id: number | undefined): number | Float64Array | undefined => {
     if (id === undefined) return undefined;
     const n = spec.nodes[id];
     if (n.kind === 'const') return n.value;
-    if (n.kind === 'data' && n.values.length === 1) return n.values[0];
+    if (n.kind === 'data') return n.values.length === 1 ? n.values[0] : n.values;
     throw new ModelError(`unconstrain: the bounds of '${name}' depend on other parameters; give an unconstrained initial point instead`, name);
   };
   return { lower: value(term.params[dist.support.lower]), upper: value(term.params[dist.support.upper]) };
+}
+
+/** Applies a transform's inverse elementwise when the bounds differ per element. */
+function inverseWithBounds(
+  inverse: (x: Float64Array, b?: { lower?: number; upper?: number }) => Float64Array,
+  x: Float64Array,
+  bounds: { lower?: number | Float64Array; upper?: number | Float64Array } | undefined,
+): Float64Array {
+  if (!bounds || (typeof bounds.lower !== 'object' && typeof bounds.upper !== 'object')) return inverse(x, bounds as { lower?: number; upper?: number });
+  const at = (v: number | Float64Array | undefined, i: number): number | undefined => (typeof v === 'object' ? v[i % v.length] : v);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = inverse(x.subarray(i, i + 1), { lower: at(bounds.lower, i), upper: at(bounds.upper, i) })[0];
+  return out;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
