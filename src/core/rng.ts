@@ -36,7 +36,8 @@ export class Rng {
   private s1 = 0;
   private s2 = 0;
   private s3 = 0;
-  private spare: number | null = null;
+  // The spare normal, or NaN when there is none: always a double, so V8 never boxes it.
+  private spare = NaN;
   private seedWord: number;
   private streamWord: number;
 
@@ -95,9 +96,9 @@ export class Rng {
 
   /** A standard normal draw (polar Box–Muller; the spare value is kept in the state). */
   normal(): number {
-    if (this.spare !== null) {
+    if (this.spare === this.spare) {
       const v = this.spare;
-      this.spare = null;
+      this.spare = NaN;
       return v;
     }
     let u: number, v: number, s: number;
@@ -119,14 +120,14 @@ export class Rng {
 
   /** The state, for checkpoints; restore with {@link Rng.fromState}. */
   getState(): RngState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare, seedWord: this.seedWord, streamWord: this.streamWord };
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: Number.isNaN(this.spare) ? null : this.spare, seedWord: this.seedWord, streamWord: this.streamWord };
   }
 
   /** A generator that continues from a saved state. */
   static fromState(state: RngState): Rng {
     const r = new Rng(0);
     [r.s0, r.s1, r.s2, r.s3] = state.s;
-    r.spare = state.spare;
+    r.spare = state.spare ?? NaN;
     r.seedWord = state.seedWord;
     r.streamWord = state.streamWord;
     return r;

@@ -17,7 +17,7 @@ export interface PhasePoint {
 
 /** A phase point with freshly allocated buffers of length `dim`. */
 export function newPhasePoint(dim: number): PhasePoint {
-  return { q: new Float64Array(dim), p: new Float64Array(dim), grad: new Float64Array(dim), logDensity: NaN };
+  return { q: new Float64Array(dim), p: new Float64Array(dim), grad: new Float64Array(dim), logDensity: NaN, error: undefined };
 }
 
 /** Copies every field of `src` into `dst` (buffers by value). */

@@ -183,18 +183,20 @@ class Trajectory {
     let k = 0;
     if (metric.kind === 'diag') {
       const m = metric.inverseMetric;
+      // Touch as few arrays per element as possible (each costs a bounds check per element in V8);
+      // the copies below use TypedArray.set, which is ~10× faster than an element loop.
       for (let i = 0; i < d; i++) {
         const pi = p[i] + h2 * grad[i];
         p[i] = pi;
         const vi = m[i] * pi;
         pSharpBeg[i] = vi;
-        pSharpEnd[i] = vi;
-        pBeg[i] = pi;
-        pEnd[i] = pi;
-        rho[i] = pi;
         k += vi * pi;
       }
       k *= 0.5;
+      pSharpEnd.set(pSharpBeg);
+      pBeg.set(p);
+      pEnd.set(p);
+      rho.set(p);
     } else {
       for (let i = 0; i < d; i++) p[i] += h2 * grad[i];
       k = velocity(metric, p, pSharpBeg);
