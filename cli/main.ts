@@ -1,10 +1,40 @@
-// The nutmeg command line: parses arguments and dispatches to subcommands.
+// The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
+import { Command, CommanderError } from 'commander';
+
+/** The subcommands: name, one-line description, and the module that runs it. */
+const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }[] = [
+  { name: 'radon', description: 'the radon case study end to end: models, figures, report.html, summary.json', load: () => import('./radon.js') },
+  { name: 'summary', description: 'summarise draws (draws JSON, ArviZ JSON or CmdStan CSV) as az.summary does', load: () => import('./summary.js') },
+];
+
+/**
+ * Runs the nutmeg command line.
+ *
+ * @param argv - arguments after `nutmeg`
+ * @returns the exit code (0 success, 2 usage errors)
+ */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    process.stdout.write('nutmeg: Bayesian modelling in TypeScript\n');
+  const sub = COMMANDS.find((c) => c.name === argv[0]);
+  if (sub) return (await sub.load()).run(argv.slice(1));
+  const program = new Command('nutmeg')
+    .description('nutmeg: Bayesian modelling in TypeScript (NUTS, ADVI, diagnostics, plots).\nRun `nutmeg <command> --help` for a command\'s options.')
+    .usage('<command> [options]')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (str, write) => write(`nutmeg: ${str.replace(/^error: /, '')}`),
+    });
+  for (const c of COMMANDS) program.command(c.name).description(c.description).helpOption(false).allowUnknownOption();
+  if (argv.length === 0) {
+    program.outputHelp();
     return 0;
   }
-  if (argv[0] === 'summary') return (await import('./summary.js')).run(argv.slice(1));
-  process.stderr.write(`nutmeg: unknown command '${argv[0]}'\n`);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    throw e;
+  }
   return 2;
 }

@@ -1,0 +1,234 @@
+// What the report computes from the fits: summary rows as JSON, per-home predictions, RMSDs (in-sample and PSIS-LOO), replicated data.
+import { gpdFit, Rng, summary, type InferenceData } from 'nutmeg';
+import type { RadonData } from './data.js';
+
+/** The statistics of one parameter element in summary.json (ArviZ's column names; null for NaN). */
+export type ParameterStats = Record<'mean' | 'sd' | 'hdi_3%' | 'hdi_97%' | 'mcse_mean' | 'mcse_sd' | 'ess_bulk' | 'ess_tail' | 'r_hat', number | null>;
+
+const COLUMNS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat'] as const;
+
+/**
+ * az.summary of every posterior variable, keyed by 0-based element label (`alpha[0]`, `eps`).
+ *
+ * @param idata - a fit's results
+ * @param varNames - variables to include (default all)
+ */
+export function parameterStats(idata: InferenceData, varNames?: readonly string[]): Record<string, ParameterStats> {
+  const rows = summary(idata, varNames ? { varNames } : {});
+  const out: Record<string, ParameterStats> = {};
+  for (const r of rows) {
+    const s = {} as ParameterStats;
+    for (const c of COLUMNS) {
+      const v = r.stats[c];
+      s[c] = v === undefined || !Number.isFinite(v) ? null : v;
+    }
+    out[r.label] = s;
+  }
+  return out;
+}
+
+/**
+ * Draws of the regression line of every home, in a form shared by all models: per draw s,
+ * intercept `a[s·K + k]`, slope `b[s·K + k]`, noise sd `e[s·E + k]` (K = E = 1 for the pooled
+ * model, 85 for the county models; E = 1 when one eps is shared).
+ */
+export interface LineDraws {
+  readonly S: number;
+  readonly K: number;
+  readonly E: number;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly e: Float64Array;
+}
+
+/** Reads alpha, beta, eps from a fit (layout chain, draw, element → draw s = chain·nDraws + draw). */
+export function lineDraws(idata: InferenceData): LineDraws {
+  const v = idata.groups.posterior!.vars;
+  const S = idata.nChains * idata.nDraws;
+  const K = v.alpha.shape.length === 0 ? 1 : v.alpha.shape[0];
+  const E = v.eps.shape.length === 0 ? 1 : v.eps.shape[0];
+  return { S, K, E, a: v.alpha.values, b: v.beta.values, e: v.eps.values };
+}
+
+/** Posterior mean of each home's expected log radon, mu_i = alpha[c_i] + beta[c_i] · floor_i. */
+export function muMeans(d: RadonData, L: LineDraws): Float64Array {
+  const n = d.logRadon.length;
+  const ma = new Float64Array(L.K);
+  const mb = new Float64Array(L.K);
+  for (let s = 0; s < L.S; s++) {
+    for (let k = 0; k < L.K; k++) {
+      ma[k] += L.a[s * L.K + k];
+      mb[k] += L.b[s * L.K + k];
+    }
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = L.K === 1 ? 0 : d.county[i];
+    out[i] = (ma[k] + mb[k] * d.floor[i]) / L.S;
+  }
+  return out;
+}
+
+/** sqrt(mean((y − ŷ)²)). */
+export function rmsd(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (y[i] - yhat[i]) ** 2;
+  return Math.sqrt(s / y.length);
+}
+
+/**
+ * Pareto-smoothed importance weights (normalised) from log ratios, and the Pareto k-hat of the
+ * raw ratios: the largest M = ⌈min(0.2·S, 3·√S)⌉ ratios are replaced by the expected order
+ * statistics of a generalised Pareto fitted to them, capped at the largest raw ratio.
+ *
+ * References: Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024), Pareto smoothed
+ * importance sampling, JMLR 25(72).
+ */
+export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k: number } {
+  const S = logRatios.length;
+  let max = -Infinity;
+  for (let s = 0; s < S; s++) if (logRatios[s] > max) max = logRatios[s];
+  const w = new Float64Array(S);
+  for (let s = 0; s < S; s++) w[s] = Math.exp(logRatios[s] - max);
+  const M = Math.ceil(Math.min(0.2 * S, 3 * Math.sqrt(S)));
+  let k = NaN;
+  if (M >= 5 && S > M) {
+    // Only the M largest ratios are smoothed: find the cut-off on a sorted copy, then order the tail.
+    const sorted = Float64Array.from(w).sort();
+    const cut = sorted[S - M - 1];
+    const idx: number[] = [];
+    for (let s = 0; s < S && idx.length < M; s++) if (w[s] > cut) idx.push(s);
+    idx.sort((p, q) => w[p] - w[q]);
+    const m = idx.length;
+    const tail = new Float64Array(m);
+    for (let j = 0; j < m; j++) tail[j] = w[idx[j]] - cut;
+    if (m >= 5 && tail[m - 1] > tail[0]) {
+      const g = gpdFit(tail);
+      k = g.k;
+      const wmax = sorted[S - 1];
+      for (let j = 0; j < m; j++) {
+        const p = (j + 0.5) / m;
+        const q = Math.abs(g.k) < 1e-12 ? -g.sigma * Math.log(1 - p) : (g.sigma / g.k) * ((1 - p) ** -g.k - 1);
+        w[idx[j]] = Math.min(cut + q, wmax);
+      }
+    }
+  }
+  let sum = 0;
+  for (let s = 0; s < S; s++) sum += w[s];
+  for (let s = 0; s < S; s++) w[s] /= sum;
+  return { weights: w, k };
+}
+
+/** Leave-one-out predictions: per home the PSIS-LOO estimate of E[mu_i | y_−i], and its k-hat. */
+export interface LooPredictions {
+  readonly mu: Float64Array;
+  readonly k: Float64Array;
+}
+
+/**
+ * PSIS-LOO posterior mean of each home's mu_i: the full-data draws reweighted by
+ * 1 / p(y_i | θ_s) (Pareto-smoothed), which approximates the posterior without home i.
+ *
+ * @param d - the data
+ * @param L - line draws of a fit
+ * @returns per-home LOO means of mu and the k-hat of each home's weights (> 0.7: unreliable)
+ */
+export function looMu(d: RadonData, L: LineDraws): LooPredictions {
+  const n = d.logRadon.length;
+  const mu = new Float64Array(n);
+  const kh = new Float64Array(n);
+  const lr = new Float64Array(L.S);
+  const m = new Float64Array(L.S);
+  for (let i = 0; i < n; i++) {
+    const k = L.K === 1 ? 0 : d.county[i];
+    const ke = L.E === 1 ? 0 : d.county[i];
+    const x = d.floor[i];
+    const y = d.logRadon[i];
+    for (let s = 0; s < L.S; s++) {
+      const mi = L.a[s * L.K + k] + L.b[s * L.K + k] * x;
+      const sd = L.e[s * L.E + ke];
+      const z = (y - mi) / sd;
+      m[s] = mi;
+      lr[s] = 0.5 * z * z + Math.log(sd); // −log p(y_i | θ_s) up to a constant
+    }
+    const { weights, k: khat } = psisWeights(lr);
+    let acc = 0;
+    for (let s = 0; s < L.S; s++) acc += weights[s] * m[s];
+    mu[i] = acc;
+    kh[i] = khat;
+  }
+  return { mu, k: kh };
+}
+
+/** RMSDs of one model. */
+export interface RmsdResult {
+  /** In-sample: observed vs posterior mean of mu_i, over all homes. */
+  readonly inSample: number;
+  /** Leave-one-out: observed vs PSIS-LOO mean of mu_i, over all homes. */
+  readonly loo: number;
+  /** Homes whose LOO weights have k-hat > 0.7 (their LOO estimate is unreliable). */
+  readonly looBadK: number;
+  /** In-sample RMSD per county (for the tutorial's per-county view). */
+  readonly perCountyMean: number;
+}
+
+/**
+ * The RMSDs of a fit (see {@link RmsdResult}). `perCountyMean` is the mean over counties of the
+ * in-sample RMSD within each county.
+ */
+export function rmsdOf(d: RadonData, idata: InferenceData): RmsdResult {
+  const L = lineDraws(idata);
+  const mu = muMeans(d, L);
+  const loo = looMu(d, L);
+  const K = d.counties.length;
+  const ss = new Float64Array(K);
+  const cnt = new Float64Array(K);
+  for (let i = 0; i < mu.length; i++) {
+    ss[d.county[i]] += (d.logRadon[i] - mu[i]) ** 2;
+    cnt[d.county[i]]++;
+  }
+  let per = 0;
+  let used = 0;
+  for (let c = 0; c < K; c++) {
+    if (cnt[c] > 0) {
+      per += Math.sqrt(ss[c] / cnt[c]);
+      used++;
+    }
+  }
+  let bad = 0;
+  for (const k of loo.k) if (k > 0.7) bad++;
+  return { inSample: rmsd(d.logRadon, mu), loo: rmsd(d.logRadon, loo.mu), looBadK: bad, perCountyMean: per / used };
+}
+
+/**
+ * Replicated data sets from the posterior predictive distribution: for `n` evenly spaced draws
+ * s, y_rep_i = mu_is + eps_s · z with z standard normal.
+ */
+export function replicates(d: RadonData, idata: InferenceData, n: number, seed: number): Float64Array[] {
+  const L = lineDraws(idata);
+  const rng = new Rng(seed, 7);
+  const out: Float64Array[] = [];
+  const count = Math.min(n, L.S);
+  for (let r = 0; r < count; r++) {
+    const s = Math.floor((r * (L.S - 1)) / Math.max(1, count - 1));
+    const y = new Float64Array(d.logRadon.length);
+    for (let i = 0; i < y.length; i++) {
+      const k = L.K === 1 ? 0 : d.county[i];
+      const ke = L.E === 1 ? 0 : d.county[i];
+      y[i] = L.a[s * L.K + k] + L.b[s * L.K + k] * d.floor[i] + L.e[s * L.E + ke] * rng.normal();
+    }
+    out.push(y);
+  }
+  return out;
+}
+
+/** Posterior means of a vector variable's elements (chains pooled). */
+export function elementMeans(idata: InferenceData, name: string): Float64Array {
+  const v = idata.groups.posterior!.vars[name];
+  const K = v.shape.length === 0 ? 1 : v.shape[0];
+  const S = idata.nChains * idata.nDraws;
+  const m = new Float64Array(K);
+  for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) m[k] += v.values[s * K + k];
+  for (let k = 0; k < K; k++) m[k] /= S;
+  return m;
+}
