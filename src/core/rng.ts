@@ -112,9 +112,53 @@ export class Rng {
     return u * f;
   }
 
-  /** Fills `out` with standard normal draws. */
+  /**
+   * Fills `out` with standard normal draws: the same numbers as calling {@link Rng.normal} that
+   * many times, about twice as fast (the generator state stays in registers).
+   */
   fillNormal(out: Float64Array): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    let spare = this.spare;
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      if (spare === spare) {
+        out[i++] = spare;
+        spare = NaN;
+        continue;
+      }
+      let u: number, v: number, s: number;
+      do {
+        // Four xoshiro128** outputs → two 53-bit uniforms (as uniform() does), unrolled.
+        let m = Math.imul(s1, 5);
+        const w0 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        let t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        m = Math.imul(s1, 5);
+        const w1 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        m = Math.imul(s1, 5);
+        const w2 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        m = Math.imul(s1, 5);
+        const w3 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        u = 2 * (((w0 >>> 5) * 67108864 + (w1 >>> 6)) / 9007199254740992) - 1;
+        v = 2 * (((w2 >>> 5) * 67108864 + (w3 >>> 6)) / 9007199254740992) - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      spare = v * f;
+      out[i++] = u * f;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    this.spare = spare;
     return out;
   }
 

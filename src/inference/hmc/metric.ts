@@ -81,11 +81,12 @@ export function sampleMomentum(metric: Metric, rng: Rng, out: Float64Array, z: F
   const d = out.length;
   if (metric.kind === 'diag') {
     const m = metric.inverseMetric;
-    for (let i = 0; i < d; i++) out[i] = rng.normal() / Math.sqrt(m[i]);
+    rng.fillNormal(out);
+    for (let i = 0; i < d; i++) out[i] /= Math.sqrt(m[i]);
     return;
   }
   const L = metric.cholesky;
-  for (let i = 0; i < d; i++) z[i] = rng.normal();
+  rng.fillNormal(z);
   // Solve Lᵀ p = z by back substitution.
   for (let i = d - 1; i >= 0; i--) {
     let s = z[i];

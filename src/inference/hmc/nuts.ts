@@ -10,6 +10,7 @@ import { OptionError } from '../../core/errors.js';
 import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
 import { sampleMomentum, velocity, type Metric } from './metric.js';
 import { copyPhasePoint, evaluate, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
+import { createVectorArena, type VectorArena } from './vectorArena.js';
 
 /** The state of a chain between transitions. Never aliased with kernel scratch. */
 export interface HmcState {
@@ -89,8 +90,8 @@ function logAddExp(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-function newProposal(d: number): Proposal {
-  return { q: new Float64Array(d), grad: new Float64Array(d), logDensity: NaN, energy: NaN };
+function newProposal(d: number, alloc: (n: number) => Float64Array = (n) => new Float64Array(n)): Proposal {
+  return { q: alloc(d), grad: alloc(d), logDensity: NaN, energy: NaN };
 }
 
 function copyProposal(dst: Proposal, src: Proposal): void {
@@ -135,24 +136,33 @@ class Trajectory {
   divergent = false;
   divergence: DivergenceInfo | undefined;
   startQ: Float64Array;
+  /** Vector storage and hot loops (WebAssembly when available). */
+  readonly arena: VectorArena;
+  /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
+  readonly mArena: Float64Array;
+  arenaMetricOf: Metric | undefined;
 
-  constructor(logDensity: LogDensity, maxTreeDepth: number, divergenceThreshold: number) {
+  constructor(logDensity: LogDensity, maxTreeDepth: number, divergenceThreshold: number, useWasm = true) {
     const d = logDensity.dim;
     this.d = d;
     this.logDensity = logDensity;
     this.maxTreeDepth = maxTreeDepth;
     this.divergenceThreshold = divergenceThreshold;
-    const v = () => new Float64Array(d);
+    const vectors = (maxTreeDepth + 1) * 8 + 30;
+    this.arena = createVectorArena(vectors * d, useWasm);
+    const alloc = (n: number) => this.arena.alloc(n);
+    const v = () => alloc(d);
     for (let k = 0; k <= maxTreeDepth; k++) {
       this.levels.push({
         pInitEnd: v(), pSharpInitEnd: v(), rhoInit: v(), rhoFinal: v(), pFinalBeg: v(), pSharpFinalBeg: v(),
-        proposal: newProposal(d),
+        proposal: newProposal(d, alloc),
       });
     }
-    this.zFwd = newPhasePoint(d);
-    this.zBck = newPhasePoint(d);
-    this.propose = newProposal(d);
-    this.sample = newProposal(d);
+    this.mArena = v();
+    this.zFwd = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
+    this.zBck = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
+    this.propose = newProposal(d, alloc);
+    this.sample = newProposal(d, alloc);
     this.scratch = v();
     this.rho = v();
     this.rhoFwd = v();
@@ -175,36 +185,25 @@ class Trajectory {
   leaf(z: PhasePoint, propose: Proposal, pSharpBeg: Float64Array, pSharpEnd: Float64Array, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array): number {
     const eps = this.signedStep;
     const metric = this.metric;
-    const lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
-    this.nLeapfrog++;
     const { p, grad } = z;
-    const d = this.d;
     const h2 = 0.5 * eps;
-    let k = 0;
+    let lp: number;
+    let k: number;
     if (metric.kind === 'diag') {
-      const m = metric.inverseMetric;
-      // Touch as few arrays per element as possible (each costs a bounds check per element in V8);
-      // the copies below use TypedArray.set, which is ~10× faster than an element loop.
-      for (let i = 0; i < d; i++) {
-        const pi = p[i] + h2 * grad[i];
-        p[i] = pi;
-        const vi = m[i] * pi;
-        pSharpBeg[i] = vi;
-        k += vi * pi;
-      }
-      k *= 0.5;
-      pSharpEnd.set(pSharpBeg);
-      pBeg.set(p);
-      pEnd.set(p);
-      rho.set(p);
+      const m = this.mArena;
+      this.arena.kickDrift(p, grad, z.q, m, h2, eps);
+      lp = evaluate(this.logDensity, z);
+      k = this.arena.kickVelocity(p, grad, m, pSharpBeg, h2);
     } else {
-      for (let i = 0; i < d; i++) p[i] += h2 * grad[i];
+      lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
+      for (let i = 0; i < this.d; i++) p[i] += h2 * grad[i];
       k = velocity(metric, p, pSharpBeg);
-      pSharpEnd.set(pSharpBeg);
-      pBeg.set(p);
-      pEnd.set(p);
-      rho.set(p);
     }
+    this.nLeapfrog++;
+    pSharpEnd.set(pSharpBeg);
+    pBeg.set(p);
+    pEnd.set(p);
+    rho.set(p);
     let h = k - lp;
     if (Number.isNaN(h)) h = Infinity;
     const err = h - this.H0;
@@ -251,30 +250,18 @@ class Trajectory {
     // ρ = ρ_init + ρ_final; the U-turn criterion over the merged subtree and, as Stan added, across
     // the two halves extended by one state each.
     const { rhoInit, rhoFinal, pFinalBeg, pInitEnd, pSharpFinalBeg, pSharpInitEnd } = L;
-    let a = 0, b = 0, c = 0, e = 0, f = 0, g = 0;
-    for (let i = 0; i < this.d; i++) {
-      const ri = rhoInit[i];
-      const rf = rhoFinal[i];
-      const rs = ri + rf;
-      rho[i] = rs;
-      const sb = pSharpBeg[i];
-      const se = pSharpEnd[i];
-      a += sb * rs;
-      b += se * rs;
-      const r1 = ri + pFinalBeg[i];
-      c += sb * r1;
-      e += pSharpFinalBeg[i] * r1;
-      const r2 = rf + pInitEnd[i];
-      f += pSharpInitEnd[i] * r2;
-      g += se * r2;
-    }
-    return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0 ? lswSubtree : NaN;
+    const ok = this.arena.merge(rhoInit, rhoFinal, rho, pSharpBeg, pSharpEnd, pFinalBeg, pSharpFinalBeg, pInitEnd, pSharpInitEnd);
+    return ok ? lswSubtree : NaN;
   }
 
   transition(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo] {
     const { stepSize, metric } = params;
     this.rng = rng;
     this.metric = metric;
+    if (metric.kind === 'diag' && this.arenaMetricOf !== metric) {
+      this.mArena.set(metric.inverseMetric);
+      this.arenaMetricOf = metric;
+    }
     this.nLeapfrog = 0;
     this.sumMetroProb = 0;
     this.maxEnergyError = 0;
@@ -335,24 +322,8 @@ class Trajectory {
       logSumWeight = logAddExp(logSumWeight, lswSub);
       // Criterion over the whole trajectory and across the old/new halves.
       const { pSharpBckBck, pSharpFwdFwd, pSharpFwdBck, pSharpBckFwd, pFwdBck, pBckFwd } = this;
-      let a = 0, b = 0, c = 0, e = 0, f = 0, g = 0;
-      for (let i = 0; i < this.d; i++) {
-        const rb = rhoBck[i];
-        const rf = rhoFwd[i];
-        const r = rb + rf;
-        rho[i] = r;
-        const sbb = pSharpBckBck[i];
-        const sff = pSharpFwdFwd[i];
-        a += sbb * r;
-        b += sff * r;
-        const r1 = rb + pFwdBck[i];
-        c += sbb * r1;
-        e += pSharpFwdBck[i] * r1;
-        const r2 = rf + pBckFwd[i];
-        f += pSharpBckFwd[i] * r2;
-        g += sff * r2;
-      }
-      if (!(a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0)) {
+      const ok = this.arena.merge(rhoBck, rhoFwd, rho, pSharpBckBck, pSharpFwdFwd, pFwdBck, pSharpFwdBck, pBckFwd, pSharpBckFwd);
+      if (!ok) {
         uTurned = true;
         break;
       }

@@ -1,0 +1,123 @@
+// Vector storage and loops for the NUTS trajectory: WebAssembly where available, plain JS otherwise.
+import { VECTOR_KERNELS_WASM } from './vectorKernels.wasm.js';
+
+/**
+ * Preallocated f64 vectors and the trajectory's hot loops over them (see vectorKernels.wat).
+ * All vectors passed to the loops must come from `alloc` of the same arena.
+ */
+export interface VectorArena {
+  /** A vector of length `n` (zero-filled) in the arena. */
+  alloc(n: number): Float64Array;
+  /** p += h·g; q += e·m∘p. */
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void;
+  /** p += h·g; v = m∘p; returns ½ pᵀv. */
+  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number;
+  /**
+   * ρ = ρ₁ + ρ₂, and whether the merged subtree has not U-turned: ρ·♯beg, ρ·♯end, and Stan's
+   * cross checks (ρ₁ + p₂beg)·♯beg, (ρ₁ + p₂beg)·♯₂beg, (ρ₂ + p₁end)·♯₁end, (ρ₂ + p₁end)·♯end all > 0.
+   */
+  merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean;
+}
+
+interface KernelExports {
+  kickDrift(p: number, g: number, q: number, m: number, n: number, h: number, e: number): void;
+  kickVelocity(p: number, g: number, m: number, v: number, n: number, h: number): number;
+  merge(r1: number, r2: number, rho: number, sBeg: number, sEnd: number, p2Beg: number, s2Beg: number, p1End: number, s1End: number, n: number): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function wasmModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bin = atob(VECTOR_KERNELS_WASM);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiled = null; // no WebAssembly (or forbidden by a content security policy): plain JS
+  }
+  return compiled;
+}
+
+class WasmArena implements VectorArena {
+  private readonly memory: WebAssembly.Memory;
+  private readonly k: KernelExports;
+  private next = 0;
+  private readonly limit: number;
+
+  constructor(module: WebAssembly.Module, doubles: number) {
+    this.limit = doubles * 8;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.limit / 65536) + 1 });
+    this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+  }
+  alloc(n: number): Float64Array {
+    if (this.next + n * 8 > this.limit) throw new Error('internal: vector arena exhausted');
+    const v = new Float64Array(this.memory.buffer, this.next, n);
+    this.next += n * 8;
+    return v;
+  }
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
+    this.k.kickDrift(p.byteOffset, g.byteOffset, q.byteOffset, m.byteOffset, p.length, h, e);
+  }
+  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number {
+    return this.k.kickVelocity(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, h);
+  }
+  merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean {
+    return this.k.merge(r1.byteOffset, r2.byteOffset, rho.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p2Beg.byteOffset, s2Beg.byteOffset, p1End.byteOffset, s1End.byteOffset, r1.length) === 1;
+  }
+}
+
+/** The same loops in JS, operation for operation (so results are identical). */
+class JsArena implements VectorArena {
+  alloc(n: number): Float64Array {
+    return new Float64Array(n);
+  }
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i] + h * g[i];
+      p[i] = pi;
+      q[i] += e * m[i] * pi;
+    }
+  }
+  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number {
+    let k = 0;
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i] + h * g[i];
+      p[i] = pi;
+      const vi = m[i] * pi;
+      v[i] = vi;
+      k += vi * pi;
+    }
+    return 0.5 * k;
+  }
+  merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean {
+    let a = 0, b = 0, c = 0, e = 0, f = 0, g = 0;
+    for (let i = 0; i < r1.length; i++) {
+      const x1 = r1[i];
+      const x2 = r2[i];
+      const rs = x1 + x2;
+      rho[i] = rs;
+      const sb = sBeg[i];
+      const se = sEnd[i];
+      a += sb * rs;
+      b += se * rs;
+      const u = x1 + p2Beg[i];
+      c += sb * u;
+      e += s2Beg[i] * u;
+      const w = x2 + p1End[i];
+      f += s1End[i] * w;
+      g += se * w;
+    }
+    return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0;
+  }
+}
+
+/**
+ * An arena for `doubles` f64 values: WebAssembly-backed unless WebAssembly is unavailable or
+ * `useWasm` is false.
+ */
+export function createVectorArena(doubles: number, useWasm = true): VectorArena {
+  const mod = useWasm ? wasmModule() : null;
+  return mod ? new WasmArena(mod, doubles) : new JsArena();
+}
