@@ -32,4 +32,7 @@ export const nodePlatform: SamplingPlatform = {
   createProgress: (nChains, draws) => terminalProgress(nChains, draws),
   onInterrupt: onSigint,
   defaultWorkers: coreCount,
+  printWarnings: (text) => {
+    process.stderr.write(`${text}\n`);
+  },
 };

@@ -14,6 +14,8 @@ export interface SamplingPlatform {
   createProgress?(nChains: number, drawsPerChain: number): ProgressSink | undefined;
   /** Calls `handler` on an interrupt (SIGINT); returns a function that removes the handler. */
   onInterrupt?(handler: () => void): () => void;
+  /** Shows the warnings of a finished run (once, at the end), e.g. on stderr. */
+  printWarnings?(text: string): void;
   /** Worker threads worth starting (CPU cores). */
   defaultWorkers?(): number;
 }

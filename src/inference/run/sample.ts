@@ -9,6 +9,7 @@ import { ADAPTATION_DEFAULTS } from '../adaptation/settings.js';
 import type { ChainJob, ChainSettings } from './chain.js';
 import { adviStart, basePoint, chainStart, isCompiledModel, type InitOption } from './init.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
+import { formatWarnings, samplingWarnings } from '../../diagnostics/warnings.js';
 import type { ProgressSink } from './progress.js';
 import { buildInferenceData, runWarnings } from './results.js';
 import { sequentialRunner, type ChainRunner } from './runner.js';
@@ -208,5 +209,16 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     warnings: runWarnings(results, nDraws, maxTreeDepth, targetAccept),
     incomplete,
   };
-  return buildInferenceData(model, results, attrs);
+  const idata = buildInferenceData(model, results, attrs);
+  // Diagnostics of the run (src/diagnostics/warnings.ts), ranked, each with what to try; kept in
+  // the results and printed once where progress was shown.
+  const details = samplingWarnings(idata, { targetAccept, maxTreeDepth });
+  const trajectoryErrors = (attrs.warnings as string[]).filter((w) => w.startsWith('The log density raised errors'));
+  attrs.warnings = [...details.map((w) => `${w.message} ${w.advice}`), ...trajectoryErrors];
+  attrs.warning_details = details;
+  const progressShown = sink !== undefined && typeof options.progress !== 'object';
+  if (progressShown && (attrs.warnings as string[]).length > 0) {
+    platform.printWarnings?.([formatWarnings(details), ...trajectoryErrors].filter((t) => t.length > 0).join('\n'));
+  }
+  return idata;
 }
