@@ -4,6 +4,28 @@ import { hierarchicalCentered, hierarchicalNonCentered } from '../examples/radon
 import { sample } from '../src/inference/run/sample.js';
 import { essBulk } from '../src/diagnostics/index.js';
 import { elementDraws, shapeSize, type InferenceData } from '../src/posterior/inferenceData.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const STAN_BENCH = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/baselines/stan/bench.sh');
+const STAN_NAMES: Record<string, string> = {
+  radon_hierarchical_centered: 'radon_hier_centered',
+  radon_hierarchical_noncentered: 'radon_hier_noncentered',
+};
+
+/** Runs rstan on the same model (BENCH_STAN=1; needs R with rstan), returning its JSON line. */
+function stanLine(name: string): Record<string, unknown> | undefined {
+  if (process.env.BENCH_STAN !== '1' || !existsSync(STAN_BENCH)) return undefined;
+  const r = spawnSync('bash', [STAN_BENCH], { encoding: 'utf8', env: { ...process.env, BENCH_MODELS: STAN_NAMES[name] } });
+  const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  if (!line) {
+    console.error(`nuts bench: Stan baseline failed: ${r.stderr.slice(-400)}`);
+    return undefined;
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
 
 /** The parameters the minimum bulk ESS is taken over (as the Stan baseline's HIER_PARS). */
 const PARAMS = ['mu_alpha', 'sigma_alpha', 'mu_beta', 'sigma_beta', 'alpha', 'beta', 'eps'];
@@ -53,5 +75,10 @@ export async function run(): Promise<void> {
         divergences: idata.attrs.divergences,
       }),
     );
+    const stan = stanLine(name);
+    if (stan) {
+      const stanRate = Number(stan.ess_bulk_per_s);
+      console.log(JSON.stringify({ model: name, baseline: 'rstan', ...stan, ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)) }));
+    }
   }
 }
