@@ -282,7 +282,8 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
   // Acceptance rate far from the target (PyMC's check).
   const accept = statDraws(idata, 'acceptance_rate');
   if (accept) {
-    const off: string[] = [];
+    const low: string[] = [];
+    const high: string[] = [];
     const tailP = (1 - WARNING_THRESHOLDS.acceptanceInterval) / 2;
     accept.forEach((ch, c) => {
       const finite = [...ch].filter(Number.isFinite);
@@ -291,14 +292,26 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
       const n = Math.min(100, finite.length);
       const lo = betaQuantile(tailP, m * n + 1, (1 - m) * n + 1);
       const hi = betaQuantile(1 - tailP, m * n + 1, (1 - m) * n + 1);
-      if (targetAccept < lo || targetAccept > hi) off.push(`chain ${c}: ${m.toFixed(2)}`);
+      if (targetAccept > hi) low.push(`chain ${c}: ${m.toFixed(2)}`);
+      else if (targetAccept < lo) high.push(`chain ${c}: ${m.toFixed(2)}`);
     });
-    if (off.length > 0) {
+    // Below the target, adaptation failed to find a step size the trajectory can follow: a
+    // warning. Above it, the step size is merely smaller than needed (common for small, nearly
+    // Gaussian posteriors, whose acceptance overshoots): information, not a problem.
+    if (low.length > 0) {
       ws.push({
         code: 'acceptance_rate',
         severity: 'warning',
-        message: `The mean acceptance statistic is far from the target ${targetAccept} in ${plural(off.length, 'chain')} (${off.join(', ')}): step-size adaptation did not settle.`,
+        message: `The mean acceptance statistic is below the target ${targetAccept} in ${plural(low.length, 'chain')} (${low.join(', ')}): step-size adaptation did not settle.`,
         advice: 'Run more warm-up (tune) draws; if a chain is stuck with a tiny step size, look for a region of extreme curvature (often the same cause as divergences).',
+      });
+    }
+    if (high.length > 0) {
+      ws.push({
+        code: 'acceptance_rate',
+        severity: 'info',
+        message: `The mean acceptance statistic is above the target ${targetAccept} in ${plural(high.length, 'chain')} (${high.join(', ')}): the adapted step size is smaller than it needs to be.`,
+        advice: 'Nothing to fix for validity; more warm-up (tune) draws may give a larger step size and fewer gradient evaluations per draw.',
       });
     }
   }

@@ -214,11 +214,14 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   // the results and printed once where progress was shown.
   const details = samplingWarnings(idata, { targetAccept, maxTreeDepth });
   const trajectoryErrors = (attrs.warnings as string[]).filter((w) => w.startsWith('The log density raised errors'));
-  attrs.warnings = [...details.map((w) => `${w.message} ${w.advice}`), ...trajectoryErrors];
+  // Problems (errors and warnings) are listed in attrs.warnings and printed; efficiency notes
+  // (severity 'info') are kept in attrs.warning_details only.
+  const problems = details.filter((w) => w.severity !== 'info');
+  attrs.warnings = [...problems.map((w) => `${w.message} ${w.advice}`), ...trajectoryErrors];
   attrs.warning_details = details;
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
   if (progressShown && (attrs.warnings as string[]).length > 0) {
-    platform.printWarnings?.([formatWarnings(details), ...trajectoryErrors].filter((t) => t.length > 0).join('\n'));
+    platform.printWarnings?.([formatWarnings(problems), ...trajectoryErrors].filter((t) => t.length > 0).join('\n'));
   }
   return idata;
 }
