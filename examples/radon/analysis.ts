@@ -14,7 +14,9 @@ const COLUMNS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess
  * @param varNames - variables to include (default all)
  */
 export function parameterStats(idata: InferenceData, varNames?: readonly string[]): Record<string, ParameterStats> {
-  const rows = summary(idata, varNames ? { varNames } : {});
+  // The non-centered model's standardised offsets are left out: alpha and beta (its deterministics) carry the same information.
+  const names = varNames ?? Object.keys(idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
+  const rows = summary(idata, { varNames: names });
   const out: Record<string, ParameterStats> = {};
   for (const r of rows) {
     const s = {} as ParameterStats;

@@ -90,6 +90,8 @@ export function forestFigure(fits: readonly { name: string; idata: InferenceData
     xTitle: 'alpha: expected log radon in a basement',
     ...(reference !== undefined ? { reference } : {}),
     width: 440,
+    // With several series the step is per series row (vega-lite's yOffset), so keep it small.
+    rowHeight: fits.length > 1 ? 7 : 12,
   });
 }
 
@@ -160,7 +162,10 @@ export function funnelFigure(d: RadonData, fits: readonly { name: string; idata:
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'The funnel: slope of one county against the spread of slopes', subtitle: 'points: posterior draws; red: divergent transitions (NUTS could not follow the curvature)' },
+    title: {
+      text: 'The funnel: slope of one county against the spread of slopes',
+      subtitle: 'points: posterior draws; red: draws after a divergent transition (NUTS could not follow the curvature)',
+    },
     hconcat: panels,
     spacing: 30,
     resolve: { scale: { y: 'shared' } },

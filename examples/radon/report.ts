@@ -46,6 +46,13 @@ function fmt(x: number | undefined | null, d = 2): string {
   return x === undefined || x === null || !Number.isFinite(x) ? 'NaN' : x.toFixed(d);
 }
 
+function maxRhat(m: FittedModel): number {
+  const rh = Object.values(m.stats ?? parameterStats(m.idata))
+    .map((s) => s.r_hat ?? NaN)
+    .filter(Number.isFinite);
+  return rh.length > 0 ? Math.max(...rh) : NaN;
+}
+
 function figureBlocks(figs: readonly FigureOut[], section: FigureOut['section']): ReportBlock[] {
   return figs
     .filter((f) => f.section === section)
@@ -149,7 +156,8 @@ export function buildReport(r: ReportData): string {
       kind: 'paragraph',
       text:
         `The centered model draws each county's slope from Normal(mu_beta, sigma_beta). When sigma_beta is small the slopes must all be close to mu_beta; when it is large they may spread: the posterior is a funnel, narrow at the bottom, and no single step size suits both ends. ` +
-        `NUTS reports this as divergences (${hc.sampler.divergences} here). The non-centered model samples standardised offsets and scales them by sigma_beta, which turns the funnel into a round blob: ${hnc.sampler.divergences} divergences, and larger effective sample sizes for the group scales.`,
+        `NUTS reports this as divergences (${hc.sampler.divergences} here), or, when the step size adapts small enough to avoid them, as chains that get stuck in the neck or never enter it: low E-BFMI, large R-hat and small ESS for sigma_beta (here max R-hat ${fmt(maxRhat(hc))}, min bulk ESS of sigma_beta ${fmt(hc.stats?.sigma_beta?.ess_bulk, 0)}). ` +
+        `The non-centered model samples standardised offsets and scales them by sigma_beta, which turns the funnel into a round blob: ${hnc.sampler.divergences} divergences, max R-hat ${fmt(maxRhat(hnc))}, bulk ESS of sigma_beta ${fmt(hnc.stats?.sigma_beta?.ess_bulk, 0)}.`,
     });
   }
   diag.push(...figureBlocks(figures, 'diagnostics'));

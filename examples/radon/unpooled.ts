@@ -1,9 +1,9 @@
 // The unpooled ("individual") radon model: one small regression per county, fitted separately, in-process or on two threads.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { fit, sample, type InferenceData, type VariableArray } from 'nutmeg';
 import type { RadonData } from './data.js';
 import { singleCounty } from './models.js';
+import { runWorker } from './threads.js';
 
 /** How every county is fitted. */
 export interface CountyFitOptions {
@@ -125,39 +125,11 @@ export interface WorkerInput {
   readonly options: CountyFitOptions;
 }
 
-function spawn(input: WorkerInput): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./unpooledWorker.js', import.meta.url), { workerData: input });
-  // From TypeScript sources (tsx), Node 20 does not pass loader hooks to workers: load the entry through tsx.
-  const entry = new URL('./unpooledWorker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(code, { eval: true, workerData: input });
-}
-
-function runWorker(input: WorkerInput, onDone?: (county: number) => void): Promise<CountyFit[]> {
-  return new Promise((resolve, reject) => {
-    const w = spawn(input);
-    let settled = false;
-    w.on('message', (m: WorkerMessage) => {
-      if (m.type === 'done') onDone?.(m.county);
-      else if (m.type === 'result') {
-        settled = true;
-        resolve(m.fits);
-        void w.terminate();
-      } else {
-        settled = true;
-        reject(new Error(m.message));
-        void w.terminate();
-      }
-    });
-    w.on('error', (e) => {
-      if (!settled) reject(e);
-      settled = true;
-    });
-    w.on('exit', (code) => {
-      if (!settled) reject(new Error(`unpooled worker exited with code ${code}`));
-    });
+async function fitInWorker(input: WorkerInput, onDone?: (county: number) => void): Promise<CountyFit[]> {
+  const r = await runWorker<{ type: 'result'; fits: CountyFit[] }>('unpooledWorker', input, (m) => {
+    if ((m as WorkerMessage).type === 'done') onDone?.((m as { county: number }).county);
   });
+  return r.fits;
 }
 
 /**
@@ -235,7 +207,7 @@ export async function fitUnpooled(
     fits = await fitCounties(d, all, o, options.onDone);
   } else {
     const groups = balance(countyRows(d), threads);
-    const parts = await Promise.all(groups.map((counties) => runWorker({ csv, counties, options: o }, options.onDone)));
+    const parts = await Promise.all(groups.map((counties) => fitInWorker({ csv, counties, options: o }, options.onDone)));
     fits = parts.flat();
   }
   fits.sort((a, b) => a.county - b.county);
