@@ -1,10 +1,11 @@
-// The reference posteriors of /work/shared/reference written as nutmeg models (same parameter names as posteriordb's Stan programs).
+// The reference posteriors of shared/reference (beside the repository) written as nutmeg models (same parameter names as posteriordb's Stan programs).
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { Model, matvec } from '../../src/model/index.js';
 import { Flat, HalfCauchy, HalfFlat, HalfNormal, Normal } from '../../src/distributions/index.js';
 
 /** Where the shared reference posteriors live (override with NUTMEG_REFERENCE). */
-export const REFERENCE_DIR = process.env.NUTMEG_REFERENCE ?? '/work/shared/reference';
+export const REFERENCE_DIR = process.env.NUTMEG_REFERENCE ?? fileURLToPath(new URL('../../../shared/reference', import.meta.url));
 
 type Data = Record<string, unknown>;
 const num = (d: Data, k: string): number[] => d[k] as number[];
