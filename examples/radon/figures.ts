@@ -117,7 +117,7 @@ export function adviFigure(d: RadonData, nuts: InferenceData, advi: InferenceDat
 
 /** ELBO history of the ADVI fit. */
 export function elboFigure(approx: Approximation): VegaLiteSpec {
-  return elboPlot(approx.elboHistory, { title: 'ADVI: evidence lower bound by iteration', skip: Math.min(50, Math.floor(approx.elboHistory.length / 10)) });
+  return elboPlot(approx.elboHistory, { title: 'ADVI: evidence lower bound by iteration' });
 }
 
 /**
@@ -146,7 +146,7 @@ export function funnelFigure(d: RadonData, fits: readonly { name: string; idata:
       data: { values },
       mark: { type: 'point', filled: true, size: 9 },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: `beta[${cname}]`, scale: { zero: false } },
+        x: { field: 'x', type: 'quantitative', title: `beta[${cname}]`, scale: { zero: false, nice: true }, axis: { labelFlush: false } },
         y: { field: 'y', type: 'quantitative', title: 'log(sigma_beta)', scale: { zero: false } },
         color: {
           field: 'divergent',
@@ -168,7 +168,7 @@ export function funnelFigure(d: RadonData, fits: readonly { name: string; idata:
     },
     hconcat: panels,
     spacing: 30,
-    resolve: { scale: { y: 'shared' } },
+    resolve: { scale: { x: 'shared', y: 'shared' } },
     config: {
       font: 'DejaVu Sans, Verdana, Helvetica, Arial, sans-serif',
       background: 'white',

@@ -106,7 +106,10 @@ export function buildReport(r: ReportData): string {
             ]
           : []),
         ...(hc && hnc
-          ? [`The centered hierarchical model had ${hc.sampler.divergences} divergent transitions; the non-centered one ${hnc.sampler.divergences}.`]
+          ? [
+              `The centered hierarchical model samples badly: ${hc.sampler.divergences} divergent transitions, largest R-hat ${fmt(maxRhat(hc))}, bulk ESS of sigma_beta ${fmt(hc.stats?.sigma_beta?.ess_bulk, 0)}; ` +
+                `the non-centered one fixes it: ${hnc.sampler.divergences} divergences, largest R-hat ${fmt(maxRhat(hnc))}, bulk ESS of sigma_beta ${fmt(hnc.stats?.sigma_beta?.ess_bulk, 0)}.`,
+            ]
           : []),
       ],
     });

@@ -173,8 +173,13 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const suffix = o.priors === 'flat' ? '_flat' : '';
   const fitted: FittedModel[] = [];
 
-  const nutsWarnings = (f: ModelFit): SamplingWarning[] =>
-    f.method === 'advi' ? [] : samplingWarnings(f.idata, { targetAccept: f.targetAccept, maxTreeDepth: f.maxTreeDepth });
+  // sample() keeps its ranked warnings (with advice) in attrs.warning_details; computed here only if missing.
+  const nutsWarnings = (f: ModelFit): SamplingWarning[] => {
+    if (f.method === 'advi') return [];
+    const kept = f.idata.attrs.warning_details;
+    const all = Array.isArray(kept) ? (kept as SamplingWarning[]) : samplingWarnings(f.idata, { targetAccept: f.targetAccept, maxTreeDepth: f.maxTreeDepth });
+    return all.filter((w) => w.severity !== 'info');
+  };
 
   if (o.models.includes('unpooled')) {
     const K = d.counties.length;
@@ -380,7 +385,7 @@ export function buildDigest(d: RadonData, models: readonly FittedModel[], report
   const lines: string[] = [];
   lines.push(`Radon: ${d.logRadon.length} homes in ${d.counties.length} Minnesota counties.`);
   lines.push('');
-  lines.push('model                            method  time(s)  diverg.  RMSD  RMSD(LOO)  key estimates');
+  lines.push('model                            method     time(s)  diverg.  RMSD  RMSD(LOO)  key estimates');
   for (const m of models) {
     const p = m.idata.groups.posterior!.vars;
     const mean = (n: string): number => elementMeans(m.idata, n)[0];
@@ -392,7 +397,7 @@ export function buildDigest(d: RadonData, models: readonly FittedModel[], report
       if (k >= 0) est = `beta[CASS] ${fmt(elementMeans(m.idata, 'beta')[k])}`;
     }
     lines.push(
-      `${m.key.padEnd(32)} ${m.sampler.method.padEnd(7)} ${fmt(m.sampler.sampling_s, 1).padStart(7)}  ${String(m.sampler.divergences).padStart(7)}  ${fmt(m.rmsd?.inSample)}  ${fmt(m.rmsd?.loo).padStart(9)}  ${est}`,
+      `${m.key.padEnd(32)} ${m.sampler.method.padEnd(9)} ${fmt(m.sampler.sampling_s, 1).padStart(8)}  ${String(m.sampler.divergences).padStart(7)}  ${fmt(m.rmsd?.inSample)}  ${fmt(m.rmsd?.loo).padStart(9)}  ${est}`,
     );
   }
   const warned = models.filter((m) => m.warnings.length > 0);
