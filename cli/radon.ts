@@ -53,8 +53,13 @@ function parseModels(v: string): ModelName[] {
 function progressPrinter(io: Io): { onProgress: (e: RadonProgress) => void; finish: () => void } {
   let last = '';
   let lastStage = '';
+  let lastTime = 0;
   return {
     onProgress: (e) => {
+      // At most 10 updates a second of the same stage's counter.
+      const now = performance.now();
+      if (e.stage === lastStage && e.done !== undefined && e.done !== e.total && now - lastTime < 100) return;
+      lastTime = now;
       const count = e.done !== undefined ? ` ${e.done}/${e.total}` : '';
       const line = `[${e.elapsed.toFixed(1).padStart(5)} s] ${e.done !== undefined ? e.stage : e.message}${count}`;
       if (io.tty) {

@@ -96,8 +96,8 @@ export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k
   let k = NaN;
   if (M >= 5 && S > M) {
     // Only the M largest ratios are smoothed: find the cut-off on a sorted copy, then order the tail.
-    const sorted = Float64Array.from(w).sort();
-    const cut = sorted[S - M - 1];
+    const scratch = Float64Array.from(w);
+    const cut = select(scratch, S - M - 1);
     const idx: number[] = [];
     for (let s = 0; s < S && idx.length < M; s++) if (w[s] > cut) idx.push(s);
     idx.sort((p, q) => w[p] - w[q]);
@@ -107,7 +107,7 @@ export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k
     if (m >= 5 && tail[m - 1] > tail[0]) {
       const g = gpdFit(tail);
       k = g.k;
-      const wmax = sorted[S - 1];
+      const wmax = w[idx[m - 1]];
       for (let j = 0; j < m; j++) {
         const p = (j + 0.5) / m;
         const q = Math.abs(g.k) < 1e-12 ? -g.sigma * Math.log(1 - p) : (g.sigma / g.k) * ((1 - p) ** -g.k - 1);
@@ -119,6 +119,32 @@ export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k
   for (let s = 0; s < S; s++) sum += w[s];
   for (let s = 0; s < S; s++) w[s] /= sum;
   return { weights: w, k };
+}
+
+/** The k-th smallest value of `a` (0-based), by Hoare's quickselect; reorders `a`. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /** Leave-one-out predictions: per home the PSIS-LOO estimate of E[mu_i | y_−i], and its k-hat. */

@@ -1,5 +1,5 @@
 // Fits one radon model with the chosen method (NUTS, ADVI, or NUTS started from ADVI) and records its cost.
-import { fit, sample, type Approximation, type CompiledModel, type InferenceData, type SampleOptions } from 'nutmeg';
+import { fit, sample, type Approximation, type ChainProgress, type CompiledModel, type InferenceData, type ProgressSink, type SampleOptions } from 'nutmeg';
 
 /** Inference method of a run. */
 export type Method = 'nuts' | 'advi' | 'advi+nuts';
@@ -41,28 +41,29 @@ export interface ModelFit {
  * @param model - a compiled radon model
  * @param s - method, chains, draws, tune, seed, cores
  * @param extra - further sample() options (e.g. targetAccept)
+ * @param onIterations - called as chains advance with the iterations done (warm-up and draws, all chains) and in total
  * @returns the fit
  */
-export async function fitModel(model: CompiledModel, s: FitSettings, extra: SampleOptions = {}): Promise<ModelFit> {
+export async function fitModel(
+  model: CompiledModel,
+  s: FitSettings,
+  extra: SampleOptions = {},
+  onIterations?: (done: number, total: number) => void,
+): Promise<ModelFit> {
   const t0 = performance.now();
   const targetAccept = extra.targetAccept ?? 0.8;
   const maxTreeDepth = extra.maxTreeDepth ?? 10;
-  if (s.method === 'advi') {
-    const approx = fit(model, { method: 'advi', seed: s.seed });
-    const idata = approx.sample(s.chains * s.draws, { seed: s.seed });
-    return {
-      idata,
-      method: 'advi',
-      chains: 1,
-      draws: s.chains * s.draws,
-      tune: 0,
-      divergences: 0,
-      gradEvals: approx.iterations,
-      seconds: (performance.now() - t0) / 1000,
-      warnings: [...approx.warnings],
-      approx,
-      targetAccept,
-      maxTreeDepth,
+  if (s.method === 'advi') return fitAdvi(model, s.seed, s.chains * s.draws);
+  let progress: ProgressSink | undefined;
+  if (onIterations) {
+    const done = new Array<number>(s.chains).fill(0);
+    const total = s.chains * (s.tune + s.draws);
+    progress = {
+      update: (e: ChainProgress) => {
+        done[e.chain] = e.tuneDone + e.drawsDone;
+        onIterations(done.reduce((a, b) => a + b, 0), total);
+      },
+      finish: () => undefined,
     };
   }
   const idata = await sample(model, {
@@ -70,7 +71,7 @@ export async function fitModel(model: CompiledModel, s: FitSettings, extra: Samp
     draws: s.draws,
     tune: s.tune,
     seed: s.seed,
-    progress: false,
+    progress: progress ?? false,
     ...(s.cores !== undefined ? { cores: s.cores } : {}),
     ...(s.method === 'advi+nuts' ? { init: 'advi' as const } : {}),
     ...extra,

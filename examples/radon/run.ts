@@ -221,7 +221,7 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   for (const [kind, key, build] of builders) {
     if (!o.models.includes(kind)) continue;
     progress(key, `${key}: ${o.method === 'advi' ? 'fitting ADVI' : `sampling ${o.chains} chains × (${o.tune} + ${o.draws})`}`);
-    const f = await timed(key, () => fitModel(build().compile(), settings));
+    const f = await timed(key, () => fitModel(build().compile(), settings, {}, (done, total) => progress(key, key, done, total)));
     const detailed = nutsWarnings(f);
     fitted.push({ key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f });
   }
