@@ -16,6 +16,9 @@ const COMMANDS: { name: string; description: string; load: () => Promise<{ run: 
 export async function main(argv: string[]): Promise<number> {
   const sub = COMMANDS.find((c) => c.name === argv[0]);
   if (sub) return (await sub.load()).run(argv.slice(1));
+  // `nutmeg help <command>` is `nutmeg <command> --help`.
+  const helped = argv[0] === 'help' ? COMMANDS.find((c) => c.name === argv[1]) : undefined;
+  if (helped) return (await helped.load()).run(['--help']);
   const program = new Command('nutmeg')
     .description('nutmeg: Bayesian modelling in TypeScript (NUTS, ADVI, diagnostics, plots).\nRun `nutmeg <command> --help` for a command\'s options.')
     .usage('<command> [options]')

@@ -86,9 +86,9 @@ function progressPrinter(io: Io): { onProgress: (e: RadonProgress) => void; fini
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const program = new Command('nutmeg radon')
     .description(
-      'The radon case study (Wiecki & Elbers\' PyMC3 tutorials on hierarchical linear regression), end to end:\n' +
-        'fits the pooled, unpooled (85 separate county regressions), hierarchical and non-centered hierarchical models,\n' +
-        'then writes report.html (self-contained), summary.json and every figure as SVG and PNG to the output folder.',
+      "The radon case study (Wiecki & Elbers' PyMC3 tutorials on hierarchical linear regression), end to end: fits the pooled, " +
+        'unpooled (85 separate county regressions), hierarchical and non-centered hierarchical models, then writes report.html ' +
+        '(self-contained), summary.json and every figure as SVG and PNG to the output folder.',
     )
     .addOption(new Option('--model <name>', `models to fit: ${MODEL_NAMES.join(', ')} or all (several separated by commas)`).default('all'))
     .addOption(new Option('--priors <kind>', 'priors of the hierarchical models: the first tutorial\'s, or the second\'s flat ones').choices(['tutorial', 'flat']).default('tutorial'))
