@@ -4,6 +4,7 @@
 // "force" on the momentum is +∇ log π(q), which is what `LogDensity.logDensityGrad` returns.
 import type { LogDensity } from '../../core/types.js';
 import type { Metric } from './metric.js';
+import { copyVec } from './vectorArena.js';
 
 /** A point in phase space: position, momentum, and the log density and its gradient at the position. */
 export interface PhasePoint {
@@ -22,9 +23,9 @@ export function newPhasePoint(dim: number): PhasePoint {
 
 /** Copies every field of `src` into `dst` (buffers by value). */
 export function copyPhasePoint(dst: PhasePoint, src: PhasePoint): void {
-  dst.q.set(src.q);
-  dst.p.set(src.p);
-  dst.grad.set(src.grad);
+  copyVec(dst.q, src.q);
+  copyVec(dst.p, src.p);
+  copyVec(dst.grad, src.grad);
   dst.logDensity = src.logDensity;
   dst.error = src.error;
 }

@@ -10,7 +10,7 @@ import { OptionError } from '../../core/errors.js';
 import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
 import { sampleMomentum, velocity, type Metric } from './metric.js';
 import { copyPhasePoint, evaluate, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
-import { createVectorArena, type VectorArena } from './vectorArena.js';
+import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
 
 /** The state of a chain between transitions. Never aliased with kernel scratch. */
 export interface HmcState {
@@ -95,8 +95,8 @@ function newProposal(d: number, alloc: (n: number) => Float64Array = (n) => new 
 }
 
 function copyProposal(dst: Proposal, src: Proposal): void {
-  dst.q.set(src.q);
-  dst.grad.set(src.grad);
+  copyVec(dst.q, src.q);
+  copyVec(dst.grad, src.grad);
   dst.logDensity = src.logDensity;
   dst.energy = src.energy;
 }
@@ -200,16 +200,16 @@ class Trajectory {
       k = velocity(metric, p, pSharpBeg);
     }
     this.nLeapfrog++;
-    pSharpEnd.set(pSharpBeg);
-    pBeg.set(p);
-    pEnd.set(p);
-    rho.set(p);
+    copyVec(pSharpEnd, pSharpBeg);
+    copyVec(pBeg, p);
+    copyVec(pEnd, p);
+    copyVec(rho, p);
     let h = k - lp;
     if (Number.isNaN(h)) h = Infinity;
     const err = h - this.H0;
     if (!(Math.abs(err) <= Math.abs(this.maxEnergyError))) this.maxEnergyError = err;
-    propose.q.set(z.q);
-    propose.grad.set(grad);
+    copyVec(propose.q, z.q);
+    copyVec(propose.grad, grad);
     propose.logDensity = lp;
     propose.energy = h;
     const w = this.H0 - h;
@@ -217,8 +217,8 @@ class Trajectory {
     if (err > this.divergenceThreshold) {
       this.divergent = true;
       this.divergence = {
-        start: Float64Array.from(this.startQ),
-        end: Float64Array.from(z.q),
+        start: this.startQ.slice(),
+        end: z.q.slice(),
         energyError: err,
         ...(z.error !== undefined ? { message: z.error } : {}),
       };
@@ -259,7 +259,7 @@ class Trajectory {
     this.rng = rng;
     this.metric = metric;
     if (metric.kind === 'diag' && this.arenaMetricOf !== metric) {
-      this.mArena.set(metric.inverseMetric);
+      copyVec(this.mArena, metric.inverseMetric);
       this.arenaMetricOf = metric;
     }
     this.nLeapfrog = 0;
@@ -268,9 +268,9 @@ class Trajectory {
     this.divergent = false;
     this.divergence = undefined;
     const { zFwd, zBck, rho, rhoFwd, rhoBck, sample, propose } = this;
-    this.startQ.set(state.position);
-    zFwd.q.set(state.position);
-    zFwd.grad.set(state.grad);
+    copyVec(this.startQ, state.position);
+    copyVec(zFwd.q, state.position);
+    copyVec(zFwd.grad, state.grad);
     zFwd.logDensity = state.logDensity;
     zFwd.error = undefined;
     sampleMomentum(metric, rng, zFwd.p, this.scratch);
@@ -278,16 +278,16 @@ class Trajectory {
     const k0 = velocity(metric, zFwd.p, this.pSharpFwdFwd);
     const H0 = k0 - state.logDensity;
     this.H0 = H0;
-    this.pSharpFwdBck.set(this.pSharpFwdFwd);
-    this.pSharpBckFwd.set(this.pSharpFwdFwd);
-    this.pSharpBckBck.set(this.pSharpFwdFwd);
-    this.pFwdFwd.set(zFwd.p);
-    this.pFwdBck.set(zFwd.p);
-    this.pBckFwd.set(zFwd.p);
-    this.pBckBck.set(zFwd.p);
-    rho.set(zFwd.p);
-    sample.q.set(state.position);
-    sample.grad.set(state.grad);
+    copyVec(this.pSharpFwdBck, this.pSharpFwdFwd);
+    copyVec(this.pSharpBckFwd, this.pSharpFwdFwd);
+    copyVec(this.pSharpBckBck, this.pSharpFwdFwd);
+    copyVec(this.pFwdFwd, zFwd.p);
+    copyVec(this.pFwdBck, zFwd.p);
+    copyVec(this.pBckFwd, zFwd.p);
+    copyVec(this.pBckBck, zFwd.p);
+    copyVec(rho, zFwd.p);
+    copyVec(sample.q, state.position);
+    copyVec(sample.grad, state.grad);
     sample.logDensity = state.logDensity;
     sample.energy = H0;
 
@@ -297,15 +297,15 @@ class Trajectory {
     while (depth < this.maxTreeDepth) {
       let lswSub: number;
       if (rng.uniform() > 0.5) {
-        rhoBck.set(rho);
-        this.pBckFwd.set(this.pFwdFwd);
-        this.pSharpBckFwd.set(this.pSharpFwdFwd);
+        copyVec(rhoBck, rho);
+        copyVec(this.pBckFwd, this.pFwdFwd);
+        copyVec(this.pSharpBckFwd, this.pSharpFwdFwd);
         this.signedStep = stepSize;
         lswSub = this.buildTree(depth, zFwd, propose, this.pSharpFwdBck, this.pSharpFwdFwd, rhoFwd, this.pFwdBck, this.pFwdFwd);
       } else {
-        rhoFwd.set(rho);
-        this.pFwdBck.set(this.pBckBck);
-        this.pSharpFwdBck.set(this.pSharpBckBck);
+        copyVec(rhoFwd, rho);
+        copyVec(this.pFwdBck, this.pBckBck);
+        copyVec(this.pSharpFwdBck, this.pSharpBckBck);
         this.signedStep = -stepSize;
         lswSub = this.buildTree(depth, zBck, propose, this.pSharpBckFwd, this.pSharpBckBck, rhoBck, this.pBckFwd, this.pBckBck);
       }
@@ -329,9 +329,9 @@ class Trajectory {
       }
     }
     const next: HmcState = {
-      position: Float64Array.from(sample.q),
+      position: sample.q.slice(),
       logDensity: sample.logDensity,
-      grad: Float64Array.from(sample.grad),
+      grad: sample.grad.slice(),
     };
     const info: NutsInfo = {
       diverging: this.divergent,
@@ -342,7 +342,7 @@ class Trajectory {
       nSteps: this.nLeapfrog,
       acceptanceRate: this.nLeapfrog > 0 ? this.sumMetroProb / this.nLeapfrog : 0,
       reachedMaxTreeDepth: !uTurned && !this.divergent && depth >= this.maxTreeDepth,
-      ...(this.divergence ? { divergence: this.divergence } : {}),
+      divergence: this.divergence, // always present (undefined when none): one object shape
     };
     return [next, info];
   }
@@ -377,11 +377,11 @@ export function buildNuts(logDensity: LogDensity, options: NutsOptions = {}): Nu
   if (!Number.isInteger(maxTreeDepth) || maxTreeDepth < 1) {
     throw new OptionError('maxTreeDepth', `must be an integer ≥ 1, got ${maxTreeDepth}`);
   }
-  const traj = new Trajectory(logDensity, maxTreeDepth, divergenceThreshold);
+  const traj = new Trajectory(logDensity, maxTreeDepth, divergenceThreshold, logDensity.dim >= WASM_MIN_DIM);
   const z = newPhasePoint(logDensity.dim);
   return {
     init(position: Float64Array): HmcState {
-      z.q.set(position);
+      copyVec(z.q, position);
       const lp = evaluate(logDensity, z);
       return { position: Float64Array.from(position), logDensity: lp, grad: Float64Array.from(z.grad) };
     },

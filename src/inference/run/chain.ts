@@ -165,20 +165,26 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
       messages.push(info.divergence.message);
     }
   };
+  // Yielding (to let progress and Ctrl-C through) is checked every 16 iterations and awaited only
+  // when due: an await per iteration costs more than a whole transition of a small model.
+  let sinceCheck = 0;
+  const yieldDue = (): boolean => {
+    if (++sinceCheck < 16) return false;
+    sinceCheck = 0;
+    return hooks.yieldNow !== undefined && now() - lastYield >= yieldInterval;
+  };
   const pause = async (): Promise<boolean> => {
     if (hooks.yieldNow) {
-      const t = now();
-      if (t - lastYield >= yieldInterval) {
-        await hooks.yieldNow();
-        lastYield = now();
-      }
+      await hooks.yieldNow();
+      lastYield = now();
     }
     return hooks.shouldStop?.() === true;
   };
+  const stopRequested = (): boolean => hooks.shouldStop?.() === true;
 
   report('warmup', true);
   for (let i = 0; i < settings.tune; i++) {
-    if (await pause()) {
+    if (yieldDue() ? await pause() : stopRequested()) {
       interrupted = true;
       break;
     }
@@ -195,7 +201,7 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
   if (!interrupted) {
     report('sampling', true);
     for (let i = 0; i < nDrawsTarget; i++) {
-      if (await pause()) {
+      if (yieldDue() ? await pause() : stopRequested()) {
         interrupted = true;
         break;
       }
