@@ -31,6 +31,8 @@ class Environment {
   readonly values: Record<string, unknown> = { ...SCALAR_FUNCTIONS };
   private readonly arrays = new Map<unknown, string>();
   private count = 0;
+  /** Every generated program's source, for reading and profiling (`compiled.__sources`). */
+  readonly sources: string[] = [];
   constant(arr: Float64Array | Int32Array): string {
     const found = this.arrays.get(arr);
     if (found) return found;
@@ -39,29 +41,6 @@ class Environment {
     this.arrays.set(arr, name);
     return name;
   }
-  /**
-   * Compiles a program whose blocks (`{ … }` parts) each become their own small function, called in
-   * order from the entry function; each binds only the constants it uses.
-   */
-  compileStaged<T>(params: string[], parts: string[]): T {
-    const names = Object.keys(this.values);
-    const used = (code: string): string[] => names.filter((n) => new RegExp(`\\b${n}\\b`).test(code));
-    const defs: string[] = [];
-    const calls: string[] = [];
-    parts.forEach((part, k) => {
-      if (part.startsWith('{') || /^term\d+:/.test(part)) {
-        const u = used(part);
-        defs.push(`function s${k}(${params.join(', ')}) {\n${u.length ? `const { ${u.join(', ')} } = E;\n` : ''}let lp = 0;\n${part}\nreturn lp;\n}`);
-        calls.push(`lp += s${k}(${params.join(', ')});`);
-      } else calls.push(part);
-    });
-    const body = calls.join('\n');
-    const u = used(body);
-    const src = `const E = env;\n${defs.join('\n')}\nreturn function (${params.join(', ')}) {\n${u.length ? `const { ${u.join(', ')} } = E;\n` : ''}${body}\n};`;
-    if (typeof process !== 'undefined' && process.env?.NUTMEG_DUMP_CODE) console.log(src);
-    return new Function('env', src)(this.snapshot()) as T;
-  }
-
   /**
    * A fresh object literal holding the current constants. Built by an object literal, it has a
    * fixed shape with fields V8 treats as constant, so optimised code embeds the arrays (an object
@@ -82,7 +61,7 @@ class Environment {
     // The closure constants are re-bound as locals on entry: V8 then keeps them in registers and
     // hoists their checks out of the loops (context-slot loads inside hot loops are slower).
     const src = `const E = env;\nreturn function (${params.join(', ')}) {\nconst { ${names.join(', ')} } = E;\n${body}\n};`;
-    if (typeof process !== 'undefined' && process.env?.NUTMEG_DUMP_CODE) console.log(src);
+    this.sources.push(src);
     return new Function('env', src)(this.snapshot()) as T;
   }
 }
@@ -436,9 +415,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
 
   // ---- the programs ------------------------------------------------------------------------
   function program(mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
-    return programParts(mode, termList, outputs).join('\n');
-  }
-  function programParts(mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string[] {
+
     const gradient = mode === 'grad';
     const { materialized } = plan(termList, outputs, false);
     const order = [...materialized].sort((x, y) => x - y);
@@ -460,7 +437,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     }
     if (gradient) for (const id of [...order].reverse()) code.push(backwardStage(id, materialized));
     code.push('return lp;');
-    return code;
+    return code.join('\n');
   }
 
   const freeVars = spec.variables.filter((v) => v.kind === 'free');
@@ -468,13 +445,8 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   const outputVars = [...freeVars, ...detVars];
   const termVarNames = [...new Set(spec.terms.map((t) => t.variable))];
 
-  const staged = typeof process !== 'undefined' && process.env?.NUTMEG_STAGED === '1';
-  const logDensityGrad = staged
-    ? env.compileStaged<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], programParts('grad', spec.terms, []))
-    : env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
-  const logDensity = staged
-    ? env.compileStaged<(th: Float64Array) => number>(['th'], programParts('value', spec.terms, []))
-    : env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
+  const logDensityGrad = env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
+  const logDensity = env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
   const byVariable = env.compile<(th: Float64Array, out: Float64Array) => number>(['th', 'out'], 'out.fill(0);\n' + program('byVariable', spec.terms, []));
   const outputNodes = outputVars.map((v) => v.node);
   const outputsFn = env.compile<(th: Float64Array) => number>(['th'], program('outputs', [], outputNodes));
@@ -553,6 +525,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   };
   // For profiling the generated code (not part of the API): the closure environment.
   Object.defineProperty(compiled, '__env', { value: env.values, enumerable: false });
+  Object.defineProperty(compiled, '__sources', { value: env.sources, enumerable: false });
   return compiled;
 }
 

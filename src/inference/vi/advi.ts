@@ -81,8 +81,8 @@ export class AdviError extends Error {
  * reparameterisation gradients, `gradSamples` draws per step. The step size follows Stan's
  * adaptive sequence (η found by Stan's grid search) or Adam. Every `evalElbo` iterations the ELBO is
  * estimated with `elboSamples` draws and the convergence checks run: Stan's relative ELBO change
- * (mean and median over a window of max(2, min(0.1·n/evalElbo, convergenceWindow)) evaluations;
- * Stan's window, max(0.1·n/evalElbo, 2), grows with n, so a generous n = 100,000 made it wait for
+ * (mean and median over a elboWindow of max(2, min(0.1·n/evalElbo, convergenceWindow)) evaluations;
+ * Stan's elboWindow, max(0.1·n/evalElbo, 2), grows with n, so a generous n = 100,000 made it wait for
  * 100 evaluations; capped at 10 it equals Stan's at Stan's default n = 10,000) and, if enabled, PyMC's
  * relative parameter change. A non-finite ELBO or gradient stops the run, keeping the best
  * approximation found. The gradient loop allocates nothing.
@@ -261,8 +261,8 @@ export function runAdvi(ld: LogDensity, init: Float64Array | AdviStart, s: AdviS
   const evalIters = new Int32Array(nEvalsMax);
   const evals = new Float64Array(nEvalsMax);
   let nEvals = 0;
-  const window = new RelativeElboWindow(Math.max(2, Math.min((0.1 * s.n) / s.evalElbo, s.convergenceWindow)));
-  window.push(elboInit);
+  const elboWindow = new RelativeElboWindow(Math.max(2, Math.min((0.1 * s.n) / s.evalElbo, s.convergenceWindow)));
+  elboWindow.push(elboInit);
   prevParams.set(fam.params);
   best.set(fam.params);
   let elboBest = elboInit;
@@ -314,9 +314,9 @@ export function runAdvi(ld: LogDensity, init: Float64Array | AdviStart, s: AdviS
         bestIter = iter;
         best.set(fam.params);
       }
-      window.push(elbo);
-      const relMean = window.mean();
-      const relMedian = window.median();
+      elboWindow.push(elbo);
+      const relMean = elboWindow.mean();
+      const relMedian = elboWindow.median();
       const paramChange = relativeParamChange(fam.params, prevParams);
       prevParams.set(fam.params);
       onEvent?.({

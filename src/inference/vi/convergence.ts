@@ -33,14 +33,14 @@ export class RelativeElboWindow {
     return rel;
   }
 
-  /** Mean of the relative changes in the window. */
+  /** Mean of the relative changes in the convergence window */
   mean(): number {
     let s = 0;
     for (let i = 0; i < this.count; i++) s += this.buf[i];
     return this.count > 0 ? s / this.count : Infinity;
   }
 
-  /** Median of the relative changes in the window. */
+  /** Median of the relative changes in the convergence window */
   median(): number {
     const n = this.count;
     if (n === 0) return Infinity;

@@ -28,7 +28,7 @@ export interface AdviIterationEvent {
   readonly elbo: number;
   /** Mean of the per-iteration ELBO estimates since the previous evaluation (the running ELBO). */
   readonly runningElbo: number;
-  /** Stan's mean and median relative ELBO change over the window. */
+  /** Stan's mean and median relative ELBO change over the convergence window */
   readonly relMean: number;
   readonly relMedian: number;
   /** PyMC's relative parameter change since the previous evaluation. */
