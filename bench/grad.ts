@@ -1,14 +1,12 @@
 // Gradient benchmark: nutmeg's compiled logp+gradient on the radon models vs hand-written C and JS.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CompiledModel } from 'nutmeg';
+import { sharedPath } from './paths.js';
 import { loadRadon } from '../examples/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../examples/radon/models.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const LIMIT = resolve(here, '../../shared/baselines/limit/bench.sh');
+const LIMIT = sharedPath('baselines', 'limit', 'bench.sh');
 
 /** Min over `rounds` of the mean time of a ~2 ms block of evaluations (the baselines' method). */
 function nsPerEval(cm: CompiledModel, rounds: number): number {

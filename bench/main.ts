@@ -1,4 +1,5 @@
-// Benchmark runner: `npm run bench -- <name>` runs bench/<name>.ts, which prints JSON lines.
+// Benchmark runner: `npm run bench -- <name>` builds the project and runs bench/<name> from the build
+// (the code users run; worker threads then load plain JS), each printing JSON lines.
 const names = process.argv.slice(2);
 if (names.length === 0) {
   console.error('usage: npm run bench -- <grad|nuts|advi|radon|summary> …');
@@ -11,7 +12,7 @@ for (const name of names) {
   }
   let mod: { run: () => Promise<void> };
   try {
-    mod = await import(`./${name}.ts`);
+    mod = await import(`./${name}.js`);
   } catch (e) {
     console.error(`bench: unknown benchmark '${name}' (${(e as Error).message})`);
     process.exit(2);

@@ -6,10 +6,9 @@ import { essBulk } from '../src/diagnostics/index.js';
 import { elementDraws, shapeSize, type InferenceData } from '../src/posterior/inferenceData.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from './paths.js';
 
-const STAN_BENCH = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/baselines/stan/bench.sh');
+const STAN_BENCH = sharedPath('baselines', 'stan', 'bench.sh');
 const STAN_NAMES: Record<string, string> = {
   radon_hierarchical_centered: 'radon_hier_centered',
   radon_hierarchical_noncentered: 'radon_hier_noncentered',

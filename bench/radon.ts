@@ -1,4 +1,5 @@
 // Radon case-study timings: the 85 unpooled fits (in-process and on two threads), the full run, and `nutmeg radon` from the build.
+import { REPO_ROOT } from './paths.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,10 +45,10 @@ export async function run(): Promise<void> {
   try {
     if (parts.includes('full')) {
       const r = await runRadon({ models: MODEL_NAMES, priors: 'tutorial', method: 'nuts', chains: 4, draws: 1000, tune: 1000, seed, out: join(dir, 'full') });
-      console.log(JSON.stringify({ bench: 'radon_full_run', source: 'ts', figures: r.figures.length, ...Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [`${k}_s`, v])) }));
+      console.log(JSON.stringify({ bench: 'radon_full_run', source: import.meta.url.endsWith('.ts') ? 'ts' : 'js', figures: r.figures.length, ...Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [`${k}_s`, v])) }));
     }
-    const bin = fileURLToPath(new URL('../bin/nutmeg.js', import.meta.url));
-    const built = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+    const bin = fileURLToPath(new URL('bin/nutmeg.js', `file://${REPO_ROOT}/`));
+    const built = fileURLToPath(new URL('dist/cli/main.js', `file://${REPO_ROOT}/`));
     if (parts.includes('cli')) {
       if (!existsSync(built)) {
         console.log(JSON.stringify({ bench: 'radon_cli', skipped: 'no build: run npm run build first' }));
