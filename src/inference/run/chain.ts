@@ -173,24 +173,28 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
     sinceCheck = 0;
     return hooks.yieldNow !== undefined && now() - lastYield >= yieldInterval;
   };
+  /** Whether to stop before the next transition; sets `interrupted`. */
+  const stopRequested = (): boolean => (interrupted = hooks.shouldStop?.() === true);
   const pause = async (): Promise<boolean> => {
     if (hooks.yieldNow) {
       await hooks.yieldNow();
       lastYield = now();
     }
-    return hooks.shouldStop?.() === true;
+    return stopRequested();
   };
-  const stopRequested = (): boolean => hooks.shouldStop?.() === true;
 
-  report('warmup', true);
-  for (let i = 0; i < settings.tune; i++) {
-    if (yieldDue() ? await pause() : stopRequested()) {
-      interrupted = true;
-      break;
-    }
+  /** One transition from the current state (synchronous: the hot path awaits only when a yield is due). */
+  const transition = (): NutsInfo => {
     const [next, info] = kernel.step(rng, state, params);
     state = next;
     record(info);
+    return info;
+  };
+
+  report('warmup', true);
+  for (let i = 0; i < settings.tune; i++) {
+    if (yieldDue() ? await pause() : stopRequested()) break;
+    const info = transition();
     if (info.diverging) divergencesWarmup++;
     params = adapt.update(rng, state, info);
     nTuned++;
@@ -201,13 +205,8 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
   if (!interrupted) {
     report('sampling', true);
     for (let i = 0; i < nDrawsTarget; i++) {
-      if (yieldDue() ? await pause() : stopRequested()) {
-        interrupted = true;
-        break;
-      }
-      const [next, info] = kernel.step(rng, state, params);
-      state = next;
-      record(info);
+      if (yieldDue() ? await pause() : stopRequested()) break;
+      const info = transition();
       if (info.diverging) divergences++;
       positions.set(state.position, i * d);
       stats.lp[i] = state.logDensity;
