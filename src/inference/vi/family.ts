@@ -1,6 +1,7 @@
 // Gaussian variational families on the unconstrained space: mean-field and full-rank, with reparameterisation gradients.
 
-const LOG_2PI = Math.log(2 * Math.PI);
+import { lowerTimesTranspose } from '../../math/linalg.js';
+import { LOG_2PI } from '../../math/special.js';
 
 /** Which Gaussian family: independent coordinates, or a full covariance through its Cholesky factor. */
 export type FamilyKind = 'meanfield' | 'fullrank';
@@ -153,17 +154,7 @@ export class GaussianFamily {
   /** The covariance LLᵀ as a dense row-major d×d matrix (allocates; for results, not the hot loop). */
   covariance(): Float64Array {
     const d = this.dim;
-    const l = this.choleskyFactor();
-    const c = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j <= i; j++) {
-        let s = 0;
-        for (let k = 0; k <= j; k++) s += l[i * d + k] * l[j * d + k];
-        c[i * d + j] = s;
-        c[j * d + i] = s;
-      }
-    }
-    return c;
+    return lowerTimesTranspose(this.choleskyFactor(), d, new Float64Array(d * d));
   }
 
   /** The lower-triangular factor L as a dense row-major d×d matrix (allocates). */
