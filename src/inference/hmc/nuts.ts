@@ -9,7 +9,7 @@ import type { Rng } from '../../core/rng.js';
 import { OptionError } from '../../core/errors.js';
 import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
 import { sampleMomentum, velocity, type Metric } from './metric.js';
-import { copyPhasePoint, evaluate, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
+import { copyPhasePoint, evaluate, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
 import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
 
 /** The state of a chain between transitions. Never aliased with kernel scratch. */
@@ -196,7 +196,7 @@ class Trajectory {
       k = this.arena.kickVelocity(p, grad, m, pSharpBeg, h2);
     } else {
       lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
-      for (let i = 0; i < this.d; i++) p[i] += h2 * grad[i];
+      halfKick(z, eps);
       k = velocity(metric, p, pSharpBeg);
     }
     this.nLeapfrog++;
