@@ -4,7 +4,7 @@
 // the loop; adjoints that flow into loop invariants are summed in local accumulators and pushed
 // through the invariant part once, after the loop. Additive log-density terms that do not vary
 // with the element are counted `n` times instead of being computed `n` times.
-import { IrBuilder, type SNode } from './scalarIr.js';
+import { IrBuilder, isConst, type SNode } from './scalarIr.js';
 import { SCALAR_OPS } from './scalarOps.js';
 
 /** A runtime domain check: when it fails, the generated code runs `FusedLoopSpec.onCheckFail`. */
@@ -16,8 +16,11 @@ export interface DomainCheck {
 
 /** What one fused loop computes. */
 export interface FusedLoopSpec {
-  /** Number of elements (iterations). */
-  readonly n: number;
+  /**
+   * Number of elements (iterations): the constant 1 (a single element, no loop) or a
+   * loop-invariant node, usually a {@link IrBuilder.size} so that the source does not spell it.
+   */
+  readonly n: SNode;
   /** Per-element additive log-density terms; their total over the loop is added to `lpTarget`. */
   readonly lpTerms?: readonly SNode[];
   /** JS lvalue that receives the log-density total (default `lp`). */
@@ -38,7 +41,7 @@ export interface FusedLoopSpec {
    * segment (`alpha[county[i]]`) are loaded once per segment, and adjoints flowing into them are
    * summed in registers and written once per segment instead of once per row.
    */
-  readonly segments?: { readonly index: SNode; readonly starts: string; readonly values: string; readonly count: number };
+  readonly segments?: { readonly index: SNode; readonly starts: string; readonly values: string; readonly count: SNode };
 }
 
 function literal(v: number): string {
@@ -74,10 +77,12 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   const emitted = new Set<number>();
   let phase: 'main' | 'post' = 'main';
   const n = spec.n;
+  if (n.level !== 0 || n.param) throw new Error('internal: a loop count must be a loop-invariant, parameter-free node');
+  const single = isConst(n, 1);
 
   const ensure = (node: SNode): string => {
     if (node.op === 'const') return literal(node.value as number);
-    if (node.op === 'var') return node.code as string;
+    if (node.op === 'var' || node.op === 'size') return node.code as string;
     const name = `t${node.id}`;
     if (emitted.has(node.id)) return name;
     let expr: string;
@@ -98,14 +103,14 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   };
   /** Emits `node` as a temporary in `region` when it reads accumulators (then it cannot be hoisted). */
   const ensureIn = (region: string[], node: SNode): string => {
-    if (node.op === 'const' || node.op === 'var') return ensure(node);
+    if (node.op === 'const' || node.op === 'var' || node.op === 'size') return ensure(node);
     if (!readsVariable(node)) return ensure(node);
     const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => ensureIn(region, a)));
     const name = `u${node.id}`;
     region.push(`const ${name} = ${expr};`);
     return name;
   };
-  const indexCode = (offset: number, idx: SNode | undefined): string => {
+  const indexCode = (offset: number | string, idx: SNode | undefined): string => {
     if (!idx) return String(offset);
     const s = ensure(idx);
     return offset === 0 ? s : `${offset} + ${s}`;
@@ -115,6 +120,10 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     if (!ref.adjoint) return null;
     return `${ref.adjoint}[${indexCode(ref.offset, node.args[0])}]`;
   };
+
+  // The loop counts, defined before the loop (a size node is only a name).
+  const count = single ? '1' : ensure(n);
+  const segCount = seg ? ensure(seg.count) : '';
 
   // Domain checks first, so that nothing below runs on invalid values.
   const fail = spec.onCheckFail ?? 'return -Infinity;';
@@ -126,7 +135,7 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     (ch.node.level === 1 || ch.bound.level === 1 ? loop : pre).push(stmt);
   }
 
-  for (const st of spec.stores ?? []) loop.push(`${st.array}[${indexCode(st.offset, n === 1 ? undefined : b.index('i'))}] = ${ensure(st.node)};`);
+  for (const st of spec.stores ?? []) loop.push(`${st.array}[${indexCode(st.offset, single ? undefined : b.index('i'))}] = ${ensure(st.node)};`);
 
   // Sums over the loop are collected first, then emitted factored: a contribution c·w with c
   // constant over the sum accumulates only w (shared by every sum of the same w) and is multiplied
@@ -148,14 +157,14 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     const seeds1: { node: SNode; seed: SNode }[] = [];
     for (const sd of spec.seeds ?? []) (sd.node.level === 1 || sd.seed.level === 1 ? seeds1 : invariantSeeds).push(sd);
     for (const t of varying) seeds1.push({ node: t, seed: b.c(1) });
-    if (hasLp && root0.op !== 'const') invariantSeeds.push({ node: root0, seed: b.c(n) });
+    if (hasLp && root0.op !== 'const') invariantSeeds.push({ node: root0, seed: n });
     const addVarying = (target: string, value: SNode, load: SNode): void => {
       if (seg && load.args[0] && segmentLevel(load.args[0])) sums.push({ sink: { kind: 'segment', target }, value });
       else loop.push(`${target} += ${ensure(value)};`);
     };
     reversePass(b, seeds1, 1, addVarying, adjointTarget, (arg, c) => {
       // An invariant contribution is the same for each of the n elements.
-      if (c.level === 0) invariantSeeds.push({ node: arg, seed: b.mul(b.c(n), c) });
+      if (c.level === 0) invariantSeeds.push({ node: arg, seed: b.mul(n, c) });
       else sums.push({ sink: { kind: 'global', node: arg }, value: c });
     });
   }
@@ -192,9 +201,8 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     const parts: string[] = [];
     const lpSum = flushed.get('lp');
     if (lpSum) parts.push(ensure(b.sum(lpSum.parts)));
-    if (root0.op === 'const') {
-      if (root0.value !== 0) parts.push(literal(n * (root0.value as number)));
-    } else parts.push(n === 1 ? ensure(root0) : `${n} * ${ensure(root0)}`);
+    const total = b.mul(n, root0);
+    if (!isConst(total, 0)) parts.push(total.op === 'mul' ? `${ensure(total.args[0])} * ${ensure(total.args[1])}` : ensure(total));
     if (parts.length > 0) post.push(`${lpTarget} += ${parts.join(' + ')};`);
   }
   if (spec.gradient) {
@@ -206,7 +214,7 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   const body: string[] = ['{', ...pre];
   if (seg) {
     body.push(
-      `for (let s = 0; s < ${seg.count}; s++) {`,
+      `for (let s = 0; s < ${segCount}; s++) {`,
       `const lo = ${seg.starts}[s], hi = ${seg.starts}[s + 1];`,
       ...segPre,
       'for (let i = lo; i < hi; i++) {',
@@ -216,8 +224,8 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
       '}',
     );
   } else if (loop.length > 0) {
-    if (n === 1) body.push('{ const i = 0;', ...loop, '}');
-    else body.push(`for (let i = 0; i < ${n}; i++) {`, ...loop, '}');
+    if (single) body.push('{ const i = 0;', ...loop, '}');
+    else body.push(`for (let i = 0; i < ${count}; i++) {`, ...loop, '}');
   }
   body.push(...post, '}');
   return body.join('\n');

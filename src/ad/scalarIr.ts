@@ -11,8 +11,11 @@
 export interface LoadRef {
   /** JS name of the array read. */
   readonly array: string;
-  /** Constant offset added to the index. */
-  readonly offset: number;
+  /**
+   * Offset added to the index: a number, or the JS name of an integer held in the environment
+   * (a data-dependent offset, kept out of the generated source; see {@link IrBuilder.size}).
+   */
+  readonly offset: number | string;
   /** JS name of the array its adjoint is added to, or undefined for constants (data). */
   readonly adjoint?: string;
   /** Whether the loaded value depends on model parameters. */
@@ -22,7 +25,7 @@ export interface LoadRef {
 /** A node of the scalar IR. */
 export interface SNode {
   readonly id: number;
-  /** Operation name: 'const', 'load', 'index', 'var', or an op of `SCALAR_OPS`. */
+  /** Operation name: 'const', 'size', 'load', 'index', 'var', or an op of `SCALAR_OPS`. */
   readonly op: string;
   readonly args: readonly SNode[];
   /** 1 when the value changes with the loop index, 0 when loop-invariant. */
@@ -33,7 +36,7 @@ export interface SNode {
   readonly value?: number;
   /** Load source ('load' only). */
   readonly ref?: LoadRef;
-  /** JS code of an 'index' (an integer expression of the loop variable `i`) or a 'var' name. */
+  /** JS code of an 'index' (an integer expression of the loop variable `i`), a 'var' or 'size' name. */
   readonly code?: string;
 }
 
@@ -59,6 +62,15 @@ export class IrBuilder {
   /** A numeric constant. */
   c(value: number): SNode {
     return this.make('const', [], { value }, `c:${Object.is(value, -0) ? '-0' : value}`);
+  }
+
+  /**
+   * A data-dependent size (an element count) held in the environment under `name`: loop-invariant
+   * and opaque to constant folding, so that the generated source does not depend on its value and
+   * models that differ only in data sizes share their source (V8 then reuses its compiled code).
+   */
+  size(name: string): SNode {
+    return this.make('size', [], { code: name }, `n:${name}`);
   }
 
   /** A load `array[offset + index]`; `index` undefined means a scalar (offset only). */
@@ -155,7 +167,8 @@ export class IrBuilder {
   }
 }
 
-function isConst(a: SNode, v: number): boolean {
+/** Whether `a` is the constant `v`. */
+export function isConst(a: SNode, v: number): boolean {
   return a.op === 'const' && a.value === v;
 }
 

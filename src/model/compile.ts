@@ -26,7 +26,13 @@ for (const d of [...Object.values(C), ...Object.values(D)]) {
 
 type Mode = 'grad' | 'value' | 'byVariable' | 'outputs' | 'fold';
 
-/** Shared closure environment of the generated programs: buffers and constant arrays. */
+/**
+ * Shared closure environment of the generated programs: buffers, constant arrays and the integers
+ * that depend on data (sizes, offsets). The generated sources name these and never spell their
+ * values, so models of one structure over data of different sizes get byte-identical sources and
+ * V8 reuses its compiled code for them (fitting the same model to many data sets, e.g. one per
+ * county, would otherwise compile and optimise every fit from cold: ~10% of such a run).
+ */
 class Environment {
   readonly values: Record<string, unknown> = { ...SCALAR_FUNCTIONS };
   private readonly arrays = new Map<unknown, string>();
@@ -50,6 +56,13 @@ class Environment {
     const names = Object.keys(this.values);
     const make = new Function('v', `return { ${names.map((n) => `${n}: v.${n}`).join(', ')} };`) as (v: Record<string, unknown>) => Record<string, unknown>;
     return make(this.values);
+  }
+
+  /** Registers a data-dependent integer under a structural name (such as `n12`, the size of node 12). */
+  integer(name: string, value: number): string {
+    if (name in this.values && this.values[name] !== value) throw new Error(`internal: ${name} is both ${String(this.values[name])} and ${value}`);
+    this.values[name] = value;
+    return name;
   }
 
   buffer(name: string, size: number): string {
@@ -81,7 +94,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   }
   const argsOf = (n: GraphNode): readonly number[] => (n.kind === 'ew' || n.kind === 'kernel' ? n.args : n.kind === 'gather' ? [n.src] : []);
   const termNodes = (t: TermSpec): number[] => (t.kind === 'dist' ? [t.value, ...Object.values(t.params)] : [t.expr]);
-  const termShape = (t: TermSpec): readonly number[] => nodes[t.kind === 'dist' ? t.value : t.expr].shape;
+  /** The node whose elements a term runs over. */
+  const termNode = (t: TermSpec): number => (t.kind === 'dist' ? t.value : t.expr);
+  const termShape = (t: TermSpec): readonly number[] => nodes[termNode(t)].shape;
 
   /** Which nodes a program needs and which of them get buffers. */
   function plan(termList: readonly TermSpec[], outputs: readonly number[], foldAll: boolean) {
@@ -145,7 +160,36 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
   }
 
   // ---- lowering graph nodes to scalar IR -------------------------------------------------
-  function positionIndex(b: IrBuilder, shape: readonly number[], outShape: readonly number[]): SNode | undefined {
+  // ---- data-dependent integers, by structural names ----------------------------------------
+  // Sizes of 1 are structural (they decide broadcasting) and stay literal; every other size,
+  // stride and offset is named after the node it belongs to, never after its value, so that
+  // equal sizes in one model and different sizes in another do not change the source.
+
+  /** The element count of node `id`, as an IR node. */
+  function countOf(b: IrBuilder, id: number): SNode {
+    const size = sizeOf(nodes[id].shape);
+    return size === 1 ? b.c(1) : b.size(env.integer(`n${id}`, size));
+  }
+  /** The element count of node `id`, as JS code. */
+  function countCode(id: number): string {
+    const size = sizeOf(nodes[id].shape);
+    return size === 1 ? '1' : env.integer(`n${id}`, size);
+  }
+  /** JS code of `value`, a size-derived integer of node `id` (`part` names which one). */
+  function integerCode(id: number, part: string, value: number): string {
+    return value === 1 ? '1' : env.integer(`n${id}_${part}`, value);
+  }
+
+  /** The offset of a parameter node in θ: literal when only scalar parameters precede it. */
+  function offsetOf(n: Extract<GraphNode, { kind: 'param' }>): number | string {
+    const afterNonScalar = nodes.some((m) => m.kind === 'param' && m.offset < n.offset && sizeOf(m.shape) !== 1);
+    return afterNonScalar ? env.integer(`o${n.id}`, n.offset) : n.offset;
+  }
+
+  /** The position read in node `id` at element i of node `out`'s shape (undefined for a scalar). */
+  function positionIndex(b: IrBuilder, id: number, out: number): SNode | undefined {
+    const shape = nodes[id].shape;
+    const outShape = nodes[out].shape;
     const size = sizeOf(shape);
     if (size === 1) return undefined;
     if (sameShape(shape, outShape)) return b.index('i');
@@ -156,7 +200,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     let stride = 1;
     for (let k = nd - 1; k >= 0; k--) {
       const s = shape[shape.length - nd + k] ?? 1;
-      if (s !== 1) parts.push(`((i / ${outStride}) | 0) % ${outShape[k]} * ${stride}`);
+      if (s !== 1) parts.push(`((i / ${integerCode(out, `s${k}`, outStride)}) | 0) % ${integerCode(out, `d${k}`, outShape[k])} * ${integerCode(id, `s${k - nd + shape.length}`, stride)}`);
       outStride *= outShape[k];
       stride *= s;
     }
@@ -165,7 +209,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
 
   function refOf(id: number, materialized: ReadonlySet<number>, gradient: boolean): LoadRef {
     const n = nodes[id];
-    if (n.kind === 'param') return { array: 'th', offset: n.offset, adjoint: gradient ? 'g' : undefined, param: true };
+    if (n.kind === 'param') return { array: 'th', offset: offsetOf(n), adjoint: gradient ? 'g' : undefined, param: true };
     if (n.kind === 'data') return { array: env.constant(n.values), offset: 0, param: false };
     if (folded.has(id)) return { array: `v${id}`, offset: 0, param: false };
     if (materialized.has(id)) {
@@ -194,20 +238,21 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       }
       return p as T;
     };
-    const lower = (id: number, outShape: readonly number[]): SNode => {
+    // `out` is the node whose elements the loop runs over.
+    const lower = (id: number, out: number): SNode => {
       const n = nodes[id];
       if (n.kind === 'const') return b.c(n.value);
-      if (perm && n.kind === 'data' && sameShape(n.shape, outShape)) {
+      if (perm && n.kind === 'data' && sameShape(n.shape, nodes[out].shape)) {
         return b.load({ array: env.constant(permuted(n.values)), offset: 0, param: false }, b.index('i'));
       }
-      if (isStored(id)) return b.load(refOf(id, materialized, gradient), positionIndex(b, n.shape, outShape));
-      return expand(id, outShape);
+      if (isStored(id)) return b.load(refOf(id, materialized, gradient), positionIndex(b, id, out));
+      return expand(id, out);
     };
-    const expand = (id: number, outShape: readonly number[]): SNode => {
+    const expand = (id: number, out: number): SNode => {
       const n = nodes[id];
-      if (n.kind === 'ew') return applyOp(b, n.op, n.args.map((a) => lower(a, outShape)));
+      if (n.kind === 'ew') return applyOp(b, n.op, n.args.map((a) => lower(a, out)));
       if (n.kind === 'gather') {
-        const pos = positionIndex(b, n.shape, outShape);
+        const pos = positionIndex(b, id, out);
         const idxName = env.constant(pos && pos.code === 'i' ? permuted(n.index) : n.index);
         const idx = b.index(`${idxName}[${pos ? (pos.code === 'i' ? 'i' : `t${pos.id}`) : '0'}]`, pos !== undefined);
         if (pos && pos.code !== 'i') throw new Error('internal: broadcast gathers are materialized');
@@ -265,11 +310,12 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     const n = nodes[id] as Extract<GraphNode, { kind: 'kernel' }>;
     return n.args.map((a) => {
       const an = nodes[a];
-      if (an.kind === 'const') return { size: 1, shape: [], read: () => String(an.value), adj: () => null };
+      if (an.kind === 'const') return { size: 1, count: '1', shape: [], read: () => String(an.value), adj: () => null };
       const ref = refOf(a, materialized, gradient);
       const at = (j: string): string => (ref.offset === 0 ? j : `${ref.offset} + ${j}`);
       return {
         size: sizeOf(an.shape),
+        count: countCode(a),
         shape: an.shape,
         read: (j: string) => `${ref.array}[${at(j)}]`,
         adj: (j: string) => (ref.adjoint ? `${ref.adjoint}[${at(j)}]` : null),
@@ -286,8 +332,10 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       out: `v${id}`,
       outAdj: `a${id}`,
       size: sizeOf(n.shape),
+      count: countCode(id),
       attrs: n.attrs,
       constant: (values: Float64Array) => env.constant(values),
+      integer: (name: string, value: number) => integerCode(id, name, value),
       local: (p: string) => `${p}${localCount++}`,
     };
     return { kernel, ctx };
@@ -304,7 +352,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     }
     const b = new IrBuilder();
     const { expand } = makeLowering(b, mode === 'fold' ? new Set([...materialized].filter((x) => x !== id)) : materialized, gradient);
-    const spec: FusedLoopSpec = { n: sizeOf(n.shape), stores: [{ node: expand(id, n.shape), array: `v${id}`, offset: 0 }], gradient: false };
+    const spec: FusedLoopSpec = { n: countOf(b, id), stores: [{ node: expand(id, id), array: `v${id}`, offset: 0 }], gradient: false };
     return emitFusedLoop(b, spec);
   }
 
@@ -317,29 +365,29 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     }
     const b = new IrBuilder();
     const { expand } = makeLowering(b, materialized, true);
-    const size = sizeOf(n.shape);
-    const seed = b.load({ array: `a${id}`, offset: 0, param: false }, size === 1 ? undefined : b.index('i'));
-    return emitFusedLoop(b, { n: size, seeds: [{ node: expand(id, n.shape), seed }], gradient: true });
+    const seed = b.load({ array: `a${id}`, offset: 0, param: false }, sizeOf(n.shape) === 1 ? undefined : b.index('i'));
+    return emitFusedLoop(b, { n: countOf(b, id), seeds: [{ node: expand(id, id), seed }], gradient: true });
   }
 
   /** Lowers a group of terms over the same elements into one fused loop. */
   function termStage(group: readonly TermSpec[], materialized: ReadonlySet<number>, mode: Mode, lpTarget: string, onCheckFail: string): string {
     const b = new IrBuilder();
     const gradient = mode === 'grad';
-    const shape = termShape(group[0]);
+    const out = termNode(group[0]);
+    const shape = nodes[out].shape;
     const segPlan = segmentPlan(group, shape, materialized);
     const { lower, permuted } = makeLowering(b, materialized, gradient, segPlan?.perm);
     const lpTerms: SNode[] = [];
     const checks: DomainCheck[] = [];
     for (const t of group) {
       if (t.kind === 'sum') {
-        lpTerms.push(lower(t.expr, shape));
+        lpTerms.push(lower(t.expr, out));
         continue;
       }
       const dist = ELEMENTWISE[t.dist];
-      const x = lower(t.value, shape);
+      const x = lower(t.value, out);
       const p: Record<string, SNode> = {};
-      for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, shape);
+      for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, out);
       const r = dist.logp(b, x, p);
       lpTerms.push(...r.terms);
       // Data-only checks were verified at compile time; only parameter-dependent ones run.
@@ -357,9 +405,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
         }
       }
       starts.push(idx.length);
-      segments = { index: b.index(`${env.constant(idx)}[i]`), starts: env.constant(Int32Array.from(starts)), values: env.constant(Int32Array.from(values)), count: values.length };
+      segments = { index: b.index(`${env.constant(idx)}[i]`), starts: env.constant(Int32Array.from(starts)), values: env.constant(Int32Array.from(values)), count: b.size(env.integer(`n${out}_segments`, values.length)) };
     }
-    return emitFusedLoop(b, { n: sizeOf(shape), lpTerms, lpTarget, gradient, checks, onCheckFail, segments });
+    return emitFusedLoop(b, { n: countOf(b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments });
   }
 
   /** Groups consecutive terms of one variable over the same shape (a prior and its Jacobian). */
@@ -379,10 +427,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     if (t.kind !== 'dist') continue;
     const b = new IrBuilder();
     const { lower } = makeLowering(b, checkPlan, false);
-    const shape = termShape(t);
-    const x = lower(t.value, shape);
+    const x = lower(t.value, t.value);
     const p: Record<string, SNode> = {};
-    for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, shape);
+    for (const [k, id] of Object.entries(t.params)) p[k] = lower(id, t.value);
     const dist = ELEMENTWISE[t.dist];
     const all = dist.logp(b, x, p).checks;
     // Which parameter each check is about: the same checks over placeholders (equal constants
@@ -397,7 +444,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       mentions(node, xh) ? 'value' : Object.keys(ph).find((key) => mentions(node, ph[key]));
     all.forEach((c, k) => {
       if (c.node.param || c.bound.param) return;
-      const fn = env.compile<() => number>([], emitFusedLoop(b, { n: sizeOf(shape), gradient: false, checks: [c], onCheckFail: `return typeof i === 'number' ? i : 0;` }) + '\nreturn -1;');
+      const fn = env.compile<() => number>([], emitFusedLoop(b, { n: countOf(b, t.value), gradient: false, checks: [c], onCheckFail: `return typeof i === 'number' ? i : 0;` }) + '\nreturn -1;');
       const bad = fn();
       if (bad >= 0) {
         const pc = placeholderChecks[k];
