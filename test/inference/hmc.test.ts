@@ -8,6 +8,7 @@ import { denseMetric, diagMetric, sampleMomentum, unitMetric, velocity } from '.
 import { noUTurn } from '../../src/inference/hmc/termination.js';
 import { buildNuts } from '../../src/inference/hmc/nuts.js';
 import { scaledNormal } from './fixtures/gaussians.js';
+import { recursiveTransition } from './fixtures/recursiveNuts.js';
 
 const EPS = Number.EPSILON;
 const stdNormal1 = scaledNormal({ sds: [1] });
@@ -175,4 +176,37 @@ test('nuts: step returns fresh arrays (the state is not aliased with kernel scra
   kernel.step(rng, s1, { stepSize: 0.5, metric: unitMetric(2) });
   assert.deepEqual(s1.position, copy);
   assert.deepEqual(Array.from(s0.position), [0.1, 0.2]);
+});
+
+test('nuts: the iterative tree makes the same choices as a plain recursive NUTS (JS and WebAssembly loops)', () => {
+  // Same random draws in the same order, so every transition must agree: tree depth, leapfrog
+  // count, selected point, acceptance statistic, divergences. Step sizes span short trees, deep
+  // trees, U-turns at every level and divergent trajectories; dimension 40 runs the WebAssembly loops.
+  for (const d of [1, 5, 40]) {
+    const sds = Array.from({ length: d }, (_, i) => 0.5 + (2.5 * i) / Math.max(1, d - 1));
+    const ld = scaledNormal({ sds });
+    const m = Float64Array.from(sds, (s, i) => s * s * (0.6 + 0.1 * (i % 7)));
+    const metric = diagMetric(m);
+    for (const stepSize of [0.05, 0.4, 1.1, 2.6, 9]) {
+      const kernel = buildNuts(ld, { maxTreeDepth: 6 });
+      const rngA = new Rng(91, d);
+      const rngB = new Rng(91, d);
+      let state = kernel.init(Float64Array.from(sds, (s) => 0.3 * s));
+      let divergent = 0;
+      for (let t = 0; t < 60; t++) {
+        const ref = recursiveTransition(ld, rngB, state, stepSize, m, 6);
+        const [next, info] = kernel.step(rngA, state, { stepSize, metric });
+        const where = `d=${d} ε=${stepSize} transition ${t}`;
+        assert.equal(info.treeDepth, ref.treeDepth, where);
+        assert.equal(info.nSteps, ref.nSteps, where);
+        assert.equal(info.diverging, ref.diverging, where);
+        for (let i = 0; i < d; i++) assert.ok(Math.abs(next.position[i] - ref.position[i]) <= 1e-12 * (1 + Math.abs(ref.position[i])), where);
+        assert.ok(Math.abs(info.energy - ref.energy) <= 1e-10 * (1 + Math.abs(ref.energy)), where);
+        assert.ok(Math.abs(info.acceptanceRate - ref.acceptanceRate) <= 1e-12, where);
+        if (info.diverging) divergent++;
+        state = next;
+      }
+      if (stepSize === 9) assert.ok(divergent > 0, `d=${d}: the largest step diverges`);
+    }
+  }
 });

@@ -67,6 +67,7 @@ export interface NutsKernel {
   step(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo];
 }
 
+/** A candidate point of the trajectory: where it is, its log density, gradient and energy. */
 interface Proposal {
   readonly q: Float64Array;
   readonly grad: Float64Array;
@@ -74,73 +75,76 @@ interface Proposal {
   energy: number;
 }
 
-interface Level {
-  readonly pInitEnd: Float64Array;
-  readonly pSharpInitEnd: Float64Array;
-  readonly rhoInit: Float64Array;
-  readonly rhoFinal: Float64Array;
-  readonly pFinalBeg: Float64Array;
-  readonly pSharpFinalBeg: Float64Array;
-  readonly proposal: Proposal;
+/**
+ * What the U-turn criterion needs of a (sub)trajectory: ρ, its summed momentum, and the momentum p
+ * and velocity ♯ = Σp at its first (`beg`) and last (`end`) state. The vectors are owned by exactly
+ * one span at a time and change hands by swapping references, never by copying.
+ */
+interface Span {
+  rho: Float64Array;
+  pBeg: Float64Array;
+  sBeg: Float64Array;
+  pEnd: Float64Array;
+  sEnd: Float64Array;
 }
 
-function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
+/** Weights are kept as exp(Href − H); Href is moved to the current H before exp(Href − H) can overflow. */
+const MAX_LOG_WEIGHT = 600;
 
-function newProposal(d: number, alloc: (n: number) => Float64Array = (n) => new Float64Array(n)): Proposal {
-  return { q: alloc(d), grad: alloc(d), logDensity: NaN, energy: NaN };
-}
-
-function copyProposal(dst: Proposal, src: Proposal): void {
-  copyVec(dst.q, src.q);
-  copyVec(dst.grad, src.grad);
-  dst.logDensity = src.logDensity;
-  dst.energy = src.energy;
-}
-
-/** Tree builder with preallocated per-depth scratch. */
+/**
+ * The trajectory builder, with all scratch preallocated (one per chain).
+ *
+ * Layout of the work. A transition doubles the trajectory forwards or backwards in time, as Stan
+ * does. Each new subtree of 2^depth leapfrog steps is built leaf by leaf, without recursion:
+ * after leaf i, every subtree that leaf completes (one per trailing 1-bit of i) is merged with its
+ * pending left sibling on a stack of spans and checked with the generalised U-turn criterion and
+ * Stan's extra checks across the two halves; that is the same set of checks, on the same
+ * subtrees, as Stan's recursive build_tree. Within a subtree a proposal is drawn by progressive
+ * multinomial sampling leaf by leaf (leaf i replaces the current one with probability
+ * w_i / Σ_{j≤i} w_j), which selects each leaf with probability proportional to its weight, the
+ * distribution Stan's pairwise merges give; between subtrees the top level uses Stan's biased
+ * progressive sampling.
+ */
 class Trajectory {
   readonly d: number;
   readonly maxTreeDepth: number;
   readonly divergenceThreshold: number;
-  readonly levels: Level[] = [];
+  readonly logDensity: LogDensity;
+  /** Vector storage and hot loops (WebAssembly when available). */
+  readonly arena: VectorArena;
+  /** The integration states at the forward and backward ends. */
   readonly zFwd: PhasePoint;
   readonly zBck: PhasePoint;
-  readonly propose: Proposal;
-  readonly sample: Proposal;
+  /** The whole trajectory's span, in time order (beg = backward end, end = forward end). */
+  readonly tree: Span;
+  /** The span of the subtree being built (in integration order); after a merge, the merged span. */
+  readonly cur: Span;
+  /** Pending left siblings by level while a subtree is built. */
+  readonly stack: Span[] = [];
+  /** The selected point of the trajectory and of the subtree being built (swapped on acceptance). */
+  sample: Proposal;
+  sub: Proposal;
   readonly scratch: Float64Array;
-  readonly rho: Float64Array;
-  readonly rhoFwd: Float64Array;
-  readonly rhoBck: Float64Array;
-  readonly pFwdFwd: Float64Array;
-  readonly pSharpFwdFwd: Float64Array;
-  readonly pFwdBck: Float64Array;
-  readonly pSharpFwdBck: Float64Array;
-  readonly pBckFwd: Float64Array;
-  readonly pSharpBckFwd: Float64Array;
-  readonly pBckBck: Float64Array;
-  readonly pSharpBckBck: Float64Array;
+  /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
+  readonly mArena: Float64Array;
+  arenaMetricOf: Metric | undefined;
 
   // Per-transition state.
   rng!: Rng;
   metric!: Metric;
-  logDensity: LogDensity;
+  start!: HmcState;
   signedStep = 0;
   H0 = 0;
+  /** Reference energy of the weights exp(Href − H). */
+  Href = 0;
+  /** Total weight of the trajectory so far, and of the last subtree built. */
+  treeWeight = 0;
+  subWeight = 0;
   nLeapfrog = 0;
   sumMetroProb = 0;
   maxEnergyError = 0;
   divergent = false;
   divergence: DivergenceInfo | undefined;
-  startQ: Float64Array;
-  /** Vector storage and hot loops (WebAssembly when available). */
-  readonly arena: VectorArena;
-  /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
-  readonly mArena: Float64Array;
-  arenaMetricOf: Metric | undefined;
 
   constructor(logDensity: LogDensity, maxTreeDepth: number, divergenceThreshold: number, useWasm = true) {
     const d = logDensity.dim;
@@ -148,116 +152,105 @@ class Trajectory {
     this.logDensity = logDensity;
     this.maxTreeDepth = maxTreeDepth;
     this.divergenceThreshold = divergenceThreshold;
-    const vectors = (maxTreeDepth + 1) * 8 + 30;
+    const vectors = (maxTreeDepth + 2) * 5 + 20;
     this.arena = createVectorArena(vectors * d, useWasm);
-    const alloc = (n: number) => this.arena.alloc(n);
-    const v = () => alloc(d);
-    for (let k = 0; k <= maxTreeDepth; k++) {
-      this.levels.push({
-        pInitEnd: v(), pSharpInitEnd: v(), rhoInit: v(), rhoFinal: v(), pFinalBeg: v(), pSharpFinalBeg: v(),
-        proposal: newProposal(d, alloc),
-      });
-    }
-    this.mArena = v();
+    const v = (): Float64Array => this.arena.alloc(d);
+    const span = (): Span => ({ rho: v(), pBeg: v(), sBeg: v(), pEnd: v(), sEnd: v() });
+    for (let k = 0; k < maxTreeDepth; k++) this.stack.push(span());
+    this.tree = span();
+    this.cur = span();
     this.zFwd = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
     this.zBck = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
-    this.propose = newProposal(d, alloc);
-    this.sample = newProposal(d, alloc);
+    this.sample = { q: v(), grad: v(), logDensity: NaN, energy: NaN };
+    this.sub = { q: v(), grad: v(), logDensity: NaN, energy: NaN };
     this.scratch = v();
-    this.rho = v();
-    this.rhoFwd = v();
-    this.rhoBck = v();
-    this.pFwdFwd = v();
-    this.pSharpFwdFwd = v();
-    this.pFwdBck = v();
-    this.pSharpFwdBck = v();
-    this.pBckFwd = v();
-    this.pSharpBckFwd = v();
-    this.pBckBck = v();
-    this.pSharpBckBck = v();
-    this.startQ = v();
+    this.mArena = v();
   }
 
   /**
-   * One leapfrog step from `z`; returns the leaf's log weight H0 − h, or NaN when it diverged.
-   * Writes the leaf's momentum/velocity into the begin and end slots and ρ = p (overwrite).
+   * Builds a subtree of 2^depth leapfrog steps from `z` (moving it to the subtree's far end). On
+   * success returns true with the subtree's span in `cur`, its proposal in `sub` and its weight in
+   * `subWeight`; returns false when it diverged or U-turned inside.
    */
-  leaf(z: PhasePoint, propose: Proposal, pSharpBeg: Float64Array, pSharpEnd: Float64Array, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array): number {
+  buildSubtree(depth: number, z: PhasePoint): boolean {
+    const n = 1 << depth;
     const eps = this.signedStep;
+    const h = 0.5 * eps;
     const metric = this.metric;
-    const { p, grad } = z;
-    const h2 = 0.5 * eps;
-    let lp: number;
-    let k: number;
-    if (metric.kind === 'diag') {
-      const m = this.mArena;
-      this.arena.kickDrift(p, grad, z.q, m, h2, eps);
-      lp = evaluate(this.logDensity, z);
-      k = this.arena.kickVelocity(p, grad, m, pSharpBeg, h2);
-    } else {
-      lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
-      halfKick(z, eps);
-      k = velocity(metric, p, pSharpBeg);
+    const cur = this.cur;
+    const sub = this.sub;
+    const stack = this.stack;
+    let W = 0;
+    for (let i = 0; i < n; i++) {
+      // One leapfrog step; the new leaf's momentum and velocity fill `cur` as a one-leaf span.
+      let lp: number;
+      let k: number;
+      if (metric.kind === 'diag') {
+        const m = this.mArena;
+        this.arena.kickDrift(z.p, z.grad, z.q, m, h, eps);
+        lp = evaluate(this.logDensity, z);
+        k = this.arena.finishLeaf(z.p, z.grad, m, h, cur.rho, cur.pBeg, cur.pEnd, cur.sBeg, cur.sEnd);
+      } else {
+        lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
+        halfKick(z, eps);
+        k = velocity(metric, z.p, cur.sEnd);
+        copyVec(cur.sBeg, cur.sEnd);
+        copyVec(cur.rho, z.p);
+        copyVec(cur.pBeg, z.p);
+        copyVec(cur.pEnd, z.p);
+      }
+      this.nLeapfrog++;
+      let H = k - lp;
+      if (Number.isNaN(H)) H = Infinity;
+      const err = H - this.H0;
+      if (!(Math.abs(err) <= Math.abs(this.maxEnergyError))) this.maxEnergyError = err;
+      let logWeight = this.Href - H;
+      if (logWeight > MAX_LOG_WEIGHT) {
+        // Rebase the weights on this H (an energy far below H0: early warm-up far from the mode).
+        const f = Math.exp(-logWeight);
+        this.treeWeight *= f;
+        W *= f;
+        this.Href = H;
+        logWeight = 0;
+      }
+      const weight = Math.exp(logWeight);
+      this.sumMetroProb += err <= 0 ? 1 : this.Href === this.H0 ? weight : Math.exp(-err);
+      if (err > this.divergenceThreshold) {
+        this.divergent = true;
+        this.divergence = {
+          start: this.start.position.slice(),
+          end: z.q.slice(),
+          energyError: err,
+          ...(z.error !== undefined ? { message: z.error } : {}),
+        };
+        return false;
+      }
+      W += weight;
+      if (i === 0 || this.rng.uniform() * W < weight) {
+        copyVec(sub.q, z.q);
+        copyVec(sub.grad, z.grad);
+        sub.logDensity = lp;
+        sub.energy = H;
+      }
+      // Merge every subtree this leaf completes with its left sibling, checking each merge.
+      let level = 0;
+      for (; (i >> level) & 1; level++) {
+        const left = stack[level];
+        const ok = this.arena.merge(left.rho, cur.rho, left.rho, left.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, left.pEnd, left.sEnd);
+        if (!ok) return false;
+        takeBeginning(cur, left);
+      }
+      if (i < n - 1) swapSpans(cur, stack[level]);
     }
-    this.nLeapfrog++;
-    copyVec(pSharpEnd, pSharpBeg);
-    copyVec(pBeg, p);
-    copyVec(pEnd, p);
-    copyVec(rho, p);
-    let h = k - lp;
-    if (Number.isNaN(h)) h = Infinity;
-    const err = h - this.H0;
-    if (!(Math.abs(err) <= Math.abs(this.maxEnergyError))) this.maxEnergyError = err;
-    copyVec(propose.q, z.q);
-    copyVec(propose.grad, grad);
-    propose.logDensity = lp;
-    propose.energy = h;
-    const w = this.H0 - h;
-    this.sumMetroProb += w > 0 ? 1 : Math.exp(w);
-    if (err > this.divergenceThreshold) {
-      this.divergent = true;
-      this.divergence = {
-        start: this.startQ.slice(),
-        end: z.q.slice(),
-        energyError: err,
-        ...(z.error !== undefined ? { message: z.error } : {}),
-      };
-      return NaN;
-    }
-    return w;
-  }
-
-  /**
-   * Builds a subtree of 2^depth leapfrog steps from `z` (Stan's build_tree). Returns the subtree's
-   * log-sum-weight, or NaN when the subtree is invalid (divergent, or a U-turn inside it).
-   * `rho` is overwritten with the subtree's summed momentum.
-   */
-  buildTree(depth: number, z: PhasePoint, propose: Proposal, pSharpBeg: Float64Array, pSharpEnd: Float64Array, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array): number {
-    if (depth === 0) return this.leaf(z, propose, pSharpBeg, pSharpEnd, rho, pBeg, pEnd);
-    const L = this.levels[depth];
-    const lswInit = this.buildTree(depth - 1, z, propose, pSharpBeg, L.pSharpInitEnd, L.rhoInit, pBeg, L.pInitEnd);
-    if (Number.isNaN(lswInit)) return NaN;
-    const lswFinal = this.buildTree(depth - 1, z, L.proposal, L.pSharpFinalBeg, pSharpEnd, L.rhoFinal, L.pFinalBeg, pEnd);
-    if (Number.isNaN(lswFinal)) return NaN;
-    // Multinomial sample between the two halves, in proportion to their weights (inside a subtree;
-    // the top level uses biased progressive sampling instead).
-    const lswSubtree = logAddExp(lswInit, lswFinal);
-    if (lswFinal > lswSubtree) {
-      copyProposal(propose, L.proposal);
-    } else if (this.rng.uniform() < Math.exp(lswFinal - lswSubtree)) {
-      copyProposal(propose, L.proposal);
-    }
-    // ρ = ρ_init + ρ_final; the U-turn criterion over the merged subtree and, as Stan added, across
-    // the two halves extended by one state each.
-    const { rhoInit, rhoFinal, pFinalBeg, pInitEnd, pSharpFinalBeg, pSharpInitEnd } = L;
-    const ok = this.arena.merge(rhoInit, rhoFinal, rho, pSharpBeg, pSharpEnd, pFinalBeg, pSharpFinalBeg, pInitEnd, pSharpInitEnd);
-    return ok ? lswSubtree : NaN;
+    this.subWeight = W;
+    return true;
   }
 
   transition(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo] {
     const { stepSize, metric } = params;
     this.rng = rng;
     this.metric = metric;
+    this.start = state;
     if (metric.kind === 'diag' && this.arenaMetricOf !== metric) {
       copyVec(this.mArena, metric.inverseMetric);
       this.arenaMetricOf = metric;
@@ -267,76 +260,75 @@ class Trajectory {
     this.maxEnergyError = 0;
     this.divergent = false;
     this.divergence = undefined;
-    const { zFwd, zBck, rho, rhoFwd, rhoBck, sample, propose } = this;
-    copyVec(this.startQ, state.position);
+    const { zFwd, zBck, tree, cur } = this;
     copyVec(zFwd.q, state.position);
     copyVec(zFwd.grad, state.grad);
     zFwd.logDensity = state.logDensity;
     zFwd.error = undefined;
     sampleMomentum(metric, rng, zFwd.p, this.scratch);
     copyPhasePoint(zBck, zFwd);
-    const k0 = velocity(metric, zFwd.p, this.pSharpFwdFwd);
-    const H0 = k0 - state.logDensity;
+    const H0 = velocity(metric, zFwd.p, tree.sBeg) - state.logDensity;
     this.H0 = H0;
-    copyVec(this.pSharpFwdBck, this.pSharpFwdFwd);
-    copyVec(this.pSharpBckFwd, this.pSharpFwdFwd);
-    copyVec(this.pSharpBckBck, this.pSharpFwdFwd);
-    copyVec(this.pFwdFwd, zFwd.p);
-    copyVec(this.pFwdBck, zFwd.p);
-    copyVec(this.pBckFwd, zFwd.p);
-    copyVec(this.pBckBck, zFwd.p);
-    copyVec(rho, zFwd.p);
-    copyVec(sample.q, state.position);
-    copyVec(sample.grad, state.grad);
-    sample.logDensity = state.logDensity;
-    sample.energy = H0;
+    this.Href = H0;
+    this.treeWeight = 1;
+    copyVec(tree.sEnd, tree.sBeg);
+    copyVec(tree.rho, zFwd.p);
+    copyVec(tree.pBeg, zFwd.p);
+    copyVec(tree.pEnd, zFwd.p);
 
-    let logSumWeight = 0;
+    let moved = false;
     let depth = 0;
     let uTurned = false;
     while (depth < this.maxTreeDepth) {
-      let lswSub: number;
-      if (rng.uniform() > 0.5) {
-        copyVec(rhoBck, rho);
-        copyVec(this.pBckFwd, this.pFwdFwd);
-        copyVec(this.pSharpBckFwd, this.pSharpFwdFwd);
-        this.signedStep = stepSize;
-        lswSub = this.buildTree(depth, zFwd, propose, this.pSharpFwdBck, this.pSharpFwdFwd, rhoFwd, this.pFwdBck, this.pFwdFwd);
-      } else {
-        copyVec(rhoFwd, rho);
-        copyVec(this.pFwdBck, this.pBckBck);
-        copyVec(this.pSharpFwdBck, this.pSharpBckBck);
-        this.signedStep = -stepSize;
-        lswSub = this.buildTree(depth, zBck, propose, this.pSharpBckFwd, this.pSharpBckBck, rhoBck, this.pBckFwd, this.pBckBck);
-      }
-      if (Number.isNaN(lswSub)) {
+      const forward = rng.uniform() > 0.5;
+      this.signedStep = forward ? stepSize : -stepSize;
+      if (!this.buildSubtree(depth, forward ? zFwd : zBck)) {
         uTurned = !this.divergent;
         break;
       }
       depth++;
-      if (lswSub > logSumWeight) {
-        copyProposal(sample, propose);
-      } else if (rng.uniform() < Math.exp(lswSub - logSumWeight)) {
-        copyProposal(sample, propose);
+      // Biased progressive sampling between the old trajectory and the new subtree (Stan).
+      if (this.subWeight > this.treeWeight || rng.uniform() * this.treeWeight < this.subWeight) {
+        const s = this.sample;
+        this.sample = this.sub;
+        this.sub = s;
+        moved = true;
       }
-      logSumWeight = logAddExp(logSumWeight, lswSub);
-      // Criterion over the whole trajectory and across the old/new halves.
-      const { pSharpBckBck, pSharpFwdFwd, pSharpFwdBck, pSharpBckFwd, pFwdBck, pBckFwd } = this;
-      const ok = this.arena.merge(rhoBck, rhoFwd, rho, pSharpBckBck, pSharpFwdFwd, pFwdBck, pSharpFwdBck, pBckFwd, pSharpBckFwd);
+      this.treeWeight += this.subWeight;
+      // Criterion over the whole trajectory and across the old trajectory and the new subtree, in
+      // time order; then the subtree's far end becomes the trajectory's end on that side.
+      let ok: boolean;
+      if (forward) {
+        ok = this.arena.merge(tree.rho, cur.rho, tree.rho, tree.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, tree.pEnd, tree.sEnd);
+        const p = tree.pEnd;
+        tree.pEnd = cur.pEnd;
+        cur.pEnd = p;
+        const s = tree.sEnd;
+        tree.sEnd = cur.sEnd;
+        cur.sEnd = s;
+      } else {
+        ok = this.arena.merge(cur.rho, tree.rho, tree.rho, cur.sEnd, tree.sEnd, tree.pBeg, tree.sBeg, cur.pBeg, cur.sBeg);
+        const p = tree.pBeg;
+        tree.pBeg = cur.pEnd;
+        cur.pEnd = p;
+        const s = tree.sBeg;
+        tree.sBeg = cur.sEnd;
+        cur.sEnd = s;
+      }
       if (!ok) {
         uTurned = true;
         break;
       }
     }
-    const next: HmcState = {
-      position: sample.q.slice(),
-      logDensity: sample.logDensity,
-      grad: sample.grad.slice(),
-    };
+    const sample = this.sample;
+    const next: HmcState = moved
+      ? { position: sample.q.slice(), logDensity: sample.logDensity, grad: sample.grad.slice() }
+      : state; // states are immutable values: an unmoved chain keeps its state object
+    const energy = moved ? sample.energy : H0;
     const info: NutsInfo = {
       diverging: this.divergent,
-      energy: sample.energy,
-      energyError: sample.energy - H0,
+      energy,
+      energyError: energy - H0,
       maxEnergyError: this.maxEnergyError,
       treeDepth: depth,
       nSteps: this.nLeapfrog,
@@ -346,6 +338,30 @@ class Trajectory {
     };
     return [next, info];
   }
+}
+
+/** After merging `left` and `cur` into `cur`: `cur` takes the merged ρ and `left`'s beginning (swapped, so `left` keeps spare vectors). */
+function takeBeginning(cur: Span, left: Span): void {
+  const rho = cur.rho;
+  cur.rho = left.rho;
+  left.rho = rho;
+  const p = cur.pBeg;
+  cur.pBeg = left.pBeg;
+  left.pBeg = p;
+  const s = cur.sBeg;
+  cur.sBeg = left.sBeg;
+  left.sBeg = s;
+}
+
+/** Exchanges every vector of two spans. */
+function swapSpans(a: Span, b: Span): void {
+  takeBeginning(a, b);
+  const p = a.pEnd;
+  a.pEnd = b.pEnd;
+  b.pEnd = p;
+  const s = a.sEnd;
+  a.sEnd = b.sEnd;
+  b.sEnd = s;
 }
 
 /**

@@ -27,18 +27,22 @@ export interface VectorArena {
   alloc(n: number): Float64Array;
   /** p += h·g; q += e·m∘p. */
   kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void;
-  /** p += h·g; v = m∘p; returns ½ pᵀv. */
-  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number;
+  /**
+   * Closes a leapfrog step and starts a NUTS leaf: p += h·g; v = m∘p; writes p to `rho`, `pBeg`
+   * and `pEnd` and v to `sBeg` and `sEnd`; returns the kinetic energy ½ pᵀv.
+   */
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number;
   /**
    * ρ = ρ₁ + ρ₂, and whether the merged subtree has not U-turned: ρ·♯beg, ρ·♯end, and Stan's
    * cross checks (ρ₁ + p₂beg)·♯beg, (ρ₁ + p₂beg)·♯₂beg, (ρ₂ + p₁end)·♯₁end, (ρ₂ + p₁end)·♯end all > 0.
+   * `rho` may be `r1` or `r2` (in-place merge).
    */
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean;
 }
 
 interface KernelExports {
   kickDrift(p: number, g: number, q: number, m: number, n: number, h: number, e: number): void;
-  kickVelocity(p: number, g: number, m: number, v: number, n: number, h: number): number;
+  finishLeaf(p: number, g: number, m: number, rho: number, pBeg: number, pEnd: number, sBeg: number, sEnd: number, n: number, h: number): number;
   merge(r1: number, r2: number, rho: number, sBeg: number, sEnd: number, p2Beg: number, s2Beg: number, p1End: number, s1End: number, n: number): number;
 }
 
@@ -77,8 +81,8 @@ class WasmArena implements VectorArena {
   kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
     this.k.kickDrift(p.byteOffset, g.byteOffset, q.byteOffset, m.byteOffset, p.length, h, e);
   }
-  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number {
-    return this.k.kickVelocity(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, h);
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number {
+    return this.k.finishLeaf(p.byteOffset, g.byteOffset, m.byteOffset, rho.byteOffset, pBeg.byteOffset, pEnd.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p.length, h);
   }
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean {
     return this.k.merge(r1.byteOffset, r2.byteOffset, rho.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p2Beg.byteOffset, s2Beg.byteOffset, p1End.byteOffset, s1End.byteOffset, r1.length) === 1;
@@ -97,13 +101,17 @@ class JsArena implements VectorArena {
       q[i] += e * m[i] * pi;
     }
   }
-  kickVelocity(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, h: number): number {
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number {
     let k = 0;
     for (let i = 0; i < p.length; i++) {
       const pi = p[i] + h * g[i];
       p[i] = pi;
+      rho[i] = pi;
+      pBeg[i] = pi;
+      pEnd[i] = pi;
       const vi = m[i] * pi;
-      v[i] = vi;
+      sBeg[i] = vi;
+      sEnd[i] = vi;
       k += vi * pi;
     }
     return 0.5 * k;

@@ -22,8 +22,12 @@
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br_if $next (i32.lt_u (local.get $i) (local.get $end))))))
 
-  ;; p += h·g; v = m∘p; returns ½ pᵀv   (the closing half kick, velocity and kinetic energy)
-  (func (export "kickVelocity") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32) (param $h f64) (result f64)
+  ;; The close of a leapfrog step and a new NUTS leaf: p += h·g; v = m∘p; p is written to rho, pBeg
+  ;; and pEnd, v to sBeg and sEnd (the one-leaf subtree's summed momentum and both ends); returns ½ pᵀv.
+  (func (export "finishLeaf")
+    (param $p i32) (param $g i32) (param $m i32)
+    (param $rho i32) (param $pBeg i32) (param $pEnd i32) (param $sBeg i32) (param $sEnd i32)
+    (param $n i32) (param $h f64) (result f64)
     (local $i i32) (local $end i32) (local $pi f64) (local $vi f64) (local $k f64)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (block $done
@@ -33,8 +37,12 @@
           (f64.add (f64.load (i32.add (local.get $p) (local.get $i)))
                    (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
         (f64.store (i32.add (local.get $p) (local.get $i)) (local.get $pi))
+        (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $pi))
+        (f64.store (i32.add (local.get $pBeg) (local.get $i)) (local.get $pi))
+        (f64.store (i32.add (local.get $pEnd) (local.get $i)) (local.get $pi))
         (local.set $vi (f64.mul (f64.load (i32.add (local.get $m) (local.get $i))) (local.get $pi)))
-        (f64.store (i32.add (local.get $v) (local.get $i)) (local.get $vi))
+        (f64.store (i32.add (local.get $sBeg) (local.get $i)) (local.get $vi))
+        (f64.store (i32.add (local.get $sEnd) (local.get $i)) (local.get $vi))
         (local.set $k (f64.add (local.get $k) (f64.mul (local.get $vi) (local.get $pi))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br_if $next (i32.lt_u (local.get $i) (local.get $end)))))
@@ -42,7 +50,8 @@
 
   ;; Merges two adjacent subtrees and applies the generalised U-turn criterion with Stan's extra
   ;; checks across them: ρ = ρ₁ + ρ₂ and the six inner products below must all be positive.
-  ;; Returns 1 when the merged trajectory has not turned.
+  ;; Returns 1 when the merged trajectory has not turned. ρ may be the same vector as ρ₁ or ρ₂
+  ;; (each element of ρ₁ and ρ₂ is read before ρ's element is written).
   (func (export "merge")
     (param $r1 i32) (param $r2 i32) (param $rho i32)
     (param $sBeg i32) (param $sEnd i32)
