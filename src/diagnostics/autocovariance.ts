@@ -1,4 +1,5 @@
-// Autocovariances of chains by FFT (zero-padded, so the circular correlation equals the linear one).
+// Autocovariances of chains, by FFT (zero-padded, so the circular correlation equals the linear one) or, for the first lags, by direct sums.
+import { scratchFloat64 } from './scratch.js';
 
 /** Cached bit-reversal permutations and twiddle factors by FFT size. */
 const plans = new Map<number, { rev: Uint32Array; cos: Float64Array; sin: Float64Array }>();
@@ -102,33 +103,54 @@ function nextPow2(n: number): number {
 export function meanAutocovariance(chains: readonly Float64Array[], chainMeans: ArrayLike<number>): Float64Array {
   const nChains = chains.length;
   const n = chains[0].length;
-  const m = nextPow2(2 * n);
-  const re = new Float64Array(m);
-  const im = new Float64Array(m);
-  const power = new Float64Array(m);
-  // Chains with zero variance are left out (they contribute exact zeros).
-  const live: number[] = [];
+  const centered = new Float64Array(nChains * n);
   for (let c = 0; c < nChains; c++) {
     const ch = chains[c];
     const mu = chainMeans[c];
+    for (let i = 0; i < n; i++) centered[c * n + i] = ch[i] - mu;
+  }
+  const out = new Float64Array(n);
+  autocovarianceFft(centered, nChains, n, out);
+  return out;
+}
+
+/**
+ * `meanAutocovariance` of centred chains laid end to end (chain c at `centered[c·n …]`), all n
+ * lags by FFT, written to `out[0 … n−1]`. Work buffers are reused between calls.
+ *
+ * @param centered - each chain minus its mean
+ * @param nChains - number of chains
+ * @param n - chain length ≥ 1
+ * @param out - receives the autocovariances (length ≥ n)
+ */
+export function autocovarianceFft(centered: Float64Array, nChains: number, n: number, out: Float64Array): void {
+  const m = nextPow2(2 * n);
+  // scratch slots: acov.re, acov.im, acov.power
+  const re = scratchFloat64('acov.re', m);
+  const im = scratchFloat64('acov.im', m);
+  const power = scratchFloat64('acov.power', m).fill(0);
+  // Chains with zero variance are left out (they contribute exact zeros).
+  const live: number[] = [];
+  for (let c = 0; c < nChains; c++) {
+    const off = c * n;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      const d = ch[i] - mu;
+      const d = centered[off + i];
       s += d * d;
     }
     if (s > 0) live.push(c);
   }
   for (let p = 0; p < live.length; p += 2) {
-    re.fill(0);
-    im.fill(0);
-    const a = chains[live[p]];
-    const ma = chainMeans[live[p]];
-    for (let i = 0; i < n; i++) re[i] = a[i] - ma;
     const paired = p + 1 < live.length;
+    const a = live[p] * n;
+    for (let i = 0; i < n; i++) re[i] = centered[a + i];
+    re.fill(0, n);
     if (paired) {
-      const b = chains[live[p + 1]];
-      const mb = chainMeans[live[p + 1]];
-      for (let i = 0; i < n; i++) im[i] = b[i] - mb;
+      const b = live[p + 1] * n;
+      for (let i = 0; i < n; i++) im[i] = centered[b + i];
+      im.fill(0, n);
+    } else {
+      im.fill(0);
     }
     fft(re, im);
     if (paired) {
@@ -149,8 +171,62 @@ export function meanAutocovariance(chains: readonly Float64Array[], chainMeans: 
   im.fill(0);
   re.set(power);
   fft(re, im);
-  const out = new Float64Array(n);
   const scale = 1 / (m * n * nChains);
   for (let t = 0; t < n; t++) out[t] = re[t] * scale;
-  return out;
+}
+
+/**
+ * Lags `from … to−1` of the mean autocovariance of centred chains laid end to end, by direct
+ * sums (`acov[t] = Σ_c Σ_{i<n−t} d_{c,i} d_{c,i+t} / (n·C)`): cheaper than the FFT when only the
+ * first few lags are needed, as for well-mixing chains, and more accurate.
+ *
+ * @param centered - each chain minus its mean
+ * @param nChains - number of chains
+ * @param n - chain length
+ * @param from - first lag
+ * @param to - one past the last lag (≤ n)
+ * @param out - receives `acov[from … to−1]`
+ */
+export function autocovarianceDirect(centered: Float64Array, nChains: number, n: number, from: number, to: number, out: Float64Array): void {
+  const scale = 1 / (n * nChains);
+  let t = from;
+  // Four lags per pass over the data: each d_{c,i} is loaded once for all four.
+  for (; t + 3 < to; t += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < nChains; c++) {
+      const off = c * n;
+      const end = off + n - t - 3;
+      let i = off;
+      for (; i < end; i++) {
+        const d = centered[i];
+        s0 += d * centered[i + t];
+        s1 += d * centered[i + t + 1];
+        s2 += d * centered[i + t + 2];
+        s3 += d * centered[i + t + 3];
+      }
+      // the last three products of the shorter lags
+      for (; i < off + n - t; i++) {
+        const d = centered[i];
+        s0 += d * centered[i + t];
+        if (i + t + 1 < off + n) s1 += d * centered[i + t + 1];
+        if (i + t + 2 < off + n) s2 += d * centered[i + t + 2];
+      }
+    }
+    out[t] = s0 * scale;
+    out[t + 1] = s1 * scale;
+    out[t + 2] = s2 * scale;
+    out[t + 3] = s3 * scale;
+  }
+  for (; t < to; t++) {
+    let s = 0;
+    for (let c = 0; c < nChains; c++) {
+      const off = c * n;
+      const end = off + n - t;
+      for (let i = off; i < end; i++) s += centered[i] * centered[i + t];
+    }
+    out[t] = s * scale;
+  }
 }

@@ -1,5 +1,6 @@
 // The `draws[chain][draw]` layout every diagnostic takes, its validation, and the elementary statistics over it (as R computes them).
 import { OptionError } from '../core/errors.js';
+import { argsortFloat64, sortFloat64 } from './sort.js';
 
 /**
  * Draws of one scalar quantity, one array per chain: `draws[chain][draw]`. Plain arrays and
@@ -77,27 +78,57 @@ export function pooled(draws: Draws): Float64Array {
 
 /** The mean of `x`, with R's second pass that corrects the rounding of the first. */
 export function mean(x: ArrayLike<number>): number {
-  const n = x.length;
+  return meanOf(x, 0, x.length);
+}
+
+/** The mean of `x[off … off + n − 1]`, computed as `mean` computes it. */
+export function meanOf(x: ArrayLike<number>, off: number, n: number): number {
   if (n === 0) return NaN;
+  const end = off + n;
   let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
+  for (let i = off; i < end; i++) s += x[i];
   const m = s / n;
   if (!Number.isFinite(m)) return m;
   let r = 0;
-  for (let i = 0; i < n; i++) r += x[i] - m;
+  for (let i = off; i < end; i++) r += x[i] - m;
   return m + r / n;
 }
 
 /** The sample variance of `x` (denominator n − 1, as R's `var`); NaN for fewer than 2 values. */
 export function variance(x: ArrayLike<number>, center = mean(x)): number {
-  const n = x.length;
+  return varianceOf(x, 0, x.length, center);
+}
+
+/** The sample variance of `x[off … off + n − 1]` around `center`, computed as `variance` computes it. */
+export function varianceOf(x: ArrayLike<number>, off: number, n: number, center: number): number {
   if (n < 2) return NaN;
+  const end = off + n;
   let s = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = off; i < end; i++) {
     const d = x[i] - center;
     s += d * d;
   }
   return s / (n - 1);
+}
+
+/**
+ * Checks values for the degenerate cases of the diagnostics in one pass.
+ *
+ * @returns 2 when a value is non-finite, 1 when all are equal up to `Number.EPSILON` (as
+ *   `isConstant`), 0 otherwise
+ */
+export function degeneracy(x: ArrayLike<number>, n = x.length): 0 | 1 | 2 {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let check = 0; // v − v is NaN exactly when v is NaN or ±Infinity
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    check += v - v;
+  }
+  if (check !== 0) return 2;
+  return Math.abs(hi - lo) < Number.EPSILON ? 1 : 0;
 }
 
 /**
@@ -121,6 +152,32 @@ export function splitChains(draws: Draws): Float64Array[] {
     out.push(a, b);
   }
   return out;
+}
+
+/**
+ * The split chains of `splitChains` laid end to end in one buffer: half-chain j occupies
+ * `out[j·len … (j + 1)·len − 1]`, in the order `splitChains` returns them.
+ *
+ * @param draws - `draws[chain][draw]`, chains of equal length
+ * @param out - receives the draws; needs `nChains · nDraws` elements
+ * @returns the number of (split) chains and their length
+ */
+export function splitInto(draws: Draws, out: Float64Array): { nChains: number; len: number } {
+  const nChains = draws.length;
+  if (nChains === 0) return { nChains: 0, len: 0 };
+  const n = draws[0].length;
+  if (n <= 1) {
+    for (let c = 0; c < nChains; c++) if (n === 1) out[c] = draws[c][0];
+    return { nChains, len: n };
+  }
+  const half = Math.floor(n / 2);
+  const secondStart = Math.ceil(n / 2);
+  let k = 0;
+  for (const ch of draws) {
+    for (let i = 0; i < half; i++) out[k++] = ch[i];
+    for (let i = 0; i < half; i++) out[k++] = ch[secondStart + i];
+  }
+  return { nChains: 2 * nChains, len: half };
 }
 
 /** Applies `f` to every draw, keeping the chain layout. */
@@ -162,7 +219,7 @@ export function deviationChains(draws: readonly Float64Array[], m: number, power
 
 /** A sorted copy of the pooled draws. */
 export function sortedPooled(draws: Draws): Float64Array {
-  return pooled(draws).sort();
+  return sortFloat64(pooled(draws));
 }
 
 /**
@@ -198,40 +255,27 @@ export function medianSorted(sorted: ArrayLike<number>): number {
  * `rank(ties.method = "average")`), 1-based, keeping the chain layout. Draws must be finite.
  *
  * @param draws - `draws[chain][draw]`
- * @param sorted - the pooled draws sorted ascending, when already at hand
  */
-export function averageRanks(draws: Draws, sorted: Float64Array = sortedPooled(draws)): Float64Array[] {
-  const n = sorted.length;
+export function averageRanks(draws: Draws): Float64Array[] {
+  const flat = pooled(draws);
+  const n = flat.length;
+  const order = new Uint32Array(n);
+  const sorted = new Float64Array(n);
+  argsortFloat64(flat, order, sorted);
+  let a = 0;
+  while (a < n) {
+    const v = sorted[a];
+    let b = a + 1;
+    while (b < n && sorted[b] === v) b++;
+    const r = (a + 1 + b) / 2;
+    for (let k = a; k < b; k++) flat[order[k]] = r;
+    a = b;
+  }
   const out: Float64Array[] = [];
+  let off = 0;
   for (const ch of draws) {
-    const len = ch.length;
-    const o = new Float64Array(len);
-    for (let i = 0; i < len; i++) {
-      const v = ch[i];
-      // lower bound: first index with sorted[idx] >= v (branch-free halving: fewer mispredictions)
-      let base = 0;
-      let len = n;
-      while (len > 1) {
-        const half = len >>> 1;
-        base = sorted[base + half] < v ? base + half : base;
-        len -= half;
-      }
-      const lo = base + (sorted[base] < v ? 1 : 0);
-      // upper bound: first index with sorted[idx] > v (usually lo + 1)
-      let up = lo + 1;
-      if (up < n && sorted[up] <= v) {
-        let a = up;
-        let b = n;
-        while (a < b) {
-          const mid = (a + b) >>> 1;
-          if (sorted[mid] <= v) a = mid + 1;
-          else b = mid;
-        }
-        up = a;
-      }
-      o[i] = (lo + 1 + up) / 2;
-    }
-    out.push(o);
+    out.push(flat.slice(off, off + ch.length));
+    off += ch.length;
   }
   return out;
 }

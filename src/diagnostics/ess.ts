@@ -1,94 +1,16 @@
 // Effective sample size: basic, bulk, tail, quantile, mean and sd ESS, computed as R posterior 1.4 computes them.
 import { OptionError } from '../core/errors.js';
-import { meanAutocovariance } from './autocovariance.js';
-import {
-  checkDraws,
-  type Draws,
-  hasNonFinite,
-  isConstant,
-  asFloat64Chains,
-  deviationChains,
-  indicatorChains,
-  mean,
-  pooled,
-  quantileSorted,
-  sortedPooled,
-  splitChains,
-  variance,
-} from './draws.js';
-import { zScale } from './rankNormalize.js';
+import { essOfFlat } from './chainEss.js';
+import { bulkEss, quantileEss, splitPool, tailEss } from './convergence.js';
+import { checkDraws, type Draws, hasNonFinite, isConstant, mean, pooled, quantileSorted, splitInto } from './draws.js';
+import { scratchFloat64 } from './scratch.js';
+
+export { essOfChains } from './chainEss.js';
 
 /** Options of the basic diagnostics. */
 export interface SplitOptions {
   /** Split each chain in halves first (default true), as split-R̂ and split-ESS do. */
   split?: boolean;
-}
-
-/**
- * The effective sample size of draws already laid out as chains (split or not): R posterior's
- * internal `.ess`. Autocorrelations are estimated by FFT and combined across chains with the
- * between-chain variance (Vehtari et al. 2021, eq. 10); the sum is truncated by Geyer's initial
- * positive sequence, made monotone (Geyer's initial monotone sequence), and the last positive even
- * autocorrelation is added (the "improved" estimate, less variable for antithetic chains).
- *
- * Conventions kept from posterior: NaN when a chain has fewer than 3 draws or any draw is
- * non-finite or all draws are equal; the ESS is capped at S·log10(S) for S total draws; with
- * fewer than 6 draws per chain no lag is summed and the ESS is S/2 (R's `1:0` index quirk).
- *
- * @param chains - chains of equal length
- * @returns the effective sample size, or NaN
- *
- * References: Geyer (1992), Practical Markov chain Monte Carlo, Statistical Science 7(4);
- * Vehtari et al. (2021), Bayesian Analysis 16(2); Stan Reference Manual, "Effective sample size".
- */
-export function essOfChains(chains: readonly Float64Array[]): number {
-  const nChains = chains.length;
-  if (nChains === 0) return NaN;
-  const n = chains[0].length;
-  if (n < 3 || hasNonFinite(chains) || isConstant(chains)) return NaN;
-  const chainMeans = new Float64Array(nChains);
-  for (let c = 0; c < nChains; c++) chainMeans[c] = mean(chains[c]);
-  const acov = meanAutocovariance(chains, chainMeans);
-  const meanVar = (acov[0] * n) / (n - 1);
-  let varPlus = (meanVar * (n - 1)) / n;
-  if (nChains > 1) varPlus += variance(chainMeans);
-
-  const rho = new Float64Array(n);
-  let t = 0;
-  let rhoEven = 1;
-  rho[0] = rhoEven;
-  let rhoOdd = 1 - (meanVar - acov[1]) / varPlus;
-  rho[1] = rhoOdd;
-  while (t < n - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
-    t += 2;
-    rhoEven = 1 - (meanVar - acov[t]) / varPlus;
-    rhoOdd = 1 - (meanVar - acov[t + 1]) / varPlus;
-    if (rhoEven + rhoOdd >= 0) {
-      rho[t] = rhoEven;
-      rho[t + 1] = rhoOdd;
-    }
-  }
-  const maxT = t;
-  if (rhoEven > 0) rho[maxT] = rhoEven;
-
-  // Geyer's initial monotone sequence.
-  t = 0;
-  while (t <= maxT - 4) {
-    t += 2;
-    if (rho[t] + rho[t + 1] > rho[t - 2] + rho[t - 1]) {
-      rho[t] = (rho[t - 2] + rho[t - 1]) / 2;
-      rho[t + 1] = rho[t];
-    }
-  }
-  const total = nChains * n;
-  // posterior sums rho_hat_t[1:max_t] in R: for max_t = 0 that is the single term rho[0].
-  let sum = 0;
-  if (maxT === 0) sum = rho[0];
-  else for (let i = 0; i < maxT; i++) sum += rho[i];
-  let tau = -1 + 2 * sum + rho[maxT];
-  const tauBound = 1 / Math.log10(total);
-  if (tau < tauBound) tau = tauBound;
-  return total / tau;
 }
 
 /**
@@ -106,8 +28,14 @@ export function essOfChains(chains: readonly Float64Array[]): number {
 export function essBasic(draws: Draws, opts: SplitOptions = {}): number {
   const { nChains } = checkDraws(draws, 'essBasic');
   if (nChains === 0) return NaN;
-  const chains = opts.split === false ? draws.map((c) => Float64Array.from(c)) : splitChains(draws);
-  return essOfChains(chains);
+  if (opts.split === false) {
+    const n = draws[0].length;
+    // scratch slot: ess.whole
+    const x = scratchFloat64('ess.whole', nChains * n);
+    for (let c = 0; c < nChains; c++) for (let i = 0; i < n; i++) x[c * n + i] = draws[c][i];
+    return essOfFlat(x, nChains, n);
+  }
+  return splitEss(draws, (v) => v);
 }
 
 /**
@@ -120,7 +48,7 @@ export function essBasic(draws: Draws, opts: SplitOptions = {}): number {
  */
 export function essMean(draws: Draws): number {
   checkDraws(draws, 'essMean');
-  return draws.length === 0 ? NaN : essOfChains(splitChains(draws));
+  return draws.length === 0 ? NaN : splitEss(draws, (v) => v);
 }
 
 /**
@@ -138,7 +66,9 @@ export function essMean(draws: Draws): number {
 export function essBulk(draws: Draws): number {
   checkDraws(draws, 'essBulk');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  return essOfChains(zScale(splitChains(draws)));
+  const pool = splitPool(draws);
+  // scratch slot: ess.bulk
+  return bulkEss(pool, scratchFloat64('ess.bulk', pool.nChains * pool.len));
 }
 
 /**
@@ -155,7 +85,8 @@ export function essQuantile(draws: Draws, prob: number): number {
   checkDraws(draws, 'essQuantile');
   checkProb(prob, 'essQuantile');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  return essQuantileSorted(draws, sortedPooled(draws), prob);
+  if (draws[0].length === 0) return NaN;
+  return quantileEss(splitPool(draws), prob);
 }
 
 /** essQuantile with the sorted pooled draws already at hand (finite, non-constant draws). */
@@ -163,7 +94,7 @@ export function essQuantileSorted(draws: Draws, sorted: Float64Array, prob: numb
   let p = prob;
   if (p === 1) p = (sorted.length - 0.5) / sorted.length;
   const q = quantileSorted(sorted, p);
-  return essOfChains(splitChains(indicatorChains(asFloat64Chains(draws), q)));
+  return splitEss(draws, (v) => (v <= q ? 1 : 0));
 }
 
 /**
@@ -179,8 +110,8 @@ export function essQuantileSorted(draws: Draws, sorted: Float64Array, prob: numb
 export function essTail(draws: Draws): number {
   checkDraws(draws, 'essTail');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  const sorted = sortedPooled(draws);
-  return Math.min(essQuantileSorted(draws, sorted, 0.05), essQuantileSorted(draws, sorted, 0.95));
+  if (draws[0].length === 0) return NaN;
+  return tailEss(splitPool(draws));
 }
 
 /**
@@ -204,7 +135,23 @@ export function essSd(draws: Draws): number {
   checkDraws(draws, 'essSd');
   if (draws.length === 0 || hasNonFinite(draws)) return NaN;
   const m = mean(pooled(draws));
-  return essOfChains(splitChains(deviationChains(asFloat64Chains(draws), m, 1)));
+  return splitEss(draws, (v) => Math.abs(v - m));
+}
+
+/**
+ * The ESS of `f(x)` over the split chains of `draws` (`essOfChains(splitChains(map(draws, f)))`)
+ * without building per-chain arrays.
+ *
+ * @param draws - `draws[chain][draw]`, at least one chain
+ * @param f - the function of each draw
+ */
+export function splitEss(draws: Draws, f: (v: number) => number): number {
+  // scratch slot: ess.split
+  const x = scratchFloat64('ess.split', draws.length * draws[0].length);
+  const { nChains, len } = splitInto(draws, x);
+  const s = nChains * len;
+  for (let i = 0; i < s; i++) x[i] = f(x[i]);
+  return essOfFlat(x, nChains, len);
 }
 
 /** Throws unless `prob` lies in [0, 1]. */

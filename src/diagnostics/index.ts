@@ -11,6 +11,8 @@ export { ebfmi } from './ebfmi.js';
 export type { ChainCounts } from './divergences.js';
 export { countDivergences, countTreeDepthSaturation } from './divergences.js';
 export { meanAutocovariance } from './autocovariance.js';
+export type { ConvergenceDiagnostics } from './convergence.js';
+export { convergenceDiagnostics } from './convergence.js';
 export type { DrawsSummary } from './summarizeDraws.js';
 export { summarizeDraws } from './summarizeDraws.js';
 export type { SamplingWarning, SamplingWarningOptions } from './warnings.js';

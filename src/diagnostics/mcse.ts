@@ -1,19 +1,7 @@
 // Monte Carlo standard errors of the mean, the standard deviation and quantiles (R posterior 1.4).
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import {
-  asFloat64Chains,
-  checkDraws,
-  deviationChains,
-  type Draws,
-  hasNonFinite,
-  isConstant,
-  mean,
-  pooled,
-  sortedPooled,
-  splitChains,
-  variance,
-} from './draws.js';
-import { checkProb, essOfChains, essQuantileSorted } from './ess.js';
+import { checkDraws, type Draws, hasNonFinite, isConstant, mean, pooled, sortedPooled, variance } from './draws.js';
+import { checkProb, essQuantileSorted, splitEss } from './ess.js';
 
 /**
  * Monte Carlo standard error of the posterior mean: `sd(x) / sqrt(essMean(x))`.
@@ -30,7 +18,7 @@ export function mcseMean(draws: Draws): number {
   checkDraws(draws, 'mcseMean');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
   const sd = Math.sqrt(variance(pooled(draws)));
-  return sd / Math.sqrt(essOfChains(splitChains(draws)));
+  return sd / Math.sqrt(splitEss(draws, (v) => v));
 }
 
 /**
@@ -49,10 +37,9 @@ export function mcseMean(draws: Draws): number {
 export function mcseSd(draws: Draws): number {
   checkDraws(draws, 'mcseSd');
   if (draws.length === 0 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  const chains = asFloat64Chains(draws);
-  const flat = pooled(chains);
+  const flat = pooled(draws);
   const m = mean(flat);
-  return mcseSdFromMoments(flat, m, essOfChains(splitChains(deviationChains(chains, m, 2))));
+  return mcseSdFromMoments(flat, m, splitEss(draws, (v) => (v - m) * (v - m)));
 }
 
 /**
@@ -98,7 +85,17 @@ export function mcseQuantile(draws: Draws, prob: number): number {
 
 /** mcseQuantile with the sorted pooled draws at hand (finite, non-constant draws). */
 export function mcseQuantileSorted(draws: Draws, sorted: Float64Array, prob: number): number {
-  const ess = essQuantileSorted(draws, sorted, prob);
+  return mcseQuantileFromEss(essQuantileSorted(draws, sorted, prob), sorted, prob);
+}
+
+/**
+ * mcseQuantile from the quantile's ESS and the sorted pooled draws.
+ *
+ * @param ess - `essQuantile(draws, prob)`
+ * @param sorted - the pooled draws sorted ascending
+ * @param prob - probability in [0, 1]
+ */
+export function mcseQuantileFromEss(ess: number, sorted: Float64Array, prob: number): number {
   if (!Number.isFinite(ess)) return NaN;
   const a = ess * prob + 1;
   const b = ess * (1 - prob) + 1;

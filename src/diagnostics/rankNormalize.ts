@@ -1,6 +1,8 @@
 // Rank normalisation (z-scale) and folding of draws, the transforms behind rank-normalised R-hat and bulk/tail ESS.
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from './draws.js';
+import { type Draws, mapDraws, medianSorted, pooled, sortedPooled } from './draws.js';
+import { scratchFloat64, scratchUint32 } from './scratch.js';
+import { argsortFloat64 } from './sort.js';
 
 /**
  * Rank-normalises draws: each draw is replaced by its rank r among all S pooled draws (ties get
@@ -8,7 +10,8 @@ import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from '
  * `Φ⁻¹((r − 3/8) / (S + 1/4))` (Blom's offset c = 3/8). This is R posterior's `z_scale`.
  *
  * @param draws - `draws[chain][draw]`, finite values
- * @param sorted - the pooled draws sorted ascending, when already at hand
+ * @param _sorted - ignored: the ranks come from one argsort of the draws (the parameter is kept so
+ *   that existing calls still compile)
  * @returns the normal scores, in the same layout
  * @example
  * zScale([[3, 1, 2]]); // [Float64Array [0.8694…, -0.8694…, 0]]
@@ -17,21 +20,90 @@ import { averageRanks, type Draws, mapDraws, medianSorted, sortedPooled } from '
  * and localization: an improved R-hat for assessing convergence of MCMC, Bayesian Analysis 16(2);
  * Blom (1958), Statistical Estimates and Transformed Beta-Variables.
  */
-export function zScale(draws: Draws, sorted?: Float64Array): Float64Array[] {
-  const ranks = averageRanks(draws, sorted);
-  let s = 0;
-  for (const ch of ranks) s += ch.length;
-  const table = blomTable(s);
-  for (const ch of ranks) {
-    for (let i = 0; i < ch.length; i++) {
-      // Average ranks are whole or half numbers, so 2r indexes the table exactly.
-      const k = Math.round(2 * ch[i]);
-      let z = table[k];
-      if (Number.isNaN(z)) z = table[k] = normalQuantile((ch[i] - BLOM_C) / (s - 2 * BLOM_C + 1), 0, 1);
-      ch[i] = z;
+export function zScale(draws: Draws, _sorted?: Float64Array): Float64Array[] {
+  const flat = pooled(draws);
+  const n = flat.length;
+  // scratch slots: zscale.order, zscale.sorted
+  const order = scratchUint32('zscale.order', n);
+  const sorted = scratchFloat64('zscale.sorted', n);
+  argsortFloat64(flat, order, sorted);
+  normalScores(order, sorted, n, flat);
+  const out: Float64Array[] = [];
+  let off = 0;
+  for (const ch of draws) {
+    out.push(flat.slice(off, off + ch.length));
+    off += ch.length;
+  }
+  return out;
+}
+
+/**
+ * Normal scores of n values from their argsort (`sorted[k] = x[order[k]]`): `out[order[k]]` gets
+ * the Blom score of the average rank of `sorted[k]`, as `zScale` computes it.
+ *
+ * @param order - the sorting permutation
+ * @param sorted - the values sorted ascending
+ * @param n - number of values
+ * @param out - receives the scores in the values' original positions
+ */
+export function normalScores(order: Uint32Array, sorted: Float64Array, n: number, out: Float64Array): void {
+  const table = blomTable(n);
+  let a = 0;
+  while (a < n) {
+    const v = sorted[a];
+    let b = a + 1;
+    while (b < n && sorted[b] === v) b++;
+    // The average rank (a + 1 + b)/2 is a whole or half number: 2r indexes the table exactly.
+    const k = a + 1 + b;
+    let z = table[k];
+    if (Number.isNaN(z)) z = table[k] = blomScore(k / 2, n);
+    for (let j = a; j < b; j++) out[order[j]] = z;
+    a = b;
+  }
+}
+
+/**
+ * Normal scores of the folded values `|x − med|` from the argsort of x, without sorting again:
+ * walking outwards from `med`, the folded values of the draws below it and of those above it
+ * each increase, so merging the two walks orders them.
+ *
+ * @param order - the permutation that sorts x
+ * @param sorted - x sorted ascending
+ * @param n - number of values
+ * @param med - the centre of folding
+ * @param out - receives the scores of the folded values in the values' original positions
+ */
+export function foldedNormalScores(order: Uint32Array, sorted: Float64Array, n: number, med: number, out: Float64Array): void {
+  // scratch slots: fold.order, fold.sorted
+  const fOrder = scratchUint32('fold.order', n);
+  const fSorted = scratchFloat64('fold.sorted', n);
+  // first index with sorted[p] >= med
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < med) lo = mid + 1;
+    else hi = mid;
+  }
+  let left = lo - 1;
+  let right = lo;
+  for (let k = 0; k < n; k++) {
+    const fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
+    const fr = right < n ? Math.abs(sorted[right] - med) : Infinity;
+    if (right >= n || (left >= 0 && fl <= fr)) {
+      fSorted[k] = fl;
+      fOrder[k] = order[left--];
+    } else {
+      fSorted[k] = fr;
+      fOrder[k] = order[right++];
     }
   }
-  return ranks;
+  normalScores(fOrder, fSorted, n, out);
+}
+
+/** Blom's normal score `Φ⁻¹((r − 3/8) / (S + 1/4))` of rank r among S. */
+function blomScore(r: number, s: number): number {
+  return normalQuantile((r - BLOM_C) / (s - 2 * BLOM_C + 1), 0, 1);
 }
 
 /** Blom's fractional offset c = 3/8. */

@@ -1,30 +1,10 @@
 // Potential scale reduction R̂: the rank-normalised split R̂ of Vehtari et al. (2021) and the basic split R̂.
-import { checkDraws, type Draws, hasNonFinite, isConstant, mean, splitChains, variance } from './draws.js';
+import { rhatOfChains } from './chainRhat.js';
+import { rankNormalizedRhat, splitPool } from './convergence.js';
+import { checkDraws, type Draws, hasNonFinite, isConstant, splitChains } from './draws.js';
 import type { SplitOptions } from './ess.js';
-import { foldDraws, zScale } from './rankNormalize.js';
 
-/**
- * R̂ of draws already laid out as chains (split or not), R posterior's internal `.rhat`:
- * `sqrt((B/W + n − 1) / n)` with B = n·var(chain means) and W the mean within-chain variance.
- * NaN when a draw is non-finite, all draws are equal, or chains have fewer than 2 draws.
- *
- * @param chains - chains of equal length
- */
-export function rhatOfChains(chains: readonly Float64Array[]): number {
-  const nChains = chains.length;
-  if (nChains === 0) return NaN;
-  const n = chains[0].length;
-  if (n < 2 || hasNonFinite(chains) || isConstant(chains)) return NaN;
-  const means = new Float64Array(nChains);
-  let w = 0;
-  for (let c = 0; c < nChains; c++) {
-    means[c] = mean(chains[c]);
-    w += variance(chains[c], means[c]);
-  }
-  w /= nChains;
-  const b = n * variance(means);
-  return Math.sqrt((b / w + n - 1) / n);
-}
+export { rhatOfChains } from './chainRhat.js';
 
 /**
  * Rank-normalised split R̂: the larger of the split R̂ of the rank-normalised draws (location)
@@ -44,9 +24,7 @@ export function rhatOfChains(chains: readonly Float64Array[]): number {
 export function rhat(draws: Draws): number {
   const { nChains, nDraws } = checkDraws(draws, 'rhat');
   if (nChains === 0 || nDraws < 4 || hasNonFinite(draws) || isConstant(draws)) return NaN;
-  const bulk = rhatOfChains(zScale(splitChains(draws)));
-  const tail = rhatOfChains(zScale(splitChains(foldDraws(draws))));
-  return Math.max(bulk, tail);
+  return rankNormalizedRhat(splitPool(draws), nDraws);
 }
 
 /**

@@ -1,24 +1,11 @@
 // All summary statistics and diagnostics of one scalar quantity at once, sharing the sorts and transforms they have in common.
-import {
-  asFloat64Chains,
-  checkDraws,
-  deviationChains,
-  type Draws,
-  hasNonFinite,
-  indicatorChains,
-  isConstant,
-  mean,
-  medianSorted,
-  pooled,
-  quantileSorted,
-  splitChains,
-  variance,
-} from './draws.js';
-import { essOfChains } from './ess.js';
+import { essOfFlat } from './chainEss.js';
+import { convergenceOfPool, quantileEss, splitPool } from './convergence.js';
+import { checkDraws, type Draws, hasNonFinite, isConstant, mean, medianSorted, pooled, variance } from './draws.js';
 import { checkHdiProb, DEFAULT_HDI_PROB, hdiSorted } from './hdi.js';
-import { mcseQuantileSorted, mcseSdFromMoments } from './mcse.js';
-import { rhatOfChains } from './rhat.js';
-import { zScale } from './rankNormalize.js';
+import { mcseQuantileFromEss, mcseSdFromMoments } from './mcse.js';
+import { scratchFloat64 } from './scratch.js';
+import { sortFloat64 } from './sort.js';
 
 /** Every statistic `summarizeDraws` computes, named as ArviZ/posterior name them. */
 export interface DrawsSummary {
@@ -89,43 +76,42 @@ export function summarizeDraws(draws: Draws, opts: SummarizeDrawsOptions = {}): 
     ess_median: NaN,
   };
   if (nChains === 0 || nDraws === 0) return out;
-  const chains = asFloat64Chains(draws);
-  if (hasNonFinite(chains)) return out;
-  const flat = pooled(chains);
+  if (hasNonFinite(draws)) return out;
+  const flat = pooled(draws);
   const m = mean(flat);
   out.mean = m;
   out.sd = Math.sqrt(variance(flat, m));
-  const sorted = flat.slice().sort();
-  out.median = medianSorted(sorted);
-  [out.hdiLower, out.hdiUpper] = hdiSorted(sorted, hdiProb);
-  if (isConstant(chains)) {
+  if (isConstant(draws)) {
+    const sorted = sortFloat64(flat);
+    out.median = medianSorted(sorted);
+    [out.hdiLower, out.hdiUpper] = hdiSorted(sorted, hdiProb);
     out.sd = 0;
     return out;
   }
 
-  const split = splitChains(chains);
-  // With an even chain length the split draws are all the draws, so their sort is `sorted`.
-  const zBulk = zScale(split, nDraws % 2 === 0 ? sorted : undefined);
-  out.ess_bulk = essOfChains(zBulk);
-  if (nDraws >= 4) {
-    const folded = deviationChains(chains, out.median, 1);
-    out.r_hat = Math.max(rhatOfChains(zBulk), rhatOfChains(zScale(splitChains(folded))));
-  }
-  out.ess_tail = Math.min(
-    essOfChains(indicatorChains(split, quantileSorted(sorted, 0.05))),
-    essOfChains(indicatorChains(split, quantileSorted(sorted, 0.95))),
-  );
-  out.ess_mean = essOfChains(split);
+  // One argsort of the split draws serves the median, HDI, rank normalisation, folding and tails.
+  const pool = splitPool(draws);
+  const sorted = pool.sortedAll;
+  out.median = medianSorted(sorted);
+  [out.hdiLower, out.hdiUpper] = hdiSorted(sorted, hdiProb);
+  convergenceOfPool(pool, nDraws, out);
+
+  const { split, nChains: nSplit, len } = pool;
+  const s = nSplit * len;
+  out.ess_mean = essOfFlat(split, nSplit, len);
   out.mcse_mean = out.sd / Math.sqrt(out.ess_mean);
 
   // MCSE of the sd (Kenney & Keeping 1951), as mcseSd: moments over all draws, ESS over split chains.
-  const sq = deviationChains(split, m, 2);
-  out.mcse_sd = mcseSdFromMoments(flat, m, essOfChains(sq));
+  // scratch slot: summary.work
+  const work = scratchFloat64('summary.work', s);
+  for (let i = 0; i < s; i++) work[i] = (split[i] - m) * (split[i] - m);
+  out.mcse_sd = mcseSdFromMoments(flat, m, essOfFlat(work, nSplit, len));
 
   if (opts.extras) {
-    out.ess_sd = essOfChains(deviationChains(split, m, 1));
-    out.ess_median = essOfChains(indicatorChains(split, quantileSorted(sorted, 0.5)));
-    out.mcse_median = mcseQuantileSorted(chains, sorted, 0.5);
+    for (let i = 0; i < s; i++) work[i] = Math.abs(split[i] - m);
+    out.ess_sd = essOfFlat(work, nSplit, len);
+    out.ess_median = quantileEss(pool, 0.5);
+    out.mcse_median = mcseQuantileFromEss(out.ess_median, sorted, 0.5);
   }
   return out;
 }

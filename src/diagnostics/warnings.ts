@@ -4,8 +4,9 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { OptionError } from '../core/errors.js';
 import { elementDraws, elementLabel, type InferenceData, shapeSize, type VariableArray } from '../posterior/inferenceData.js';
 import { countDivergences, countTreeDepthSaturation } from './divergences.js';
+import { hasNonFinite } from './draws.js';
 import { ebfmi } from './ebfmi.js';
-import { summarizeDraws } from './summarizeDraws.js';
+import { convergenceDiagnostics } from './convergence.js';
 
 /** One problem found in a run, with what to try. */
 export interface SamplingWarning {
@@ -192,11 +193,11 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
   const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
   for (const { label, v, e } of posteriorElements(idata)) {
     const draws = elementDraws(v, nChains, nDraws, e);
-    if (draws.some((ch) => ch.some((x) => !Number.isFinite(x)))) {
+    if (hasNonFinite(draws)) {
       nonFinite.push(label);
       continue;
     }
-    const s = summarizeDraws(draws);
+    const s = convergenceDiagnostics(draws);
     if (s.r_hat > WARNING_THRESHOLDS.rHat) badRhat.push({ label, value: s.r_hat });
     if (s.ess_bulk < minEss) lowBulk.push({ label, value: s.ess_bulk });
     if (s.ess_tail < minEss) lowTail.push({ label, value: s.ess_tail });
