@@ -5,6 +5,7 @@ export { Rng } from './core/rng.js';
 export type { RngState } from './core/rng.js';
 export * from './posterior/inferenceData.js';
 export type { CompiledModel, VariableInfo, ObservedInfo } from './model/compiledModel.js';
+export { constrainRowsByRecord } from './model/compiledModel.js';
 export * as special from './math/index.js';
 export * from './model/index.js';
 export * from './distributions/index.js';

@@ -506,6 +506,17 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     return (env.values[`v${id}`] as Float64Array).slice();
   };
 
+  /** Where each output variable's values are after `outputsFn`: in θ at an offset, or in an array. */
+  const outputSources = outputVars.map((v) => {
+    const n = nodes[v.node];
+    const size = sizeOf(v.shape);
+    if (n.kind === 'param') return { inTheta: true, array: new Float64Array(0), offset: n.offset, size };
+    if (n.kind === 'data') return { inTheta: false, array: n.values, offset: 0, size };
+    if (n.kind === 'const') return { inTheta: false, array: Float64Array.of(n.value), offset: 0, size };
+    return { inTheta: false, array: env.values[`v${v.node}`] as Float64Array, offset: 0, size };
+  });
+  const rowScratch = new Float64Array(spec.dim);
+
   const variables: VariableInfo[] = outputVars.map((v) => {
     if (v.kind === 'deterministic') return { name: v.name, kind: 'deterministic', shape: v.shape, dims: v.dims };
     const pn = nodes[v.paramNode as number] as Extract<GraphNode, { kind: 'param' }>;
@@ -536,6 +547,20 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       const out: Record<string, number> = {};
       termVarNames.forEach((name, k) => (out[name] = termOut[k] < Infinity ? termOut[k] : -Infinity));
       return out;
+    },
+    constrainRows(thetas, nRows, out, firstRow) {
+      const x = rowScratch;
+      for (let r = 0; r < nRows; r++) {
+        for (let j = 0; j < dim; j++) x[j] = thetas[r * dim + j];
+        outputsFn(x);
+        for (let k = 0; k < outputSources.length; k++) {
+          const { inTheta, array, offset, size } = outputSources[k];
+          const from = inTheta ? x : array;
+          const to = out[k];
+          const base = (firstRow + r) * size;
+          for (let j = 0; j < size; j++) to[base + j] = from[offset + j];
+        }
+      }
     },
     constrain(x) {
       outputsFn(x);

@@ -43,6 +43,12 @@ export interface CompiledModel extends LogDensity {
   readonly observed: readonly ObservedInfo[];
   /** Constrained values of every free parameter and deterministic at `theta`. */
   constrain(theta: Float64Array): Record<string, Float64Array>;
+  /**
+   * Constrains many unconstrained vectors at once, without allocating: row `i` of `thetas`
+   * (`nRows` rows of length `dim`) is written as row `firstRow + i` of each variable's buffer in
+   * `out`, which holds one buffer per entry of `variables` (in that order) laid out row × size.
+   */
+  constrainRows(thetas: Float64Array, nRows: number, out: readonly Float64Array[], firstRow: number): void;
   /** The unconstrained vector for given constrained values of every free parameter. */
   unconstrain(values: Record<string, number | ArrayLike<number>>): Float64Array;
   /** A default starting point in the unconstrained space (PyMC-like: a central value of each prior). */
@@ -51,4 +57,39 @@ export interface CompiledModel extends LogDensity {
   logDensityByVariable(theta: Float64Array): Record<string, number>;
   /** A plain-data description (structured-cloneable) from which a worker re-compiles the model. */
   readonly spec: unknown;
+}
+
+/**
+ * `constrainRows` in terms of `constrain`, for hand-written compiled models (it allocates per row;
+ * compiled models have an allocation-free one).
+ *
+ * @param model - the model (its `dim`, `variables` and `constrain`)
+ * @param thetas - `nRows` unconstrained vectors, row-major
+ * @param nRows - rows to convert
+ * @param out - one buffer per variable, row × size
+ * @param firstRow - the row of `out` the first vector goes to
+ * @example
+ * ```ts
+ * const model: CompiledModel = {
+ *   ...,
+ *   constrainRows(t, n, out, first) { constrainRowsByRecord(this, t, n, out, first); },
+ * };
+ * ```
+ */
+export function constrainRowsByRecord(
+  model: Pick<CompiledModel, 'dim' | 'variables' | 'constrain'>,
+  thetas: Float64Array,
+  nRows: number,
+  out: readonly Float64Array[],
+  firstRow: number,
+): void {
+  const d = model.dim;
+  const sizes = model.variables.map((v) => v.shape.reduce((a, b) => a * b, 1));
+  for (let r = 0; r < nRows; r++) {
+    const values = model.constrain(thetas.subarray(r * d, (r + 1) * d));
+    model.variables.forEach((v, k) => {
+      const x = values[v.name];
+      if (x !== undefined) out[k].set(x.length === sizes[k] ? x : x.subarray(0, sizes[k]), (firstRow + r) * sizes[k]);
+    });
+  }
 }

@@ -97,6 +97,26 @@ test('constrain ∘ unconstrain and unconstrain ∘ constrain are identities (ev
   for (let i = 9; i < 12; i++) assert.ok(Math.abs(th[i]) < 1e-15, `w unconstrained[${i - 9}] = ${th[i]}`);
 });
 
+test('constrainRows writes the same values as constrain, row by row, at the requested rows (transforms and deterministics)', () => {
+  const m = mixedModel();
+  const a = m.rv('extra', Normal({ mu: 0, sigma: 1 }), { shape: [3] });
+  m.deterministic('exp_extra', exp(a));
+  m.deterministic('sum_extra', a.sum());
+  const cm = m.compile();
+  const rows = 5;
+  const thetas = uniforms(cm.dim * rows, -3, 3);
+  const sizes = cm.variables.map((v) => v.shape.reduce((a, b) => a * b, 1));
+  const out = sizes.map((s) => new Float64Array((rows + 2) * s).fill(NaN));
+  cm.constrainRows(thetas, rows, out, 2);
+  for (let r = 0; r < rows; r++) {
+    const values = cm.constrain(thetas.slice(r * cm.dim, (r + 1) * cm.dim));
+    cm.variables.forEach((v, k) => {
+      for (let j = 0; j < sizes[k]; j++) assert.equal(out[k][(r + 2) * sizes[k] + j], values[v.name][j], `${v.name}[${j}] row ${r}`);
+    });
+  }
+  out.forEach((o, k) => assert.ok(Number.isNaN(o[0]) && Number.isNaN(o[2 * sizes[k] - 1]), 'rows before firstRow untouched'));
+});
+
 test('unconstrain rejects missing variables, wrong lengths and values outside the support, naming the variable', () => {
   const cm = mixedModel().compile();
   const ok = { a: [0, 1], s: [1, 2, 3], u: 0.5, p: [0.5, 0.25], g: 1, w: [0.25, 0.25, 0.25, 0.25], v: [0, 0] };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { LogDensity } from '../../src/core/types.js';
-import type { CompiledModel } from '../../src/model/compiledModel.js';
+import { constrainRowsByRecord, type CompiledModel } from '../../src/model/compiledModel.js';
 import { ModelError, OptionError } from '../../src/core/errors.js';
 import { sample } from '../../src/inference/run/sample.js';
 import type { ChainProgress } from '../../src/inference/run/progress.js';
@@ -154,6 +154,9 @@ function fakeModel(y: number[], poison = false): CompiledModel {
     coords: { pair: ['a', 'b'], obs: y.map((_, i) => i) },
     observed: [{ name: 'y', dims: ['obs'], shape: [y.length], values: Float64Array.from(y) }],
     constrain: (theta) => ({ mu: Float64Array.of(theta[0]), sigma: Float64Array.of(Math.exp(theta[1])), mu2: Float64Array.of(2 * theta[0], 3 * theta[0]) }),
+    constrainRows(t, n, out, first) {
+      constrainRowsByRecord(this, t, n, out, first);
+    },
     unconstrain: (v) => Float64Array.of(Number(v.mu), Math.log(Number(v.sigma))),
     initialPoint: () => Float64Array.of(0, 0),
     logDensityByVariable: lpTerms,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { fit } from '../../src/inference/vi/fit.js';
 import type { AdviEvent } from '../../src/inference/vi/progress.js';
 import { OptionError } from '../../src/core/errors.js';
-import type { CompiledModel } from '../../src/model/compiledModel.js';
+import { constrainRowsByRecord, type CompiledModel } from '../../src/model/compiledModel.js';
 import type { LogDensity } from '../../src/core/types.js';
 import { correlatedGaussian, diagonalGaussian, invert } from './targets.js';
 
@@ -137,6 +137,9 @@ function fakeModel(): CompiledModel {
     coords: { group: ['a', 'b', 'c'] },
     observed: [{ name: 'y', dims: ['obs'], shape: [2], values: new Float64Array([0.5, 1.5]) }],
     constrain: (t) => ({ mu: Float64Array.of(t[0]), sigma: Float64Array.of(Math.exp(t[1])), z: t.slice(2, 5), twice_mu: Float64Array.of(2 * t[0]) }),
+    constrainRows(t, n, out, first) {
+      constrainRowsByRecord(this, t, n, out, first);
+    },
     unconstrain: () => new Float64Array(5),
     initialPoint: () => new Float64Array(5),
     logDensityByVariable: () => ({}),

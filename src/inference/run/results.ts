@@ -34,20 +34,10 @@ export function posteriorGroup(model: LogDensity, results: readonly ChainResult[
     vars.x = { dims: ['x_dim_0'], shape: [d], values };
     return { vars, attrs: {} };
   }
-  const layout = model.variables.map((v) => ({ name: v.name, size: shapeSize(v.shape), info: v }));
-  const buffers = layout.map((l) => new Float64Array(nChains * nDraws * l.size));
-  results.forEach((r, c) => {
-    for (let i = 0; i < nDraws; i++) {
-      const vals = model.constrain(r.positions.subarray(i * d, (i + 1) * d));
-      const row = c * nDraws + i;
-      layout.forEach((l, k) => {
-        const v = vals[l.name];
-        if (v !== undefined) buffers[k].set(v.length === l.size ? v : v.subarray(0, l.size), row * l.size);
-      });
-    }
-  });
-  layout.forEach((l, k) => {
-    vars[l.name] = { dims: [...l.info.dims], shape: [...l.info.shape], values: buffers[k] };
+  const buffers = model.variables.map((v) => new Float64Array(nChains * nDraws * shapeSize(v.shape)));
+  results.forEach((r, c) => model.constrainRows(r.positions, nDraws, buffers, c * nDraws));
+  model.variables.forEach((v, k) => {
+    vars[v.name] = { dims: [...v.dims], shape: [...v.shape], values: buffers[k] };
   });
   return { vars, attrs: {} };
 }

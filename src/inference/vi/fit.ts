@@ -168,6 +168,7 @@ function asCompiledModel(m: CompiledModel | LogDensity): CompiledModel {
     coords: {},
     observed: [],
     constrain: (theta) => ({ theta: Float64Array.from(theta) }),
+    constrainRows: (thetas, nRows, out, firstRow) => out[0].set(thetas.subarray(0, nRows * d), firstRow * d),
     unconstrain: (values) => Float64Array.from(values.theta as ArrayLike<number>),
     initialPoint: () => new Float64Array(d),
     logDensityByVariable: () => ({}),
