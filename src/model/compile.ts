@@ -26,6 +26,15 @@ for (const d of [...Object.values(C), ...Object.values(D)]) {
 
 type Mode = 'grad' | 'value' | 'byVariable' | 'outputs' | 'fold';
 
+type SnapshotMaker = (v: Record<string, unknown>) => Record<string, unknown>;
+const snapshotMakers = new Map<string, SnapshotMaker>();
+
+/**
+ * Zeroes a buffer in generated code: a loop for short buffers (TypedArray.prototype.fill has a
+ * fixed cost of tens of ns, more than the whole gradient of a small model), `fill` for long ones.
+ */
+const zeroBuffer = (name: string): string => `if (${name}.length < 64) { for (let i = 0; i < ${name}.length; i++) ${name}[i] = 0; } else ${name}.fill(0);`;
+
 /**
  * Shared closure environment of the generated programs: buffers, constant arrays and the integers
  * that depend on data (sizes, offsets). The generated sources name these and never spell their
@@ -54,7 +63,15 @@ class Environment {
    */
   private snapshot(): Record<string, unknown> {
     const names = Object.keys(this.values);
-    const make = new Function('v', `return { ${names.map((n) => `${n}: v.${n}`).join(', ')} };`) as (v: Record<string, unknown>) => Record<string, unknown>;
+    const key = names.join(',');
+    // One maker per list of names, shared by every model of the same structure: their snapshots
+    // then share one hidden class, and the shared generated code stays monomorphic on them.
+    let make = snapshotMakers.get(key);
+    if (!make) {
+      make = new Function('v', `return { ${names.map((n) => `${n}: v.${n}`).join(', ')} };`) as SnapshotMaker;
+      if (snapshotMakers.size >= 256) snapshotMakers.clear();
+      snapshotMakers.set(key, make);
+    }
     return make(this.values);
   }
 
@@ -468,8 +485,8 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     const order = [...materialized].sort((x, y) => x - y);
     const code: string[] = [];
     if (gradient) {
-      code.push('g.fill(0);');
-      for (const id of order) code.push(`${env.buffer(`a${id}`, sizeOf(nodes[id].shape))}.fill(0);`);
+      code.push(zeroBuffer('g'));
+      for (const id of order) code.push(zeroBuffer(env.buffer(`a${id}`, sizeOf(nodes[id].shape))));
     }
     code.push('let lp = 0;');
     for (const id of order) code.push(forwardStage(id, materialized, mode));
@@ -494,7 +511,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
 
   const logDensityGrad = env.compile<(th: Float64Array, g: Float64Array) => number>(['th', 'g'], program('grad', spec.terms, []));
   const logDensity = env.compile<(th: Float64Array) => number>(['th'], program('value', spec.terms, []));
-  const byVariable = env.compile<(th: Float64Array, out: Float64Array) => number>(['th', 'out'], 'out.fill(0);\n' + program('byVariable', spec.terms, []));
+  const byVariable = env.compile<(th: Float64Array, out: Float64Array) => number>(['th', 'out'], zeroBuffer('out') + '\n' + program('byVariable', spec.terms, []));
   const outputNodes = outputVars.map((v) => v.node);
   const outputsFn = env.compile<(th: Float64Array) => number>(['th'], program('outputs', [], outputNodes));
 
