@@ -1,4 +1,5 @@
-// Fast ascending sorts of Float64 draws and their argsort, through order-preserving 64-bit integer keys.
+// Fast ascending sorts of Float64 draws and their argsort (radix sort of quantised keys, or a native sort of order-preserving 64-bit integer keys).
+import { scratchUint32 } from './scratch.js';
 
 /*
  * Why integer keys: V8 sorts a BigUint64Array natively about four times faster than a
@@ -11,12 +12,16 @@
 /** True on little-endian platforms (all current JS engines in practice); otherwise the native sorts are used. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Reusable key buffer (grown on demand). */
+/** Reusable key buffer (grown on demand, up to a size worth keeping). */
 let keyBuffer = new BigUint64Array(0);
 
 function keys(n: number): { big: BigUint64Array; words: Uint32Array } {
-  if (keyBuffer.length < n) keyBuffer = new BigUint64Array(Math.max(n, 2 * keyBuffer.length));
-  const big = keyBuffer.subarray(0, n);
+  let buf = keyBuffer;
+  if (buf.length < n) {
+    buf = new BigUint64Array(n);
+    if (n <= 1 << 22) keyBuffer = buf;
+  }
+  const big = buf.subarray(0, n);
   return { big, words: new Uint32Array(big.buffer, big.byteOffset, 2 * n) };
 }
 
@@ -72,13 +77,17 @@ export function sortedCopy(x: ArrayLike<number>): Float64Array {
 }
 
 /**
- * The permutation that sorts finite values ascending (`x[order[0]] ≤ x[order[1]] ≤ …`), and the
- * sorted values. The order among equal values is unspecified.
+ * The permutation that sorts finite values ascending (`x[order[0]] ≤ x[order[1]] ≤ …`, −0 before
+ * +0), and the sorted values. The order among equal values is unspecified.
  *
- * Each key carries the value's order-preserving bits with its lowest b bits replaced by the
- * index (b = ⌈log2 n⌉), so one native integer sort yields the permutation. Values that agree in
- * all but those b bits (relative differences below about 2^(b−52)) may come out in index order;
- * a check pass finds such runs and sorts them by value, so the result is exact.
+ * Usually a radix sort: each value is quantised to an integer key by its position in
+ * [min, max] (22 bits, or 32 above 65 536 values; monotone, so only values sharing a key can come
+ * out of order), the keys are sorted by two or three stable counting passes of 11 bits, and an
+ * insertion pass over the actual values puts the rare shared-key values in order. This has no
+ * data-dependent branches to mispredict, unlike a comparison sort, and is several times faster
+ * on 4000 draws. When the values crowd into few keys (extreme outliers stretch the range, or all
+ * values agree to many digits) the insertion pass gives up after a few moves per value, and the
+ * native integer sort of `keyArgsort` takes over, so the worst case stays O(n log n).
  *
  * @param x - finite values (NaN is not allowed)
  * @param order - output permutation, length ≥ x.length
@@ -86,11 +95,158 @@ export function sortedCopy(x: ArrayLike<number>): Float64Array {
  */
 export function argsortFloat64(x: Float64Array, order: Uint32Array, sorted: Float64Array): void {
   const n = x.length;
+  if (n < 64) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.subarray(0, n).sort((a, b) => x[a] - x[b]);
+    for (let k = 0; k < n; k++) sorted[k] = x[order[k]];
+  } else if (!radixArgsort(x, order, sorted)) {
+    keyArgsort(x, order, sorted);
+  }
+  negativeZerosFirst(order, sorted, n);
+}
+
+/** Counting-sort histogram (grown on demand). */
+let histogram = new Uint32Array(1 << 12);
+
+/** The radix argsort of `argsortFloat64`; false when its insertion pass gives up. */
+function radixArgsort(x: Float64Array, order: Uint32Array, sorted: Float64Array): boolean {
+  const n = x.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  if (!(range > 0 && range < Infinity)) return false;
+  // About two buckets per value: one counting pass up to 32 768 values, then 2 digits of 11 bits or 3 of 10.
+  let bits = 1;
+  while (2 ** bits < 2 * n) bits++;
+  const passes = bits <= 16 ? 1 : n <= 1 << 20 ? 2 : 3;
+  const width = passes === 1 ? bits : passes === 2 ? 11 : 10; // keys fit in 32 bits
+  const buckets = 1 << width;
+  const maxKey = (2 ** (width * passes) - 1) | 0;
+  const digitMask = buckets - 1;
+  const scale = maxKey / range;
+  if (histogram.length < buckets) histogram = new Uint32Array(buckets);
+  const count = histogram;
+  // scratch slots: sort.keys, sort.keys2, sort.order2
+  let keysSrc = scratchUint32('sort.keys', n);
+  let keysDst = scratchUint32('sort.keys2', n);
+  const orderTmp = passes > 1 ? scratchUint32('sort.order2', n) : order;
+  // Pass p writes `order` when an even number of passes follow it, so the last pass lands there.
+  const orderOf = (p: number): Uint32Array => ((passes - 1 - p) % 2 === 0 ? order : orderTmp);
+  count.fill(0, 0, buckets);
+  for (let i = 0; i < n; i++) {
+    const q = (x[i] - lo) * scale;
+    // Monotone in x (keys stay below 2^30, so | 0 truncates): only equal keys can hold unordered values.
+    const k = q < maxKey ? q | 0 : maxKey;
+    keysSrc[i] = k;
+    count[k & digitMask]++;
+  }
+  for (let p = 0; p < passes; p++) {
+    const shift = p * width;
+    if (p > 0) {
+      count.fill(0, 0, buckets);
+      for (let i = 0; i < n; i++) count[(keysSrc[i] >>> shift) & digitMask]++;
+    }
+    let sum = 0;
+    for (let b = 0; b < buckets; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    const orderDst = orderOf(p);
+    if (passes === 1) {
+      // The values travel with their indices, so the insertion pass below reads them in order.
+      for (let i = 0; i < n; i++) {
+        const dst = count[keysSrc[i]]++;
+        orderDst[dst] = i;
+        sorted[dst] = x[i];
+      }
+    } else if (p === 0) {
+      for (let i = 0; i < n; i++) {
+        const k = keysSrc[i];
+        const dst = count[k & digitMask]++;
+        keysDst[dst] = k;
+        orderDst[dst] = i;
+      }
+    } else {
+      const orderSrc = orderOf(p - 1);
+      for (let j = 0; j < n; j++) {
+        const k = keysSrc[j];
+        const dst = count[(k >>> shift) & digitMask]++;
+        keysDst[dst] = k;
+        orderDst[dst] = orderSrc[j];
+      }
+    }
+    [keysSrc, keysDst] = [keysDst, keysSrc];
+  }
+  if (passes > 1) for (let k = 0; k < n; k++) sorted[k] = x[order[k]];
+  // Insertion pass over the actual values, bounded.
+  const budget = 8 * n;
+  let moves = 0;
+  for (let k = 1; k < n; k++) {
+    const v = sorted[k];
+    let j = k - 1;
+    if (sorted[j] > v) {
+      const i = order[k];
+      do {
+        sorted[j + 1] = sorted[j];
+        order[j + 1] = order[j];
+        j--;
+        moves++;
+      } while (j >= 0 && sorted[j] > v);
+      if (moves > budget) return false;
+      sorted[j + 1] = v;
+      order[j + 1] = i;
+    }
+  }
+  return true;
+}
+
+/** Reorders the run of zeros in sorted values so that −0 comes before +0 (as Float64Array sorts them). */
+function negativeZerosFirst(order: Uint32Array, sorted: Float64Array, n: number): void {
+  let a = 0;
+  let b = n;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (sorted[mid] < 0) a = mid + 1;
+    else b = mid;
+  }
+  let end = a;
+  let negatives = 0;
+  while (end < n && sorted[end] === 0) {
+    if (Object.is(sorted[end], -0)) negatives++;
+    end++;
+  }
+  if (negatives === 0 || negatives === end - a) return;
+  const pos: number[] = [];
+  let w = a;
+  for (let k = a; k < end; k++) {
+    if (Object.is(sorted[k], -0)) order[w++] = order[k];
+    else pos.push(order[k]);
+  }
+  for (const i of pos) order[w++] = i;
+  sorted.fill(-0, a, a + negatives);
+  sorted.fill(0, a + negatives, end);
+}
+
+/**
+ * The argsort of `argsortFloat64` by one native sort of 64-bit keys: each key carries the
+ * value's order-preserving bits with its lowest b bits replaced by the index (b = ⌈log2 n⌉).
+ * Values that agree in all but those b bits (relative differences below about 2^(b−52)) may
+ * come out in index order; a check pass finds such runs and sorts them by value, so the result
+ * is exact.
+ */
+export function keyArgsort(x: Float64Array, order: Uint32Array, sorted: Float64Array): void {
+  const n = x.length;
   let bits = 1;
   while (1 << bits < n && bits < 31) bits++;
-  if (n < 16 || !LITTLE_ENDIAN || 2 ** bits < n) {
+  if (!LITTLE_ENDIAN || 2 ** bits < n) {
     for (let i = 0; i < n; i++) order[i] = i;
-    order.subarray(0, n).sort((a, b) => x[a] - x[b] || (Object.is(x[a], -0) ? -1 : 0));
+    order.subarray(0, n).sort((a, b) => x[a] - x[b]);
     for (let k = 0; k < n; k++) sorted[k] = x[order[k]];
     return;
   }
