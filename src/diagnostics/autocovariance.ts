@@ -1,10 +1,17 @@
 // Autocovariances of chains, by FFT (zero-padded, so the circular correlation equals the linear one) or, for the first lags, by direct sums.
 import { scratchFloat64 } from './scratch.js';
 
-/** Cached bit-reversal permutations and twiddle factors by FFT size. */
-const plans = new Map<number, { rev: Uint32Array; cos: Float64Array; sin: Float64Array }>();
+/** An FFT plan: bit-reversal permutation and, for the stage of half-size h, twiddles `w[h + k] = e^{−πik/h}`. */
+interface FftPlan {
+  rev: Uint32Array;
+  wr: Float64Array;
+  wi: Float64Array;
+}
 
-function plan(m: number): { rev: Uint32Array; cos: Float64Array; sin: Float64Array } {
+/** Cached plans by FFT size. */
+const plans = new Map<number, FftPlan>();
+
+function plan(m: number): FftPlan {
   let p = plans.get(m);
   if (p) return p;
   const bits = Math.round(Math.log2(m));
@@ -14,14 +21,17 @@ function plan(m: number): { rev: Uint32Array; cos: Float64Array; sin: Float64Arr
     for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
     rev[i] = r;
   }
-  const half = m >> 1;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
-  for (let k = 0; k < half; k++) {
-    cos[k] = Math.cos((2 * Math.PI * k) / m);
-    sin[k] = -Math.sin((2 * Math.PI * k) / m);
+  // Stage tables laid end to end, so each stage reads its twiddles contiguously.
+  const wr = new Float64Array(m);
+  const wi = new Float64Array(m);
+  for (let h = 1; h < m; h <<= 1) {
+    const step = m / (2 * h);
+    for (let k = 0; k < h; k++) {
+      wr[h + k] = Math.cos((2 * Math.PI * (k * step)) / m);
+      wi[h + k] = -Math.sin((2 * Math.PI * (k * step)) / m);
+    }
   }
-  p = { rev, cos, sin };
+  p = { rev, wr, wi };
   if (plans.size > 32) plans.clear();
   plans.set(m, p);
   return p;
@@ -34,7 +44,7 @@ function plan(m: number): { rev: Uint32Array; cos: Float64Array; sin: Float64Arr
 export function fft(re: Float64Array, im: Float64Array): void {
   const m = re.length;
   if (m <= 1) return;
-  const { rev, cos, sin } = plan(m);
+  const { rev, wr, wi } = plan(m);
   for (let i = 0; i < m; i++) {
     const j = rev[i];
     if (j > i) {
@@ -56,19 +66,19 @@ export function fft(re: Float64Array, im: Float64Array): void {
     re[a] += tr;
     im[a] += ti;
   }
-  // Later stages, twiddle-major so each factor is loaded once per stage.
-  for (let size = 4; size <= m; size <<= 1) {
-    const halfSize = size >> 1;
-    const step = m / size;
-    for (let k = 0; k < halfSize; k++) {
-      const wr = cos[k * step];
-      const wi = sin[k * step];
-      for (let a = k; a < m; a += size) {
-        const b = a + halfSize;
+  // Later stages, block by block: data and twiddles are read in order.
+  for (let h = 2; h < m; h <<= 1) {
+    const size = 2 * h;
+    for (let start = 0; start < m; start += size) {
+      for (let k = 0; k < h; k++) {
+        const a = start + k;
+        const b = a + h;
+        const cr = wr[h + k];
+        const ci = wi[h + k];
         const xr = re[b];
         const xi = im[b];
-        const tr = xr * wr - xi * wi;
-        const ti = xr * wi + xi * wr;
+        const tr = xr * cr - xi * ci;
+        const ti = xr * ci + xi * cr;
         re[b] = re[a] - tr;
         im[b] = im[a] - ti;
         re[a] += tr;

@@ -1,5 +1,5 @@
 // Rank-normalised split R̂ and bulk and tail ESS of one quantity together, from one argsort of its split draws.
-import { essOfFlat } from './chainEss.js';
+import { essOfFlat, essOfIndicator } from './chainEss.js';
 import { rhatOfFlat } from './chainRhat.js';
 import { checkDraws, type Draws, hasNonFinite, isConstant, medianSorted, pooled, quantileSorted, splitInto } from './draws.js';
 import { foldedNormalScores, normalScores } from './rankNormalize.js';
@@ -97,12 +97,7 @@ export function bulkEss(pool: SplitPool, scores: Float64Array): number {
 export function quantileEss(pool: SplitPool, prob: number): number {
   const all = pool.sortedAll;
   const q = quantileSorted(all, prob === 1 ? (all.length - 0.5) / all.length : prob);
-  const s = pool.nChains * pool.len;
-  // scratch slot: conv.indicator
-  const ind = scratchFloat64('conv.indicator', s);
-  const x = pool.split;
-  for (let i = 0; i < s; i++) ind[i] = x[i] <= q ? 1 : 0;
-  return essOfFlat(ind, pool.nChains, pool.len);
+  return essOfIndicator(pool.split, pool.nChains, pool.len, q);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Effective sample size: basic, bulk, tail, quantile, mean and sd ESS, computed as R posterior 1.4 computes them.
 import { OptionError } from '../core/errors.js';
-import { essOfFlat } from './chainEss.js';
+import { essOfFlat, essOfIndicator } from './chainEss.js';
 import { bulkEss, quantileEss, splitPool, tailEss } from './convergence.js';
 import { checkDraws, type Draws, hasNonFinite, isConstant, mean, pooled, quantileSorted, splitInto } from './draws.js';
 import { scratchFloat64 } from './scratch.js';
@@ -94,7 +94,10 @@ export function essQuantileSorted(draws: Draws, sorted: Float64Array, prob: numb
   let p = prob;
   if (p === 1) p = (sorted.length - 0.5) / sorted.length;
   const q = quantileSorted(sorted, p);
-  return splitEss(draws, (v) => (v <= q ? 1 : 0));
+  // scratch slot: ess.quantile
+  const x = scratchFloat64('ess.quantile', draws.length * draws[0].length);
+  const { nChains, len } = splitInto(draws, x);
+  return essOfIndicator(x, nChains, len, q);
 }
 
 /**

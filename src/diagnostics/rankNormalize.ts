@@ -87,15 +87,18 @@ export function foldedNormalScores(order: Uint32Array, sorted: Float64Array, n: 
   }
   let left = lo - 1;
   let right = lo;
+  let fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
+  let fr = right < n ? Math.abs(sorted[right] - med) : Infinity;
   for (let k = 0; k < n; k++) {
-    const fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
-    const fr = right < n ? Math.abs(sorted[right] - med) : Infinity;
+    // The index tests decide when a side is exhausted (its placeholder Infinity is never taken).
     if (right >= n || (left >= 0 && fl <= fr)) {
       fSorted[k] = fl;
       fOrder[k] = order[left--];
+      fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
     } else {
       fSorted[k] = fr;
       fOrder[k] = order[right++];
+      fr = right < n ? Math.abs(sorted[right] - med) : Infinity;
     }
   }
   normalScores(fOrder, fSorted, n, out);

@@ -9,6 +9,7 @@
 
 const floatSlots = new Map<string, Float64Array>();
 const indexSlots = new Map<string, Uint32Array>();
+const byteSlots = new Map<string, Uint8Array>();
 
 /** Buffers above this many elements are not kept after use (a one-off huge summary should not pin memory). */
 const MAX_KEPT = 1 << 22;
@@ -38,5 +39,19 @@ export function scratchUint32(slot: string, n: number): Uint32Array {
   if (buf !== undefined && buf.length >= n) return buf.subarray(0, n);
   const fresh = new Uint32Array(n);
   if (n <= MAX_KEPT) indexSlots.set(slot, fresh);
+  return fresh;
+}
+
+/**
+ * A Uint8Array work buffer of length n for the named slot. Its contents are unspecified.
+ *
+ * @param slot - the purpose, unique to one function
+ * @param n - length needed
+ */
+export function scratchUint8(slot: string, n: number): Uint8Array {
+  const buf = byteSlots.get(slot);
+  if (buf !== undefined && buf.length >= n) return buf.subarray(0, n);
+  const fresh = new Uint8Array(n);
+  if (n <= MAX_KEPT) byteSlots.set(slot, fresh);
   return fresh;
 }
