@@ -1,11 +1,12 @@
-// Benchmark: summary() of 4 chains × 1000 draws × 200 parameters (AR(1) draws), printed as one JSON line.
+// Benchmark: summary() of 4 chains × 1000 draws × 200 parameters, and the after-sampling convergence checks of a 3-parameter fit (4 × 1000), on AR(1) draws; one JSON line each.
 import { Rng } from '../src/core/rng.js';
+import { samplingWarnings } from '../src/diagnostics/warnings.js';
 import { summary } from '../src/posterior/summary.js';
 import type { InferenceData } from '../src/posterior/inferenceData.js';
 
-/** Builds the benchmark's InferenceData: one vector parameter of 200 elements, AR(1) chains with φ = 0.5. */
-function makeData(nChains: number, nDraws: number, nParams: number): InferenceData {
-  const rng = new Rng(2024);
+/** Builds the benchmark's InferenceData: one vector parameter of nParams elements, AR(1) chains with φ = 0.5. */
+function makeData(nChains: number, nDraws: number, nParams: number, seed = 2024): InferenceData {
+  const rng = new Rng(seed);
   const values = new Float64Array(nChains * nDraws * nParams);
   for (let c = 0; c < nChains; c++) {
     const prev = new Float64Array(nParams);
@@ -25,24 +26,38 @@ function makeData(nChains: number, nDraws: number, nParams: number): InferenceDa
   };
 }
 
-/** Times summary() (best and median of 5 after one warm-up run; wall and CPU time) and prints one JSON line. */
-export async function run(): Promise<void> {
-  const [nChains, nDraws, nParams] = [4, 1000, 200];
-  const idata = makeData(nChains, nDraws, nParams);
-  summary(idata); // warm-up (JIT)
+/** Best and median wall time (ms) and best CPU time of `reps` runs of f, after one warm-up run. */
+function time(f: () => void, reps: number): { best: number; median: number; cpuBest: number } {
+  f(); // warm-up (JIT)
   const times: number[] = [];
   const cpu: number[] = [];
-  let rows = 0;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < reps; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    rows = summary(idata).length;
+    f();
     times.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
   times.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
+  return { best: times[0], median: times[reps >> 1], cpuBest: cpu[0] };
+}
+
+/**
+ * Times summary() of 4 × 1000 × 200 (best and median of 5 after one warm-up run; wall and CPU
+ * time), then the convergence checks that follow every sample() call (samplingWarnings: R-hat and
+ * bulk/tail ESS of every element) on 20 separate fits of 3 parameters × 4 × 1000, as the radon
+ * case study's per-county fits run them (best and median of 5 rounds, per fit). Prints one JSON
+ * line per case.
+ */
+export async function run(): Promise<void> {
+  const [nChains, nDraws, nParams] = [4, 1000, 200];
+  const idata = makeData(nChains, nDraws, nParams);
+  let rows = 0;
+  const t = time(() => {
+    rows = summary(idata).length;
+  }, 5);
   console.log(
     JSON.stringify({
       bench: 'summary',
@@ -50,10 +65,29 @@ export async function run(): Promise<void> {
       draws: nDraws,
       params: nParams,
       rows,
-      best_ms: Number(times[0].toFixed(1)),
-      median_ms: Number(times[2].toFixed(1)),
+      best_ms: Number(t.best.toFixed(1)),
+      median_ms: Number(t.median.toFixed(1)),
       // CPU time of this process: a steadier figure than wall time on a shared machine.
-      cpu_best_ms: Number(cpu[0].toFixed(1)),
+      cpu_best_ms: Number(t.cpuBest.toFixed(1)),
+    }),
+  );
+
+  const nFits = 20;
+  const fits = Array.from({ length: nFits }, (_, i) => makeData(nChains, nDraws, 3, 100 + i));
+  const opts = { targetAccept: 0.8, maxTreeDepth: 10 };
+  const w = time(() => {
+    for (const f of fits) samplingWarnings(f, opts);
+  }, 5);
+  console.log(
+    JSON.stringify({
+      bench: 'convergence-checks',
+      chains: nChains,
+      draws: nDraws,
+      params: 3,
+      fits: nFits,
+      best_ms_per_fit: Number((w.best / nFits).toFixed(3)),
+      median_ms_per_fit: Number((w.median / nFits).toFixed(3)),
+      cpu_best_ms_per_fit: Number((w.cpuBest / nFits).toFixed(3)),
     }),
   );
 }

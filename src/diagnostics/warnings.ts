@@ -191,8 +191,15 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
   const lowTail: { label: string; value: number }[] = [];
   const nonFinite: string[] = [];
   const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
+  const draws = Array.from({ length: nChains }, () => new Float64Array(nDraws));
   for (const { label, v, e } of posteriorElements(idata)) {
-    const draws = elementDraws(v, nChains, nDraws, e);
+    // One set of chain buffers serves every element (the diagnostics keep nothing of them).
+    const k = shapeSize(v.shape);
+    for (let c = 0; c < nChains; c++) {
+      const ch = draws[c];
+      const base = c * nDraws * k + e;
+      for (let d = 0; d < nDraws; d++) ch[d] = v.values[base + d * k];
+    }
     if (hasNonFinite(draws)) {
       nonFinite.push(label);
       continue;
