@@ -27,6 +27,11 @@ export interface FusedLoopSpec {
   readonly lpTarget?: string;
   /** Forward outputs: `array[offset + i] = node`. */
   readonly stores?: readonly { node: SNode; array: string; offset: number }[];
+  /**
+   * Nodes whose per-element values are already stored (`array[offset + i]`, e.g. by the node's
+   * forward loop): they are read, not recomputed (the derivative of exp(x) is exp(x) itself).
+   */
+  readonly known?: readonly { node: SNode; array: string; offset: number }[];
   /** Reverse-mode seeds: the adjoint `seed` flows into `node` (per element). */
   readonly seeds?: readonly { node: SNode; seed: SNode }[];
   /** Whether to emit the reverse pass (gradients) of `lpTerms` and `seeds`. */
@@ -79,6 +84,7 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   const n = spec.n;
   if (n.level !== 0 || n.param) throw new Error('internal: a loop count must be a loop-invariant, parameter-free node');
   const single = isConst(n, 1);
+  const known = new Map((spec.known ?? []).map((k) => [k.node.id, k]));
 
   const ensure = (node: SNode): string => {
     if (node.op === 'const') return literal(node.value as number);
@@ -86,7 +92,9 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
     const name = `t${node.id}`;
     if (emitted.has(node.id)) return name;
     let expr: string;
-    if (seg && node === seg.index) expr = `${seg.values}[s]`;
+    const stored = known.get(node.id);
+    if (stored) expr = `${stored.array}[${indexCode(stored.offset, single || node.level === 0 ? undefined : b.index('i'))}]`;
+    else if (seg && node === seg.index) expr = `${seg.values}[s]`;
     else if (node.op === 'index') expr = node.code as string;
     else if (node.op === 'load') {
       const ref = node.ref!;

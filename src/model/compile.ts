@@ -383,7 +383,9 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     const b = new IrBuilder();
     const { expand } = makeLowering(b, materialized, true);
     const seed = b.load({ array: `a${id}`, offset: 0, param: false }, sizeOf(n.shape) === 1 ? undefined : b.index('i'));
-    return emitFusedLoop(b, { n: countOf(b, id), seeds: [{ node: expand(id, id), seed }], gradient: true });
+    const value = expand(id, id);
+    // The forward loop stored this node's values in v{id}: the reverse pass reads them back.
+    return emitFusedLoop(b, { n: countOf(b, id), seeds: [{ node: value, seed }], known: [{ node: value, array: `v${id}`, offset: 0 }], gradient: true });
   }
 
   /** Lowers a group of terms over the same elements into one fused loop. */

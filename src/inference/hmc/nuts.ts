@@ -322,7 +322,7 @@ class Trajectory {
     }
     const sample = this.sample;
     const next: HmcState = moved
-      ? { position: sample.q.slice(), logDensity: sample.logDensity, grad: sample.grad.slice() }
+      ? { position: copyOf(sample.q), logDensity: sample.logDensity, grad: copyOf(sample.grad) }
       : state; // states are immutable values: an unmoved chain keeps its state object
     const energy = moved ? sample.energy : H0;
     const info: NutsInfo = {
@@ -351,6 +351,13 @@ function takeBeginning(cur: Span, left: Span): void {
   const s = cur.sBeg;
   cur.sBeg = left.sBeg;
   left.sBeg = s;
+}
+
+/** A fresh copy (`new` and a copy loop cost about two thirds of `slice()` for short vectors). */
+function copyOf(v: Float64Array): Float64Array {
+  const out = new Float64Array(v.length);
+  copyVec(out, v);
+  return out;
 }
 
 /** Exchanges every vector of two spans. */
