@@ -62,7 +62,7 @@ export function essOfFlat(x: Float64Array, nChains: number, n: number): number {
   let have = 0;
   const ensure = (upTo: number): boolean => {
     if (upTo < have) return true;
-    if (upTo >= directMax) return false;
+    if (upTo >= directMax || (have > 0 && slowDecay(acov, have, nChains * n, directMax))) return false;
     const to = Math.min(directMax, (upTo + 4) & ~3); // whole blocks of four lags (one pass each)
     autocovarianceDirect(centered, nChains, n, have, to, acov);
     have = to;
@@ -91,6 +91,20 @@ function directLagLimit(nChains: number, n: number): number {
     bits++;
   }
   return Math.max(4, Math.ceil((2 * (nChains / 2 + 1) * m * bits) / (nChains * n)));
+}
+
+/**
+ * Whether the autocorrelation seen so far decays too slowly for the direct sums to reach Geyer's
+ * truncation within `limit` lags: extrapolating ρ_L = acov[L]/acov[0] at the last computed lag L
+ * geometrically, ρ falls to the noise level 1/√S only after L·ln(1/√S)/ln(ρ_L) lags. A guess
+ * that only chooses between two ways of computing the same lags, so it can save the wasted direct
+ * sums of slowly mixing chains without changing any result beyond rounding.
+ */
+function slowDecay(acov: Float64Array, have: number, total: number, limit: number): boolean {
+  const last = have - 1;
+  const r = acov[last] / acov[0];
+  if (!(r > 0 && r < 1)) return false;
+  return (last * Math.log(1 / Math.sqrt(total))) / Math.log(r) > limit;
 }
 
 /**
@@ -146,7 +160,7 @@ export function essOfIndicator(x: Float64Array, nChains: number, n: number, q: n
   let have = 0;
   const ensure = (upTo: number): boolean => {
     if (upTo < have) return true;
-    if (upTo >= sparseMax) return false;
+    if (upTo >= sparseMax || (have > 0 && slowDecay(acov, have, len, sparseMax))) return false;
     const to = Math.min(sparseMax, (upTo + 4) & ~3);
     for (let t = have; t < to; t++) {
       let sum = 0;
