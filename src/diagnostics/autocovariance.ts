@@ -66,24 +66,72 @@ export function fft(re: Float64Array, im: Float64Array): void {
     re[a] += tr;
     im[a] += ti;
   }
-  // Later stages, block by block: data and twiddles are read in order.
-  for (let h = 2; h < m; h <<= 1) {
-    const size = 2 * h;
+  // Later stages two at a time (half-sizes h and 2h fused: each group of four values is loaded
+  // and stored once for both), block by block, so data and twiddles are read in order. Every
+  // butterfly is the radix-2 one, so the result is bit for bit that of one stage at a time.
+  let h = 2;
+  for (; 4 * h <= m; h *= 4) {
+    const size = 4 * h;
     for (let start = 0; start < m; start += size) {
       for (let k = 0; k < h; k++) {
-        const a = start + k;
-        const b = a + h;
-        const cr = wr[h + k];
-        const ci = wi[h + k];
-        const xr = re[b];
-        const xi = im[b];
-        const tr = xr * cr - xi * ci;
-        const ti = xr * ci + xi * cr;
-        re[b] = re[a] - tr;
-        im[b] = im[a] - ti;
-        re[a] += tr;
-        im[a] += ti;
+        const i0 = start + k;
+        const i1 = i0 + h;
+        const i2 = i1 + h;
+        const i3 = i2 + h;
+        // stage h: (i0, i1) and (i2, i3), twiddle w[h + k]
+        let cr = wr[h + k];
+        let ci = wi[h + k];
+        let xr = re[i1];
+        let xi = im[i1];
+        let tr = xr * cr - xi * ci;
+        let ti = xr * ci + xi * cr;
+        const a0r = re[i0] + tr;
+        const a0i = im[i0] + ti;
+        const a1r = re[i0] - tr;
+        const a1i = im[i0] - ti;
+        xr = re[i3];
+        xi = im[i3];
+        tr = xr * cr - xi * ci;
+        ti = xr * ci + xi * cr;
+        const a2r = re[i2] + tr;
+        const a2i = im[i2] + ti;
+        const a3r = re[i2] - tr;
+        const a3i = im[i2] - ti;
+        // stage 2h: (i0, i2) with twiddle w[2h + k], (i1, i3) with twiddle w[3h + k]
+        cr = wr[2 * h + k];
+        ci = wi[2 * h + k];
+        tr = a2r * cr - a2i * ci;
+        ti = a2r * ci + a2i * cr;
+        re[i2] = a0r - tr;
+        im[i2] = a0i - ti;
+        re[i0] = a0r + tr;
+        im[i0] = a0i + ti;
+        cr = wr[3 * h + k];
+        ci = wi[3 * h + k];
+        tr = a3r * cr - a3i * ci;
+        ti = a3r * ci + a3i * cr;
+        re[i3] = a1r - tr;
+        im[i3] = a1i - ti;
+        re[i1] = a1r + tr;
+        im[i1] = a1i + ti;
       }
+    }
+  }
+  // A last single stage when the number of stages after the first is odd.
+  if (h < m) {
+    for (let k = 0; k < h; k++) {
+      const a = k;
+      const b = a + h;
+      const cr = wr[h + k];
+      const ci = wi[h + k];
+      const xr = re[b];
+      const xi = im[b];
+      const tr = xr * cr - xi * ci;
+      const ti = xr * ci + xi * cr;
+      re[b] = re[a] - tr;
+      im[b] = im[a] - ti;
+      re[a] += tr;
+      im[a] += ti;
     }
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { OptionError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
-import { autocovarianceDirect, autocovarianceFft } from '../../src/diagnostics/autocovariance.js';
+import { autocovarianceDirect, autocovarianceFft, fft } from '../../src/diagnostics/autocovariance.js';
 import { convergenceDiagnostics, essBulk, essTail, rhat, summarizeDraws } from '../../src/diagnostics/index.js';
 
 /** AR(1) chains x_t = φ x_{t−1} + ε_t, transformed by f. */
@@ -101,5 +101,26 @@ test('direct-sum autocovariances equal the FFT ones', () => {
     autocovarianceDirect(x, nChains, n, 0, 3, direct);
     autocovarianceDirect(x, nChains, n, 3, n, direct);
     for (let t = 0; t < n; t++) assert.ok(Math.abs(fft[t] - direct[t]) <= 1e-12 * fft[0], `C=${nChains} n=${n} lag ${t}`);
+  }
+});
+
+test('fft equals the naive discrete Fourier transform at every size up to 512', () => {
+  const rng = new Rng(9);
+  for (let m = 1; m <= 512; m *= 2) {
+    const re = Float64Array.from({ length: m }, () => rng.normal());
+    const im = Float64Array.from({ length: m }, () => rng.normal());
+    const wantRe = new Float64Array(m);
+    const wantIm = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      for (let j = 0; j < m; j++) {
+        const a = (-2 * Math.PI * ((j * k) % m)) / m;
+        wantRe[k] += re[j] * Math.cos(a) - im[j] * Math.sin(a);
+        wantIm[k] += re[j] * Math.sin(a) + im[j] * Math.cos(a);
+      }
+    }
+    fft(re, im);
+    for (let k = 0; k < m; k++) {
+      assert.ok(Math.abs(re[k] - wantRe[k]) < 1e-10 * m && Math.abs(im[k] - wantIm[k]) < 1e-10 * m, `m=${m} k=${k}`);
+    }
   }
 });
