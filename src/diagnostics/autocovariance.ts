@@ -213,13 +213,18 @@ export function autocovarianceFft(centered: Float64Array, nChains: number, n: nu
     fft(re, im);
     if (paired) {
       // Z = FFT(a + ib): A_k = (Z_k + conj Z_{m−k}) / 2, B_k = (Z_k − conj Z_{m−k}) / 2i.
-      for (let k = 0; k < m; k++) {
+      // The sum of squares at m − k is bit for bit the one at k (the same terms, negated), so
+      // half the spectrum is computed and mirrored.
+      const half = m >> 1;
+      for (let k = 0; k <= half; k++) {
         const mk = (m - k) & (m - 1);
         const ar = 0.5 * (re[k] + re[mk]);
         const ai = 0.5 * (im[k] - im[mk]);
         const br = 0.5 * (im[k] + im[mk]);
         const bi = -0.5 * (re[k] - re[mk]);
-        power[k] += ar * ar + ai * ai + br * br + bi * bi;
+        const pk = ar * ar + ai * ai + br * br + bi * bi;
+        power[k] += pk;
+        if (k !== 0 && k !== half) power[mk] += pk;
       }
     } else {
       for (let k = 0; k < m; k++) power[k] += re[k] * re[k] + im[k] * im[k];

@@ -26,7 +26,10 @@ export function essOfChains(chains: readonly Float64Array[]): number {
   const n = chains[0].length;
   // scratch slot: ess.in
   const flat = scratchFloat64('ess.in', nChains * n);
-  for (let c = 0; c < nChains; c++) flat.set(chains[c].subarray(0, n), c * n);
+  for (let c = 0; c < nChains; c++) {
+    const ch = chains[c];
+    for (let i = 0; i < n; i++) flat[c * n + i] = ch[i];
+  }
   return essOfFlat(flat, nChains, n);
 }
 

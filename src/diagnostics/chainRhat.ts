@@ -15,7 +15,10 @@ export function rhatOfChains(chains: readonly Float64Array[]): number {
   const n = chains[0].length;
   // scratch slot: rhat.in
   const flat = scratchFloat64('rhat.in', nChains * n);
-  for (let c = 0; c < nChains; c++) flat.set(chains[c].subarray(0, n), c * n);
+  for (let c = 0; c < nChains; c++) {
+    const ch = chains[c];
+    for (let i = 0; i < n; i++) flat[c * n + i] = ch[i];
+  }
   return rhatOfFlat(flat, nChains, n);
 }
 

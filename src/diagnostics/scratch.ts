@@ -12,7 +12,7 @@ const indexSlots = new Map<string, Uint32Array>();
 const byteSlots = new Map<string, Uint8Array>();
 
 /** Buffers above this many elements are not kept after use (a one-off huge summary should not pin memory). */
-const MAX_KEPT = 1 << 22;
+const MAX_KEPT = 1 << 18;
 
 /**
  * A Float64Array work buffer of length n for the named slot. Its contents are unspecified.

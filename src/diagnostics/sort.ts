@@ -19,7 +19,7 @@ function keys(n: number): { big: BigUint64Array; words: Uint32Array } {
   let buf = keyBuffer;
   if (buf.length < n) {
     buf = new BigUint64Array(n);
-    if (n <= 1 << 22) keyBuffer = buf;
+    if (n <= 1 << 18) keyBuffer = buf;
   }
   const big = buf.subarray(0, n);
   return { big, words: new Uint32Array(big.buffer, big.byteOffset, 2 * n) };
