@@ -5,8 +5,9 @@ import { scratchFloat64, scratchUint32, scratchUint8 } from './scratch.js';
 
 /**
  * The effective sample size of draws already laid out as chains (split or not): R posterior's
- * internal `.ess`. Autocorrelations are estimated by FFT and combined across chains with the
- * between-chain variance (Vehtari et al. 2021, eq. 10); the sum is truncated by Geyer's initial
+ * internal `.ess`. Autocorrelations (by direct sums for the first lags, by FFT when more are
+ * needed; see `essOfFlat`) are combined across chains with the between-chain variance
+ * (Vehtari et al. 2021, eq. 10); the sum is truncated by Geyer's initial
  * positive sequence, made monotone (Geyer's initial monotone sequence), and the last positive even
  * autocorrelation is added (the "improved" estimate, less variable for antithetic chains).
  *
@@ -37,8 +38,10 @@ export function essOfChains(chains: readonly Float64Array[]): number {
  * `essOfChains` of chains laid end to end: chain c is `x[c·n … (c + 1)·n − 1]`.
  *
  * Only the lags that Geyer's truncation reaches are needed, usually a handful; they are summed
- * directly, a few at a time, until the truncation point is found or the direct sums would cost
- * more than the FFT, which then supplies every lag.
+ * directly, four at a time, until the truncation point is found, or until the direct sums would
+ * cost more than the FFT or the autocorrelation decays too slowly to get there soon (`slowDecay`);
+ * the FFT then supplies every lag. Both give the same autocovariances up to rounding (the direct
+ * sums are the more accurate), so the ESS agrees with R posterior's FFT-based one to ~1e-14.
  *
  * @param x - the chains
  * @param nChains - number of chains

@@ -1,6 +1,6 @@
 // The `draws[chain][draw]` layout every diagnostic takes, its validation, and the elementary statistics over it (as R computes them).
 import { OptionError } from '../core/errors.js';
-import { argsortFloat64, sortFloat64 } from './sort.js';
+import { sortFloat64 } from './sort.js';
 
 /**
  * Draws of one scalar quantity, one array per chain: `draws[chain][draw]`. Plain arrays and
@@ -189,34 +189,6 @@ export function mapDraws(draws: Draws, f: (v: number) => number): Float64Array[]
   });
 }
 
-/** The draws as Float64Arrays (chains that already are Float64Arrays are not copied). */
-export function asFloat64Chains(draws: Draws): Float64Array[] {
-  return draws.map((ch) => (ch instanceof Float64Array ? ch : Float64Array.from(ch)));
-}
-
-/** The indicator `x ≤ q` of every draw, as 0/1, keeping the chain layout. */
-export function indicatorChains(draws: readonly Float64Array[], q: number): Float64Array[] {
-  return draws.map((ch) => {
-    const o = new Float64Array(ch.length);
-    for (let i = 0; i < ch.length; i++) o[i] = ch[i] <= q ? 1 : 0;
-    return o;
-  });
-}
-
-/** `|x − m|` (power 1) or `(x − m)²` (power 2) of every draw, keeping the chain layout. */
-export function deviationChains(draws: readonly Float64Array[], m: number, power: 1 | 2): Float64Array[] {
-  return draws.map((ch) => {
-    const o = new Float64Array(ch.length);
-    if (power === 1) for (let i = 0; i < ch.length; i++) o[i] = Math.abs(ch[i] - m);
-    else
-      for (let i = 0; i < ch.length; i++) {
-        const d = ch[i] - m;
-        o[i] = d * d;
-      }
-    return o;
-  });
-}
-
 /** A sorted copy of the pooled draws. */
 export function sortedPooled(draws: Draws): Float64Array {
   return sortFloat64(pooled(draws));
@@ -248,34 +220,4 @@ export function medianSorted(sorted: ArrayLike<number>): number {
   const half = n >> 1;
   if (n % 2 === 1) return sorted[half];
   return (sorted[half - 1] + sorted[half]) / 2;
-}
-
-/**
- * Ranks of all draws among the pooled draws, ties getting their average rank (R's
- * `rank(ties.method = "average")`), 1-based, keeping the chain layout. Draws must be finite.
- *
- * @param draws - `draws[chain][draw]`
- */
-export function averageRanks(draws: Draws): Float64Array[] {
-  const flat = pooled(draws);
-  const n = flat.length;
-  const order = new Uint32Array(n);
-  const sorted = new Float64Array(n);
-  argsortFloat64(flat, order, sorted);
-  let a = 0;
-  while (a < n) {
-    const v = sorted[a];
-    let b = a + 1;
-    while (b < n && sorted[b] === v) b++;
-    const r = (a + 1 + b) / 2;
-    for (let k = a; k < b; k++) flat[order[k]] = r;
-    a = b;
-  }
-  const out: Float64Array[] = [];
-  let off = 0;
-  for (const ch of draws) {
-    out.push(flat.slice(off, off + ch.length));
-    off += ch.length;
-  }
-  return out;
 }
