@@ -7,12 +7,34 @@
  * both are active would corrupt each other's data.
  */
 
-const floatSlots = new Map<string, Float64Array>();
-const indexSlots = new Map<string, Uint32Array>();
-const byteSlots = new Map<string, Uint8Array>();
+type Typed = Float64Array | Uint32Array | Uint8Array;
+
+/** A slot's buffer and the view of it last handed out (kept, since creating a view allocates). */
+interface Slot<T extends Typed> {
+  buf: T;
+  view: T;
+}
+
+const floatSlots = new Map<string, Slot<Float64Array>>();
+const indexSlots = new Map<string, Slot<Uint32Array>>();
+const byteSlots = new Map<string, Slot<Uint8Array>>();
 
 /** Buffers above this many elements are not kept after use (a one-off huge summary should not pin memory). */
 const MAX_KEPT = 1 << 18;
+
+function take<T extends Typed>(slots: Map<string, Slot<T>>, slot: string, n: number, make: (n: number) => T): T {
+  const s = slots.get(slot);
+  if (s !== undefined) {
+    if (s.view.length === n) return s.view;
+    if (s.buf.length >= n) {
+      s.view = s.buf.subarray(0, n) as T;
+      return s.view;
+    }
+  }
+  const fresh = make(n);
+  if (n <= MAX_KEPT) slots.set(slot, { buf: fresh, view: fresh });
+  return fresh;
+}
 
 /**
  * A Float64Array work buffer of length n for the named slot. Its contents are unspecified.
@@ -21,11 +43,7 @@ const MAX_KEPT = 1 << 18;
  * @param n - length needed
  */
 export function scratchFloat64(slot: string, n: number): Float64Array {
-  const buf = floatSlots.get(slot);
-  if (buf !== undefined && buf.length >= n) return buf.subarray(0, n);
-  const fresh = new Float64Array(n);
-  if (n <= MAX_KEPT) floatSlots.set(slot, fresh);
-  return fresh;
+  return take(floatSlots, slot, n, (k) => new Float64Array(k));
 }
 
 /**
@@ -35,11 +53,7 @@ export function scratchFloat64(slot: string, n: number): Float64Array {
  * @param n - length needed
  */
 export function scratchUint32(slot: string, n: number): Uint32Array {
-  const buf = indexSlots.get(slot);
-  if (buf !== undefined && buf.length >= n) return buf.subarray(0, n);
-  const fresh = new Uint32Array(n);
-  if (n <= MAX_KEPT) indexSlots.set(slot, fresh);
-  return fresh;
+  return take(indexSlots, slot, n, (k) => new Uint32Array(k));
 }
 
 /**
@@ -49,9 +63,5 @@ export function scratchUint32(slot: string, n: number): Uint32Array {
  * @param n - length needed
  */
 export function scratchUint8(slot: string, n: number): Uint8Array {
-  const buf = byteSlots.get(slot);
-  if (buf !== undefined && buf.length >= n) return buf.subarray(0, n);
-  const fresh = new Uint8Array(n);
-  if (n <= MAX_KEPT) byteSlots.set(slot, fresh);
-  return fresh;
+  return take(byteSlots, slot, n, (k) => new Uint8Array(k));
 }
