@@ -131,30 +131,33 @@ function slowDecay(acov: Float64Array, have: number, total: number, limit: numbe
 export function essOfIndicator(x: Float64Array, nChains: number, n: number, q: number): number {
   if (nChains === 0 || n < 3) return NaN;
   const len = nChains * n;
+  // scratch slots: ind.pos, ind.flag (ess.acov and ess.rho are shared with essOfFlat, never active together)
+  const flag = scratchUint8('ind.flag', len); // the indicator x ≤ q
+  const chainMeans = new Float64Array(nChains); // the mean of the indicator
   let total = 0;
-  for (let i = 0; i < len; i++) if (x[i] <= q) total++;
+  for (let c = 0; c < nChains; c++) {
+    const off = c * n;
+    let ones = 0;
+    for (let i = off; i < off + n; i++) {
+      const f = x[i] <= q ? 1 : 0;
+      flag[i] = f;
+      ones += f;
+    }
+    chainMeans[c] = ones / n;
+    total += ones;
+  }
   if (total === 0 || total === len) return NaN;
   const listOnes = 2 * total <= len; // list the positions of the rarer value
-  // scratch slots: ind.pos, ind.flag (ess.acov and ess.rho are shared with essOfFlat, never active together)
-  const pos = scratchUint32('ind.pos', Math.min(total, len - total));
-  const flag = scratchUint8('ind.flag', len);
+  const want = listOnes ? 1 : 0;
+  const pos = scratchUint32('ind.pos', listOnes ? total : len - total);
   const start = new Uint32Array(nChains + 1);
-  const chainMeans = new Float64Array(nChains); // the mean of the indicator x ≤ q
   const listedMeans = new Float64Array(nChains); // the mean of the listed value's indicator
   let w = 0;
   for (let c = 0; c < nChains; c++) {
     const off = c * n;
     start[c] = w;
-    let ones = 0;
-    for (let i = 0; i < n; i++) {
-      const one = x[off + i] <= q;
-      if (one) ones++;
-      const listed = one === listOnes;
-      flag[off + i] = listed ? 1 : 0;
-      if (listed) pos[w++] = i;
-    }
-    chainMeans[c] = ones / n;
-    listedMeans[c] = listOnes ? ones / n : (n - ones) / n;
+    for (let i = 0; i < n; i++) if (flag[off + i] === want) pos[w++] = i;
+    listedMeans[c] = (w - start[c]) / n;
   }
   start[nChains] = w;
   const acov = scratchFloat64('ess.acov', n);
@@ -172,17 +175,18 @@ export function essOfIndicator(x: Float64Array, nChains: number, n: number, q: n
       let sum = 0;
       for (let c = 0; c < nChains; c++) {
         const off = c * n;
-        let pairs = 0;
+        let onesAhead = 0; // 1s of the indicator at i + t, over listed i < n − t
         let before = 0; // listed positions i < n − t
         let after = 0; // listed positions i ≥ t
         for (let j = start[c]; j < start[c + 1]; j++) {
           const i = pos[j];
           if (i < n - t) {
             before++;
-            pairs += flag[off + i + t];
+            onesAhead += flag[off + i + t];
           }
           if (i >= t) after++;
         }
+        const pairs = listOnes ? onesAhead : before - onesAhead; // listed values at both i and i + t
         const p = listedMeans[c];
         sum += pairs - p * (before + after) + (n - t) * p * p;
       }
