@@ -150,6 +150,54 @@ function divergenceLocations(idata: InferenceData, div: Float64Array[]): { label
   return found.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
 }
 
+/** A posterior element whose diagnostic crossed its threshold. */
+interface Flagged {
+  readonly label: string;
+  readonly value: number;
+}
+
+/**
+ * R̂ and bulk/tail ESS of every posterior element, flagged against the thresholds. Kept out of
+ * `samplingWarnings` so that the hot per-element loop is a small function of its own: when V8
+ * optimises and re-optimises it (a fit per county calls it dozens of times), it compiles this
+ * loop, not the whole warnings report.
+ */
+function convergenceScan(idata: InferenceData, minEss: number): { badRhat: Flagged[]; lowBulk: Flagged[]; lowTail: Flagged[]; nonFinite: string[] } {
+  const { nChains, nDraws } = idata;
+  const elements = posteriorElements(idata);
+  // The loop only fills numbers (NaN marks non-finite draws): a branch taken for the first time
+  // after V8 optimised the loop would throw the optimised code away.
+  const rHat = new Float64Array(elements.length);
+  const essBulk = new Float64Array(elements.length);
+  const essTail = new Float64Array(elements.length);
+  const finite = new Uint8Array(elements.length);
+  // One set of chain buffers serves every element (the diagnostics keep nothing of them).
+  const draws = Array.from({ length: nChains }, () => new Float64Array(nDraws));
+  for (let j = 0; j < elements.length; j++) {
+    const { v, e } = elements[j];
+    const k = shapeSize(v.shape);
+    for (let c = 0; c < nChains; c++) {
+      const ch = draws[c];
+      const base = c * nDraws * k + e;
+      for (let d = 0; d < nDraws; d++) ch[d] = v.values[base + d * k];
+    }
+    if (hasNonFinite(draws)) continue;
+    finite[j] = 1;
+    const s = convergenceDiagnostics(draws);
+    rHat[j] = s.r_hat;
+    essBulk[j] = s.ess_bulk;
+    essTail[j] = s.ess_tail;
+  }
+  const flagged = (values: Float64Array, bad: (x: number) => boolean): Flagged[] =>
+    elements.flatMap(({ label }, j) => (finite[j] === 1 && bad(values[j]) ? [{ label, value: values[j] }] : []));
+  return {
+    badRhat: flagged(rHat, (x) => x > WARNING_THRESHOLDS.rHat),
+    lowBulk: flagged(essBulk, (x) => x < minEss),
+    lowTail: flagged(essTail, (x) => x < minEss),
+    nonFinite: elements.filter((_, j) => finite[j] === 0).map(({ label }) => label),
+  };
+}
+
 /**
  * Checks a run and returns its problems, most serious first, one warning per kind of problem:
  * non-finite draws; divergent transitions after warm-up (per chain, and which parameters they
@@ -186,29 +234,8 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
   if (nChains === 0 || nDraws === 0) return ws;
 
   // Convergence: R-hat and ESS over every posterior element.
-  const badRhat: { label: string; value: number }[] = [];
-  const lowBulk: { label: string; value: number }[] = [];
-  const lowTail: { label: string; value: number }[] = [];
-  const nonFinite: string[] = [];
   const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
-  const draws = Array.from({ length: nChains }, () => new Float64Array(nDraws));
-  for (const { label, v, e } of posteriorElements(idata)) {
-    // One set of chain buffers serves every element (the diagnostics keep nothing of them).
-    const k = shapeSize(v.shape);
-    for (let c = 0; c < nChains; c++) {
-      const ch = draws[c];
-      const base = c * nDraws * k + e;
-      for (let d = 0; d < nDraws; d++) ch[d] = v.values[base + d * k];
-    }
-    if (hasNonFinite(draws)) {
-      nonFinite.push(label);
-      continue;
-    }
-    const s = convergenceDiagnostics(draws);
-    if (s.r_hat > WARNING_THRESHOLDS.rHat) badRhat.push({ label, value: s.r_hat });
-    if (s.ess_bulk < minEss) lowBulk.push({ label, value: s.ess_bulk });
-    if (s.ess_tail < minEss) lowTail.push({ label, value: s.ess_tail });
-  }
+  const { badRhat, lowBulk, lowTail, nonFinite } = convergenceScan(idata, minEss);
   if (nonFinite.length > 0) {
     ws.push({
       code: 'nonfinite_draws',

@@ -63,14 +63,21 @@ function wasmModule(): WebAssembly.Module | null {
 
 class WasmArena implements VectorArena {
   private readonly memory: WebAssembly.Memory;
-  private readonly k: KernelExports;
+  // The exported functions as own fields: loading them from the exports object on every call
+  // went through V8's generic property-load stub.
+  private readonly kickDriftFn: KernelExports['kickDrift'];
+  private readonly finishLeafFn: KernelExports['finishLeaf'];
+  private readonly mergeFn: KernelExports['merge'];
   private next = 0;
   private readonly limit: number;
 
   constructor(module: WebAssembly.Module, doubles: number) {
     this.limit = doubles * 8;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.limit / 65536) + 1 });
-    this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    const k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.kickDriftFn = k.kickDrift;
+    this.finishLeafFn = k.finishLeaf;
+    this.mergeFn = k.merge;
   }
   alloc(n: number): Float64Array {
     if (this.next + n * 8 > this.limit) throw new Error('internal: vector arena exhausted');
@@ -79,13 +86,13 @@ class WasmArena implements VectorArena {
     return v;
   }
   kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
-    this.k.kickDrift(p.byteOffset, g.byteOffset, q.byteOffset, m.byteOffset, p.length, h, e);
+    this.kickDriftFn(p.byteOffset, g.byteOffset, q.byteOffset, m.byteOffset, p.length, h, e);
   }
   finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number {
-    return this.k.finishLeaf(p.byteOffset, g.byteOffset, m.byteOffset, rho.byteOffset, pBeg.byteOffset, pEnd.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p.length, h);
+    return this.finishLeafFn(p.byteOffset, g.byteOffset, m.byteOffset, rho.byteOffset, pBeg.byteOffset, pEnd.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p.length, h);
   }
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean {
-    return this.k.merge(r1.byteOffset, r2.byteOffset, rho.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p2Beg.byteOffset, s2Beg.byteOffset, p1End.byteOffset, s1End.byteOffset, r1.length) === 1;
+    return this.mergeFn(r1.byteOffset, r2.byteOffset, rho.byteOffset, sBeg.byteOffset, sEnd.byteOffset, p2Beg.byteOffset, s2Beg.byteOffset, p1End.byteOffset, s1End.byteOffset, r1.length) === 1;
   }
 }
 

@@ -195,7 +195,9 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
   for (let i = 0; i < settings.tune; i++) {
     if (yieldDue() ? await pause() : stopRequested()) break;
     const info = transition();
-    if (info.diverging) divergencesWarmup++;
+    // Counted without a branch: the first divergence would otherwise meet a branch V8 never saw
+    // run and throw away the optimised chain loop (once per chain).
+    divergencesWarmup += info.diverging ? 1 : 0;
     params = adapt.update(rng, state, info);
     nTuned++;
     report('warmup', false);
@@ -207,7 +209,7 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
     for (let i = 0; i < nDrawsTarget; i++) {
       if (yieldDue() ? await pause() : stopRequested()) break;
       const info = transition();
-      if (info.diverging) divergences++;
+      divergences += info.diverging ? 1 : 0;
       positions.set(state.position, i * d);
       stats.lp[i] = state.logDensity;
       stats.acceptance_rate[i] = info.acceptanceRate;
