@@ -1,5 +1,5 @@
 // Monte Carlo standard errors of the mean, the standard deviation and quantiles (R posterior 1.4).
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import { betaQuantile } from '../math/stdlib.js';
 import { checkDraws, type Draws, hasNonFinite, isConstant, mean, pooled, sortedPooled, variance } from './draws.js';
 import { checkProb, essQuantileSorted, splitEss } from './ess.js';
 

@@ -1,5 +1,5 @@
 // Rank normalisation (z-scale) and folding of draws, the transforms behind rank-normalised R-hat and bulk/tail ESS.
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { normalQuantile } from '../math/stdlib.js';
 import { type Draws, mapDraws, medianSorted, pooled, sortedPooled } from './draws.js';
 import { scratchFloat64, scratchUint32 } from './scratch.js';
 import { argsortFloat64 } from './sort.js';

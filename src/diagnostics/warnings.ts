@@ -1,6 +1,5 @@
 // Warnings after sampling, in the spirit of Stan's warnings guide: deduplicated, ranked, and each saying what to try.
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { betaQuantile, normalQuantile } from '../math/stdlib.js';
 import { OptionError } from '../core/errors.js';
 import { elementDraws, elementLabel, type InferenceData, shapeSize, type VariableArray } from '../posterior/inferenceData.js';
 import { countDivergences, countTreeDepthSaturation } from './divergences.js';

@@ -5,12 +5,7 @@
 // implementations are ports of FreeBSD msun / Boost / R with published error bounds; the rest is
 // written here, following the references given on each function.
 
-import stdlibGammaln from '@stdlib/math-base-special-gammaln';
-import stdlibDigamma from '@stdlib/math-base-special-digamma';
-import stdlibBetaln from '@stdlib/math-base-special-betaln';
-import stdlibErf from '@stdlib/math-base-special-erf';
-import stdlibErfc from '@stdlib/math-base-special-erfc';
-import stdlibErfcx from '@stdlib/math-base-special-erfcx';
+import { gammaln as stdlibGammaln, digamma as stdlibDigamma, betaln as stdlibBetaln, erf as stdlibErf, erfc as stdlibErfc, erfcx as stdlibErfcx } from './stdlib.js';
 
 /** log(2π). */
 export const LOG_2PI = 1.8378770664093453;
