@@ -24,7 +24,7 @@ export interface CountyFit {
   readonly eps: Float64Array;
   readonly divergences: number;
   readonly gradEvals: number;
-  /** The sampler's warnings (attrs.warnings), as text. */
+  /** The sampler's warnings (attrs.warnings: divergences and tree depth; convergence is checked on the combined draws), as text. */
   readonly warnings: string[];
 }
 
@@ -79,6 +79,9 @@ export async function fitCounty(d: RadonData, rows: readonly number[], county: n
       seed,
       cores: 1,
       progress: false,
+      // R-hat and ESS of every county's parameters are computed once, on the combined draws
+      // (summary.json and the report); per fit they would cost more than some fits' sampling.
+      computeConvergenceChecks: false,
       ...(o.method === 'advi+nuts' ? { init: 'advi' as const } : {}),
     });
     divergences = Number(idata.attrs.divergences ?? 0);

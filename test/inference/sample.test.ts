@@ -181,6 +181,20 @@ test('sample: a compiled model gives constrained posterior with deterministics, 
   assert.equal(init.nDraws, 10);
 });
 
+test('sample: computeConvergenceChecks false skips R-hat/ESS warnings and keeps the same draws', async () => {
+  const y = [0.3, -0.2, 1.1, 0.5, 0.9];
+  // 30 draws per chain: far below 100 per chain of ESS, so the checks warn.
+  const settings = { seed: 9, draws: 30, tune: 100, chains: 2, progress: false } as const;
+  const checked = await sample(fakeModel(y), settings);
+  const unchecked = await sample(fakeModel(y), { ...settings, computeConvergenceChecks: false });
+  const codes = (checked.attrs.warning_details as { code: string }[]).map((w) => w.code);
+  assert.ok(codes.includes('ess_bulk') && codes.includes('r_hat'), `checks ran: ${codes.join(', ')}`);
+  assert.deepEqual(unchecked.attrs.warning_details, []);
+  assert.ok((unchecked.attrs.warnings as string[]).every((w) => !/ESS|R-hat|R̂/.test(w)));
+  assert.deepEqual(unchecked.groups.posterior!.vars.mu.values, checked.groups.posterior!.vars.mu.values);
+  await assert.rejects(sample(fakeModel(y), { ...settings, computeConvergenceChecks: 'no' as never }), /computeConvergenceChecks/);
+});
+
 test('sample: a start with a non-finite log density fails after bounded retries, naming the variable', async () => {
   await assert.rejects(
     sample(fakeModel([1, 2], true), { seed: 1, chains: 1, progress: false }),

@@ -39,6 +39,14 @@ export interface SampleOptions {
   cores?: number;
   /** Energy error that flags a divergence (default 1000). */
   divergenceThreshold?: number;
+  /**
+   * Run the convergence checks after sampling (default true, as PyMC's `compute_convergence_checks`):
+   * R̂, bulk and tail ESS of every element, E-BFMI and where divergences concentrate, kept in
+   * `attrs.warning_details` and `attrs.warnings`. Turn them off for many small fits whose draws are
+   * checked together afterwards (`summary()` of the combined draws); the counts of divergences and
+   * tree-depth hits are still reported.
+   */
+  computeConvergenceChecks?: boolean;
   /** Stops sampling when aborted; the result then holds the draws so far (attrs.incomplete = true). */
   signal?: AbortSignal;
   /** Environment adapters (default: Node's when in Node). */
@@ -90,6 +98,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   const init = options.init ?? 'jitter+adapt_diag';
   if (typeof init === 'string' && !['jitter+adapt_diag', 'adapt_diag', 'advi'].includes(init)) {
     throw new OptionError('init', `unknown init '${init}' (expected 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array or values by name)`);
+  }
+  if (options.computeConvergenceChecks !== undefined && typeof options.computeConvergenceChecks !== 'boolean') {
+    throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
   }
   if (model.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
   if (isCompiledModel(model)) {
@@ -210,6 +221,10 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     incomplete,
   };
   const idata = buildInferenceData(model, results, attrs);
+  if (options.computeConvergenceChecks === false) {
+    attrs.warning_details = [];
+    return idata;
+  }
   // Diagnostics of the run (src/diagnostics/warnings.ts), ranked, each with what to try; kept in
   // the results and printed once where progress was shown.
   const details = samplingWarnings(idata, { targetAccept, maxTreeDepth });
