@@ -1,26 +1,32 @@
 ;; The NUTS trajectory's vector loops in WebAssembly (assembled into vectorKernels.wasm.ts by
 ;; scripts/build-wasm.mjs). Arrays are f64 vectors in the imported memory, passed as byte offsets.
 ;; In V8, a JS loop over typed arrays that are not compile-time constants pays a bounds check
-;; and a base-pointer load per element and array; these loops do not.
+;; and a base-pointer load per element and array; these loops do not. Each loop works on pairs of
+;; elements (f64x2 SIMD), then on the last element when the length is odd; every element gets the
+;; same operations as in the JS fallback, only the sums are accumulated in two lanes.
 (module
   (import "env" "memory" (memory 1))
 
   ;; p += h·g; q += e·m∘p   (half kick, then drift with a diagonal inverse metric m)
   (func (export "kickDrift") (param $p i32) (param $g i32) (param $q i32) (param $m i32) (param $n i32) (param $h f64) (param $e f64)
-    (local $i i32) (local $end i32) (local $pi f64)
+    (local $i i32) (local $end i32) (local $end2 i32) (local $hv v128) (local $ev v128) (local $pv v128) (local $pi f64)
+    (local.set $hv (f64x2.splat (local.get $h)))
+    (local.set $ev (f64x2.splat (local.get $e)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
-    (block $done
-      (br_if $done (i32.eqz (local.get $n)))
-      (loop $next
-        (local.set $pi
-          (f64.add (f64.load (i32.add (local.get $p) (local.get $i)))
-                   (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
+    (local.set $end2 (i32.and (local.get $end) (i32.const -16)))
+    (block $done2
+      (br_if $done2 (i32.eqz (local.get $end2)))
+      (loop $next2
+        (local.set $pv (f64x2.add (v128.load (i32.add (local.get $p) (local.get $i))) (f64x2.mul (local.get $hv) (v128.load (i32.add (local.get $g) (local.get $i))))))
+        (v128.store (i32.add (local.get $p) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $q) (local.get $i)) (f64x2.add (v128.load (i32.add (local.get $q) (local.get $i))) (f64x2.mul (f64x2.mul (local.get $ev) (v128.load (i32.add (local.get $m) (local.get $i)))) (local.get $pv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then
+        (local.set $pi (f64.add (f64.load (i32.add (local.get $p) (local.get $i))) (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
         (f64.store (i32.add (local.get $p) (local.get $i)) (local.get $pi))
-        (f64.store (i32.add (local.get $q) (local.get $i))
-          (f64.add (f64.load (i32.add (local.get $q) (local.get $i)))
-                   (f64.mul (f64.mul (local.get $e) (f64.load (i32.add (local.get $m) (local.get $i)))) (local.get $pi))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
-        (br_if $next (i32.lt_u (local.get $i) (local.get $end))))))
+        (f64.store (i32.add (local.get $q) (local.get $i)) (f64.add (f64.load (i32.add (local.get $q) (local.get $i))) (f64.mul (f64.mul (local.get $e) (f64.load (i32.add (local.get $m) (local.get $i)))) (local.get $pi)))))))
 
   ;; The close of a leapfrog step and a new NUTS leaf: p += h·g; v = m∘p; p is written to rho, pBeg
   ;; and pEnd, v to sBeg and sEnd (the one-leaf subtree's summed momentum and both ends); returns ½ pᵀv.
@@ -28,14 +34,29 @@
     (param $p i32) (param $g i32) (param $m i32)
     (param $rho i32) (param $pBeg i32) (param $pEnd i32) (param $sBeg i32) (param $sEnd i32)
     (param $n i32) (param $h f64) (result f64)
-    (local $i i32) (local $end i32) (local $pi f64) (local $vi f64) (local $k f64)
+    (local $i i32) (local $end i32) (local $end2 i32) (local $hv v128) (local $pv v128) (local $vv v128) (local $kv v128)
+    (local $pi f64) (local $vi f64) (local $k f64)
+    (local.set $hv (f64x2.splat (local.get $h)))
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
-    (block $done
-      (br_if $done (i32.eqz (local.get $n)))
-      (loop $next
-        (local.set $pi
-          (f64.add (f64.load (i32.add (local.get $p) (local.get $i)))
-                   (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
+    (local.set $end2 (i32.and (local.get $end) (i32.const -16)))
+    (block $done2
+      (br_if $done2 (i32.eqz (local.get $end2)))
+      (loop $next2
+        (local.set $pv (f64x2.add (v128.load (i32.add (local.get $p) (local.get $i))) (f64x2.mul (local.get $hv) (v128.load (i32.add (local.get $g) (local.get $i))))))
+        (v128.store (i32.add (local.get $p) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $rho) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $pBeg) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $pEnd) (local.get $i)) (local.get $pv))
+        (local.set $vv (f64x2.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $pv)))
+        (v128.store (i32.add (local.get $sBeg) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $sEnd) (local.get $i)) (local.get $vv))
+        (local.set $kv (f64x2.add (local.get $kv) (f64x2.mul (local.get $vv) (local.get $pv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
+    (local.set $k (f64.add (f64x2.extract_lane 0 (local.get $kv)) (f64x2.extract_lane 1 (local.get $kv))))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then
+        (local.set $pi (f64.add (f64.load (i32.add (local.get $p) (local.get $i))) (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
         (f64.store (i32.add (local.get $p) (local.get $i)) (local.get $pi))
         (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $pi))
         (f64.store (i32.add (local.get $pBeg) (local.get $i)) (local.get $pi))
@@ -43,9 +64,7 @@
         (local.set $vi (f64.mul (f64.load (i32.add (local.get $m) (local.get $i))) (local.get $pi)))
         (f64.store (i32.add (local.get $sBeg) (local.get $i)) (local.get $vi))
         (f64.store (i32.add (local.get $sEnd) (local.get $i)) (local.get $vi))
-        (local.set $k (f64.add (local.get $k) (f64.mul (local.get $vi) (local.get $pi))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
-        (br_if $next (i32.lt_u (local.get $i) (local.get $end)))))
+        (local.set $k (f64.add (local.get $k) (f64.mul (local.get $vi) (local.get $pi))))))
     (f64.mul (f64.const 0.5) (local.get $k)))
 
   ;; Merges two adjacent subtrees and applies the generalised U-turn criterion with Stan's extra
@@ -57,32 +76,57 @@
     (param $sBeg i32) (param $sEnd i32)
     (param $p2Beg i32) (param $s2Beg i32) (param $p1End i32) (param $s1End i32)
     (param $n i32) (result i32)
-    (local $i i32) (local $end i32)
-    (local $x1 f64) (local $x2 f64) (local $rs f64) (local $sb f64) (local $se f64) (local $u f64) (local $w f64)
-    (local $a f64) (local $b f64) (local $c f64) (local $e f64) (local $f f64) (local $g f64)
+    (local $i i32) (local $end i32) (local $end2 i32)
+    (local $x1 v128) (local $x2 v128) (local $rs v128) (local $sb v128) (local $se v128) (local $u v128) (local $w v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $f v128) (local $g v128)
+    (local $y1 f64) (local $y2 f64) (local $ys f64) (local $tb f64) (local $te f64) (local $yu f64) (local $yw f64)
+    (local $sa f64) (local $sbb f64) (local $sc f64) (local $se2 f64) (local $sf f64) (local $sg f64)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
-    (block $done
-      (br_if $done (i32.eqz (local.get $n)))
-      (loop $next
-        (local.set $x1 (f64.load (i32.add (local.get $r1) (local.get $i))))
-        (local.set $x2 (f64.load (i32.add (local.get $r2) (local.get $i))))
-        (local.set $rs (f64.add (local.get $x1) (local.get $x2)))
-        (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $rs))
-        (local.set $sb (f64.load (i32.add (local.get $sBeg) (local.get $i))))
-        (local.set $se (f64.load (i32.add (local.get $sEnd) (local.get $i))))
-        (local.set $a (f64.add (local.get $a) (f64.mul (local.get $sb) (local.get $rs))))
-        (local.set $b (f64.add (local.get $b) (f64.mul (local.get $se) (local.get $rs))))
-        (local.set $u (f64.add (local.get $x1) (f64.load (i32.add (local.get $p2Beg) (local.get $i)))))
-        (local.set $c (f64.add (local.get $c) (f64.mul (local.get $sb) (local.get $u))))
-        (local.set $e (f64.add (local.get $e) (f64.mul (f64.load (i32.add (local.get $s2Beg) (local.get $i))) (local.get $u))))
-        (local.set $w (f64.add (local.get $x2) (f64.load (i32.add (local.get $p1End) (local.get $i)))))
-        (local.set $f (f64.add (local.get $f) (f64.mul (f64.load (i32.add (local.get $s1End) (local.get $i))) (local.get $w))))
-        (local.set $g (f64.add (local.get $g) (f64.mul (local.get $se) (local.get $w))))
-        (local.set $i (i32.add (local.get $i) (i32.const 8)))
-        (br_if $next (i32.lt_u (local.get $i) (local.get $end)))))
+    (local.set $end2 (i32.and (local.get $end) (i32.const -16)))
+    (block $done2
+      (br_if $done2 (i32.eqz (local.get $end2)))
+      (loop $next2
+        (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $i))))
+        (local.set $x2 (v128.load (i32.add (local.get $r2) (local.get $i))))
+        (local.set $rs (f64x2.add (local.get $x1) (local.get $x2)))
+        (v128.store (i32.add (local.get $rho) (local.get $i)) (local.get $rs))
+        (local.set $sb (v128.load (i32.add (local.get $sBeg) (local.get $i))))
+        (local.set $se (v128.load (i32.add (local.get $sEnd) (local.get $i))))
+        (local.set $a (f64x2.add (local.get $a) (f64x2.mul (local.get $sb) (local.get $rs))))
+        (local.set $b (f64x2.add (local.get $b) (f64x2.mul (local.get $se) (local.get $rs))))
+        (local.set $u (f64x2.add (local.get $x1) (v128.load (i32.add (local.get $p2Beg) (local.get $i)))))
+        (local.set $c (f64x2.add (local.get $c) (f64x2.mul (local.get $sb) (local.get $u))))
+        (local.set $e (f64x2.add (local.get $e) (f64x2.mul (v128.load (i32.add (local.get $s2Beg) (local.get $i))) (local.get $u))))
+        (local.set $w (f64x2.add (local.get $x2) (v128.load (i32.add (local.get $p1End) (local.get $i)))))
+        (local.set $f (f64x2.add (local.get $f) (f64x2.mul (v128.load (i32.add (local.get $s1End) (local.get $i))) (local.get $w))))
+        (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $se) (local.get $w))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
+    (local.set $sa (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
+    (local.set $sbb (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))
+    (local.set $sc (f64.add (f64x2.extract_lane 0 (local.get $c)) (f64x2.extract_lane 1 (local.get $c))))
+    (local.set $se2 (f64.add (f64x2.extract_lane 0 (local.get $e)) (f64x2.extract_lane 1 (local.get $e))))
+    (local.set $sf (f64.add (f64x2.extract_lane 0 (local.get $f)) (f64x2.extract_lane 1 (local.get $f))))
+    (local.set $sg (f64.add (f64x2.extract_lane 0 (local.get $g)) (f64x2.extract_lane 1 (local.get $g))))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then
+        (local.set $y1 (f64.load (i32.add (local.get $r1) (local.get $i))))
+        (local.set $y2 (f64.load (i32.add (local.get $r2) (local.get $i))))
+        (local.set $ys (f64.add (local.get $y1) (local.get $y2)))
+        (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $ys))
+        (local.set $tb (f64.load (i32.add (local.get $sBeg) (local.get $i))))
+        (local.set $te (f64.load (i32.add (local.get $sEnd) (local.get $i))))
+        (local.set $sa (f64.add (local.get $sa) (f64.mul (local.get $tb) (local.get $ys))))
+        (local.set $sbb (f64.add (local.get $sbb) (f64.mul (local.get $te) (local.get $ys))))
+        (local.set $yu (f64.add (local.get $y1) (f64.load (i32.add (local.get $p2Beg) (local.get $i)))))
+        (local.set $sc (f64.add (local.get $sc) (f64.mul (local.get $tb) (local.get $yu))))
+        (local.set $se2 (f64.add (local.get $se2) (f64.mul (f64.load (i32.add (local.get $s2Beg) (local.get $i))) (local.get $yu))))
+        (local.set $yw (f64.add (local.get $y2) (f64.load (i32.add (local.get $p1End) (local.get $i)))))
+        (local.set $sf (f64.add (local.get $sf) (f64.mul (f64.load (i32.add (local.get $s1End) (local.get $i))) (local.get $yw))))
+        (local.set $sg (f64.add (local.get $sg) (f64.mul (local.get $te) (local.get $yw))))))
     (i32.and
       (i32.and
-        (i32.and (f64.gt (local.get $a) (f64.const 0)) (f64.gt (local.get $b) (f64.const 0)))
-        (i32.and (f64.gt (local.get $c) (f64.const 0)) (f64.gt (local.get $e) (f64.const 0))))
-      (i32.and (f64.gt (local.get $f) (f64.const 0)) (f64.gt (local.get $g) (f64.const 0)))))
+        (i32.and (f64.gt (local.get $sa) (f64.const 0)) (f64.gt (local.get $sbb) (f64.const 0)))
+        (i32.and (f64.gt (local.get $sc) (f64.const 0)) (f64.gt (local.get $se2) (f64.const 0))))
+      (i32.and (f64.gt (local.get $sf) (f64.const 0)) (f64.gt (local.get $sg) (f64.const 0)))))
 )
