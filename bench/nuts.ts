@@ -7,6 +7,7 @@ import { elementDraws, shapeSize, type InferenceData } from '../src/posterior/in
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { sharedPath } from './paths.js';
+import { idleWorkerCount } from '../src/platform/workers.node.js';
 
 const STAN_BENCH = sharedPath('baselines', 'stan', 'bench.sh');
 const STAN_NAMES: Record<string, string> = {
@@ -53,6 +54,9 @@ export async function run(): Promise<void> {
   const which = (process.env.BENCH_MODELS ?? Object.keys(models).join(',')).split(',') as (keyof typeof models)[];
   for (const name of which) {
     const compiled = models[name](data).compile();
+    // Worker threads left by an earlier run in this process are reused (as by any later sample()
+    // call); the line says so, since a fresh thread costs ~0.1 s more.
+    const warmWorkers = idleWorkerCount() > 0;
     const t0 = performance.now();
     const idata = await sample(compiled, { chains, draws, tune, seed, progress: false });
     const total = (performance.now() - t0) / 1000;
@@ -72,6 +76,7 @@ export async function run(): Promise<void> {
         min_ess_bulk: Number(ess.toFixed(1)),
         ess_bulk_per_s: Number((ess / wall).toFixed(1)),
         divergences: idata.attrs.divergences,
+        warm_workers: warmWorkers,
       }),
     );
     const stan = stanLine(name);

@@ -6,12 +6,12 @@ import { loadChainSource, type ChainSource } from './chainSource.js';
 
 /** Messages from the parent. */
 export type ToWorker =
-  | { readonly type: 'init'; readonly source: ChainSource }
+  | { readonly type: 'init'; readonly source: ChainSource; readonly id: number }
   | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer };
 
 /** Messages to the parent. */
 export type FromWorker =
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'progress'; readonly event: import('../inference/run/progress.js').ChainProgress }
   | { readonly type: 'result'; readonly result: ChainResult }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string };
@@ -19,6 +19,7 @@ export type FromWorker =
 const port = parentPort;
 if (port) {
   let logDensity: LogDensity | undefined;
+  let latestInit = -1;
   const send = (m: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
   const fail = (e: unknown): void => {
     const err = e instanceof Error ? e : new Error(String(e));
@@ -27,10 +28,14 @@ if (port) {
   };
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'init') {
+      latestInit = msg.id;
       loadChainSource(msg.source).then(
         (ld) => {
+          if (msg.id !== latestInit) return; // superseded by a later run's model
           logDensity = ld;
-          send({ type: 'ready' });
+          // The id says which run this is for: a thread reused by a later run may still be
+          // answering the init of an earlier one.
+          send({ type: 'ready', id: msg.id });
         },
         fail,
       );

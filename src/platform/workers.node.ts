@@ -38,6 +38,59 @@ function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
 }
 
 /**
+ * Worker threads kept after a run, for the next one: a new worker costs ~100–150 ms (thread start,
+ * loading nutmeg, optimising the sampler's code), a kept one only the model's re-compilation.
+ * Idle workers are unref'd (they never keep the process alive) and end after `IDLE_MS`.
+ */
+const idle: Worker[] = [];
+const IDLE_MS = 30_000;
+const idleTimers = new Map<Worker, ReturnType<typeof setTimeout>>();
+/** Numbers the runs' init messages, so that a reused thread's late answer to an earlier run is ignored. */
+let runCount = 0;
+
+function takeWorker(): Worker {
+  const w = idle.pop();
+  if (!w) {
+    const fresh = spawnWorker();
+    // Kept for the worker's life: an idle worker that fails or exits leaves the idle list.
+    fresh.on('exit', () => forget(fresh));
+    fresh.on('error', () => forget(fresh));
+    return fresh;
+  }
+  clearTimeout(idleTimers.get(w));
+  idleTimers.delete(w);
+  w.ref();
+  return w;
+}
+
+function forget(w: Worker): void {
+  const k = idle.indexOf(w);
+  if (k >= 0) idle.splice(k, 1);
+  clearTimeout(idleTimers.get(w));
+  idleTimers.delete(w);
+}
+
+function keepIdle(w: Worker): void {
+  w.unref();
+  if (idle.length >= coreCount()) {
+    void w.terminate();
+    return;
+  }
+  idle.push(w);
+  const timer = setTimeout(() => {
+    forget(w);
+    void w.terminate();
+  }, IDLE_MS);
+  (timer as { unref?: () => void }).unref?.();
+  idleTimers.set(w, timer);
+}
+
+/** Whether a worker thread from an earlier run is waiting to be reused (for benchmarks' reports). */
+export function idleWorkerCount(): number {
+  return idle.length;
+}
+
+/**
  * A chain runner on `workers` Node worker threads. Each worker rebuilds the log density from
  * `source` once (a model spec via `compileModelSpec`, or a module factory) and runs jobs from a
  * shared queue; a chain's draws depend only on its job, so the scheduling never changes them.
@@ -50,15 +103,19 @@ function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
 export function workerRunner(source: ChainSource, workers: number): ChainRunner {
   return {
     start(jobs: readonly ChainJob[], onProgress) {
+      const runId = ++runCount;
       const stopBuffer = new SharedArrayBuffer(4);
       const stopFlag = new Int32Array(stopBuffer);
       const pool: Worker[] = [];
+      /** Removes this run's listeners from each worker of the pool. */
+      const detach: (() => void)[] = [];
       const results: ChainResult[] = new Array(jobs.length);
       const promise = new Promise<ChainResult[]>((resolve, reject) => {
         let next = 0;
         let finished = 0;
         let failed = false;
         const shutdown = (): void => {
+          for (const d of detach) d();
           for (const w of pool) void w.terminate();
         };
         const failAll = (e: Error): void => {
@@ -80,25 +137,37 @@ export function workerRunner(source: ChainSource, workers: number): ChainRunner 
           return;
         }
         for (let k = 0; k < n; k++) {
-          const w = spawnWorker();
+          const w = takeWorker();
           pool.push(w);
-          w.on('message', (m: FromWorker) => {
-            if (m.type === 'ready') dispatch(w);
+          const onMessage = (m: FromWorker): void => {
+            if (m.type === 'ready') {
+              if (m.id === runId) dispatch(w);
+            }
             else if (m.type === 'progress') onProgress?.(m.event);
             else if (m.type === 'result') {
               results[jobs.findIndex((j) => j.chain === m.result.chain)] = m.result;
               finished++;
               if (finished === jobs.length) {
-                shutdown();
+                // Every chain is done: the workers wait, idle, for the next run.
+                for (const d of detach) d();
+                for (const x of pool) keepIdle(x);
                 resolve(results);
               } else dispatch(w);
             } else if (m.type === 'error') failAll(rebuildError(m));
-          });
-          w.on('error', (e) => failAll(e));
-          w.on('exit', (code) => {
+          };
+          const onError = (e: Error): void => failAll(e);
+          const onExit = (code: number): void => {
             if (code !== 0 && finished < jobs.length) failAll(new Error(`chain worker exited with code ${code}`));
+          };
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          detach.push(() => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
           });
-          const init: ToWorker = { type: 'init', source };
+          const init: ToWorker = { type: 'init', source, id: runId };
           w.postMessage(init);
         }
       });

@@ -224,7 +224,22 @@ test('sample: a compiled model gives bit-identical draws on worker threads (spec
   const workers = await sample(compiled, { ...opts, cores: 2 });
   assert.equal((workers.attrs.settings as { parallel: boolean }).parallel, true);
   assert.deepEqual(inThread.groups.posterior!.vars.sigma.values, workers.groups.posterior!.vars.sigma.values);
+  // The threads wait for the next run, which re-compiles its own model on them: a different model
+  // (other data), then the first again, give the draws of fresh threads.
+  const { idleWorkerCount } = await import('../../src/platform/workers.node.js');
+  assert.ok(idleWorkerCount() >= 1, 'worker threads kept for reuse');
+  const m2 = new Model();
+  const mu2 = m2.rv('mu', Normal({ mu: 0, sigma: 1 }));
+  m2.rv('y', Normal({ mu: mu2, sigma: 1 }), { observed: [2, 2.5] });
+  const other = await sample(m2.compile(), { ...opts, cores: 2 });
+  assert.ok(Math.abs(meanOf(other.groups.posterior!.vars.mu.values) - 1.5) < 0.3);
+  const again = await sample(compiled, { ...opts, cores: 2 });
+  assert.deepEqual(again.groups.posterior!.vars.sigma.values, workers.groups.posterior!.vars.sigma.values);
 });
+
+function meanOf(v: Float64Array): number {
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
 
 test("sample: init 'advi' starts from the ADVI fit with its variances as the first metric", async () => {
   const ld = correlatedNormal({ rho: 0, mu: [3, -1], scale: [2, 0.5] });
