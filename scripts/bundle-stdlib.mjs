@@ -21,9 +21,19 @@ const result = await build({
   stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
   bundle: true,
   format: 'esm',
-  // The browser entries: nutmeg runs in browsers too, and @stdlib's beta quantile pulls in
-  // `debug`, whose Node entry needs tty/net.
-  platform: 'browser',
+  platform: 'neutral',
+  mainFields: ['main'],
+  // @stdlib's beta quantile logs through `debug` (Node's tty/net, or the browser's localStorage);
+  // nutmeg never turns that logging on, so it gets a logger that does nothing.
+  plugins: [
+    {
+      name: 'silent-debug',
+      setup(b) {
+        b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'silent-debug' }));
+        b.onLoad({ filter: /.*/, namespace: 'silent-debug' }, () => ({ contents: 'module.exports = function () { return function () {}; };', loader: 'js' }));
+      },
+    },
+  ],
   legalComments: 'none',
   minify: true,
   write: false,

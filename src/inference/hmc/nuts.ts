@@ -297,24 +297,10 @@ class Trajectory {
       this.treeWeight += this.subWeight;
       // Criterion over the whole trajectory and across the old trajectory and the new subtree, in
       // time order; then the subtree's far end becomes the trajectory's end on that side.
-      let ok: boolean;
-      if (forward) {
-        ok = this.arena.merge(tree.rho, cur.rho, tree.rho, tree.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, tree.pEnd, tree.sEnd);
-        const p = tree.pEnd;
-        tree.pEnd = cur.pEnd;
-        cur.pEnd = p;
-        const s = tree.sEnd;
-        tree.sEnd = cur.sEnd;
-        cur.sEnd = s;
-      } else {
-        ok = this.arena.merge(cur.rho, tree.rho, tree.rho, cur.sEnd, tree.sEnd, tree.pBeg, tree.sBeg, cur.pBeg, cur.sBeg);
-        const p = tree.pBeg;
-        tree.pBeg = cur.pEnd;
-        cur.pEnd = p;
-        const s = tree.sBeg;
-        tree.sBeg = cur.sEnd;
-        cur.sEnd = s;
-      }
+      const ok = forward
+        ? this.arena.merge(tree.rho, cur.rho, tree.rho, tree.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, tree.pEnd, tree.sEnd)
+        : this.arena.merge(cur.rho, tree.rho, tree.rho, cur.sEnd, tree.sEnd, tree.pBeg, tree.sBeg, cur.pBeg, cur.sBeg);
+      adoptFarEnd(tree, cur, forward);
       if (!ok) {
         uTurned = true;
         break;
@@ -358,6 +344,24 @@ function copyOf(v: Float64Array): Float64Array {
   const out = new Float64Array(v.length);
   copyVec(out, v);
   return out;
+}
+
+/**
+ * The new subtree's far end (`cur`'s end) becomes the trajectory's end on the side it grew
+ * (forward: `tree`'s end, backward: its beginning); `cur` keeps the replaced vectors as spares.
+ */
+function adoptFarEnd(tree: Span, cur: Span, forward: boolean): void {
+  const p = forward ? tree.pEnd : tree.pBeg;
+  const s = forward ? tree.sEnd : tree.sBeg;
+  if (forward) {
+    tree.pEnd = cur.pEnd;
+    tree.sEnd = cur.sEnd;
+  } else {
+    tree.pBeg = cur.pEnd;
+    tree.sBeg = cur.sEnd;
+  }
+  cur.pEnd = p;
+  cur.sEnd = s;
 }
 
 /** Exchanges every vector of two spans. */
