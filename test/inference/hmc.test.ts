@@ -210,3 +210,30 @@ test('nuts: the iterative tree makes the same choices as a plain recursive NUTS 
     }
   }
 });
+
+test('nuts: a kernel built after another is released reuses its storage and gives the same draws as fresh storage', () => {
+  // d = 40 runs the WebAssembly loops, whose memory a released kernel hands to the next one.
+  const sds = Array.from({ length: 40 }, (_, i) => 0.5 + i / 20);
+  const ld = scaledNormal({ sds });
+  const metric = diagMetric(Float64Array.from(sds, (s) => s * s));
+  const run = (kernel: ReturnType<typeof buildNuts>): number[] => {
+    const rng = new Rng(7);
+    let state = kernel.init(Float64Array.from(sds, (s) => 0.2 * s));
+    const out: number[] = [];
+    for (let t = 0; t < 30; t++) {
+      const [next, info] = kernel.step(rng, state, { stepSize: 0.6, metric });
+      out.push(...next.position, info.nSteps, info.energy);
+      state = next;
+    }
+    return out;
+  };
+  const first = buildNuts(ld);
+  const fromFirst = run(first);
+  // Built while `first` still holds its storage: fresh memory.
+  const fresh = run(buildNuts(ld));
+  first.release();
+  // Built after the release: `first`'s memory, dirty from its 30 transitions.
+  const reused = run(buildNuts(ld));
+  assert.deepEqual(fresh, fromFirst);
+  assert.deepEqual(reused, fromFirst);
+});

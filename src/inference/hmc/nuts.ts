@@ -8,7 +8,7 @@ import type { LogDensity } from '../../core/types.js';
 import type { Rng } from '../../core/rng.js';
 import { OptionError } from '../../core/errors.js';
 import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
-import { sampleMomentum, velocity, type Metric } from './metric.js';
+import { diagMetric, sampleMomentum, velocity, type Metric } from './metric.js';
 import { copyPhasePoint, evaluate, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
 import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
 
@@ -65,6 +65,11 @@ export interface NutsKernel {
   init(position: Float64Array): HmcState;
   /** One transition from `state`; returns a new state and what happened. */
   step(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo];
+  /**
+   * Hands the kernel's trajectory storage back for reuse by the next kernel built on this thread
+   * (which then runs the same, already optimised, code). The kernel must not be used afterwards.
+   */
+  release(): void;
 }
 
 /** A candidate point of the trajectory: where it is, its log density, gradient and energy. */
@@ -105,6 +110,9 @@ const MAX_LOG_WEIGHT = 600;
  * distribution Stan's pairwise merges give; between subtrees the top level uses Stan's biased
  * progressive sampling.
  */
+/** The placeholder for "no metric copied yet". */
+const NO_METRIC: Metric = diagMetric(new Float64Array(0));
+
 class Trajectory {
   readonly d: number;
   readonly maxTreeDepth: number;
@@ -127,7 +135,9 @@ class Trajectory {
   readonly scratch: Float64Array;
   /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
   readonly mArena: Float64Array;
-  arenaMetricOf: Metric | undefined;
+  // Starts as an empty metric, never undefined: comparing `undefined` with a metric object in
+  // the first transition left V8 feedback that threw the optimised transition away later.
+  arenaMetricOf: Metric = NO_METRIC;
 
   // Per-transition state.
   rng!: Rng;
@@ -414,6 +424,9 @@ export function buildNuts(logDensity: LogDensity, options: NutsOptions = {}): Nu
     },
     step(rng: Rng, state: HmcState, params: NutsParams): [HmcState, NutsInfo] {
       return traj.transition(rng, state, params);
+    },
+    release(): void {
+      traj.arena.release();
     },
   };
 }

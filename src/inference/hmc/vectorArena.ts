@@ -38,6 +38,8 @@ export interface VectorArena {
    * `rho` may be `r1` or `r2` (in-place merge).
    */
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean;
+  /** Hands the storage back for reuse by a later arena on this thread; the arena's vectors must not be used afterwards. */
+  release(): void;
 }
 
 interface KernelExports {
@@ -67,7 +69,35 @@ type ArenaVector = Float64Array & { arenaOffset: number };
 /** Byte offset of an arena vector. */
 const at = (v: Float64Array): number => (v as ArenaVector).arenaOffset;
 
+/** A WebAssembly instance of the kernels with its own memory of `bytes` bytes. */
+interface KernelInstance {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly bytes: number;
+}
+
+/**
+ * Instances handed back by released arenas, reused by the next arena on this thread. Each new
+ * instance brings new exported function objects, and V8's optimised sampler code, specialised
+ * on the old ones, is thrown away at its first call of a new one ("wrong call target") and
+ * compiled again: once per chain after the first in a worker, without this pool.
+ */
+const freeInstances: KernelInstance[] = [];
+
+function takeInstance(module: WebAssembly.Module, bytes: number): KernelInstance {
+  const k = freeInstances.findIndex((x) => x.bytes >= bytes);
+  if (k >= 0) {
+    const reused = freeInstances.splice(k, 1)[0];
+    new Uint8Array(reused.memory.buffer, 0, bytes).fill(0);
+    return reused;
+  }
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  return { memory, exports, bytes: (memory.buffer as ArrayBuffer).byteLength };
+}
+
 class WasmArena implements VectorArena {
+  private readonly instance: KernelInstance;
   private readonly memory: WebAssembly.Memory;
   // The exported functions as own fields: loading them from the exports object on every call
   // went through V8's generic property-load stub.
@@ -76,14 +106,21 @@ class WasmArena implements VectorArena {
   private readonly mergeFn: KernelExports['merge'];
   private next = 0;
   private readonly limit: number;
+  private released = false;
 
   constructor(module: WebAssembly.Module, doubles: number) {
     this.limit = doubles * 8;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.limit / 65536) + 1 });
-    const k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.instance = takeInstance(module, this.limit);
+    this.memory = this.instance.memory;
+    const k = this.instance.exports;
     this.kickDriftFn = k.kickDrift;
     this.finishLeafFn = k.finishLeaf;
     this.mergeFn = k.merge;
+  }
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    freeInstances.push(this.instance);
   }
   alloc(n: number): Float64Array {
     if (this.next + n * 8 > this.limit) throw new Error('internal: vector arena exhausted');
@@ -109,6 +146,9 @@ class WasmArena implements VectorArena {
 class JsArena implements VectorArena {
   alloc(n: number): Float64Array {
     return new Float64Array(n);
+  }
+  release(): void {
+    // Plain arrays: the garbage collector takes them.
   }
   kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
     for (let i = 0; i < p.length; i++) {

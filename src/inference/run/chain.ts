@@ -1,7 +1,7 @@
 // The chain loop: warm-up with window adaptation, then draws; free of platform APIs so any thread can run it.
 import type { LogDensity } from '../../core/types.js';
 import { Rng, type RngState } from '../../core/rng.js';
-import { buildNuts, type HmcState, type NutsInfo } from '../hmc/nuts.js';
+import { buildNuts, type HmcState, type NutsInfo, type NutsKernel } from '../hmc/nuts.js';
 import { denseMetric, diagMetric, unitMetric, type Metric } from '../hmc/metric.js';
 import { windowAdaptation } from '../adaptation/windowAdaptation.js';
 import type { ChainProgress } from './progress.js';
@@ -99,10 +99,21 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * @throws ModelError from the step-size search when the posterior is improper
  */
 export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: ChainHooks = {}): Promise<ChainResult> {
+  const { settings } = job;
+  const kernel = buildNuts(logDensity, { maxTreeDepth: settings.maxTreeDepth, divergenceThreshold: settings.divergenceThreshold });
+  try {
+    return await sampleChain(logDensity, kernel, job, hooks);
+  } finally {
+    // The next chain on this thread reuses the kernel's storage and its optimised code.
+    kernel.release();
+  }
+}
+
+/** The chain loop of {@link runChain} with its kernel. */
+async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: ChainJob, hooks: ChainHooks): Promise<ChainResult> {
   const { settings, chain } = job;
   const d = logDensity.dim;
   const rng = Rng.fromState(job.rngState);
-  const kernel = buildNuts(logDensity, { maxTreeDepth: settings.maxTreeDepth, divergenceThreshold: settings.divergenceThreshold });
   const initialMetric = makeMetric(settings, d);
   const adapt = windowAdaptation(logDensity, settings.tune, {
     targetAccept: settings.targetAccept,
