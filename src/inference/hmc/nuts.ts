@@ -96,6 +96,9 @@ interface Span {
 /** Weights are kept as exp(Href − H); Href is moved to the current H before exp(Href − H) can overflow. */
 const MAX_LOG_WEIGHT = 600;
 
+/** The placeholder for "no metric copied yet". */
+const NO_METRIC: Metric = diagMetric(new Float64Array(0));
+
 /**
  * The trajectory builder, with all scratch preallocated (one per chain).
  *
@@ -110,9 +113,6 @@ const MAX_LOG_WEIGHT = 600;
  * distribution Stan's pairwise merges give; between subtrees the top level uses Stan's biased
  * progressive sampling.
  */
-/** The placeholder for "no metric copied yet". */
-const NO_METRIC: Metric = diagMetric(new Float64Array(0));
-
 class Trajectory {
   readonly d: number;
   readonly maxTreeDepth: number;

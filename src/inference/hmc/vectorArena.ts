@@ -98,7 +98,6 @@ function takeInstance(module: WebAssembly.Module, bytes: number): KernelInstance
 
 class WasmArena implements VectorArena {
   private readonly instance: KernelInstance;
-  private readonly memory: WebAssembly.Memory;
   // The exported functions as own fields: loading them from the exports object on every call
   // went through V8's generic property-load stub.
   private readonly kickDriftFn: KernelExports['kickDrift'];
@@ -111,7 +110,6 @@ class WasmArena implements VectorArena {
   constructor(module: WebAssembly.Module, doubles: number) {
     this.limit = doubles * 8;
     this.instance = takeInstance(module, this.limit);
-    this.memory = this.instance.memory;
     const k = this.instance.exports;
     this.kickDriftFn = k.kickDrift;
     this.finishLeafFn = k.finishLeaf;
@@ -124,7 +122,7 @@ class WasmArena implements VectorArena {
   }
   alloc(n: number): Float64Array {
     if (this.next + n * 8 > this.limit) throw new Error('internal: vector arena exhausted');
-    const v = new Float64Array(this.memory.buffer, this.next, n) as ArenaVector;
+    const v = new Float64Array(this.instance.memory.buffer, this.next, n) as ArenaVector;
     // The byte offset as a plain field: V8 reads `byteOffset` of a view on WebAssembly memory
     // through a generic stub (7% of the kernel at d = 175); a field is one load.
     v.arenaOffset = this.next;
