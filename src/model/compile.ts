@@ -373,29 +373,97 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
     return emitFusedLoop(b, spec);
   }
 
-  /** Backward stage of a materialized node: pushes a{id} into its inputs' adjoints. */
-  function backwardStage(id: number, materialized: ReadonlySet<number>): string {
-    const n = nodes[id];
-    if (n.kind === 'kernel') {
-      const { kernel, ctx } = kernelContext(id, materialized, true);
+  /**
+   * Backward stage of materialized nodes: pushes a{id} into their inputs' adjoints. Several
+   * elementwise nodes of one shape, none reading another, share one loop (see backwardGroups).
+   */
+  function backwardStage(ids: readonly number[], materialized: ReadonlySet<number>): string {
+    const first = nodes[ids[0]];
+    if (first.kind === 'kernel') {
+      const { kernel, ctx } = kernelContext(ids[0], materialized, true);
       return kernel.backward(ctx);
     }
     const b = new IrBuilder();
     const { expand } = makeLowering(b, materialized, true);
-    const seed = b.load({ array: `a${id}`, offset: 0, param: false }, sizeOf(n.shape) === 1 ? undefined : b.index('i'));
-    const value = expand(id, id);
-    // The forward loop stored this node's values in v{id}: the reverse pass reads them back.
-    return emitFusedLoop(b, { n: countOf(b, id), seeds: [{ node: value, seed }], known: [{ node: value, array: `v${id}`, offset: 0 }], gradient: true });
+    const seeds: { node: SNode; seed: SNode }[] = [];
+    const known: { node: SNode; array: string; offset: number }[] = [];
+    for (const id of ids) {
+      const seed = b.load({ array: `a${id}`, offset: 0, param: false }, sizeOf(nodes[id].shape) === 1 ? undefined : b.index('i'));
+      const value = expand(id, ids[0]);
+      seeds.push({ node: value, seed });
+      // The forward loop stored this node's values in v{id}: the reverse pass reads them back.
+      known.push({ node: value, array: `v${id}`, offset: 0 });
+    }
+    return emitFusedLoop(b, { n: countOf(b, ids[0]), seeds, known, gradient: true });
+  }
+
+  /** Whether computing node `id` reads node `target` (directly, or through nodes computed inline). */
+  function readsInline(id: number, target: number, materialized: ReadonlySet<number>): boolean {
+    return argsOf(nodes[id]).some((a) => a === target || (!materialized.has(a) && !folded.has(a) && readsInline(a, target, materialized)));
+  }
+
+  /**
+   * Elementwise materialized nodes whose forward loop can run inside a term group's loop: same
+   * shape, a group without row segments, and nothing that reads the node runs before that group
+   * (no forward stage, no earlier group, not the group itself). Fewer, fuller loops: the
+   * non-centered radon model's alpha and beta are computed in the loop of alpha_offset's prior.
+   * Returns, per group index, the nodes fused into it.
+   */
+  function fusedForwards(order: readonly number[], groups: readonly TermSpec[][], materialized: ReadonlySet<number>): Map<number, number[]> {
+    const into = new Map<number, number[]>();
+    const groupReads = (g: readonly TermSpec[], id: number): boolean =>
+      g.some((t) => termNodes(t).some((x) => x === id || (!materialized.has(x) && !folded.has(x) && readsInline(x, id, materialized))));
+    for (const id of order) {
+      const n = nodes[id];
+      if (n.kind !== 'ew' || sizeOf(n.shape) === 1) continue;
+      if (order.some((o) => o !== id && readsInline(o, id, materialized))) continue;
+      // Its inputs must be complete before the group runs: none may be fused into a group itself.
+      if ([...into.values()].some((ids) => ids.some((f) => readsInline(id, f, materialized)))) continue;
+      for (let k = 0; k < groups.length; k++) {
+        if (groupReads(groups[k], id)) break;
+        if (!sameShape(termShape(groups[k][0]), n.shape) || segmentPlan(groups[k], n.shape, materialized)) continue;
+        into.set(k, [...(into.get(k) ?? []), id]);
+        break;
+      }
+    }
+    return into;
+  }
+
+  /**
+   * The backward stages in reverse order, consecutive elementwise nodes of one shape that do not
+   * read one another grouped to share a loop.
+   */
+  function backwardGroups(order: readonly number[], materialized: ReadonlySet<number>): number[][] {
+    const out: number[][] = [];
+    for (const id of [...order].reverse()) {
+      const n = nodes[id];
+      const last = out[out.length - 1];
+      const joinable =
+        last !== undefined &&
+        n.kind === 'ew' &&
+        nodes[last[0]].kind === 'ew' &&
+        sizeOf(n.shape) !== 1 &&
+        sameShape(nodes[last[0]].shape, n.shape) &&
+        last.every((o) => !readsInline(o, id, materialized) && !readsInline(id, o, materialized));
+      if (joinable) last.push(id);
+      else out.push([id]);
+    }
+    return out;
   }
 
   /** Lowers a group of terms over the same elements into one fused loop. */
-  function termStage(group: readonly TermSpec[], materialized: ReadonlySet<number>, mode: Mode, lpTarget: string, onCheckFail: string): string {
+  function termStage(group: readonly TermSpec[], materialized: ReadonlySet<number>, mode: Mode, lpTarget: string, onCheckFail: string, forwards: readonly number[] = []): string {
     const b = new IrBuilder();
     const gradient = mode === 'grad';
     const out = termNode(group[0]);
     const shape = nodes[out].shape;
     const segPlan = segmentPlan(group, shape, materialized);
-    const { lower, permuted } = makeLowering(b, materialized, gradient, segPlan?.perm);
+    const { lower, expand, permuted } = makeLowering(b, materialized, gradient, segPlan?.perm);
+    // Forward stages fused into this loop (see fusedForwards): their values are stored row by row.
+    const stores = forwards.map((id) => {
+      env.buffer(`v${id}`, sizeOf(nodes[id].shape));
+      return { node: expand(id, out), array: `v${id}`, offset: 0 };
+    });
     const lpTerms: SNode[] = [];
     const checks: DomainCheck[] = [];
     for (const t of group) {
@@ -426,7 +494,7 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       starts.push(idx.length);
       segments = { index: b.index(`${env.constant(idx)}[i]`), starts: env.constant(Int32Array.from(starts)), values: env.constant(Int32Array.from(values)), count: b.size(env.integer(`n${out}_segments`, values.length)) };
     }
-    return emitFusedLoop(b, { n: countOf(b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments });
+    return emitFusedLoop(b, { n: countOf(b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments, stores });
   }
 
   /** Groups consecutive terms of one variable over the same shape (a prior and its Jacobian). */
@@ -491,17 +559,22 @@ export function compileModelSpec(specIn: unknown): CompiledModel {
       for (const id of order) code.push(zeroBuffer(env.buffer(`a${id}`, sizeOf(nodes[id].shape))));
     }
     code.push('let lp = 0;');
-    for (const id of order) code.push(forwardStage(id, materialized, mode));
+    const groups = groupTerms(termList);
+    // Fused forward stages only where a failed check returns at once (byVariable goes on to the
+    // next term, which could then read a half-written buffer).
+    const fused = mode === 'grad' || mode === 'value' ? fusedForwards(order, groups, materialized) : new Map<number, number[]>();
+    const fusedIds = new Set([...fused.values()].flat());
+    for (const id of order) if (!fusedIds.has(id)) code.push(forwardStage(id, materialized, mode));
     if (mode === 'byVariable') {
       const names = [...new Set(termList.map((t) => t.variable))];
-      groupTerms(termList).forEach((group, k) => {
+      groups.forEach((group, k) => {
         const slot = names.indexOf(group[0].variable);
         code.push(`term${k}: ${termStage(group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`)}`);
       });
     } else {
-      for (const group of groupTerms(termList)) code.push(termStage(group, materialized, mode, 'lp', 'return -Infinity;'));
+      groups.forEach((group, k) => code.push(termStage(group, materialized, mode, 'lp', 'return -Infinity;', fused.get(k))));
     }
-    if (gradient) for (const id of [...order].reverse()) code.push(backwardStage(id, materialized));
+    if (gradient) for (const ids of backwardGroups(order, materialized)) code.push(backwardStage(ids, materialized));
     code.push('return lp;');
     return code.join('\n');
   }
