@@ -18,9 +18,9 @@ export type ChainSource =
  */
 export async function loadChainSource(source: ChainSource): Promise<LogDensity> {
   if (source.kind === 'spec') {
-    // Imported lazily so that a worker running a module source does not need the model engine.
-    const specifier = '../model/compile.js';
-    const mod = (await import(specifier)) as { compileModelSpec?: (spec: unknown) => LogDensity };
+    // Imported lazily so that a worker running a module source does not need the model engine
+    // (the built worker bundle, scripts/bundle-worker.mjs, has it inline).
+    const mod = (await import('../model/compile.js')) as { compileModelSpec?: (spec: unknown) => LogDensity };
     if (typeof mod.compileModelSpec !== 'function') throw new Error('model engine has no compileModelSpec');
     return mod.compileModelSpec(source.spec);
   }

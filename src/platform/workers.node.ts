@@ -1,6 +1,7 @@
 // Parallel chains on Node worker threads: a pool that re-creates the log density per worker and runs chain jobs.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { ModelError, OptionError } from '../core/errors.js';
 import type { ChainJob, ChainResult } from '../inference/run/chain.js';
 import type { ChainRunner } from '../inference/run/runner.js';
@@ -12,13 +13,23 @@ export function coreCount(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The built worker bundle (scripts/bundle-worker.mjs), when there is one. */
+let bundledWorker: URL | null | undefined;
+
 /**
- * A new chain worker. In the build the entry is chainWorker.node.js. Running from TypeScript sources
- * (tsx, as the tests and benchmarks do), Node 20 does not pass `--import` loader hooks on to worker
- * threads, so a two-line bootstrap loads the .ts entry through tsx's `tsImport`.
+ * A new chain worker. In the build the entry is the one-file bundle chainWorker.bundle.js (faster
+ * to load), or chainWorker.node.js without it. Running from TypeScript sources (tsx, as the tests
+ * do), Node 20 does not pass `--import` loader hooks on to worker threads, so a two-line bootstrap
+ * loads the .ts entry through tsx's `tsImport`.
  */
 function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chainWorker.node.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) {
+    if (bundledWorker === undefined) {
+      const url = new URL('./chainWorker.bundle.js', import.meta.url);
+      bundledWorker = existsSync(url) ? url : null;
+    }
+    return new Worker(bundledWorker ?? new URL('./chainWorker.node.js', import.meta.url));
+  }
   const entry = new URL('./chainWorker.node.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;

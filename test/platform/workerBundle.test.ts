@@ -1,0 +1,26 @@
+// The built package's chain worker (the one-file bundle of scripts/bundle-worker.mjs): it runs chains and gives the in-thread draws.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+
+const DIST = new URL('../../dist/src/', import.meta.url);
+const BUNDLE = new URL('platform/chainWorker.bundle.js', DIST);
+
+// `npm ci` builds dist/ (the prepare script), so CI always runs this; a checkout that was never
+// built has nothing to test.
+test('built package: sample() on worker threads runs the bundled worker and gives bit-identical draws to this thread', { skip: !existsSync(BUNDLE) && 'dist/ is not built (npm run build)' }, async () => {
+  const { Model } = (await import(new URL('model/index.js', DIST).href)) as typeof import('../../src/model/index.js');
+  const { Normal, HalfNormal } = (await import(new URL('distributions/index.js', DIST).href)) as typeof import('../../src/distributions/index.js');
+  const { sample } = (await import(new URL('inference/run/sample.js', DIST).href)) as typeof import('../../src/inference/run/sample.js');
+  const m = new Model();
+  const mu = m.rv('mu', Normal({ mu: 0, sigma: 1 }));
+  const sigma = m.rv('sigma', HalfNormal({ sigma: 1 }));
+  m.rv('y', Normal({ mu, sigma }), { observed: [0.3, 1.2, -0.4, 0.8] });
+  const compiled = m.compile();
+  const opts = { seed: 5, draws: 100, tune: 100, chains: 2, progress: false as const };
+  const inThread = await sample(compiled, { ...opts, cores: 1 });
+  const workers = await sample(compiled, { ...opts, cores: 2 });
+  assert.equal((workers.attrs.settings as { parallel: boolean }).parallel, true);
+  assert.deepEqual(workers.groups.posterior!.vars.sigma.values, inThread.groups.posterior!.vars.sigma.values);
+  assert.deepEqual(workers.groups.posterior!.vars.mu.values, inThread.groups.posterior!.vars.mu.values);
+});
