@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'web/dist/**', 'src/vendor/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'web/dist/**', 'src/math/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,9 +1,9 @@
 // ADVI benchmark on the hierarchical radon model: iterations, wall time, ELBO, convergence; optionally a table against NUTS.
-import { loadRadon } from '../examples/radon/data.js';
-import { hierarchicalCentered, hierarchicalNonCentered } from '../examples/radon/models.js';
-import { fit } from '../src/inference/vi/fit.js';
+import { loadRadon } from '../cli/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../cli/radon/models.js';
+import { fit } from '../src/workflow/fit.js';
 import type { AdviMethod } from '../src/inference/vi/settings.js';
-import { sample } from '../src/inference/run/sample.js';
+import { sample } from '../src/workflow/sample.js';
 import type { InferenceData } from '../src/posterior/inferenceData.js';
 
 function moments(idata: InferenceData, name: string): { mean: Float64Array; sd: Float64Array } {

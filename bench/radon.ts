@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRadon, RADON_CSV } from '../examples/radon/data.js';
-import { fitUnpooled } from '../examples/radon/unpooled.js';
-import { MODEL_NAMES, runRadon } from '../examples/radon/run.js';
+import { loadRadon, RADON_CSV } from '../cli/radon/data.js';
+import { fitUnpooled } from '../cli/radon/unpooled.js';
+import { MODEL_NAMES, runRadon } from '../cli/radon/run.js';
 
 const r3 = (x: number): number => Number(x.toFixed(3));
 

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 
 /** The subcommands: name, one-line description, and the module that runs it. */
 const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }[] = [
-  { name: 'radon', description: 'the radon case study end to end: models, figures, report.html, summary.json', load: () => import('./radon.js') },
+  { name: 'radon', description: 'the radon case study end to end: models, figures, report.html, summary.json', load: () => import('./radon/command.js') },
   { name: 'summary', description: 'summarise draws (draws JSON, ArviZ JSON or CmdStan CSV) as az.summary does', load: () => import('./summary.js') },
 ];
 

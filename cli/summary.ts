@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, OptionError } from '../src/core/errors.js';
-import { formatWarnings, samplingWarnings } from '../src/diagnostics/warnings.js';
+import { formatWarnings, samplingWarnings } from '../src/posterior/warnings.js';
 import { fromArvizJson, looksLikeArvizJson } from '../src/io/arvizJson.js';
 import { fromDrawsJson } from '../src/io/drawsJson.js';
 import { parseJsonText } from '../src/io/nestedArrays.js';

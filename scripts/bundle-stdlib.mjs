@@ -1,4 +1,4 @@
-// Bundles the @stdlib functions nutmeg uses into one module, src/vendor/stdlib.bundle.ts (run after
+// Bundles the @stdlib functions nutmeg uses into one module, src/math/vendor/stdlib.bundle.ts (run after
 // changing the list or upgrading @stdlib; the generated file is committed). Each @stdlib package is
 // a tree of small CommonJS files: loading the eight of them took 130–200 ms of every process and
 // worker start, the bundle about 10 ms.
@@ -15,7 +15,7 @@ const FUNCTIONS = {
   betaQuantile: '@stdlib/stats-base-dists-beta-quantile',
   normalQuantile: '@stdlib/stats-base-dists-normal-quantile',
 };
-const out = 'src/vendor/stdlib.bundle.ts';
+const out = 'src/math/vendor/stdlib.bundle.ts';
 const entry = Object.entries(FUNCTIONS).map(([name, pkg]) => `export { default as ${name} } from '${pkg}';`).join('\n');
 const result = await build({
   stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },

@@ -1,12 +1,12 @@
-// Bundles the built chain worker (dist/src/platform/chainWorker.node.js and everything it loads,
-// the model engine included) into one module, dist/src/platform/chainWorker.bundle.js, which
-// workers.node.ts starts when it exists. Run after `tsc` (npm run build does). Loading one file
+// Bundles the built chain worker (dist/src/platform/node/chainWorker.js and everything it loads,
+// the model engine included) into one module, dist/src/platform/node/chainWorker.bundle.js, which
+// platform/node/workers.ts starts when it exists. Run after `tsc` (npm run build does). Loading one file
 // instead of the ~60 modules of the worker's import graph took each new worker thread ~30 ms less.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['dist/src/platform/chainWorker.node.js'],
-  outfile: 'dist/src/platform/chainWorker.bundle.js',
+  entryPoints: ['dist/src/platform/node/chainWorker.js'],
+  outfile: 'dist/src/platform/node/chainWorker.bundle.js',
   bundle: true,
   format: 'esm',
   platform: 'node',

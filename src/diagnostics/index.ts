@@ -15,5 +15,5 @@ export type { ConvergenceDiagnostics } from './convergence.js';
 export { convergenceDiagnostics } from './convergence.js';
 export type { DrawsSummary } from './summarizeDraws.js';
 export { summarizeDraws } from './summarizeDraws.js';
-export type { SamplingWarning, SamplingWarningOptions } from './warnings.js';
-export { samplingWarnings, formatWarnings, rankWarnings, WARNING_THRESHOLDS } from './warnings.js';
+export type { SamplingWarning, SamplingWarningOptions } from '../posterior/warnings.js';
+export { samplingWarnings, formatWarnings, rankWarnings, WARNING_THRESHOLDS } from '../posterior/warnings.js';

@@ -1,5 +1,5 @@
 // Continuous univariate distributions (PyMC's names and parameters), as scalar-IR log densities.
-import type { SNode } from '../ad/scalarIr.js';
+import type { SNode } from '../ir/scalarIr.js';
 import { LN_PI, LN_SQRT_2PI, LN2 } from '../math/special.js';
 import { check, type ElementwiseDistribution } from './distribution.js';
 import * as draw from '../math/random.js';
@@ -7,7 +7,7 @@ import * as draw from '../math/random.js';
 const LOG_2_OVER_PI = Math.log(2 / Math.PI);
 
 /** sigma from `sigma` or from a precision `tau` (sigma = 1/sqrt(tau)). */
-function scaleOf(b: import('../ad/scalarIr.js').IrBuilder, p: Readonly<Record<string, SNode>>): SNode {
+function scaleOf(b: import('../ir/scalarIr.js').IrBuilder, p: Readonly<Record<string, SNode>>): SNode {
   return p.sigma ?? b.recip(b.op('sqrt', p.tau));
 }
 function scaleValue(p: Readonly<Record<string, number>>): number {
@@ -274,10 +274,10 @@ export const HalfFlat: ElementwiseDistribution = {
 };
 
 /** a·log(y) that is 0 when a is the constant 0 (so that x = 0 gives a finite density). */
-export function xlogy(b: import('../ad/scalarIr.js').IrBuilder, a: SNode, y: SNode): SNode {
+export function xlogy(b: import('../ir/scalarIr.js').IrBuilder, a: SNode, y: SNode): SNode {
   return b.mul(a, b.log(y));
 }
 /** a·log1p(y), likewise. */
-export function xlog1py(b: import('../ad/scalarIr.js').IrBuilder, a: SNode, y: SNode): SNode {
+export function xlog1py(b: import('../ir/scalarIr.js').IrBuilder, a: SNode, y: SNode): SNode {
   return b.mul(a, b.op('log1p', y));
 }

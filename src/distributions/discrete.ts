@@ -1,5 +1,5 @@
 // Discrete distributions (PyMC's names and parameters), as scalar-IR log probability masses.
-import type { IrBuilder, SNode } from '../ad/scalarIr.js';
+import type { IrBuilder, SNode } from '../ir/scalarIr.js';
 import { check, type ElementwiseDistribution } from './distribution.js';
 import * as draw from '../math/random.js';
 import { expit } from '../math/special.js';

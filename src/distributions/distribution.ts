@@ -1,7 +1,7 @@
 // What a distribution is to the engine: a log density in scalar IR, its support and its checks.
 import type { Rng } from '../core/rng.js';
-import type { DomainCheck } from '../ad/fusedLoop.js';
-import type { IrBuilder, SNode } from '../ad/scalarIr.js';
+import type { DomainCheck } from '../ir/fusedLoop.js';
+import type { IrBuilder, SNode } from '../ir/scalarIr.js';
 
 /** Where a distribution puts its mass; chooses the default transform of a free variable. */
 export type Support =

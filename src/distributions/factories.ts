@@ -1,5 +1,5 @@
 // The user-facing distribution constructors: `Normal({ mu, sigma })` etc., with PyMC's names.
-import type { TensorLike } from '../model/tensor.js';
+import type { TensorLike } from '../graph/tensor.js';
 import * as C from './continuous.js';
 import * as D from './discrete.js';
 import type { ElementwiseDistribution } from './distribution.js';

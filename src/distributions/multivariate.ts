@@ -4,8 +4,8 @@ import type { Rng } from '../core/rng.js';
 import { cholesky } from '../math/linalg.js';
 import { LOG_2PI } from '../math/special.js';
 import * as draw from '../math/random.js';
-import type { GraphBuilder } from '../model/graphBuilder.js';
-import { sum, type Tensor } from '../model/tensor.js';
+import type { GraphBuilder } from '../graph/graphBuilder.js';
+import { sum, type Tensor } from '../graph/tensor.js';
 import type { Support } from './distribution.js';
 
 /**

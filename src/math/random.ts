@@ -3,7 +3,7 @@
 // Every generator takes the `Rng` first and the family's parameters in PyMC's names and order.
 // The short names (`gamma`, `beta`, `normal`) are meant to be used through a namespace: the math
 // barrel exports this module as `random` (`random.gamma(rng, 2, 1)`), internal code does
-// `import * as draw from '../math/random.js'`.
+// `import * as draw from './random.js'`.
 // Scalar generators allocate nothing; the vector ones (dirichlet, multivariate normal) write
 // into an `out` buffer. Invalid parameters throw a RangeError naming the function and argument.
 

@@ -1,5 +1,5 @@
 // The stdlib special functions and quantiles nutmeg uses, typed, from one pre-bundled module (scripts/bundle-stdlib.mjs).
-import * as bundle from '../vendor/stdlib.bundle.js';
+import * as bundle from './vendor/stdlib.bundle.js';
 
 /** log Γ(x) (@stdlib/math-base-special-gammaln). */
 export const gammaln: (x: number) => number = bundle.gammaln;

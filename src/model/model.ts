@@ -5,11 +5,11 @@ import type { ElementwiseDistribution } from '../distributions/distribution.js';
 import type { CompositeDistribution } from '../distributions/multivariate.js';
 import type { CoordValues } from '../posterior/inferenceData.js';
 import { bijectTo, TRANSFORMS } from '../transforms/bijectTo.js';
-import type { CompiledModel } from './compiledModel.js';
-import { compileModelSpec } from './compile.js';
-import { broadcastShapes, formatShape, sizeOf, type ModelSpec, type TermSpec, type VariableSpec } from './graph.js';
-import { GraphBuilder, toFlatArray } from './graphBuilder.js';
-import { Tensor, type TensorLike } from './tensor.js';
+import type { CompiledModel } from '../compiler/compiledModel.js';
+import { compileModelSpec } from '../compiler/compile.js';
+import { broadcastShapes, formatShape, sizeOf, type ModelSpec, type TermSpec, type VariableSpec } from '../graph/graph.js';
+import { GraphBuilder, toFlatArray } from '../graph/graphBuilder.js';
+import { Tensor, type TensorLike } from '../graph/tensor.js';
 
 /** Options of {@link Model.rv}. */
 export interface RvOptions {

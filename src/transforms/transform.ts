@@ -1,6 +1,6 @@
 // Transforms from the unconstrained space to a variable's support, as graph builders and numbers.
-import type { GraphBuilder } from '../model/graphBuilder.js';
-import type { Tensor } from '../model/tensor.js';
+import type { GraphBuilder } from '../graph/graphBuilder.js';
+import type { Tensor } from '../graph/tensor.js';
 
 /** Bounds of an interval transform, when it has them. */
 export interface TransformBounds {

@@ -19,8 +19,8 @@ import {
   compileModelSpec,
   type CompiledModel,
 } from '../../src/index.js';
-import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from '../../examples/radon/models.js';
-import { loadRadon } from '../../examples/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from '../../cli/radon/models.js';
+import { loadRadon } from '../../cli/radon/data.js';
 
 const radon = loadRadon();
 const rng = new Rng(1234);

@@ -6,7 +6,7 @@ import { checkGradient } from './fd.js';
 
 const sourcesOf = (cm: CompiledModel): string[] => (cm as unknown as { __sources: string[] }).__sources;
 
-/** The radon single-county model (examples/radon/models.ts `singleCounty`) over n rows. */
+/** The radon single-county model (cli/radon/models.ts `singleCounty`) over n rows. */
 function singleCounty(n: number, rng: Rng): Model {
   const floor = Float64Array.from({ length: n }, () => (rng.uniform() < 0.3 ? 1 : 0));
   const y = Float64Array.from({ length: n }, () => 1 + rng.normal());

@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { LogDensity } from '../../src/core/types.js';
-import { constrainRowsByRecord, type CompiledModel } from '../../src/model/compiledModel.js';
+import { constrainRowsByRecord, type CompiledModel } from '../../src/compiler/compiledModel.js';
 import { ModelError, OptionError } from '../../src/core/errors.js';
-import { sample } from '../../src/inference/run/sample.js';
-import type { ChainProgress } from '../../src/inference/run/progress.js';
-import { progressLine, progressView } from '../../src/inference/run/progress.js';
-import { NUTMEG_VERSION } from '../../src/inference/run/version.js';
-import { workerRunner } from '../../src/platform/workers.node.js';
+import { sample } from '../../src/workflow/sample.js';
+import type { ChainProgress } from '../../src/inference/chain/progress.js';
+import { progressLine, progressView } from '../../src/inference/chain/progress.js';
+import { NUTMEG_VERSION } from '../../src/workflow/version.js';
+import { workerRunner } from '../../src/platform/node/workers.js';
 import { elementDraws, type InferenceData } from '../../src/posterior/inferenceData.js';
 import { mcseMean, mcseSd } from '../../src/diagnostics/index.js';
 import { correlatedNormal, scaledNormal } from './fixtures/gaussians.js';
@@ -226,7 +226,7 @@ test('sample: a compiled model gives bit-identical draws on worker threads (spec
   assert.deepEqual(inThread.groups.posterior!.vars.sigma.values, workers.groups.posterior!.vars.sigma.values);
   // The threads wait for the next run, which re-compiles its own model on them: a different model
   // (other data), then the first again, give the draws of fresh threads.
-  const { idleWorkerCount } = await import('../../src/platform/workers.node.js');
+  const { idleWorkerCount } = await import('../../src/platform/node/workers.js');
   assert.ok(idleWorkerCount() >= 1, 'worker threads kept for reuse');
   const m2 = new Model();
   const mu2 = m2.rv('mu', Normal({ mu: 0, sigma: 1 }));

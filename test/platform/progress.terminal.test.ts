@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { terminalProgress } from '../../src/platform/progress.terminal.js';
+import { terminalProgress } from '../../src/platform/node/progressTerminal.js';
 
 function fakeStream(tty: boolean): NodeJS.WriteStream & { text: () => string } {
   const s = new PassThrough() as unknown as NodeJS.WriteStream & { text: () => string };

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 
 const DIST = new URL('../../dist/src/', import.meta.url);
-const BUNDLE = new URL('platform/chainWorker.bundle.js', DIST);
+const BUNDLE = new URL('platform/node/chainWorker.bundle.js', DIST);
 
 // `npm ci` builds dist/ (the prepare script), so CI always runs this; a checkout that was never
 // built has nothing to test.
 test('built package: sample() on worker threads runs the bundled worker and gives bit-identical draws to this thread', { skip: !existsSync(BUNDLE) && 'dist/ is not built (npm run build)' }, async () => {
   const { Model } = (await import(new URL('model/index.js', DIST).href)) as typeof import('../../src/model/index.js');
   const { Normal, HalfNormal } = (await import(new URL('distributions/index.js', DIST).href)) as typeof import('../../src/distributions/index.js');
-  const { sample } = (await import(new URL('inference/run/sample.js', DIST).href)) as typeof import('../../src/inference/run/sample.js');
+  const { sample } = (await import(new URL('workflow/sample.js', DIST).href)) as typeof import('../../src/workflow/sample.js');
   const m = new Model();
   const mu = m.rv('mu', Normal({ mu: 0, sigma: 1 }));
   const sigma = m.rv('sigma', HalfNormal({ sigma: 1 }));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledFontFiles, svgToPixels, svgToPng, writeFigure } from '../../src/platform/render.node.js';
+import { bundledFontFiles, svgToPixels, svgToPng, writeFigure } from '../../src/platform/node/render.js';
 import { forestPlot } from '../../src/plots/index.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

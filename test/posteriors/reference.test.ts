@@ -1,7 +1,7 @@
 // Known posteriors: NUTS against the posteriordb / local Stan references (means within 4 MCSE, sds within 10%).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sample } from '../../src/inference/run/sample.js';
+import { sample } from '../../src/workflow/sample.js';
 import { REFERENCE_MODELS, loadData } from './models.js';
 import { compareWithReference } from './reference.js';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { Model } from '../../src/model/index.js';
 import { HalfNormal, Normal } from '../../src/distributions/index.js';
-import { sample } from '../../src/inference/run/sample.js';
+import { sample } from '../../src/workflow/sample.js';
 import { elementDraws } from '../../src/posterior/inferenceData.js';
 
 const FULL = process.env.NUTMEG_SBC_FULL === '1';

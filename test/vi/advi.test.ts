@@ -1,10 +1,10 @@
 // ADVI end to end on known posteriors: recovery within Monte Carlo error, determinism, divergence, option errors, results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fit } from '../../src/inference/vi/fit.js';
+import { fit } from '../../src/workflow/fit.js';
 import type { AdviEvent } from '../../src/inference/vi/progress.js';
 import { OptionError } from '../../src/core/errors.js';
-import { constrainRowsByRecord, type CompiledModel } from '../../src/model/compiledModel.js';
+import { constrainRowsByRecord, type CompiledModel } from '../../src/compiler/compiledModel.js';
 import type { LogDensity } from '../../src/core/types.js';
 import { correlatedGaussian, diagonalGaussian, invert } from './targets.js';
 

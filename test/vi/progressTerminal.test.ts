@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { adviTerminalProgress } from '../../src/platform/progress.advi.terminal.js';
-import { fit } from '../../src/inference/vi/fit.js';
+import { adviTerminalProgress } from '../../src/platform/node/adviProgressTerminal.js';
+import { fit } from '../../src/workflow/fit.js';
 import { diagonalGaussian } from './targets.js';
 
 function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {

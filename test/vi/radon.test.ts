@@ -1,10 +1,10 @@
 // ADVI on the hierarchical radon model (the second tutorial's priors) against NUTS: means close, mean-field sds visibly small.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fit } from '../../src/inference/vi/fit.js';
-import { sample } from '../../src/inference/run/sample.js';
-import { loadRadon } from '../../examples/radon/data.js';
-import { hierarchicalCentered, hierarchicalNonCentered } from '../../examples/radon/models.js';
+import { fit } from '../../src/workflow/fit.js';
+import { sample } from '../../src/workflow/sample.js';
+import { loadRadon } from '../../cli/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../../cli/radon/models.js';
 import type { InferenceData } from '../../src/posterior/inferenceData.js';
 
 /** Posterior mean and sd of each element of a variable over all chains and draws. */

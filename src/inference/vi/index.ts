@@ -1,7 +1,7 @@
 // Public exports of src/inference/vi: ADVI (mean-field / full-rank), its approximation, PSIS k-hat, progress events.
-export { fit } from './fit.js';
-export { Approximation } from './approximation.js';
-export type { ParetoDiagnostic, ApproximationSampleOptions } from './approximation.js';
+export { fit } from '../../workflow/fit.js';
+export { Approximation } from '../../workflow/approximation.js';
+export type { ParetoDiagnostic, ApproximationSampleOptions } from '../../workflow/approximation.js';
 export { runAdvi, AdviError } from './advi.js';
 export type { AdviRun, AdviStart, AdviStop } from './advi.js';
 export { ADVI_DEFAULTS, resolveAdviSettings } from './settings.js';
@@ -11,7 +11,7 @@ export type { FamilyKind } from './family.js';
 export { stanStepSequence, adamStep } from './optimizer.js';
 export type { AscentStep, OptimizerKind } from './optimizer.js';
 export { RelativeElboWindow, relativeParamChange } from './convergence.js';
-export { gpdFit, paretoKHat, paretoKThreshold } from './psis.js';
-export type { GpdFit, ParetoKHat } from './psis.js';
+export { gpdFit, paretoKHat, paretoKThreshold } from '../../diagnostics/psis.js';
+export type { GpdFit, ParetoKHat } from '../../diagnostics/psis.js';
 export { formatAdviEvent } from './progress.js';
 export type { AdviEvent, AdviStartEvent, AdviAdaptEvent, AdviIterationEvent, AdviEndEvent, AdviProgressCallback } from './progress.js';

@@ -1,0 +1,148 @@
+// `nutmeg radon`: the radon case study end to end (pooled, unpooled, hierarchical models; figures, report.html, summary.json).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { OptionError } from 'nutmeg';
+import { MODEL_NAMES, runRadon, type ModelName, type RadonProgress } from './run.js';
+import type { Method } from './fit.js';
+import type { Priors } from './models.js';
+
+/** Where output goes; tests pass their own. */
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Whether err is a terminal (live progress on one line). */
+  tty?: boolean;
+}
+
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  tty: Boolean(process.stderr.isTTY),
+};
+
+interface Flags {
+  model: string;
+  priors: Priors;
+  method: Method;
+  chains: number;
+  draws: number;
+  tune: number;
+  seed: number;
+  out: string;
+  quiet?: boolean;
+  threads?: number;
+}
+
+function integer(min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${v}'.`);
+    return n;
+  };
+}
+
+function parseModels(v: string): ModelName[] {
+  const parts = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (parts.length === 1 && parts[0] === 'all') return [...MODEL_NAMES];
+  const bad = parts.filter((p) => !(MODEL_NAMES as readonly string[]).includes(p));
+  if (parts.length === 0 || bad.length > 0) {
+    throw new OptionError('--model', `unknown model '${bad[0] ?? v}' (expected ${MODEL_NAMES.join(', ')} or all; several separated by commas)`);
+  }
+  return MODEL_NAMES.filter((m) => parts.includes(m));
+}
+
+function progressPrinter(io: Io): { onProgress: (e: RadonProgress) => void; finish: () => void } {
+  let last = '';
+  let lastStage = '';
+  let lastTime = 0;
+  return {
+    onProgress: (e) => {
+      // At most 10 updates a second of the same stage's counter.
+      const now = performance.now();
+      if (e.stage === lastStage && e.done !== undefined && e.done !== e.total && now - lastTime < 100) return;
+      lastTime = now;
+      const count = e.done !== undefined ? ` ${e.done}/${e.total}` : '';
+      const line = `[${e.elapsed.toFixed(1).padStart(5)} s] ${e.done !== undefined ? e.stage : e.message}${count}`;
+      if (io.tty) {
+        io.err(`\r${line.padEnd(Math.max(line.length, last.length))}`);
+        last = line;
+      } else if (e.stage !== lastStage) {
+        io.err(`[${e.elapsed.toFixed(1).padStart(5)} s] ${e.message}\n`);
+      }
+      lastStage = e.stage;
+    },
+    finish: () => {
+      if (io.tty && last !== '') io.err('\n');
+    },
+  };
+}
+
+/**
+ * Runs `nutmeg radon` with the given arguments.
+ *
+ * @param argv - arguments after `radon`
+ * @param io - output streams (default: the process's)
+ * @returns the exit code: 0 on success, 2 for bad options or an unwritable output folder, 1 otherwise
+ */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const program = new Command('nutmeg radon')
+    .description(
+      "The radon case study (Wiecki & Elbers' PyMC3 tutorials on hierarchical linear regression), end to end: fits the pooled, " +
+        'unpooled (85 separate county regressions), hierarchical and non-centered hierarchical models, then writes report.html ' +
+        '(self-contained), summary.json and every figure as SVG and PNG to the output folder.',
+    )
+    .addOption(new Option('--model <name>', `models to fit: ${MODEL_NAMES.join(', ')} or all (several separated by commas)`).default('all'))
+    .addOption(new Option('--priors <kind>', 'priors of the hierarchical models: the first tutorial\'s, or the second\'s flat ones').choices(['tutorial', 'flat']).default('tutorial'))
+    .addOption(new Option('--method <method>', 'inference: NUTS, ADVI, or NUTS initialised by ADVI').choices(['nuts', 'advi', 'advi+nuts']).default('nuts'))
+    .addOption(new Option('--chains <N>', 'chains per model').default(4).argParser(integer(1)))
+    .addOption(new Option('--draws <N>', 'draws kept per chain').default(1000).argParser(integer(1)))
+    .addOption(new Option('--tune <N>', 'warm-up iterations per chain').default(1000).argParser(integer(0)))
+    .addOption(new Option('--seed <N>', 'random seed (same seed, same draws)').default(8924).argParser(integer(0)))
+    .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
+    .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(integer(1)).hideHelp())
+    .option('--quiet', 'no progress and no digest; print only where the report is')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (str, write) => write(`nutmeg radon: ${str.replace(/^error: /, '')}`),
+    });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    throw e;
+  }
+  const flags = program.opts<Flags>();
+  if (program.args.length > 0) {
+    io.err(`nutmeg radon: unexpected argument '${program.args[0]}' (see nutmeg radon --help)\n`);
+    return 2;
+  }
+  const printer = progressPrinter(io);
+  try {
+    const models = parseModels(flags.model);
+    const result = await runRadon({
+      models,
+      priors: flags.priors,
+      method: flags.method,
+      chains: flags.chains,
+      draws: flags.draws,
+      tune: flags.tune,
+      seed: flags.seed,
+      out: flags.out,
+      ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+      ...(flags.quiet ? {} : { onProgress: printer.onProgress }),
+    });
+    printer.finish();
+    if (flags.quiet) io.out(`${result.reportPath}\n`);
+    else io.out(`${result.digest}\n`);
+    return 0;
+  } catch (e) {
+    printer.finish();
+    if (e instanceof OptionError) {
+      io.err(`nutmeg radon: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`nutmeg radon: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent.
+import { parentPort } from 'node:worker_threads';
+import type { LogDensity } from '../../core/types.js';
+import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
+import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
+
+/** Messages from the parent. */
+export type ToWorker =
+  | { readonly type: 'init'; readonly source: ChainSource; readonly id: number }
+  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer };
+
+/** Messages to the parent. */
+export type FromWorker =
+  | { readonly type: 'ready'; readonly id: number }
+  | { readonly type: 'progress'; readonly event: import('../../inference/chain/progress.js').ChainProgress }
+  | { readonly type: 'result'; readonly result: ChainResult }
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string };
+
+const port = parentPort;
+if (port) {
+  let logDensity: LogDensity | undefined;
+  let latestInit = -1;
+  const send = (m: FromWorker): void => port.postMessage(m);
+  const fail = (e: unknown): void => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const variable = (err as { variable?: unknown }).variable;
+    send({ type: 'error', name: err.name, message: err.message, ...(typeof variable === 'string' ? { variable } : {}) });
+  };
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'init') {
+      latestInit = msg.id;
+      loadChainSource(msg.source).then(
+        (ld) => {
+          if (msg.id !== latestInit) return; // superseded by a later run's model
+          logDensity = ld;
+          // The id says which run this is for: a thread reused by a later run may still be
+          // answering the init of an earlier one.
+          send({ type: 'ready', id: msg.id });
+        },
+        fail,
+      );
+      return;
+    }
+    if (!logDensity) {
+      fail(new Error('chain worker: run before init'));
+      return;
+    }
+    const flag = new Int32Array(msg.stop);
+    runChain(logDensity, msg.job, {
+      onProgress: (event) => send({ type: 'progress', event }),
+      shouldStop: () => Atomics.load(flag, 0) === 1,
+    }).then((result) => {
+      // Copied, not transferred: transferring detaches the buffers, and the first detached
+      // ArrayBuffer in an isolate makes V8 throw away all optimised code that assumed none ever
+      // is (the sampler, the model's gradient) and re-optimise it with detach checks: ~0.1 s of
+      // compiling per thread, measured as ~18% of a 4-chain radon run on two threads. The copy
+      // costs ~1 ms per chain.
+      send({ type: 'result', result });
+    }, fail);
+  });
+}

@@ -1,0 +1,39 @@
+// Node's sampling platform: worker-thread chains, terminal progress, SIGINT to stop and keep the draws.
+import type { SamplingPlatform } from '../../workflow/platform.js';
+import { coreCount, workerRunner } from './workers.js';
+import { terminalProgress } from './progressTerminal.js';
+
+/**
+ * Calls `handler` on the first Ctrl-C (SIGINT) so sampling stops and returns its draws; a second
+ * Ctrl-C exits the process as usual (code 130).
+ *
+ * @returns a function that removes the handler
+ */
+export function onSigint(handler: () => void): () => void {
+  let count = 0;
+  const listener = (): void => {
+    count++;
+    if (count === 1) {
+      process.stderr.write('\nInterrupted: stopping chains and keeping the draws so far (Ctrl-C again to quit).\n');
+      handler();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', listener);
+  return () => {
+    process.off('SIGINT', listener);
+  };
+}
+
+/** The adapters `sample()` uses in Node. */
+export const platform: SamplingPlatform = {
+  createRunner: (spec, { workers }) => workerRunner({ kind: 'spec', spec }, workers),
+  createProgress: (nChains, draws) => terminalProgress(nChains, draws),
+  onInterrupt: onSigint,
+  defaultWorkers: coreCount,
+  printWarnings: (text) => {
+    process.stderr.write(`${text}\n`);
+  },
+};
+

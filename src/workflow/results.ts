@@ -1,0 +1,114 @@
+// Turns chain results into InferenceData: constrained posterior with dims, ArviZ sample_stats, observed_data, attrs.
+import type { LogDensity } from '../core/types.js';
+import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
+import { shapeSize } from '../posterior/inferenceData.js';
+import { isCompiledModel } from './init.js';
+import { SAMPLE_STAT_NAMES, type ChainResult } from '../inference/chain/chain.js';
+
+/**
+ * The number of draws every chain completed (all of them, unless sampling was stopped).
+ *
+ * @param results - one result per chain
+ * @returns the common number of draws
+ */
+export function commonDraws(results: readonly ChainResult[]): number {
+  return results.length === 0 ? 0 : Math.min(...results.map((r) => r.nDraws));
+}
+
+/**
+ * The `posterior` group: every free variable and deterministic of a compiled model, constrained
+ * (via `CompiledModel.constrain`), or for a hand-written log density the raw vector as `x`.
+ *
+ * @param model - the sampled model or log density
+ * @param results - chain results
+ * @param nDraws - draws per chain to keep
+ * @returns the group
+ */
+export function posteriorGroup(model: LogDensity, results: readonly ChainResult[], nDraws: number): Group {
+  const nChains = results.length;
+  const d = model.dim;
+  const vars: Record<string, VariableArray> = {};
+  if (!isCompiledModel(model)) {
+    const values = new Float64Array(nChains * nDraws * d);
+    results.forEach((r, c) => values.set(r.positions.subarray(0, nDraws * d), c * nDraws * d));
+    vars.x = { dims: ['x_dim_0'], shape: [d], values };
+    return { vars, attrs: {} };
+  }
+  const buffers = model.variables.map((v) => new Float64Array(nChains * nDraws * shapeSize(v.shape)));
+  results.forEach((r, c) => model.constrainRows(r.positions, nDraws, buffers, c * nDraws));
+  model.variables.forEach((v, k) => {
+    vars[v.name] = { dims: [...v.dims], shape: [...v.shape], values: buffers[k] };
+  });
+  return { vars, attrs: {} };
+}
+
+/**
+ * The `sample_stats` group with ArviZ's names (`lp`, `acceptance_rate`, `step_size`, `tree_depth`,
+ * `n_steps`, `diverging`, `energy`, `energy_error`, `max_energy_error`, `reached_max_treedepth`);
+ * booleans are stored as 0/1.
+ */
+export function sampleStatsGroup(results: readonly ChainResult[], nDraws: number): Group {
+  const vars: Record<string, VariableArray> = {};
+  for (const name of SAMPLE_STAT_NAMES) {
+    const values = new Float64Array(results.length * nDraws);
+    results.forEach((r, c) => values.set(r.stats[name].subarray(0, nDraws), c * nDraws));
+    vars[name] = { dims: [], shape: [], values };
+  }
+  return { vars, attrs: {} };
+}
+
+/** The `observed_data` group of a compiled model (undefined for a hand-written log density or no data). */
+export function observedGroup(model: LogDensity): Group | undefined {
+  if (!isCompiledModel(model) || model.observed.length === 0) return undefined;
+  const vars: Record<string, VariableArray> = {};
+  for (const o of model.observed) vars[o.name] = { dims: [...o.dims], shape: [...o.shape], values: o.values };
+  return { vars, attrs: {} };
+}
+
+/** Stan-style warnings about a finished run. */
+export function runWarnings(results: readonly ChainResult[], nDraws: number, maxTreeDepth: number, targetAccept: number): string[] {
+  const out: string[] = [];
+  let div = 0;
+  let hits = 0;
+  for (const r of results) {
+    for (let i = 0; i < nDraws; i++) {
+      div += r.stats.diverging[i];
+      hits += r.stats.reached_max_treedepth[i];
+    }
+  }
+  if (div > 0) {
+    out.push(
+      `There were ${div} divergent transitions after warm-up. Increasing targetAccept above ${targetAccept} may help, ` +
+        'or reparameterise the model (e.g. non-centred). See https://mc-stan.org/misc/warnings#divergent-transitions-after-warmup',
+    );
+  }
+  if (hits > 0) {
+    out.push(
+      `${hits} transitions hit the maximum tree depth of ${maxTreeDepth}: an efficiency concern, not a validity one. ` +
+        'See https://mc-stan.org/misc/warnings#maximum-treedepth',
+    );
+  }
+  const msgs = new Set(results.flatMap((r) => r.messages));
+  if (msgs.size > 0) out.push(`The log density raised errors inside trajectories (treated as divergences): ${[...msgs].join('; ')}`);
+  return out;
+}
+
+/**
+ * Assembles the InferenceData of a NUTS run.
+ *
+ * @param model - the sampled model or log density
+ * @param results - one result per chain
+ * @param attrs - run attributes (seed, settings, timings, version)
+ * @returns the InferenceData (`posterior`, `sample_stats`, and `observed_data` when the model has data)
+ */
+export function buildInferenceData(model: LogDensity, results: readonly ChainResult[], attrs: Record<string, unknown>): InferenceData {
+  const nDraws = commonDraws(results);
+  const groups: InferenceData['groups'] = {
+    posterior: posteriorGroup(model, results, nDraws),
+    sample_stats: sampleStatsGroup(results, nDraws),
+  };
+  const obs = observedGroup(model);
+  if (obs) (groups as Record<string, Group>).observed_data = obs;
+  const coords = isCompiledModel(model) ? { ...model.coords } : {};
+  return { nChains: results.length, nDraws, groups, coords, attrs };
+}
