@@ -1,10 +1,7 @@
 // ADVI benchmark on the hierarchical radon model: iterations, wall time, ELBO, convergence; optionally a table against NUTS.
-import { loadRadon } from '../cli/radon/data.js';
-import { hierarchicalCentered, hierarchicalNonCentered } from '../cli/radon/models.js';
-import { fit } from '../src/workflow/fit.js';
-import type { AdviMethod } from '../src/inference/vi/settings.js';
-import { sample } from '../src/workflow/sample.js';
-import type { InferenceData } from '../src/posterior/inferenceData.js';
+import { fit, type AdviMethod, sample, type InferenceData } from 'nutmeg';
+import { loadRadon } from '../packages/cli/src/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 
 function moments(idata: InferenceData, name: string): { mean: Float64Array; sd: Float64Array } {
   const v = idata.groups.posterior!.vars[name];

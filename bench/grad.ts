@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { CompiledModel } from 'nutmeg';
 import { sharedPath } from './paths.js';
-import { loadRadon } from '../cli/radon/data.js';
-import { hierarchicalCentered, hierarchicalNonCentered } from '../cli/radon/models.js';
+import { loadRadon } from '../packages/cli/src/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 
 const LIMIT = sharedPath('baselines', 'limit', 'bench.sh');
 

@@ -1,13 +1,11 @@
 // NUTS benchmark on the hierarchical radon models (centered, non-centered): 4 chains × (1000 + 1000), ESS/s.
-import { loadRadon } from '../cli/radon/data.js';
-import { hierarchicalCentered, hierarchicalNonCentered } from '../cli/radon/models.js';
-import { sample } from '../src/workflow/sample.js';
-import { essBulk } from '../src/diagnostics/index.js';
-import { elementDraws, shapeSize, type InferenceData } from '../src/posterior/inferenceData.js';
+import { sample, essBulk, elementDraws, shapeSize, type InferenceData } from 'nutmeg';
+import { idleWorkerCount } from 'nutmeg/node';
+import { loadRadon } from '../packages/cli/src/radon/data.js';
+import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { sharedPath } from './paths.js';
-import { idleWorkerCount } from '../src/platform/node/workers.js';
 
 const STAN_BENCH = sharedPath('baselines', 'stan', 'bench.sh');
 const STAN_NAMES: Record<string, string> = {

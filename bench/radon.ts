@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRadon, RADON_CSV } from '../cli/radon/data.js';
-import { fitUnpooled } from '../cli/radon/unpooled.js';
-import { MODEL_NAMES, runRadon } from '../cli/radon/run.js';
+import { loadRadon, RADON_CSV } from '../packages/cli/src/radon/data.js';
+import { fitUnpooled } from '../packages/cli/src/radon/unpooled.js';
+import { MODEL_NAMES, runRadon } from '../packages/cli/src/radon/run.js';
 
 const r3 = (x: number): number => Number(x.toFixed(3));
 
@@ -47,8 +47,8 @@ export async function run(): Promise<void> {
       const r = await runRadon({ models: MODEL_NAMES, priors: 'tutorial', method: 'nuts', chains: 4, draws: 1000, tune: 1000, seed, out: join(dir, 'full') });
       console.log(JSON.stringify({ bench: 'radon_full_run', source: import.meta.url.endsWith('.ts') ? 'ts' : 'js', figures: r.figures.length, ...Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [`${k}_s`, v])) }));
     }
-    const bin = fileURLToPath(new URL('bin/nutmeg.js', `file://${REPO_ROOT}/`));
-    const built = fileURLToPath(new URL('dist/cli/main.js', `file://${REPO_ROOT}/`));
+    const bin = fileURLToPath(new URL('packages/cli/bin/nutmeg.js', `file://${REPO_ROOT}/`));
+    const built = fileURLToPath(new URL('packages/cli/dist/main.js', `file://${REPO_ROOT}/`));
     if (parts.includes('cli')) {
       if (!existsSync(built)) {
         console.log(JSON.stringify({ bench: 'radon_cli', skipped: 'no build: run npm run build first' }));

@@ -1,8 +1,5 @@
 // Benchmark: summary() of 4 chains × 1000 draws × 200 parameters, and the after-sampling convergence checks of a 3-parameter fit (4 × 1000), on AR(1) draws; one JSON line each.
-import { Rng } from '../src/core/rng.js';
-import { samplingWarnings } from '../src/posterior/warnings.js';
-import { summary } from '../src/posterior/summary.js';
-import type { InferenceData } from '../src/posterior/inferenceData.js';
+import { Rng, samplingWarnings, summary, type InferenceData } from 'nutmeg';
 
 /** Builds the benchmark's InferenceData: one vector parameter of nParams elements, AR(1) chains with φ = 0.5. */
 function makeData(nChains: number, nDraws: number, nParams: number, seed = 2024): InferenceData {

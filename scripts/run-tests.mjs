@@ -1,4 +1,4 @@
-// Runs every test file under test/ (except the slow SBC suite) with Node's test runner and tsx.
+// Runs every test file of the workspace's packages (packages/*/test, except the slow SBC suite) with Node's test runner and tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,6 @@ function find(dir, out) {
   return out;
 }
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : find('test', []).sort();
+const files = only.length > 0 ? only : readdirSync('packages').flatMap((pkg) => find(join('packages', pkg, 'test'), [])).sort();
 const r = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

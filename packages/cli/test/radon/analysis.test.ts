@@ -1,0 +1,57 @@
+// Radon analysis pieces: PSIS weights agree with nutmeg's Pareto k-hat, RMSD on known values, unpooled draws independent of the threads.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { paretoKHat, Rng } from 'nutmeg';
+import { psisWeights, rmsd } from '../../src/radon/analysis.js';
+import { loadRadon, RADON_CSV } from '../../src/radon/data.js';
+import { balance, countyRows, fitUnpooled } from '../../src/radon/unpooled.js';
+
+test('psisWeights: k-hat equals paretoKHat of the same log ratios; weights normalised, tail capped at the largest raw ratio', () => {
+  const rng = new Rng(5);
+  for (const scale of [0.3, 1, 3]) {
+    const lr = Float64Array.from({ length: 4000 }, () => scale * rng.normal());
+    const { weights, k } = psisWeights(lr);
+    const ref = paretoKHat(lr).k;
+    assert.ok(Math.abs(k - ref) < 1e-9, `scale ${scale}: ${k} vs ${ref}`);
+    let sum = 0;
+    for (const w of weights) sum += w;
+    assert.ok(Math.abs(sum - 1) < 1e-12);
+    // Only the tail is smoothed, and never above the largest raw ratio: relative to the median
+    // (which is not in the tail, so unchanged), the largest weight is at most the largest raw ratio.
+    const median = (a: ArrayLike<number>): number => Float64Array.from(a).sort()[Math.floor(a.length / 2)];
+    const raw = Float64Array.from(lr, (v) => Math.exp(v));
+    const maxOf = (a: ArrayLike<number>): number => Math.max(...Array.from(a));
+    assert.ok(maxOf(weights) / median(weights) <= (maxOf(raw) / median(raw)) * (1 + 1e-9));
+  }
+  // Equal ratios: uniform weights.
+  const flat = psisWeights(new Float64Array(100));
+  for (const w of flat.weights) assert.ok(Math.abs(w - 0.01) < 1e-15);
+});
+
+test('rmsd of known values', () => {
+  assert.equal(rmsd([1, 2, 3], [1, 2, 3]), 0);
+  assert.ok(Math.abs(rmsd([0, 0, 0, 0], [1, -1, 1, -1]) - 1) < 1e-15);
+  assert.ok(Math.abs(rmsd([3, 0], [0, 4]) - Math.sqrt(12.5)) < 1e-15);
+});
+
+test('balance: every county once, groups of similar size', () => {
+  const d = loadRadon();
+  const groups = balance(countyRows(d), 2);
+  const all = groups.flat().sort((a, b) => a - b);
+  assert.deepEqual(all, d.counties.map((_, c) => c));
+  const load = groups.map((g) => g.reduce((s, c) => s + 20 + countyRows(d)[c].length, 0));
+  assert.ok(Math.abs(load[0] - load[1]) <= 20 + 116, `${load}`);
+});
+
+test('unpooled fits: the same draws on one thread and on two', async () => {
+  const d = loadRadon();
+  const o = { method: 'nuts' as const, chains: 2, draws: 15, tune: 15, seed: 4 };
+  const one = await fitUnpooled(d, RADON_CSV, o, { threads: 1 });
+  const two = await fitUnpooled(d, RADON_CSV, o, { threads: 2 });
+  for (const name of ['alpha', 'beta', 'eps']) {
+    assert.deepEqual(two.idata.groups.posterior!.vars[name].values, one.idata.groups.posterior!.vars[name].values, name);
+  }
+  assert.deepEqual(one.idata.groups.posterior!.vars.alpha.shape, [85]);
+  assert.equal(two.threads, 2);
+  assert.equal(one.gradEvals, two.gradEvals);
+});

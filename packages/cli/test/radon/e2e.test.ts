@@ -1,0 +1,83 @@
+// `nutmeg radon` end to end with few draws: summary.json with the documented keys, a self-contained report.html, every figure as SVG and PNG.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { run } from '../../src/radon/command.js';
+
+const STATS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat'];
+const SAMPLER = ['method', 'chains', 'draws', 'tune', 'divergences', 'sampling_s', 'grad_evals'];
+
+type Summary = Record<string, { parameters: Record<string, Record<string, number | null>>; rmsd: number; sampler: Record<string, unknown> }>;
+
+test('a quick full run writes summary.json, report.html and every figure', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'nutmeg-radon-')), 'nested', 'out');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['--chains', '2', '--draws', '60', '--tune', '60', '--seed', '3', '--out', out], {
+    out: (s) => (stdout += s),
+    err: (s) => (stderr += s),
+    tty: false,
+  });
+  assert.equal(code, 0, stderr);
+  // Progress on stderr, the digest on stdout.
+  assert.match(stderr, /unpooled: fitting 85 counties/);
+  assert.match(stdout, /hierarchical_noncentered/);
+  assert.match(stdout, /Report: .*report\.html/);
+
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+  assert.deepEqual(Object.keys(summary).sort(), ['advi', 'hierarchical', 'hierarchical_noncentered', 'pooled', 'unpooled']);
+  for (const [key, m] of Object.entries(summary)) {
+    for (const k of SAMPLER) assert.ok(k in m.sampler, `${key}: sampler.${k}`);
+    assert.ok(typeof m.rmsd === 'number' && m.rmsd > 0.5 && m.rmsd < 1, `${key}: rmsd ${m.rmsd}`);
+    for (const [name, s] of Object.entries(m.parameters)) assert.deepEqual(Object.keys(s), STATS, `${key}: ${name}`);
+  }
+  assert.equal(summary.pooled.sampler.method, 'nuts');
+  assert.equal(summary.pooled.sampler.chains, 2);
+  assert.equal(summary.advi.sampler.method, 'advi');
+  assert.deepEqual(Object.keys(summary.pooled.parameters), ['alpha', 'beta', 'eps']);
+  const unpooled = Object.keys(summary.unpooled.parameters);
+  assert.equal(unpooled.length, 3 * 85);
+  for (const name of ['alpha[0]', 'alpha[84]', 'beta[0]', 'beta[84]', 'eps[0]', 'eps[84]']) assert.ok(unpooled.includes(name), name);
+  for (const key of ['hierarchical', 'hierarchical_noncentered']) {
+    const names = Object.keys(summary[key].parameters);
+    for (const name of ['mu_alpha', 'sigma_alpha', 'mu_beta', 'sigma_beta', 'eps', 'alpha[0]', 'alpha[84]', 'beta[84]']) assert.ok(names.includes(name), `${key}: ${name}`);
+    assert.ok(!names.includes('alpha[85]'));
+  }
+
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/i);
+  // Self-contained: nothing is loaded from anywhere.
+  assert.doesNotMatch(html, /\ssrc\s*=/i);
+  assert.doesNotMatch(html, /<link\b/i);
+  assert.doesNotMatch(html, /@import/i);
+  assert.doesNotMatch(html, /url\(\s*['"]?(https?:)?\/\//i);
+  assert.doesNotMatch(html, /<script\b/i);
+  for (const text of ['RMSD', '0.13', 'divergen', 'Shrinkage', 'CASS', 'CROW WING', 'FREEBORN', 'ADVI']) assert.ok(html.includes(text), text);
+
+  for (const name of ['funnel', 'trace_hierarchical', 'trace_hierarchical_noncentered', 'trace_pooled', 'three_counties', 'shrinkage', 'forest_alpha', 'ppc', 'advi_vs_nuts', 'elbo']) {
+    for (const ext of ['svg', 'png']) {
+      const f = join(out, 'figures', `${name}.${ext}`);
+      assert.ok(existsSync(f) && statSync(f).size > 1000, f);
+    }
+    assert.ok(html.includes(`figures/${name}.svg`), `report mentions ${name}`);
+  }
+});
+
+test('--model pooled --method advi --quiet prints only where the report is', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'nutmeg-radon-advi-'));
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['--model', 'pooled', '--method', 'advi', '--draws', '200', '--out', out, '--quiet'], {
+    out: (s) => (stdout += s),
+    err: (s) => (stderr += s),
+  });
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  assert.equal(stdout.trim(), join(out, 'report.html'));
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+  assert.deepEqual(Object.keys(summary), ['pooled']);
+  assert.equal(summary.pooled.sampler.method, 'advi');
+  assert.ok(Math.abs((summary.pooled.parameters.beta.mean as number) + 0.59) < 0.1);
+});
