@@ -1,5 +1,5 @@
 // What the report computes from the fits: summary rows as JSON, per-home predictions, RMSDs (in-sample and PSIS-LOO), replicated data.
-import { gpdFit, Rng, summary, type InferenceData } from 'nutmeg';
+import { psis, Rng, summary, type InferenceData } from 'nutmeg';
 import type { RadonData } from './data.js';
 
 /** The statistics of one parameter element in summary.json (ArviZ's column names; null for NaN). */
@@ -80,71 +80,16 @@ export function rmsd(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
 
 /**
  * Pareto-smoothed importance weights (normalised) from log ratios, and the Pareto k-hat of the
- * raw ratios: the largest M = ⌈min(0.2·S, 3·√S)⌉ ratios are replaced by the expected order
- * statistics of a generalised Pareto fitted to them, capped at the largest raw ratio.
+ * raw ratios: nutmeg's `psis` (R loo's algorithm) with r_eff = 1, so the largest
+ * M = ⌈min(0.2·S, 3·√S)⌉ ratios are replaced by generalised Pareto quantiles, capped at the
+ * largest raw ratio. k is Infinity when the tail cannot be fitted (as loo reports it).
  *
  * References: Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024), Pareto smoothed
  * importance sampling, JMLR 25(72).
  */
 export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k: number } {
-  const S = logRatios.length;
-  let max = -Infinity;
-  for (let s = 0; s < S; s++) if (logRatios[s] > max) max = logRatios[s];
-  const w = new Float64Array(S);
-  for (let s = 0; s < S; s++) w[s] = Math.exp(logRatios[s] - max);
-  const M = Math.ceil(Math.min(0.2 * S, 3 * Math.sqrt(S)));
-  let k = NaN;
-  if (M >= 5 && S > M) {
-    // Only the M largest ratios are smoothed: find the cut-off on a sorted copy, then order the tail.
-    const scratch = Float64Array.from(w);
-    const cut = select(scratch, S - M - 1);
-    const idx: number[] = [];
-    for (let s = 0; s < S && idx.length < M; s++) if (w[s] > cut) idx.push(s);
-    idx.sort((p, q) => w[p] - w[q]);
-    const m = idx.length;
-    const tail = new Float64Array(m);
-    for (let j = 0; j < m; j++) tail[j] = w[idx[j]] - cut;
-    if (m >= 5 && tail[m - 1] > tail[0]) {
-      const g = gpdFit(tail);
-      k = g.k;
-      const wmax = w[idx[m - 1]];
-      for (let j = 0; j < m; j++) {
-        const p = (j + 0.5) / m;
-        const q = Math.abs(g.k) < 1e-12 ? -g.sigma * Math.log(1 - p) : (g.sigma / g.k) * ((1 - p) ** -g.k - 1);
-        w[idx[j]] = Math.min(cut + q, wmax);
-      }
-    }
-  }
-  let sum = 0;
-  for (let s = 0; s < S; s++) sum += w[s];
-  for (let s = 0; s < S; s++) w[s] /= sum;
-  return { weights: w, k };
-}
-
-/** The k-th smallest value of `a` (0-based), by Hoare's quickselect; reorders `a`. */
-function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
+  const { logWeights, k } = psis(logRatios);
+  return { weights: logWeights.map(Math.exp), k };
 }
 
 /** Leave-one-out predictions: per home the PSIS-LOO estimate of E[mu_i | y_−i], and its k-hat. */

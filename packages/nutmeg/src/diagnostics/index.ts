@@ -17,3 +17,5 @@ export type { DrawsSummary } from './summarizeDraws.js';
 export { summarizeDraws } from './summarizeDraws.js';
 export type { SamplingWarning, SamplingWarningOptions } from '../posterior/warnings.js';
 export { samplingWarnings, formatWarnings, rankWarnings, WARNING_THRESHOLDS } from '../posterior/warnings.js';
+export type { PsisOptions, PsisResult } from './psis.js';
+export { psis, psisTailLength, gpdQuantile } from './psis.js';

@@ -1,4 +1,4 @@
-// Pareto-smoothed importance sampling diagnostic: generalized Pareto fit and the k-hat of importance ratios.
+// Pareto-smoothed importance sampling (loo 2.x's psis()): generalized Pareto fit, smoothed log weights and k-hat; the one PSIS of LOO, ADVI and the radon app.
 
 /** A fitted generalized Pareto distribution (location 0): shape `k` and scale `sigma`. */
 export interface GpdFit {
@@ -6,6 +6,34 @@ export interface GpdFit {
   readonly k: number;
   /** Scale sigma > 0. */
   readonly sigma: number;
+}
+
+/** Options of {@link psis}. */
+export interface PsisOptions {
+  /**
+   * Relative efficiency of the draws, ESS / S (default 1: independent draws). It sets the tail
+   * length M = ⌈min(0.2·S, 3·√(S / rEff))⌉ and scales the reported `nEff`.
+   */
+  rEff?: number;
+}
+
+/** Pareto-smoothed importance weights of one set of log ratios, with the Pareto k-hat of their tail. */
+export interface PsisResult {
+  /** Smoothed log weights, normalised so that Σ exp(logWeights) = 1, in the order of the input. */
+  readonly logWeights: Float64Array;
+  /**
+   * Pareto k-hat of the ratios' upper tail. `Infinity` when the tail was not smoothed (fewer than
+   * 5 tail draws, all tail ratios equal, or a failed fit), as loo reports it.
+   */
+  readonly k: number;
+  /** Scale of the fitted tail on the ratio scale (NaN when the tail was not smoothed). */
+  readonly sigma: number;
+  /** Whether the tail was smoothed (false: the weights are the raw ratios, truncated at their maximum). */
+  readonly smoothed: boolean;
+  /** Tail length M the generalized Pareto was fitted to. */
+  readonly tailLength: number;
+  /** PSIS effective sample size, rEff / Σ w² (loo's `psis_n_eff`). */
+  readonly nEff: number;
 }
 
 /** Pareto k-hat of a set of importance ratios, with the tail it was fitted on. */
@@ -24,10 +52,14 @@ export interface ParetoKHat {
 
 /** Weakly informative prior strength of Zhang & Stephens' profile grid (`prior` = 3 in loo and ArviZ). */
 const ZS_PRIOR = 3;
-/** Pseudo-observations of the Gaussian prior on k centred at 0.5 (Vehtari et al. 2022, appendix; loo's `adjust_k_wip`, a = 10). */
+/** Minimum number of grid points of the profile likelihood (loo 2.x and ArviZ: `min_grid_pts = 30`). */
+const MIN_GRID_POINTS = 30;
+/** Pseudo-observations of the Gaussian prior on k centred at 0.5 (Vehtari et al. 2024, appendix; loo's `adjust_k_wip`, a = 10). */
 const K_PRIOR_N = 10;
 /** Centre of the prior on k. */
 const K_PRIOR_CENTRE = 0.5;
+/** The fewest tail draws a generalized Pareto is fitted to (loo's `enough_tail_samples`). */
+const MIN_TAIL_LENGTH = 5;
 
 /** Mean of log1p(-b·x) over x. */
 function meanLog1p(b: number, x: Float64Array): number {
@@ -38,50 +70,174 @@ function meanLog1p(b: number, x: Float64Array): number {
 
 /**
  * Fits a generalized Pareto distribution (location 0) to positive exceedances by Zhang &
- * Stephens' (2009) empirical-Bayes method: the profile likelihood of b = −k/σ is averaged over a
- * grid of `80 + ⌊√n⌋` quantile-based points, and k is then shrunk towards 0.5 with the weakly
- * informative prior of the PSIS paper (`k ← (n·k + 10·0.5)/(n + 10)`). Here k is the tail index
- * (positive for heavy tails), i.e. the negative of Zhang & Stephens' k.
+ * Stephens' (2009) empirical-Bayes method, as loo's `gpdfit`: the profile likelihood of
+ * b = −k/σ is averaged over a grid of `30 + ⌊√n⌋` quantile-based points, and k is then shrunk
+ * towards 0.5 with the weakly informative prior of the PSIS paper (`k ← (n·k + 10·0.5)/(n + 10)`).
+ * Here k is the tail index (positive for heavy tails), i.e. the negative of Zhang & Stephens' k.
  *
  * @param x - the exceedances, sorted ascending, all ≥ 0, not all equal (length ≥ 1)
  * @param regularise - apply the prior on k (default true)
- * @returns the shape k and scale σ
+ * @returns the shape k and scale σ (NaN for a degenerate sample, e.g. a first quartile of 0)
  * @example
  * ```ts
  * // Exceedances of a standard exponential: k ≈ 0, σ ≈ 1.
  * const x = Float64Array.from({ length: 1000 }, (_, i) => -Math.log(1 - (i + 0.5) / 1000));
- * gpdFit(x); // → { k: ≈ 0.0, sigma: ≈ 1 }
+ * gpdFit(x, false); // → { k: ≈ 0.0, sigma: ≈ 1 }
  * ```
  * References: Zhang, J. & Stephens, M. A. (2009), A new and efficient estimation method for the
  * generalized Pareto distribution, Technometrics 51, 316–325. Vehtari, A., Simpson, D., Gelman,
- * A., Yao, Y. & Gabry, J. (2022), Pareto smoothed importance sampling, arXiv:1507.02646.
+ * A., Yao, Y. & Gabry, J. (2024), Pareto smoothed importance sampling, JMLR 25(72).
  */
 export function gpdFit(x: Float64Array, regularise = true): GpdFit {
   const n = x.length;
-  const m = 80 + Math.floor(Math.sqrt(n));
+  const m = MIN_GRID_POINTS + Math.floor(Math.sqrt(n));
   const xMax = x[n - 1];
   const xQuart = x[Math.max(0, Math.floor(n / 4 + 0.5) - 1)];
   const b = new Float64Array(m);
   const l = new Float64Array(m);
+  let lMax = -Infinity;
   for (let j = 0; j < m; j++) {
     // Grid points below 1/xMax so that 1 − b·x > 0 for every x.
     b[j] = 1 / xMax + (1 - Math.sqrt(m / (j + 1 - 0.5))) / ZS_PRIOR / xQuart;
     const kj = meanLog1p(b[j], x); // = −k(b) in Zhang & Stephens' sign
     // Profile log likelihood: n·(log(−b/kj) − kj − 1), written with −b and kj of the same sign.
     l[j] = n * (Math.log(-b[j] / kj) - kj - 1);
+    if (l[j] > lMax) lMax = l[j];
   }
-  // Posterior weights of the grid points, w_j = 1 / Σ_i exp(l_i − l_j), computed stably.
-  let bDotW = 0;
-  for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let i = 0; i < m; i++) s += Math.exp(l[i] - l[j]);
-    const w = 1 / s;
-    if (Number.isFinite(w) && Number.isFinite(b[j])) bDotW += b[j] * w;
-  }
-  let k = meanLog1p(bDotW, x);
-  const sigma = -k / bDotW;
+  // Posterior weights of the grid points, w_j = exp(l_j − logsumexp(l)).
+  let sumW = 0;
+  for (let j = 0; j < m; j++) sumW += Math.exp(l[j] - lMax);
+  const logNorm = lMax + Math.log(sumW);
+  let bHat = 0;
+  for (let j = 0; j < m; j++) bHat += b[j] * Math.exp(l[j] - logNorm);
+  let k = meanLog1p(bHat, x);
+  const sigma = -k / bHat;
   if (regularise) k = (n * k + K_PRIOR_N * K_PRIOR_CENTRE) / (n + K_PRIOR_N);
   return { k, sigma };
+}
+
+/**
+ * Quantile function of the generalized Pareto distribution (location 0) at p, loo's `qgpd`:
+ * σ·expm1(−k·log1p(−p))/k, with the exponential limit −σ·log1p(−p) at k = 0.
+ *
+ * @param p - probability in [0, 1)
+ * @param k - shape
+ * @param sigma - scale (> 0; NaN otherwise)
+ * @returns the quantile
+ */
+export function gpdQuantile(p: number, k: number, sigma: number): number {
+  if (!(sigma > 0)) return NaN;
+  if (k === 0) return -sigma * Math.log1p(-p);
+  return (sigma * Math.expm1(-k * Math.log1p(-p))) / k;
+}
+
+/**
+ * The PSIS tail length, loo's `n_pareto`: M = ⌈min(0.2·S, 3·√(S / rEff))⌉.
+ *
+ * @param sampleSize - number of draws S
+ * @param rEff - relative efficiency of the draws (1 for independent draws)
+ * @returns the number of largest ratios that are smoothed
+ */
+export function psisTailLength(sampleSize: number, rEff = 1): number {
+  return Math.ceil(Math.min(0.2 * sampleSize, 3 * Math.sqrt(sampleSize / rEff)));
+}
+
+/**
+ * The indices of the `m` largest values of `lw`, ordered as a stable ascending sort would place
+ * them (ties by index, as R's `sort.int(…, index.return = TRUE)`), and the largest value below them.
+ */
+function upperTail(lw: Float64Array, m: number): { idx: Uint32Array; cutoff: number } {
+  const s = lw.length;
+  const sorted = Float64Array.from(lw).sort();
+  const cutoff = sorted[s - m - 1];
+  const idx = new Uint32Array(m);
+  let n = 0;
+  for (let i = 0; i < s; i++) if (lw[i] > cutoff) idx[n++] = i;
+  // Ties with the cut-off that a stable sort puts in the tail are the ones of highest index.
+  for (let i = s - 1; n < m && i >= 0; i--) if (lw[i] === cutoff) idx[n++] = i;
+  idx.sort((a, b) => lw[a] - lw[b] || a - b);
+  return { idx, cutoff };
+}
+
+/**
+ * Pareto-smoothed importance sampling of one set of log importance ratios, as loo 2.x's `psis()`
+ * (Vehtari et al. 2024): the M = ⌈min(0.2·S, 3·√(S/rEff))⌉ largest ratios are replaced by the
+ * quantiles (j − ½)/M, j = 1…M, of a generalized Pareto fitted (by {@link gpdFit}, with its
+ * weakly informative prior) to their exceedances over the next largest ratio; all weights are then
+ * truncated at the largest raw ratio and normalised. The fitted shape is the Pareto k-hat:
+ * k ≤ 0.5 good, 0.5 < k ≤ 0.7 ok, k > 0.7 unreliable (loo 2.5's bins).
+ *
+ * Departures from loo, for robustness only: NaN ratios count as ratio 0 (loo rejects non-finite
+ * input), and the tail quantiles use the exponential limit when k is exactly 0.
+ *
+ * @param logRatios - log importance ratios log(p/q) of S draws (for LOO: −log p(y_i | θ_s))
+ * @param opts - `rEff`, the relative efficiency of the draws (default 1)
+ * @returns normalised smoothed log weights, k-hat, tail length and PSIS n_eff
+ * @example
+ * ```ts
+ * const { logWeights, k } = psis(logRatios, { rEff: 0.9 });
+ * let estimate = 0;
+ * for (let s = 0; s < S; s++) estimate += Math.exp(logWeights[s]) * h[s]; // E_p[h]
+ * ```
+ * References: Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024), Pareto smoothed
+ * importance sampling, JMLR 25(72); R package loo 2.5.1, `psis()`.
+ */
+export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): PsisResult {
+  const rEff = opts.rEff ?? 1;
+  const s = logRatios.length;
+  const lw = new Float64Array(s);
+  let maxLog = -Infinity;
+  for (let i = 0; i < s; i++) {
+    const v = logRatios[i];
+    lw[i] = Number.isNaN(v) ? -Infinity : v;
+    if (lw[i] > maxLog) maxLog = lw[i];
+  }
+  const tailLength = psisTailLength(s, rEff);
+  let k = Infinity;
+  let sigma = NaN;
+  let smoothed = false;
+  if (Number.isFinite(maxLog)) {
+    for (let i = 0; i < s; i++) lw[i] -= maxLog; // ratios relative to the largest, for safe exponentiation
+    if (tailLength >= MIN_TAIL_LENGTH && tailLength < s) {
+      const { idx, cutoff } = upperTail(lw, tailLength);
+      const lowest = lw[idx[0]];
+      const highest = lw[idx[tailLength - 1]];
+      if (Number.isFinite(lowest) && Math.abs(highest - lowest) >= Number.EPSILON / 100) {
+        const expCutoff = Math.exp(cutoff);
+        const exceedances = new Float64Array(tailLength);
+        for (let j = 0; j < tailLength; j++) exceedances[j] = Math.exp(lw[idx[j]]) - expCutoff;
+        const fit = gpdFit(exceedances);
+        if (Number.isFinite(fit.k)) {
+          k = fit.k;
+          sigma = fit.sigma;
+          smoothed = true;
+          for (let j = 0; j < tailLength; j++) {
+            lw[idx[j]] = Math.log(gpdQuantile((j + 0.5) / tailLength, fit.k, fit.sigma) + expCutoff);
+          }
+        }
+      }
+    }
+    for (let i = 0; i < s; i++) if (lw[i] > 0) lw[i] = 0; // truncate at the largest raw ratio
+  } else if (maxLog === Infinity) {
+    // An infinite ratio: all the weight on the infinite draws.
+    for (let i = 0; i < s; i++) lw[i] = lw[i] === Infinity ? 0 : -Infinity;
+  }
+  normaliseLogWeights(lw);
+  let sumSq = 0;
+  for (let i = 0; i < s; i++) sumSq += Math.exp(2 * lw[i]);
+  const scaledSigma = smoothed ? sigma * Math.exp(maxLog) : NaN;
+  return { logWeights: lw, k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
+}
+
+/** Subtracts logsumexp(lw) from every element (a no-op on all −∞, which stays −∞). */
+function normaliseLogWeights(lw: Float64Array): void {
+  let max = -Infinity;
+  for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
+  if (!Number.isFinite(max)) return;
+  let sum = 0;
+  for (let i = 0; i < lw.length; i++) sum += Math.exp(lw[i] - max);
+  const norm = max + Math.log(sum);
+  for (let i = 0; i < lw.length; i++) lw[i] -= norm;
 }
 
 /**
@@ -96,40 +252,28 @@ export function paretoKThreshold(s: number): number {
 }
 
 /**
- * Pareto k-hat of importance ratios given on the log scale: fits a generalized Pareto to the
- * largest M = ⌈min(0.2·S, 3·√S)⌉ ratios (exceedances over the next largest) and reports its shape.
+ * Pareto k-hat of importance ratios given on the log scale: the k of {@link psis} with rEff = 1
+ * (tail length M = ⌈min(0.2·S, 3·√S)⌉), reported as NaN where psis could not fit the tail.
  * Used for variational inference as in Yao et al. (2018): with ratios p(θ)/q(θ) for θ ~ q,
  * k < 0.5 means q is close to the posterior, 0.5 ≤ k < 0.7 usable with care, k ≥ 0.7 poor.
  *
  * @param logRatios - log importance ratios (non-finite values are treated as −∞, i.e. ratio 0)
  * @returns the fitted k-hat, scale, tail length and threshold (k = NaN if fewer than 5 tail ratios
- *   or a degenerate tail)
+ *   or a degenerate tail; Infinity if a ratio is infinite)
  * @example
  * ```ts
  * const k = paretoKHat(logRatios).k; // e.g. 0.3: the approximation is good
  * ```
  * References: Yao, Y., Vehtari, A., Simpson, D. & Gelman, A. (2018), Yes, but did it work?:
- * Evaluating variational inference, ICML. Vehtari et al. (2022), Pareto smoothed importance
- * sampling, arXiv:1507.02646.
+ * Evaluating variational inference, ICML. Vehtari et al. (2024), Pareto smoothed importance
+ * sampling, JMLR 25(72).
  */
 export function paretoKHat(logRatios: ArrayLike<number>): ParetoKHat {
   const s = logRatios.length;
   const threshold = s > 1 ? paretoKThreshold(s) : NaN;
-  const sorted = new Float64Array(s);
-  for (let i = 0; i < s; i++) {
-    const v = logRatios[i];
-    sorted[i] = Number.isNaN(v) ? -Infinity : v;
-  }
-  sorted.sort();
-  const m = Math.ceil(Math.min(0.2 * s, 3 * Math.sqrt(s)));
-  if (m < 5 || s <= m) return { k: NaN, sigma: NaN, tailLength: m, sampleSize: s, threshold };
-  const maxLog = sorted[s - 1];
-  if (!Number.isFinite(maxLog)) return { k: maxLog === Infinity ? Infinity : NaN, sigma: NaN, tailLength: m, sampleSize: s, threshold };
-  const cutoff = sorted[s - m - 1];
-  const expCut = Number.isFinite(cutoff) ? Math.exp(cutoff - maxLog) : 0;
-  const tail = new Float64Array(m);
-  for (let i = 0; i < m; i++) tail[i] = Math.exp(sorted[s - m + i] - maxLog) - expCut;
-  if (!(tail[m - 1] > tail[0])) return { k: NaN, sigma: NaN, tailLength: m, sampleSize: s, threshold };
-  const fitTail = gpdFit(tail);
-  return { k: fitTail.k, sigma: fitTail.sigma * Math.exp(maxLog), tailLength: m, sampleSize: s, threshold };
+  const r = psis(logRatios);
+  let infinite = false;
+  for (let i = 0; i < s && !infinite; i++) infinite = logRatios[i] === Infinity;
+  const k = r.smoothed ? r.k : infinite ? Infinity : NaN;
+  return { k, sigma: r.sigma, tailLength: r.tailLength, sampleSize: s, threshold };
 }

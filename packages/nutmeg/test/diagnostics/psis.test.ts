@@ -1,7 +1,7 @@
-// Tests of the generalized Pareto fit and the Pareto k-hat of importance ratios.
+// Tests of the generalized Pareto fit, Pareto-smoothed importance weights and the Pareto k-hat of importance ratios.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gpdFit, paretoKHat, paretoKThreshold } from '../../src/diagnostics/psis.js';
+import { gpdFit, gpdQuantile as libGpdQuantile, paretoKHat, paretoKThreshold, psis, psisTailLength } from '../../src/diagnostics/psis.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** GPD(k, sigma) quantile function. */
@@ -72,4 +72,46 @@ test('paretoKHat of light-tailed ratios is small, of exact ratios is NaN', () =>
 test('paretoKThreshold is min(1 − 1/log10 S, 0.7)', () => {
   assert.ok(Math.abs(paretoKThreshold(1000) - 2 / 3) < 1e-12);
   assert.equal(paretoKThreshold(1e6), 0.7);
+});
+
+test('psis: the M largest ratios become GPD quantiles over the cut-off, truncated at the largest raw ratio; the rest are unchanged', () => {
+  const rng = new Rng(11);
+  const S = 1000;
+  const lr = Float64Array.from({ length: S }, () => 1.5 * rng.normal());
+  for (const rEff of [1, 0.3]) {
+    const r = psis(lr, { rEff });
+    const M = psisTailLength(S, rEff);
+    assert.equal(r.tailLength, M);
+    assert.equal(M, Math.ceil(Math.min(0.2 * S, 3 * Math.sqrt(S / rEff))));
+    assert.ok(r.smoothed && Number.isFinite(r.k));
+    let sum = 0;
+    for (const v of r.logWeights) sum += Math.exp(v);
+    assert.ok(Math.abs(sum - 1) < 1e-12);
+    const order = Array.from(lr.keys()).sort((a, b) => lr[a] - lr[b]);
+    const max = lr[order[S - 1]];
+    const cut = Math.exp(lr[order[S - M - 1]] - max);
+    // Unnormalised weights relative to the largest raw ratio: log w − log w_body = log r − log r_body.
+    const shift = r.logWeights[order[0]] - (lr[order[0]] - max);
+    for (let j = 0; j < S - M; j++) assert.ok(Math.abs(r.logWeights[order[j]] - shift - (lr[order[j]] - max)) < 1e-12);
+    const sigmaRel = r.sigma / Math.exp(max);
+    for (let j = 0; j < M; j++) {
+      const q = Math.min(Math.log(libGpdQuantile((j + 0.5) / M, r.k, sigmaRel) + cut), 0);
+      assert.ok(Math.abs(r.logWeights[order[S - M + j]] - shift - q) < 1e-9, `tail ${j}`);
+    }
+    // n_eff = rEff / Σ w².
+    let ss = 0;
+    for (const v of r.logWeights) ss += Math.exp(2 * v);
+    assert.ok(Math.abs(r.nEff - rEff / ss) < 1e-9 * r.nEff);
+  }
+  assert.equal(psis(lr).k, paretoKHat(lr).k); // ADVI's k-hat is psis's k with rEff = 1
+});
+
+test('psis: too short or constant tails are not smoothed and report k = Infinity (as loo)', () => {
+  const few = psis(Float64Array.from({ length: 20 }, (_, i) => Math.sin(i)));
+  assert.equal(few.tailLength, 4);
+  assert.equal(few.k, Infinity);
+  assert.equal(few.smoothed, false);
+  const flat = psis(new Float64Array(100));
+  assert.equal(flat.k, Infinity);
+  for (const v of flat.logWeights) assert.ok(Math.abs(v + Math.log(100)) < 1e-12);
 });

@@ -1,0 +1,155 @@
+// PSIS-LOO: expected log pointwise predictive density by Pareto-smoothed importance sampling, with SEs, pointwise values and the Pareto k diagnostic, as R loo 2.5.1's loo().
+import { OptionError } from '../../core/errors.js';
+import { logsumexp } from '../../math/special.js';
+import { psis, psisTailLength } from '../../diagnostics/psis.js';
+import { sumWithSe, type Estimate } from './estimate.js';
+import { logLikMatrix, logMeanExp, observationColumn, type LogLikInput, type LogLikOptions } from './logLik.js';
+import { mcseElpd } from './mcseElpd.js';
+import { paretoKTable, paretoKWarnings, PARETO_K_BREAKS, type ParetoKBin } from './paretoKTable.js';
+import { relativeEff } from './relativeEff.js';
+
+/** Options of {@link loo}. */
+export interface LooOptions extends LogLikOptions {
+  /**
+   * Relative efficiency of the draws, one per observation or one for all (default: computed from
+   * the chains by {@link relativeEff}, as R loo's documentation recommends; pass 1 for
+   * independent draws). Observations whose computed r_eff is NaN (constant likelihood) use 1.
+   */
+  rEff?: number | ArrayLike<number>;
+}
+
+/** Pointwise PSIS-LOO values, one per observation (R loo's `pointwise` columns). */
+export interface LooPointwise {
+  /** elpd_loo_i = log p(y_i | y_−i), estimated. */
+  readonly elpdLoo: Float64Array;
+  /** Monte Carlo SE of elpd_loo_i. */
+  readonly mcseElpdLoo: Float64Array;
+  /** p_loo_i = lpd_i − elpd_loo_i (lpd_i the log of the mean likelihood). */
+  readonly pLoo: Float64Array;
+  /** −2·elpd_loo_i. */
+  readonly looic: Float64Array;
+  /** Pareto k of the observation's importance ratios (its influence). */
+  readonly influenceParetoK: Float64Array;
+}
+
+/** The result of {@link loo}. */
+export interface LooResult {
+  readonly method: 'psis_loo';
+  /** Σ elpd_loo_i with its SE. */
+  readonly elpdLoo: Estimate;
+  /** Effective number of parameters Σ p_loo_i with its SE. */
+  readonly pLoo: Estimate;
+  /** LOO information criterion −2·elpd_loo with its SE. */
+  readonly looic: Estimate;
+  /** Monte Carlo SE of elpd_loo, √Σ mcse_i² (NaN when some k > 0.7, as loo's NA). */
+  readonly mcseElpdLoo: number;
+  readonly pointwise: LooPointwise;
+  /** Pareto k, PSIS n_eff and the r_eff used, per observation. */
+  readonly diagnostics: { readonly paretoK: Float64Array; readonly nEff: Float64Array; readonly rEff: Float64Array };
+  /** Counts of k per bin (good ≤ 0.5 < ok ≤ 0.7 < bad ≤ 1 < very bad) with the smallest n_eff. */
+  readonly paretoKTable: ParetoKBin[];
+  /** Warnings (k too high, tails too short), as loo gives them. */
+  readonly warnings: string[];
+  /** Number of draws S (chains × draws). */
+  readonly nDraws: number;
+  /** Number of observations. */
+  readonly nObs: number;
+}
+
+function rEffPerObservation(input: LogLikInput, opts: LooOptions, nObs: number): Float64Array {
+  const given = opts.rEff;
+  let r: Float64Array;
+  if (given === undefined) r = relativeEff(input, opts);
+  else if (typeof given === 'number') r = new Float64Array(nObs).fill(given);
+  else {
+    if (given.length !== nObs) throw new OptionError('loo: rEff', `needs one value per observation (${nObs}), got ${given.length}`);
+    r = Float64Array.from(given);
+  }
+  for (let i = 0; i < nObs; i++) {
+    if (Number.isNaN(r[i]) && given === undefined) r[i] = 1;
+    else if (!(r[i] > 0)) throw new OptionError('loo: rEff', `must be positive (observation ${i}: ${r[i]})`);
+  }
+  return r;
+}
+
+/**
+ * Leave-one-out cross-validation by Pareto-smoothed importance sampling (PSIS-LOO), as R loo
+ * 2.5.1's `loo()`: for each observation, the draws are reweighted by PSIS with log ratios
+ * −log p(y_i | θ_s) ({@link psis}, tail length from r_eff), giving elpd_loo_i = log Σ_s w_s p(y_i | θ_s),
+ * p_loo_i = lpd_i − elpd_loo_i and looic_i = −2·elpd_loo_i; sums with SEs √(n·Var), Monte Carlo
+ * SEs, and the Pareto k of each observation. k > 0.7 marks observations whose estimate is
+ * unreliable (highly influential); see `warnings` and `paretoKTable`.
+ *
+ * @param logLik - the log_likelihood group of an InferenceData, or an array `[chain][draw][obs]`
+ *   or `[draw][obs]` (see {@link LogLikInput})
+ * @param opts - `rEff` (default from the chains), `varName`
+ * @returns estimates, pointwise values and diagnostics
+ * @throws OptionError for malformed input or rEff
+ * @example
+ * ```ts
+ * const l = loo(idata);
+ * l.elpdLoo; // { estimate: -70.61, se: 5.03 }
+ * l.warnings; // [] when every k ≤ 0.7
+ * ```
+ * References: Vehtari, A., Gelman, A. & Gabry, J. (2017), Practical Bayesian model evaluation
+ * using leave-one-out cross-validation and WAIC, Statistics and Computing 27, 1413–1432;
+ * Vehtari et al. (2024), Pareto smoothed importance sampling, JMLR 25(72).
+ */
+export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
+  const m = logLikMatrix(logLik, opts, 'loo');
+  const { nObs } = m;
+  const S = m.nChains * m.nDraws;
+  const rEff = rEffPerObservation(logLik, opts, nObs);
+  const pw = {
+    elpdLoo: new Float64Array(nObs),
+    mcseElpdLoo: new Float64Array(nObs),
+    pLoo: new Float64Array(nObs),
+    looic: new Float64Array(nObs),
+    influenceParetoK: new Float64Array(nObs),
+  };
+  const nEff = new Float64Array(nObs);
+  const ll = new Float64Array(S);
+  const negLl = new Float64Array(S);
+  const shortTails: number[] = [];
+  for (let i = 0; i < nObs; i++) {
+    observationColumn(m, i, ll);
+    for (let s = 0; s < S; s++) negLl[s] = -ll[s];
+    const r = psis(negLl, { rEff: rEff[i] });
+    if (r.tailLength < 5) shortTails.push(i);
+    const lw = r.logWeights;
+    for (let s = 0; s < S; s++) negLl[s] = ll[s] + lw[s]; // reuse: log(w_s · p(y_i | θ_s))
+    const elpd = logsumexp(negLl);
+    pw.elpdLoo[i] = elpd;
+    pw.pLoo[i] = logMeanExp(ll) - elpd;
+    pw.looic[i] = -2 * elpd;
+    pw.mcseElpdLoo[i] = mcseElpd(ll, lw, elpd, rEff[i]);
+    pw.influenceParetoK[i] = r.k;
+    nEff[i] = r.nEff;
+  }
+  const warnings = paretoKWarnings(pw.influenceParetoK);
+  if (shortTails.length > 0) {
+    warnings.unshift(
+      `Not enough tail samples to fit the generalized Pareto distribution (tail length ${psisTailLength(S, rEff[shortTails[0]])} < 5 ` +
+        `with ${S} draws) for ${shortTails.length} observation(s); their weights are not smoothed. Use more draws.`,
+    );
+  }
+  let mcseSq = 0;
+  let anyBad = false;
+  for (let i = 0; i < nObs; i++) {
+    mcseSq += pw.mcseElpdLoo[i] ** 2;
+    if (pw.influenceParetoK[i] > PARETO_K_BREAKS.ok) anyBad = true;
+  }
+  return {
+    method: 'psis_loo',
+    elpdLoo: sumWithSe(pw.elpdLoo),
+    pLoo: sumWithSe(pw.pLoo),
+    looic: sumWithSe(pw.looic),
+    mcseElpdLoo: anyBad ? NaN : Math.sqrt(mcseSq),
+    pointwise: pw,
+    diagnostics: { paretoK: pw.influenceParetoK, nEff, rEff },
+    paretoKTable: paretoKTable(pw.influenceParetoK, nEff),
+    warnings,
+    nDraws: S,
+    nObs,
+  };
+}
