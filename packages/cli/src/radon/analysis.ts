@@ -1,5 +1,6 @@
 // What the report computes from the fits: summary rows as JSON, per-home predictions, RMSDs (in-sample and PSIS-LOO), replicated data.
-import { gpdFit, Rng, summary, type InferenceData } from 'nutmeg';
+import { Rng, summary, type InferenceData } from 'nutmeg';
+import { gpdFit } from 'nutmeg/kernels';
 import type { RadonData } from './data.js';
 
 /** The statistics of one parameter element in summary.json (ArviZ's column names; null for NaN). */

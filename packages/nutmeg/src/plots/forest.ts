@@ -1,7 +1,7 @@
 // Forest plot: per row a point estimate and an interval (e.g. posterior mean and 94% HDI per county).
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
-/** One row of a {@link forestPlot}. */
+/** One row of a {@link plotForest}. */
 export interface ForestRow {
   /** Row label shown on the axis (e.g. a county name). */
   readonly label: string;
@@ -15,7 +15,7 @@ export interface ForestRow {
   readonly group?: string;
 }
 
-/** Options of {@link forestPlot}. */
+/** Options of {@link plotForest}. */
 export interface ForestPlotOptions {
   /** Chart title. */
   title?: string;
@@ -44,12 +44,12 @@ export interface ForestPlotOptions {
  * @throws RangeError if `rows` is empty
  * @example
  * ```ts
- * const spec = forestPlot(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
+ * const spec = plotForest(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
  *   { xTitle: 'county intercept a', reference: muA });
  * ```
  */
-export function forestPlot(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
-  if (rows.length === 0) throw new RangeError('forestPlot: no rows');
+export function plotForest(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
+  if (rows.length === 0) throw new RangeError('plotForest: no rows');
   const grouped = rows.some((r) => r.group !== undefined);
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
   const labels = [...new Set(rows.map((r) => r.label))];

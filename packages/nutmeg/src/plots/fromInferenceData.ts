@@ -22,7 +22,7 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  * @throws InputError if a variable is missing
  * @example
  * ```ts
- * const spec = tracePlot(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
+ * const spec = plotTrace(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
  * ```
  */
 export function traceVariables(
@@ -55,7 +55,7 @@ export function traceVariables(
  * @throws InputError if the variable is missing
  * @example
  * ```ts
- * const spec = forestPlot(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
+ * const spec = plotForest(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
  * ```
  */
 export function forestRows(

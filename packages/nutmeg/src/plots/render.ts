@@ -67,7 +67,7 @@ export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOption
  * @throws Error if the spec does not compile or vega reports an error while running it
  * @example
  * ```ts
- * const svg = await renderSvg(forestPlot(rows));
+ * const svg = await renderSvg(plotForest(rows));
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<string> {

@@ -110,7 +110,7 @@ export interface WrittenFigure {
  * @throws Error if the spec does not render or the files cannot be written
  * @example
  * ```ts
- * const { svg } = await writeFigure(forestPlot(rows), 'out/forest');
+ * const { svg } = await writeFigure(plotForest(rows), 'out/forest');
  * ```
  */
 export async function writeFigure(
