@@ -106,6 +106,7 @@ export function paretoKThreshold(s: number): number {
  *   or a degenerate tail)
  * @example
  * ```ts
+ * declare const logRatios: Float64Array; // log p(θ) − log q(θ) at draws θ from q
  * const k = paretoKHat(logRatios).k; // e.g. 0.3: the approximation is good
  * ```
  * References: Yao, Y., Vehtari, A., Simpson, D. & Gelman, A. (2018), Yes, but did it work?:

@@ -35,7 +35,8 @@ export interface ElboPlotOptions {
  * @throws RangeError if `history` has no finite value after `skip`
  * @example
  * ```ts
- * const spec = plotElbo(fit.elboHistory);
+ * declare const approx: Approximation; // from fit(model)
+ * const spec = plotElbo(approx.elboHistory);
  * ```
  */
 export function plotElbo(history: ArrayLike<number>, options: ElboPlotOptions = {}): VegaLiteSpec {

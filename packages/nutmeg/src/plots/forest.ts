@@ -44,8 +44,10 @@ export interface ForestPlotOptions {
  * @throws RangeError if `rows` is empty
  * @example
  * ```ts
+ * const counties = ['AITKIN', 'ANOKA', 'BECKER'];
+ * const m = [0.9, 0.95, 1.5], lo = [0.2, 0.7, 0.8], hi = [1.6, 1.2, 2.2]; // means and 94% HDIs
  * const spec = plotForest(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
- *   { xTitle: 'county intercept a', reference: muA });
+ *   { xTitle: 'county intercept a', reference: 1.46 });
  * ```
  */
 export function plotForest(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {

@@ -22,6 +22,7 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  * @throws InputError if a variable is missing
  * @example
  * ```ts
+ * declare const idata: InferenceData; // e.g. from sample()
  * const spec = plotTrace(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
  * ```
  */
@@ -55,6 +56,7 @@ export function traceVariables(
  * @throws InputError if the variable is missing
  * @example
  * ```ts
+ * declare const idata: InferenceData; // e.g. from sample()
  * const spec = plotForest(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
  * ```
  */

@@ -138,6 +138,7 @@ function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title'
  * @throws RangeError if `params` is empty, a parameter has no finite reference draws, or a Gaussian sd is not positive
  * @example
  * ```ts
+ * declare const nutsMuA: Float64Array; // NUTS draws of mu_a, chains pooled (pooledDraws(idata, 'mu_a'))
  * const spec = plotMarginals([{ name: 'mu_a', reference: nutsMuA, approx: { mean: 1.46, sd: 0.05 } }]);
  * ```
  */

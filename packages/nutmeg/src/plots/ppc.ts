@@ -31,6 +31,8 @@ export interface PpcPlotOptions {
  * @throws RangeError if `observed` has fewer than 2 values or there are no replicates
  * @example
  * ```ts
+ * declare const logRadon: Float64Array; // observed y
+ * declare const yRep: Float64Array[]; // replicated data sets, one per posterior draw
  * const spec = plotPpc(logRadon, yRep, { xTitle: 'log radon' });
  * ```
  */

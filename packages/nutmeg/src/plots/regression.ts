@@ -71,6 +71,8 @@ function labelExpr(labels: Record<number, string>): string {
  * @throws RangeError if there are no panels, or x and y lengths differ, or intercept and slope draws differ in length
  * @example
  * ```ts
+ * const floorCass = [0, 0, 1, 0], logRadonCass = [1.5, 1.9, 0.7, 1.2];
+ * declare const aU: Float64Array, bU: Float64Array, aH: Float64Array, bH: Float64Array; // draws of the county's intercept and slope
  * const spec = plotRegression([{ title: 'CASS', x: floorCass, y: logRadonCass, fits: [
  *   { name: 'unpooled', draws: { intercept: aU, slope: bU } },
  *   { name: 'hierarchical', draws: { intercept: aH, slope: bH } } ] }]);

@@ -64,6 +64,8 @@ function domainOf(values: number[]): [number, number] {
  * @throws RangeError if `rows` is empty
  * @example
  * ```ts
+ * const counties = ['AITKIN', 'ANOKA'];
+ * const aUnpooled = [0.8, 0.9], bUnpooled = [-0.9, -0.5], aHier = [1.1, 0.95], bHier = [-0.7, -0.6];
  * const spec = plotShrinkage(counties.map((c, j) => ({ label: c,
  *   from: { x: aUnpooled[j], y: bUnpooled[j] }, to: { x: aHier[j], y: bHier[j] } })));
  * ```

@@ -125,6 +125,7 @@ function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title'>>): Ve
  * @throws RangeError if a variable has no draws, or both `draws` and `elements`
  * @example
  * ```ts
+ * declare const chain0: Float64Array, chain1: Float64Array, chain2: Float64Array, chain3: Float64Array; // draws of each chain
  * const spec = plotTrace({ name: 'mu_a', draws: [chain0, chain1, chain2, chain3] });
  * ```
  */
