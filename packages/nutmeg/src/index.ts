@@ -1,18 +1,137 @@
-// nutmeg's public API: models, distributions, inference, diagnostics, results, plots.
+// nutmeg's public API, named one by one: build a model, sample or fit it, read, check, save and plot the results.
+// Low-level samplers are in `nutmeg/kernels`, Node.js adapters in `nutmeg/node`; everything else is internal.
+import * as math from './model/math.js';
+import * as special from './math/special.js';
+import * as random from './math/random.js';
+
+// ── Model building ────────────────────────────────────────────────────────────────────────────
+export { Model } from './model/model.js';
+export type { RvOptions, NamedOptions } from './model/model.js';
+export { Tensor } from './graph/tensor.js';
+export type { TensorLike } from './graph/tensor.js';
+export { logp } from './model/logp.js';
+/** Tensor functions for models (as `pm.math`): `math.exp`, `math.log`, `math.sum`, `math.dot`, `math.matvec`, `math.invlogit`, … */
+export { math };
+
+// Distributions, with PyMC's names and parameters.
+export {
+  Normal,
+  HalfNormal,
+  HalfCauchy,
+  Cauchy,
+  StudentT,
+  Uniform,
+  Exponential,
+  Gamma,
+  InverseGamma,
+  Beta,
+  LogNormal,
+  Laplace,
+  Weibull,
+  Flat,
+  HalfFlat,
+  Bernoulli,
+  Binomial,
+  Poisson,
+  NegativeBinomial,
+  MvNormal,
+  Dirichlet,
+} from './distributions/factories.js';
+export type { DistributionSpec } from './distributions/factories.js';
+
+// Transforms to the unconstrained space, by the names `Model.rv(…, { transform })` takes.
+export { TRANSFORMS } from './transforms/bijectTo.js';
+export type { Transform } from './transforms/transform.js';
+
+// Compiled models and hand-written log densities.
 export type { LogDensity, Shape, NamedArrays } from './core/types.js';
-export { ModelError, OptionError, InputError } from './core/errors.js';
-export { Rng } from './core/rng.js';
-export type { RngState } from './core/rng.js';
-export * from './posterior/inferenceData.js';
 export type { CompiledModel, VariableInfo, ObservedInfo } from './compiler/compiledModel.js';
 export { constrainRowsByRecord } from './compiler/compiledModel.js';
-export * as special from './math/index.js';
-export * from './model/index.js';
-export * from './distributions/index.js';
-export * from './transforms/index.js';
-export * from './inference/index.js';
-export * from './diagnostics/index.js';
-export * from './posterior/index.js';
-export * from './io/index.js';
-export * from './plots/index.js';
-export * from './report/index.js';
+
+// ── Inference ─────────────────────────────────────────────────────────────────────────────────
+export { sample } from './workflow/sample.js';
+export type { SampleOptions } from './workflow/sample.js';
+export type { InitOption } from './workflow/init.js';
+export type { ChainProgress, ProgressSink } from './inference/chain/progress.js';
+export type { SamplingPlatform } from './workflow/platform.js';
+export type { ChainRunner, RunningChains } from './workflow/runner.js';
+export { fit } from './workflow/fit.js';
+export { Approximation } from './workflow/approximation.js';
+export type { ParetoDiagnostic, ApproximationSampleOptions } from './workflow/approximation.js';
+export type { AdviOptions, AdviMethod } from './inference/vi/settings.js';
+export type { OptimizerKind } from './inference/vi/optimizer.js';
+export type { AdviEvent, AdviStartEvent, AdviAdaptEvent, AdviIterationEvent, AdviEndEvent, AdviProgressCallback } from './inference/vi/progress.js';
+// (sampler registry: the chain loop's samplers by name, e.g. 'nuts' and static HMC — merged here)
+// (workflow: mapFits, many independent fits on an executor — merged here)
+export { NUTMEG_VERSION } from './workflow/version.js';
+
+// ── Results ───────────────────────────────────────────────────────────────────────────────────
+export type { InferenceData, Group, GroupName, VariableArray, CoordValues } from './posterior/inferenceData.js';
+export { elementDraws, elementLabel, shapeSize } from './posterior/inferenceData.js';
+export { pooledDraws } from './plots/fromInferenceData.js';
+
+// ── Diagnostics ───────────────────────────────────────────────────────────────────────────────
+export type { Draws } from './diagnostics/draws.js';
+export { rhat, rhatBasic } from './diagnostics/rhat.js';
+export { essBulk, essTail, essBasic, essMean, essSd, essQuantile, essMedian } from './diagnostics/ess.js';
+export type { SplitOptions } from './diagnostics/ess.js';
+export { mcseMean, mcseSd, mcseQuantile, mcseMedian } from './diagnostics/mcse.js';
+export { hdi } from './diagnostics/hdi.js';
+export { ebfmi } from './diagnostics/ebfmi.js';
+export { paretoKHat } from './diagnostics/psis.js';
+export type { ParetoKHat } from './diagnostics/psis.js';
+export { summary, formatSummaryTable, summaryToJson, summaryToCsv } from './posterior/summary.js';
+export type { SummaryOptions, SummaryRow, SummaryStatistic } from './posterior/summary.js';
+export { samplingWarnings, formatWarnings, WARNING_THRESHOLDS } from './posterior/warnings.js';
+export type { SamplingWarning, SamplingWarningOptions } from './posterior/warnings.js';
+// Model comparison: PSIS-LOO, WAIC and loo_compare as R's loo package computes them.
+export { loo, waic, looCompare, relativeEff, paretoKTable, formatLoo, formatWaic, formatLooCompare, formatParetoKTable, PARETO_K_BREAKS } from './posterior/loo/index.js';
+export type { LooResult, LooOptions, LooPointwise, WaicResult, WaicPointwise, LooCompareRow, LooComparable, ParetoKBin, Estimate, LogLikInput, LogLikOptions } from './posterior/loo/index.js';
+export { psis } from './diagnostics/psis.js';
+export type { PsisOptions, PsisResult } from './diagnostics/psis.js';
+
+// ── Saving and loading ────────────────────────────────────────────────────────────────────────
+export { toArvizJson, fromArvizJson, looksLikeArvizJson } from './io/arvizJson.js';
+export { toStanCsv, fromStanCsv } from './io/stanCsv.js';
+export { toDrawsJson, fromDrawsJson } from './io/drawsJson.js';
+export { parseJsonText } from './io/nestedArrays.js';
+
+// ── Plots: pure functions to Vega-Lite specs (ArviZ's names), and SVG rendering ────────────────
+export type { VegaLiteSpec } from './plots/spec.js';
+export { PALETTE, VEGA_LITE_SCHEMA } from './plots/spec.js';
+export { plotTrace } from './plots/trace.js';
+export type { TraceVariable, TraceElement, TracePlotOptions } from './plots/trace.js';
+export { plotForest } from './plots/forest.js';
+export type { ForestRow, ForestPlotOptions } from './plots/forest.js';
+export { plotPpc } from './plots/ppc.js';
+export type { PpcPlotOptions } from './plots/ppc.js';
+export { plotElbo } from './plots/elbo.js';
+export type { ElboPlotOptions } from './plots/elbo.js';
+export { plotShrinkage } from './plots/shrinkage.js';
+export type { ShrinkageRow, ShrinkagePlotOptions, XY } from './plots/shrinkage.js';
+export { plotRegression } from './plots/regression.js';
+export type { RegressionPanel, PanelFit, LineDraws, RegressionPlotOptions } from './plots/regression.js';
+export { plotMarginals } from './plots/marginals.js';
+export type { MarginalComparison, ApproxMarginal, MarginalsOptions } from './plots/marginals.js';
+export { traceVariables, forestRows } from './plots/fromInferenceData.js';
+export { kde } from './plots/kde.js';
+export type { KdeOptions, KdeResult, BandwidthRule } from './plots/kde.js';
+export { renderSvg } from './plots/render.js';
+export type { RenderSvgOptions } from './plots/render.js';
+
+// ── Report: a self-contained HTML page of sections, tables and figures ──────────────────────────
+export { renderReport, inlineSvg } from './report/html.js';
+export type { ReportInput, ReportSection, ReportFigure, ReportTable, ReportBlock, ReportCell } from './report/html.js';
+
+// ── Errors ────────────────────────────────────────────────────────────────────────────────────
+export { ModelError, OptionError, InputError } from './core/errors.js';
+export { AdviError } from './inference/vi/advi.js';
+// (DomainError: a recoverable "log density undefined here", which becomes a divergence — merged here)
+
+// ── Randomness and special functions ──────────────────────────────────────────────────────────
+export { Rng } from './core/rng.js';
+export type { RngState } from './core/rng.js';
+/** Random variates on numbers, from an {@link Rng}: `random.normal(rng, mu, sigma)`, `random.poisson(rng, mu)`, … (for simulated data). */
+export { random };
+/** Special functions on numbers (as `scipy.special`): `special.lgamma`, `special.logsumexp`, `special.expit`, `special.erf`, … */
+export { special };

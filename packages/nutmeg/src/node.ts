@@ -1,8 +1,18 @@
 // nutmeg/node: the Node.js adapters (worker-thread chains, terminal progress, Ctrl-C, figure files) for users who compose their own runs.
+// `sample()` and `fit()` already use these by default in Node; import them to pass one explicitly or to write figures.
+
+// ── Sampling platform: what `sample()` uses in Node (workers, progress, Ctrl-C) ─────────────────
 export { platform as nodePlatform, onSigint } from './platform/node/index.js';
+
+// ── Chains on worker threads ────────────────────────────────────────────────────────────────────
 export { workerRunner, coreCount, idleWorkerCount } from './platform/node/workers.js';
+export type { ChainSource } from './workflow/chainSource.js';
+// (executors for mapFits: many independent fits on worker threads — merged here)
+
+// ── Terminal progress ───────────────────────────────────────────────────────────────────────────
 export { terminalProgress } from './platform/node/progressTerminal.js';
 export { adviTerminalProgress } from './platform/node/adviProgressTerminal.js';
-export { writeFigure, svgToPng, svgToPixels, bundledFontFiles } from './platform/node/render.js';
+
+// ── Figure files: a Vega-Lite spec to SVG and PNG on disk ───────────────────────────────────────
+export { writeFigure, svgToPng } from './platform/node/render.js';
 export type { PngOptions, WrittenFigure } from './platform/node/render.js';
-export type { ChainSource } from './workflow/chainSource.js';

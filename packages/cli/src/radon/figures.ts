@@ -2,15 +2,15 @@
 import {
   PALETTE,
   VEGA_LITE_SCHEMA,
-  countyRegressionPlot,
-  elboPlot,
-  forestPlot,
+  plotRegression,
+  plotElbo,
+  plotForest,
   forestRows,
-  marginalsOverlay,
+  plotMarginals,
   pooledDraws,
-  ppcPlot,
-  shrinkagePlot,
-  tracePlot,
+  plotPpc,
+  plotShrinkage,
+  plotTrace,
   traceVariables,
   type Approximation,
   type InferenceData,
@@ -37,7 +37,7 @@ export function traceFigure(idata: InferenceData, title: string, names?: readonl
   const order = names ?? ['mu_alpha', 'sigma_alpha', 'mu_beta', 'sigma_beta', 'alpha', 'beta', 'eps'];
   const list = order.filter((n) => have.includes(n));
   // 300 evenly spaced draws per chain: a 420 px wide trace cannot show more, and the SVG stays small.
-  return tracePlot(traceVariables(idata, list), { title, maxElements: 6, maxTracePoints: 300, traceWidth: 420, densityWidth: 240, rowHeight: 110 });
+  return plotTrace(traceVariables(idata, list), { title, maxElements: 6, maxTracePoints: 300, traceWidth: 420, densityWidth: 240, rowHeight: 110 });
 }
 
 /** The tutorials' figure: three counties, data points, posterior lines of the unpooled and hierarchical fits. */
@@ -55,7 +55,7 @@ export function threeCountyFigure(d: RadonData, fits: readonly { name: string; i
       fits: fits.map((f) => ({ name: f.name, draws: { intercept: pooledDraws(f.idata, 'alpha', k), slope: pooledDraws(f.idata, 'beta', k) } })),
     };
   });
-  return countyRegressionPlot(panels, {
+  return plotRegression(panels, {
     title: 'Radon by floor in three counties: unpooled vs hierarchical fits',
     yTitle: 'log radon',
     xTitle: 'floor of the measurement',
@@ -70,7 +70,7 @@ export function shrinkageFigure(d: RadonData, unpooled: InferenceData, hierarchi
   const ub = elementMeans(unpooled, 'beta');
   const ha = elementMeans(hierarchical, 'alpha');
   const hb = elementMeans(hierarchical, 'beta');
-  return shrinkagePlot(
+  return plotShrinkage(
     d.counties.map((label, k) => ({ label, from: { x: ua[k], y: ub[k] }, to: { x: ha[k], y: hb[k] } })),
     {
       title: 'Shrinkage: posterior means per county, unpooled → hierarchical',
@@ -85,7 +85,7 @@ export function shrinkageFigure(d: RadonData, unpooled: InferenceData, hierarchi
 /** Forest plot of the county intercepts (94% HDI), unpooled and hierarchical side by side. */
 export function forestFigure(fits: readonly { name: string; idata: InferenceData }[], reference?: number): VegaLiteSpec {
   const rows = fits.flatMap((f) => forestRows(f.idata, 'alpha', { series: f.name }));
-  return forestPlot(rows, {
+  return plotForest(rows, {
     title: 'County intercepts alpha (posterior mean and 94% HDI)',
     xTitle: 'alpha: expected log radon in a basement',
     ...(reference !== undefined ? { reference } : {}),
@@ -97,7 +97,7 @@ export function forestFigure(fits: readonly { name: string; idata: InferenceData
 
 /** Posterior predictive check of a model (densities of replicated data vs the observed). */
 export function ppcFigure(observed: ArrayLike<number>, reps: readonly ArrayLike<number>[], model: string): VegaLiteSpec {
-  return ppcPlot(observed, reps, { title: `Posterior predictive check: ${model} model`, xTitle: 'log radon', maxReplicates: 60 });
+  return plotPpc(observed, reps, { title: `Posterior predictive check: ${model} model`, xTitle: 'log radon', maxReplicates: 60 });
 }
 
 /** ADVI marginals (curves) over NUTS histograms for the hyperparameters and CASS's coefficients. */
@@ -112,12 +112,12 @@ export function adviFigure(d: RadonData, nuts: InferenceData, advi: InferenceDat
     params.push({ name: `alpha[${name}]`, reference: pooledDraws(nuts, 'alpha', k), approx: pooledDraws(advi, 'alpha', k) });
     params.push({ name: `beta[${name}]`, reference: pooledDraws(nuts, 'beta', k), approx: pooledDraws(advi, 'beta', k) });
   }
-  return marginalsOverlay(params, { title: 'Mean-field ADVI vs NUTS (hierarchical model)', columns: 3 });
+  return plotMarginals(params, { title: 'Mean-field ADVI vs NUTS (hierarchical model)', columns: 3 });
 }
 
 /** ELBO history of the ADVI fit. */
 export function elboFigure(approx: Approximation): VegaLiteSpec {
-  return elboPlot(approx.elboHistory, { title: 'ADVI: evidence lower bound by iteration' });
+  return plotElbo(approx.elboHistory, { title: 'ADVI: evidence lower bound by iteration' });
 }
 
 /**

@@ -70,9 +70,19 @@ export interface CompiledModel extends LogDensity {
  * @param firstRow - the row of `out` the first vector goes to
  * @example
  * ```ts
+ * // A hand-written model of one parameter x ~ Normal(1.5, 1):
  * const model: CompiledModel = {
- *   ...,
+ *   dim: 1,
+ *   logDensityGrad: (x, g) => { g[0] = 1.5 - x[0]; return -0.5 * (x[0] - 1.5) ** 2; },
+ *   variables: [{ name: 'x', kind: 'free', shape: [], dims: [], transform: 'identity', offset: 0, unconstrainedSize: 1 }],
+ *   coords: {},
+ *   observed: [],
+ *   constrain: (theta) => ({ x: Float64Array.of(theta[0]) }),
  *   constrainRows(t, n, out, first) { constrainRowsByRecord(this, t, n, out, first); },
+ *   unconstrain: (v) => Float64Array.of(Number(v.x)),
+ *   initialPoint: () => new Float64Array(1),
+ *   logDensityByVariable: (theta) => ({ x: -0.5 * (theta[0] - 1.5) ** 2 }),
+ *   spec: undefined,
  * };
  * ```
  */

@@ -123,6 +123,7 @@ export function tailEss(pool: SplitPool): number {
  * @returns `{r_hat, ess_bulk, ess_tail}`
  * @throws OptionError when chains have unequal lengths
  * @example
+ * declare const chain0: Float64Array, chain1: Float64Array, chain2: Float64Array, chain3: Float64Array; // draws of each chain
  * const { r_hat, ess_bulk, ess_tail } = convergenceDiagnostics([chain0, chain1, chain2, chain3]);
  * if (r_hat > 1.01 || ess_bulk < 400) console.warn('not converged');
  *

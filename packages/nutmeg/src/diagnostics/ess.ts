@@ -59,6 +59,7 @@ export function essMean(draws: Draws): number {
  * @returns ESS or NaN
  * @throws OptionError when chains have unequal lengths
  * @example
+ * declare const drawsOfMu: Float64Array[]; // drawsOfMu[chain][draw]
  * essBulk(drawsOfMu); // e.g. 3820.6
  *
  * References: Vehtari et al. (2021), §4.

@@ -10,6 +10,7 @@ import { checkProb, essQuantileSorted, splitEss } from './ess.js';
  * @returns MCSE, or NaN for degenerate input
  * @throws OptionError when chains have unequal lengths
  * @example
+ * declare const draws: Float64Array[]; // draws[chain][draw]
  * mcseMean(draws); // ≈ sd / sqrt(ESS)
  *
  * References: Gelman et al. (2013), BDA3 §10.5; Vehtari et al. (2021).

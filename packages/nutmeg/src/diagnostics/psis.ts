@@ -175,6 +175,9 @@ function upperTail(lw: Float64Array, m: number): { idx: Uint32Array; cutoff: num
  * @returns normalised smoothed log weights, k-hat, tail length and PSIS n_eff
  * @example
  * ```ts
+ * declare const logRatios: Float64Array; // −log p(y_i | θ_s) over S draws
+ * declare const h: Float64Array; // a function of the draws
+ * const S = logRatios.length;
  * const { logWeights, k } = psis(logRatios, { rEff: 0.9 });
  * let estimate = 0;
  * for (let s = 0; s < S; s++) estimate += Math.exp(logWeights[s]) * h[s]; // E_p[h]
@@ -262,6 +265,7 @@ export function paretoKThreshold(s: number): number {
  *   or a degenerate tail; Infinity if a ratio is infinite)
  * @example
  * ```ts
+ * declare const logRatios: Float64Array; // log p(θ) − log q(θ) at draws θ from q
  * const k = paretoKHat(logRatios).k; // e.g. 0.3: the approximation is good
  * ```
  * References: Yao, Y., Vehtari, A., Simpson, D. & Gelman, A. (2018), Yes, but did it work?:

@@ -16,6 +16,7 @@ export { rhatOfChains } from './chainRhat.js';
  *   least 2 chains after splitting, so a single chain of n ≥ 4 draws works.
  * @throws OptionError when chains have unequal lengths
  * @example
+ * declare const chain0: Float64Array, chain1: Float64Array, chain2: Float64Array, chain3: Float64Array; // draws of each chain
  * rhat([chain0, chain1, chain2, chain3]); // ≈ 1.002 for well-mixed chains
  *
  * References: Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), Rank-normalization, folding,

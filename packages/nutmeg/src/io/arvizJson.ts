@@ -35,6 +35,7 @@ const GROUP_ORDER: readonly GroupName[] = [
  * @param idata - results
  * @returns JSON text
  * @example
+ * declare const idata: InferenceData; // e.g. from sample()
  * const text = toArvizJson(idata);
  * const back = fromArvizJson(text); // same groups, shapes, values, coords
  */

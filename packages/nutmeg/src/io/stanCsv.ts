@@ -57,7 +57,12 @@ function columnMajorIndices(shape: readonly number[]): number[][] {
  * @returns the CSV text
  * @throws InputError when the chain does not exist or there is no posterior group
  * @example
- * for (let c = 0; c < idata.nChains; c++) writeFile(`out-${c + 1}.csv`, toStanCsv(idata, c));
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { toStanCsv, type InferenceData } from 'nutmeg';
+ * declare const idata: InferenceData;
+ * for (let c = 0; c < idata.nChains; c++) writeFileSync(`out-${c + 1}.csv`, toStanCsv(idata, c));
+ * ```
  */
 export function toStanCsv(idata: InferenceData, chain: number): string {
   if (!Number.isInteger(chain) || chain < 0 || chain >= idata.nChains) {
@@ -209,7 +214,12 @@ function parseColumnName(col: string): { base: string; index: number[] } {
  * @throws InputError naming the file, line, column and variable of a bad cell, a ragged row, files
  *   whose columns or numbers of draws differ, or incomplete array parameters
  * @example
- * const idata = fromStanCsv([{ name: 'out-1.csv', text: a }, { name: 'out-2.csv', text: b }]);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { fromStanCsv } from 'nutmeg';
+ * const files = ['out-1.csv', 'out-2.csv'].map((name) => ({ name, text: readFileSync(name, 'utf8') }));
+ * const idata = fromStanCsv(files); // one chain per file
+ * ```
  */
 export function fromStanCsv(texts: readonly { name: string; text: string }[]): InferenceData {
   if (texts.length === 0) throw new InputError('fromStanCsv: no files given');

@@ -574,7 +574,7 @@ export function dirichlet(rng: Rng, alpha: ArrayLike<number>, out: Float64Array 
  * @returns `out`.
  * @example
  * ```ts
- * const L = cholesky(Float64Array.of(2, 0.3, 0.3, 1), 2);
+ * const L = linalg.cholesky(Float64Array.of(2, 0.3, 0.3, 1), 2); // linalg from 'nutmeg/kernels'
  * random.mvNormal(new Rng(1), [0, 0], L, 2, new Float64Array(2));
  * ```
  */

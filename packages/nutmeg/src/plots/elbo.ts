@@ -1,7 +1,7 @@
 // ELBO history of ADVI: per-iteration values (binned range band) and their running mean against iteration.
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
-/** Options of {@link elboPlot}. */
+/** Options of {@link plotElbo}. */
 export interface ElboPlotOptions {
   /** Chart title. Default `'ADVI: evidence lower bound'`. */
   title?: string;
@@ -35,10 +35,11 @@ export interface ElboPlotOptions {
  * @throws RangeError if `history` has no finite value after `skip`
  * @example
  * ```ts
- * const spec = elboPlot(fit.elboHistory);
+ * declare const approx: Approximation; // from fit(model)
+ * const spec = plotElbo(approx.elboHistory);
  * ```
  */
-export function elboPlot(history: ArrayLike<number>, options: ElboPlotOptions = {}): VegaLiteSpec {
+export function plotElbo(history: ArrayLike<number>, options: ElboPlotOptions = {}): VegaLiteSpec {
   const skip = options.skip ?? 0;
   const n = history.length - skip;
   const maxPoints = Math.max(2, options.maxPoints ?? 600);
@@ -54,7 +55,7 @@ export function elboPlot(history: ArrayLike<number>, options: ElboPlotOptions = 
     const q = (p: number): number => bin[Math.min(bin.length - 1, Math.max(0, Math.round(p * (bin.length - 1))))];
     values.push({ iteration: Math.round((start + end - 1) / 2), mean: r6(m), lo: r6(q(0.05)), hi: r6(q(0.95)) });
   }
-  if (values.length === 0) throw new RangeError('elboPlot: no finite values in the history');
+  if (values.length === 0) throw new RangeError('plotElbo: no finite values in the history');
   const yTitle = options.yTitle ?? 'ELBO';
   const width = options.width ?? 560;
   const height = options.height ?? 220;

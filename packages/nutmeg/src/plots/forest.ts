@@ -1,7 +1,7 @@
 // Forest plot: per row a point estimate and an interval (e.g. posterior mean and 94% HDI per county).
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
-/** One row of a {@link forestPlot}. */
+/** One row of a {@link plotForest}. */
 export interface ForestRow {
   /** Row label shown on the axis (e.g. a county name). */
   readonly label: string;
@@ -15,7 +15,7 @@ export interface ForestRow {
   readonly group?: string;
 }
 
-/** Options of {@link forestPlot}. */
+/** Options of {@link plotForest}. */
 export interface ForestPlotOptions {
   /** Chart title. */
   title?: string;
@@ -44,12 +44,14 @@ export interface ForestPlotOptions {
  * @throws RangeError if `rows` is empty
  * @example
  * ```ts
- * const spec = forestPlot(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
- *   { xTitle: 'county intercept a', reference: muA });
+ * const counties = ['AITKIN', 'ANOKA', 'BECKER'];
+ * const m = [0.9, 0.95, 1.5], lo = [0.2, 0.7, 0.8], hi = [1.6, 1.2, 2.2]; // means and 94% HDIs
+ * const spec = plotForest(counties.map((c, j) => ({ label: c, mean: m[j], lo: lo[j], hi: hi[j] })),
+ *   { xTitle: 'county intercept a', reference: 1.46 });
  * ```
  */
-export function forestPlot(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
-  if (rows.length === 0) throw new RangeError('forestPlot: no rows');
+export function plotForest(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
+  if (rows.length === 0) throw new RangeError('plotForest: no rows');
   const grouped = rows.some((r) => r.group !== undefined);
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
   const labels = [...new Set(rows.map((r) => r.label))];

@@ -22,7 +22,8 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  * @throws InputError if a variable is missing
  * @example
  * ```ts
- * const spec = tracePlot(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
+ * declare const idata: InferenceData; // e.g. from sample()
+ * const spec = plotTrace(traceVariables(idata, ['mu_a', 'sigma_a', 'a']));
  * ```
  */
 export function traceVariables(
@@ -55,7 +56,8 @@ export function traceVariables(
  * @throws InputError if the variable is missing
  * @example
  * ```ts
- * const spec = forestPlot(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
+ * declare const idata: InferenceData; // e.g. from sample()
+ * const spec = plotForest(forestRows(idata, 'a'), { xTitle: 'county intercept a' });
  * ```
  */
 export function forestRows(

@@ -103,6 +103,7 @@ function bandwidthSorted(s: Float64Array, rule: 'silverman' | 'scott'): number {
  * @throws RangeError if fewer than 2 finite values are given or the options are invalid
  * @example
  * ```ts
+ * const draws = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) + Math.cos(3 * i));
  * const { x, density } = kde(draws, { gridSize: 200 });
  * ```
  * References: Wand, M. P. & Jones, M. C. (1995) Kernel Smoothing, appendix D (binned estimators).

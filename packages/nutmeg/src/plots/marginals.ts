@@ -5,7 +5,7 @@ import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 /** An approximate marginal: a Gaussian (mean, sd) or draws (shown as a KDE). */
 export type ApproxMarginal = { readonly mean: number; readonly sd: number } | ArrayLike<number>;
 
-/** One parameter of {@link marginalsOverlay}. */
+/** One parameter of {@link plotMarginals}. */
 export interface MarginalComparison {
   /** Parameter label, e.g. `mu_a` or `a[CASS]`. */
   readonly name: string;
@@ -15,7 +15,7 @@ export interface MarginalComparison {
   readonly approx: ApproxMarginal;
 }
 
-/** Options of {@link marginalsOverlay}. */
+/** Options of {@link plotMarginals}. */
 export interface MarginalsOptions {
   /** Chart title. Default `'ADVI vs NUTS marginals'`. */
   title?: string;
@@ -50,11 +50,11 @@ function finiteRange(a: ArrayLike<number>): [number, number] {
 
 function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title' | 'columns'>>): VegaLiteSpec {
   const [rlo, rhi] = finiteRange(p.reference);
-  if (!(rhi >= rlo)) throw new RangeError(`marginalsOverlay: ${p.name} has no finite reference draws`);
+  if (!(rhi >= rlo)) throw new RangeError(`plotMarginals: ${p.name} has no finite reference draws`);
   let lo = rlo;
   let hi = rhi;
   if (isGaussian(p.approx)) {
-    if (!(p.approx.sd > 0)) throw new RangeError(`marginalsOverlay: ${p.name}: approximation sd must be > 0, got ${p.approx.sd}`);
+    if (!(p.approx.sd > 0)) throw new RangeError(`plotMarginals: ${p.name}: approximation sd must be > 0, got ${p.approx.sd}`);
     lo = Math.min(lo, p.approx.mean - 4 * p.approx.sd);
     hi = Math.max(hi, p.approx.mean + 4 * p.approx.sd);
   } else {
@@ -138,11 +138,12 @@ function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title'
  * @throws RangeError if `params` is empty, a parameter has no finite reference draws, or a Gaussian sd is not positive
  * @example
  * ```ts
- * const spec = marginalsOverlay([{ name: 'mu_a', reference: nutsMuA, approx: { mean: 1.46, sd: 0.05 } }]);
+ * declare const nutsMuA: Float64Array; // NUTS draws of mu_a, chains pooled (pooledDraws(idata, 'mu_a'))
+ * const spec = plotMarginals([{ name: 'mu_a', reference: nutsMuA, approx: { mean: 1.46, sd: 0.05 } }]);
  * ```
  */
-export function marginalsOverlay(params: readonly MarginalComparison[], options: MarginalsOptions = {}): VegaLiteSpec {
-  if (params.length === 0) throw new RangeError('marginalsOverlay: no parameters');
+export function plotMarginals(params: readonly MarginalComparison[], options: MarginalsOptions = {}): VegaLiteSpec {
+  if (params.length === 0) throw new RangeError('plotMarginals: no parameters');
   const o = {
     referenceName: options.referenceName ?? 'NUTS',
     approxName: options.approxName ?? 'ADVI',

@@ -2,7 +2,7 @@
 import { kde, bandwidth } from './kde.js';
 import { evenIndices, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
-/** Options of {@link ppcPlot}. */
+/** Options of {@link plotPpc}. */
 export interface PpcPlotOptions {
   /** Chart title. Default `'Posterior predictive check'`. */
   title?: string;
@@ -31,12 +31,14 @@ export interface PpcPlotOptions {
  * @throws RangeError if `observed` has fewer than 2 values or there are no replicates
  * @example
  * ```ts
- * const spec = ppcPlot(logRadon, yRep, { xTitle: 'log radon' });
+ * declare const logRadon: Float64Array; // observed y
+ * declare const yRep: Float64Array[]; // replicated data sets, one per posterior draw
+ * const spec = plotPpc(logRadon, yRep, { xTitle: 'log radon' });
  * ```
  */
-export function ppcPlot(observed: ArrayLike<number>, replicates: readonly ArrayLike<number>[], options: PpcPlotOptions = {}): VegaLiteSpec {
-  if (observed.length < 2) throw new RangeError(`ppcPlot: need at least 2 observed values, got ${observed.length}`);
-  if (replicates.length === 0) throw new RangeError('ppcPlot: no replicated data sets');
+export function plotPpc(observed: ArrayLike<number>, replicates: readonly ArrayLike<number>[], options: PpcPlotOptions = {}): VegaLiteSpec {
+  if (observed.length < 2) throw new RangeError(`plotPpc: need at least 2 observed values, got ${observed.length}`);
+  if (replicates.length === 0) throw new RangeError('plotPpc: no replicated data sets');
   const g = options.gridSize ?? 200;
   let lo = Infinity;
   let hi = -Infinity;

@@ -26,7 +26,7 @@ export interface RegressionPanel {
   readonly fits: readonly PanelFit[];
 }
 
-/** Options of {@link countyRegressionPlot}. */
+/** Options of {@link plotRegression}. */
 export interface RegressionPlotOptions {
   /** Chart title. */
   title?: string;
@@ -71,13 +71,15 @@ function labelExpr(labels: Record<number, string>): string {
  * @throws RangeError if there are no panels, or x and y lengths differ, or intercept and slope draws differ in length
  * @example
  * ```ts
- * const spec = countyRegressionPlot([{ title: 'CASS', x: floorCass, y: logRadonCass, fits: [
+ * const floorCass = [0, 0, 1, 0], logRadonCass = [1.5, 1.9, 0.7, 1.2];
+ * declare const aU: Float64Array, bU: Float64Array, aH: Float64Array, bH: Float64Array; // draws of the county's intercept and slope
+ * const spec = plotRegression([{ title: 'CASS', x: floorCass, y: logRadonCass, fits: [
  *   { name: 'unpooled', draws: { intercept: aU, slope: bU } },
  *   { name: 'hierarchical', draws: { intercept: aH, slope: bH } } ] }]);
  * ```
  */
-export function countyRegressionPlot(panels: readonly RegressionPanel[], options: RegressionPlotOptions = {}): VegaLiteSpec {
-  if (panels.length === 0) throw new RangeError('countyRegressionPlot: no panels');
+export function plotRegression(panels: readonly RegressionPanel[], options: RegressionPlotOptions = {}): VegaLiteSpec {
+  if (panels.length === 0) throw new RangeError('plotRegression: no panels');
   const jitter = options.jitter ?? 0.05;
   const maxLines = options.maxLines ?? 100;
   const rng = new Rng(options.seed ?? 0);
@@ -88,7 +90,7 @@ export function countyRegressionPlot(panels: readonly RegressionPanel[], options
   let xmin = Infinity;
   let xmax = -Infinity;
   for (const p of panels) {
-    if (p.x.length !== p.y.length) throw new RangeError(`countyRegressionPlot: panel ${p.title}: x has ${p.x.length} values, y ${p.y.length}`);
+    if (p.x.length !== p.y.length) throw new RangeError(`plotRegression: panel ${p.title}: x has ${p.x.length} values, y ${p.y.length}`);
     for (let i = 0; i < p.x.length; i++) {
       xmin = Math.min(xmin, p.x[i]);
       xmax = Math.max(xmax, p.x[i]);
@@ -116,7 +118,7 @@ export function countyRegressionPlot(panels: readonly RegressionPanel[], options
     for (const f of p.fits) {
       const n = f.draws.intercept.length;
       if (f.draws.slope.length !== n) {
-        throw new RangeError(`countyRegressionPlot: panel ${p.title}, fit ${f.name}: ${n} intercept draws but ${f.draws.slope.length} slope draws`);
+        throw new RangeError(`plotRegression: panel ${p.title}, fit ${f.name}: ${n} intercept draws but ${f.draws.slope.length} slope draws`);
       }
       for (const d of evenIndices(n, maxLines)) {
         const a = f.draws.intercept[d];

@@ -67,7 +67,8 @@ export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOption
  * @throws Error if the spec does not compile or vega reports an error while running it
  * @example
  * ```ts
- * const svg = await renderSvg(forestPlot(rows));
+ * const rows = [{ label: 'a[0]', mean: 1.2, lo: 0.8, hi: 1.6 }, { label: 'a[1]', mean: 0.4, lo: -0.1, hi: 0.9 }];
+ * const svg = await renderSvg(plotForest(rows));
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<string> {

@@ -7,7 +7,7 @@ export interface XY {
   readonly y: number;
 }
 
-/** One arrow of a {@link shrinkagePlot}. */
+/** One arrow of a {@link plotShrinkage}. */
 export interface ShrinkageRow {
   /** Group label (e.g. county name), shown in the tooltip. */
   readonly label: string;
@@ -17,7 +17,7 @@ export interface ShrinkageRow {
   readonly to: XY;
 }
 
-/** Options of {@link shrinkagePlot}. */
+/** Options of {@link plotShrinkage}. */
 export interface ShrinkagePlotOptions {
   /** Chart title. Default `'Shrinkage of the estimates'`. */
   title?: string;
@@ -64,12 +64,14 @@ function domainOf(values: number[]): [number, number] {
  * @throws RangeError if `rows` is empty
  * @example
  * ```ts
- * const spec = shrinkagePlot(counties.map((c, j) => ({ label: c,
+ * const counties = ['AITKIN', 'ANOKA'];
+ * const aUnpooled = [0.8, 0.9], bUnpooled = [-0.9, -0.5], aHier = [1.1, 0.95], bHier = [-0.7, -0.6];
+ * const spec = plotShrinkage(counties.map((c, j) => ({ label: c,
  *   from: { x: aUnpooled[j], y: bUnpooled[j] }, to: { x: aHier[j], y: bHier[j] } })));
  * ```
  */
-export function shrinkagePlot(rows: readonly ShrinkageRow[], options: ShrinkagePlotOptions = {}): VegaLiteSpec {
-  if (rows.length === 0) throw new RangeError('shrinkagePlot: no rows');
+export function plotShrinkage(rows: readonly ShrinkageRow[], options: ShrinkagePlotOptions = {}): VegaLiteSpec {
+  if (rows.length === 0) throw new RangeError('plotShrinkage: no rows');
   const width = options.width ?? 460;
   const height = options.height ?? 380;
   const fromName = options.fromName ?? 'unpooled';

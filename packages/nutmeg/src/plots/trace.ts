@@ -10,7 +10,7 @@ export interface TraceElement {
 }
 
 /**
- * A variable for {@link tracePlot}: either a scalar (`draws`) or a vector (`elements`).
+ * A variable for {@link plotTrace}: either a scalar (`draws`) or a vector (`elements`).
  */
 export interface TraceVariable {
   readonly name: string;
@@ -20,7 +20,7 @@ export interface TraceVariable {
   readonly elements?: readonly TraceElement[];
 }
 
-/** Options of {@link tracePlot}. */
+/** Options of {@link plotTrace}. */
 export interface TracePlotOptions {
   /** Chart title. Default none. */
   title?: string;
@@ -43,11 +43,11 @@ interface Series {
 }
 
 function variableSeries(v: TraceVariable, maxElements: number): { series: Series[]; vector: boolean; shown: number; total: number } {
-  if (v.draws && v.elements) throw new RangeError(`tracePlot: variable ${v.name} has both draws and elements`);
+  if (v.draws && v.elements) throw new RangeError(`plotTrace: variable ${v.name} has both draws and elements`);
   if (v.draws) {
     return { series: v.draws.map((values, chain) => ({ label: v.name, chain, values })), vector: false, shown: 1, total: 1 };
   }
-  if (!v.elements || v.elements.length === 0) throw new RangeError(`tracePlot: variable ${v.name} has no draws`);
+  if (!v.elements || v.elements.length === 0) throw new RangeError(`plotTrace: variable ${v.name} has no draws`);
   const keep = evenIndices(v.elements.length, maxElements);
   const series: Series[] = [];
   for (const i of keep) {
@@ -125,12 +125,13 @@ function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title'>>): Ve
  * @throws RangeError if a variable has no draws, or both `draws` and `elements`
  * @example
  * ```ts
- * const spec = tracePlot({ name: 'mu_a', draws: [chain0, chain1, chain2, chain3] });
+ * declare const chain0: Float64Array, chain1: Float64Array, chain2: Float64Array, chain3: Float64Array; // draws of each chain
+ * const spec = plotTrace({ name: 'mu_a', draws: [chain0, chain1, chain2, chain3] });
  * ```
  */
-export function tracePlot(variables: TraceVariable | readonly TraceVariable[], options: TracePlotOptions = {}): VegaLiteSpec {
+export function plotTrace(variables: TraceVariable | readonly TraceVariable[], options: TracePlotOptions = {}): VegaLiteSpec {
   const vars = Array.isArray(variables) ? (variables as readonly TraceVariable[]) : [variables as TraceVariable];
-  if (vars.length === 0) throw new RangeError('tracePlot: no variables');
+  if (vars.length === 0) throw new RangeError('plotTrace: no variables');
   const o = {
     maxElements: options.maxElements ?? 8,
     maxTracePoints: options.maxTracePoints ?? 1000,

@@ -90,6 +90,7 @@ function selectVariables(available: readonly string[], varNames: readonly string
  * @returns the rows, in variable order then row-major element order
  * @throws OptionError for an unknown variable, statistic or group, or an HDI probability outside (0, 1]
  * @example
+ * declare const idata: InferenceData; // e.g. from sample()
  * const rows = summary(idata, { varNames: ['mu', 'tau'] });
  * console.log(formatSummaryTable(rows));
  */

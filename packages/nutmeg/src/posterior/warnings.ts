@@ -212,6 +212,7 @@ function convergenceScan(idata: InferenceData, minEss: number): { badRhat: Flagg
  * @returns the warnings, ranked by severity then kind; empty when nothing was found
  * @throws OptionError for a targetAccept outside (0, 1) or a bad maxTreeDepth
  * @example
+ * declare const idata: InferenceData; // e.g. from sample()
  * const ws = samplingWarnings(idata, { targetAccept: 0.8, maxTreeDepth: 10 });
  * if (ws.length > 0) console.error(formatWarnings(ws));
  *
@@ -410,6 +411,7 @@ function wrap(text: string, width: number, indent: string): string {
  * @param ws - warnings (ranked as given)
  * @returns text ending with a newline, or ''
  * @example
+ * declare const idata: InferenceData; // e.g. from sample()
  * process.stderr.write(formatWarnings(samplingWarnings(idata, { targetAccept: 0.8, maxTreeDepth: 10 })));
  */
 export function formatWarnings(ws: readonly SamplingWarning[]): string {

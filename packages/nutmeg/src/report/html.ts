@@ -267,6 +267,7 @@ footer { margin-top: 48px; color: var(--muted); font-size: 0.85rem; border-top: 
  * @throws RangeError if a figure's markup has no `<svg>` element
  * @example
  * ```ts
+ * declare const svg: string; // e.g. from renderSvg(plotTrace(…))
  * const html = renderReport({ title: 'Radon', sections: [
  *   { heading: 'Model', paragraphs: ['Varying intercepts and slopes.'],
  *     figures: [{ svg, caption: 'Trace plot' }], tables: [{ columns: ['a', 'b'], rows: [[1, 2.5]] }] }] });

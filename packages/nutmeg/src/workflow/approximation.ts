@@ -260,6 +260,7 @@ export class Approximation {
    * @throws OptionError if n is not a positive integer
    * @example
    * ```ts
+   * declare const model: CompiledModel; // e.g. new Model()…compile()
    * const approx = fit(model, { method: 'advi', seed: 1 });
    * const idata = approx.sample(1000);
    * idata.groups.posterior!.vars.alpha.values; // 1 × 1000 × 85 numbers

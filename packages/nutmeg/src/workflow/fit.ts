@@ -49,6 +49,7 @@ function listener(p: AdviOptions['progress']): AdviProgressCallback | undefined 
  * @throws AdviError if the ELBO cannot be computed at the start or no step size works
  * @example
  * ```ts
+ * declare const model: CompiledModel; // e.g. new Model()…compile()
  * const approx = fit(model, { method: 'advi', n: 100000, seed: 1 });
  * console.log(approx.message);          // 'Median ELBO converged at iteration 2700: …'
  * approx.means.mu_alpha; approx.sds.mu_alpha;

@@ -77,6 +77,7 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  *   variables whose log density is not finite) or the posterior is improper
  * @example
  * ```ts
+ * declare const model: Model; // built with m.rv(…)
  * const idata = await sample(model.compile(), { draws: 1000, tune: 1000, chains: 4, seed: 1 });
  * summary(idata);
  * ```

@@ -17,14 +17,9 @@ import {
   NegativeBinomial,
   MvNormal,
   Dirichlet,
-  exp,
-  log,
-  sqrt,
-  lgamma,
-  dot,
-  matvec,
   type DistributionSpec,
 } from '../../src/index.js';
+import { exp, log, sqrt, lgamma, dot, matvec } from '../../src/graph/tensor.js';
 
 /**
  * Runs `build` on a fresh model (coords county = a, b, c) and compiles it; asserts a ModelError

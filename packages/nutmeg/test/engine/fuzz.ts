@@ -1,5 +1,6 @@
 // Random model graphs for the gradient fuzz test: expression DAGs over mixed shapes, gathers, kernels and terms.
-import { Model, Rng, Flat, Normal, HalfNormal, Gamma, StudentT, Uniform, Beta, exp, log1p, tanh, softplus, logistic, square, sqrt, sum, dot, matvec, lgamma, abs, expm1, type Tensor } from '../../src/index.js';
+import { Model, Rng, Flat, Normal, HalfNormal, Gamma, StudentT, Uniform, Beta, type Tensor } from '../../src/index.js';
+import { exp, log1p, tanh, softplus, logistic, square, sqrt, sum, dot, matvec, lgamma, abs, expm1 } from '../../src/graph/tensor.js';
 
 /**
  * Builds a random model from `seed`: a few free parameters of shapes [], [4], [3, 4], then random

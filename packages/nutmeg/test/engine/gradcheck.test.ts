@@ -33,6 +33,9 @@ import {
   NegativeBinomial,
   MvNormal,
   Dirichlet,
+  type Tensor,
+} from '../../src/index.js';
+import {
   exp,
   log,
   log1p,
@@ -52,8 +55,7 @@ import {
   sum,
   dot,
   matvec,
-  type Tensor,
-} from '../../src/index.js';
+} from '../../src/graph/tensor.js';
 import { checkGradient } from './fd.js';
 import { randomModel } from './fuzz.js';
 

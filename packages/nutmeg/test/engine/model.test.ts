@@ -15,10 +15,10 @@ import {
   Gamma,
   Dirichlet,
   MvNormal,
-  exp,
-  compileModelSpec,
   type CompiledModel,
 } from '../../src/index.js';
+import { exp } from '../../src/graph/tensor.js';
+import { compileModelSpec } from '../../src/compiler/compile.js';
 import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from '../../../cli/src/radon/models.js';
 import { loadRadon } from '../../../cli/src/radon/data.js';
 

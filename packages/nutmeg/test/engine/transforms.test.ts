@@ -12,15 +12,11 @@ import {
   Normal,
   Beta,
   Gamma,
-  bijectTo,
   TRANSFORMS,
-  identityTransform,
-  logTransform,
-  logitIntervalTransform,
-  simplexTransform,
   type Transform,
   special,
 } from '../../src/index.js';
+import { bijectTo, identityTransform, logTransform, logitIntervalTransform, simplexTransform } from '../../src/transforms/index.js';
 import { logAbsDet, numericJacobian } from './fd.js';
 
 const rng = new Rng(77);

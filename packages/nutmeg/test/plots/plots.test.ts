@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import {
-  countyRegressionPlot,
-  elboPlot,
-  forestPlot,
-  marginalsOverlay,
-  ppcPlot,
+  plotRegression,
+  plotElbo,
+  plotForest,
+  plotMarginals,
+  plotPpc,
   renderSvg,
-  shrinkagePlot,
-  tracePlot,
+  plotShrinkage,
+  plotTrace,
   type VegaLiteSpec,
 } from '../../src/plots/index.js';
 import { dejavuTextWidth } from '../../src/plots/textWidth.js';
@@ -40,44 +40,44 @@ function hasText(svg: string, t: string): boolean {
 const data = syntheticRadon(3);
 const counties = countyNames();
 
-test('tracePlot: densities and traces per chain; vector variables show a selection with element labels', async () => {
+test('plotTrace: densities and traces per chain; vector variables show a selection with element labels', async () => {
   const rng = new Rng(1);
-  const spec = tracePlot([
+  const spec = plotTrace([
     { name: 'mu_a', draws: fakeDraws(rng, 1.45, 0.05, 4, 200) },
     { name: 'a', elements: counties.map((c, j) => ({ label: `a[${c}]`, draws: fakeDraws(rng, data.a[j], 0.2, 2, 100) })) },
   ], { maxElements: 5 });
   const svg = await render(spec);
   for (const t of ['mu_a', 'density', 'draw', 'chain', '0', '3', 'a[CASS]', 'a (5 of 85 elements shown)']) assert.ok(hasText(svg, t), t);
   assert.ok(!hasText(svg, 'a[COUNTY 05]'), 'elements beyond the selection are not drawn');
-  assert.throws(() => tracePlot({ name: 'x' }), RangeError);
+  assert.throws(() => plotTrace({ name: 'x' }), RangeError);
 });
 
-test('forestPlot: one row per county with names on the axis, reference line, grouped comparison', async () => {
+test('plotForest: one row per county with names on the axis, reference line, grouped comparison', async () => {
   const rows = counties.map((label, j) => ({ label, mean: data.a[j], lo: data.a[j] - 0.3, hi: data.a[j] + 0.3 }));
-  const svg = await render(forestPlot(rows, { xTitle: 'county intercept a', reference: 1.45 }));
+  const svg = await render(plotForest(rows, { xTitle: 'county intercept a', reference: 1.45 }));
   const t = texts(svg);
   for (const c of counties) assert.ok(t.includes(c), c);
   assert.ok(t.includes('county intercept a'));
   assert.ok(t.includes('posterior mean (dot) and 94% HDI (line)'));
   const grouped = await render(
-    forestPlot(counties.slice(0, 4).flatMap((label, j) => [
+    plotForest(counties.slice(0, 4).flatMap((label, j) => [
       { label, group: 'unpooled', mean: data.a[j], lo: data.a[j] - 0.5, hi: data.a[j] + 0.5 },
       { label, group: 'hierarchical', mean: data.a[j], lo: data.a[j] - 0.3, hi: data.a[j] + 0.3 },
     ])),
   );
   for (const t2 of ['unpooled', 'hierarchical', 'CASS']) assert.ok(hasText(grouped, t2), t2);
-  assert.throws(() => forestPlot([]), RangeError);
+  assert.throws(() => plotForest([]), RangeError);
 });
 
-test('shrinkagePlot: axis titles and a legend naming both estimates', async () => {
+test('plotShrinkage: axis titles and a legend naming both estimates', async () => {
   const rows = counties.map((label, j) => ({ label, from: { x: data.a[j] + 0.2, y: data.b[j] - 0.3 }, to: { x: data.a[j], y: data.b[j] } }));
-  const svg = await render(shrinkagePlot(rows, { xTitle: 'intercept a', yTitle: 'slope b' }));
+  const svg = await render(plotShrinkage(rows, { xTitle: 'intercept a', yTitle: 'slope b' }));
   for (const t of ['intercept a', 'slope b', 'unpooled', 'hierarchical', 'Shrinkage of the estimates']) assert.ok(hasText(svg, t), t);
   // one arrow head per county, rotated
   assert.ok((svg.match(/rotate\(/g) ?? []).length >= counties.length);
 });
 
-test('countyRegressionPlot: three county panels, floor tick labels, legend of models', async () => {
+test('plotRegression: three county panels, floor tick labels, legend of models', async () => {
   const rng = new Rng(2);
   const panels = ['CASS', 'CROW WING', 'FREEBORN'].map((title) => {
     const j = counties.indexOf(title);
@@ -87,43 +87,43 @@ test('countyRegressionPlot: three county panels, floor tick labels, legend of mo
     const draws = (m: number): { intercept: Float64Array; slope: Float64Array } => ({ intercept: pool(fakeDraws(rng, m, 0.2, 2, 50)), slope: pool(fakeDraws(rng, -0.6, 0.2, 2, 50)) });
     return { title, x, y, fits: [{ name: 'unpooled', draws: draws(data.a[j]) }, { name: 'hierarchical', draws: draws(1.45) }] };
   });
-  const svg = await render(countyRegressionPlot(panels, { title: 'Three counties' }));
+  const svg = await render(plotRegression(panels, { title: 'Three counties' }));
   for (const t of ['CASS', 'CROW WING', 'FREEBORN', 'basement', 'first floor', 'floor', 'log radon', 'unpooled', 'hierarchical', 'Three counties']) {
     assert.ok(hasText(svg, t), t);
   }
-  assert.throws(() => countyRegressionPlot([{ title: 'X', x: [0, 1], y: [1], fits: [] }]), RangeError);
+  assert.throws(() => plotRegression([{ title: 'X', x: [0, 1], y: [1], fits: [] }]), RangeError);
 });
 
-test('ppcPlot: observed, replicated and mean densities with a legend', async () => {
+test('plotPpc: observed, replicated and mean densities with a legend', async () => {
   const rng = new Rng(3);
   const reps = Array.from({ length: 30 }, () => Float64Array.from(data.logRadon, (v) => v + 0.3 * rng.normal()));
-  const svg = await render(ppcPlot(data.logRadon, reps, { xTitle: 'log radon', maxReplicates: 10 }));
+  const svg = await render(plotPpc(data.logRadon, reps, { xTitle: 'log radon', maxReplicates: 10 }));
   for (const t of ['observed', 'posterior predictive', 'posterior predictive mean', 'log radon', 'density', '30 replicated data sets (10 drawn)']) {
     assert.ok(hasText(svg, t), t);
   }
-  assert.throws(() => ppcPlot(data.logRadon, []), RangeError);
+  assert.throws(() => plotPpc(data.logRadon, []), RangeError);
 });
 
-test('elboPlot: binned history with a zoomed panel', async () => {
+test('plotElbo: binned history with a zoomed panel', async () => {
   const rng = new Rng(4);
   const h = Float64Array.from({ length: 5000 }, (_, i) => -1100 - 5000 * Math.exp(-i / 300) + 10 * rng.normal());
-  const svg = await render(elboPlot(h));
+  const svg = await render(plotElbo(h));
   for (const t of ['ELBO', 'iteration', 'all iterations', 'last half']) assert.ok(hasText(svg, t), t);
-  const short = await render(elboPlot([-5, -3, -2, -1.5], { zoom: false }));
+  const short = await render(plotElbo([-5, -3, -2, -1.5], { zoom: false }));
   assert.ok(hasText(short, '4 iterations'));
-  assert.throws(() => elboPlot([NaN, NaN]), RangeError);
+  assert.throws(() => plotElbo([NaN, NaN]), RangeError);
 });
 
-test('marginalsOverlay: Gaussian and draws-based approximations over histograms, one panel per parameter', async () => {
+test('plotMarginals: Gaussian and draws-based approximations over histograms, one panel per parameter', async () => {
   const rng = new Rng(5);
   const svg = await render(
-    marginalsOverlay([
+    plotMarginals([
       { name: 'mu_a', reference: pool(fakeDraws(rng, 1.45, 0.05)), approx: { mean: 1.46, sd: 0.04 } },
       { name: 'sigma_y', reference: pool(fakeDraws(rng, 0.72, 0.02)), approx: pool(fakeDraws(rng, 0.72, 0.02, 1, 500, 0)) },
     ]),
   );
   for (const t of ['mu_a', 'sigma_y', 'NUTS', 'ADVI', 'density']) assert.ok(hasText(svg, t), t);
-  assert.throws(() => marginalsOverlay([{ name: 'x', reference: [1, 2], approx: { mean: 0, sd: 0 } }]), RangeError);
+  assert.throws(() => plotMarginals([{ name: 'x', reference: [1, 2], approx: { mean: 0, sd: 0 } }]), RangeError);
 });
 
 test('dejavuTextWidth: advance widths of DejaVu Sans', () => {

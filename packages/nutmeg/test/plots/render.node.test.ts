@@ -5,14 +5,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledFontFiles, svgToPixels, svgToPng, writeFigure } from '../../src/platform/node/render.js';
-import { forestPlot } from '../../src/plots/index.js';
+import { plotForest } from '../../src/plots/index.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 test('writeFigure writes an SVG and a PNG', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'nutmeg-plots-'));
   try {
-    const spec = forestPlot([
+    const spec = plotForest([
       { label: 'CASS', mean: 1.2, lo: 0.8, hi: 1.6 },
       { label: 'FREEBORN', mean: 1.9, lo: 1.5, hi: 2.3 },
     ]);

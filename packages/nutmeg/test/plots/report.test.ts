@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCell, inlineSvg, renderReport } from '../../src/report/index.js';
-import { forestPlot, renderSvg } from '../../src/plots/index.js';
+import { plotForest, renderSvg } from '../../src/plots/index.js';
 
 const clipSvg = (n: number): string =>
   `<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><clipPath id="clip1"><rect width="5" height="5"/></clipPath></defs><g clip-path="url(#clip1)" onclick="alert(1)"><text>fig${n}</text></g><script>alert(1)</script></svg>`;
@@ -23,7 +23,7 @@ function externalResources(html: string): string[] {
 }
 
 test('renderReport: complete document with sections, figures, tables and escaping', async () => {
-  const svg = await renderSvg(forestPlot([{ label: 'CASS', mean: 1, lo: 0.5, hi: 1.5 }]));
+  const svg = await renderSvg(plotForest([{ label: 'CASS', mean: 1, lo: 0.5, hi: 1.5 }]));
   const html = renderReport({
     title: 'Radon <case study>',
     subtitle: 'Hierarchical regression with `nutmeg`',

@@ -36,6 +36,10 @@ export interface WindowAdaptationOptions extends AdaptationOptions {
  * @returns an object with `start`, `update` (call once per warm-up iteration, in order), `final`
  * @example
  * ```ts
+ * const ld: LogDensity = { dim: 1, logDensityGrad: (x, g) => { g[0] = -x[0]; return -0.5 * x[0] * x[0]; } };
+ * const kernel = buildNuts(ld);
+ * const rng = new Rng(1);
+ * let state = kernel.init(new Float64Array(1));
  * const adapt = windowAdaptation(ld, 1000);
  * let params = adapt.start(rng, state);
  * for (let i = 0; i < 1000; i++) {

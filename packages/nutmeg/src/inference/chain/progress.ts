@@ -91,7 +91,8 @@ export function formatDuration(seconds: number): string {
  *
  * @example
  * ```ts
- * progressLine(view); // "chain 0 | sampling |  500/1000 draws | 0 div | step 0.31 | 15 steps/draw | 500 it/s | ETA 0:01"
+ * declare const view: ChainProgressView; // from progressView(event)
+ * progressLine(view, 1000); // "chain 0 | sampling |  500/1000 draws | 0 div | step 0.31 | 15 steps/draw | 500 it/s | ETA 0:01"
  * ```
  */
 export function progressLine(v: ChainProgressView, drawsTotal: number): string {

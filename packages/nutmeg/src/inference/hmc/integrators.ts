@@ -103,6 +103,10 @@ export function halfKick(z: PhasePoint, stepSize: number): void {
  * @returns the log density at the new position
  * @example
  * ```ts
+ * const stdNormal: LogDensity = {
+ *   dim: 1,
+ *   logDensityGrad: (x, g) => { g[0] = -x[0]; return -0.5 * x[0] * x[0]; },
+ * };
  * const z = newPhasePoint(1); z.q[0] = 1; z.p[0] = 0;
  * evaluate(stdNormal, z);
  * leapfrog(stdNormal, unitMetric(1), z, 0.1, new Float64Array(1));

@@ -399,9 +399,13 @@ function swapSpans(a: Span, b: Span): void {
  * @throws OptionError for a non-positive `maxTreeDepth`
  * @example
  * ```ts
+ * const stdNormal: LogDensity = {
+ *   dim: 1,
+ *   logDensityGrad: (x, g) => { g[0] = -x[0]; return -0.5 * x[0] * x[0]; },
+ * };
  * const kernel = buildNuts(stdNormal);
- * let state = kernel.init(new Float64Array(2));
- * const [next, info] = kernel.step(new Rng(1), state, { stepSize: 0.5, metric: unitMetric(2) });
+ * const state = kernel.init(new Float64Array(1));
+ * const [next, info] = kernel.step(new Rng(1), state, { stepSize: 0.5, metric: unitMetric(1) });
  * ```
  *
  * References: M. D. Hoffman & A. Gelman (2014), "The No-U-Turn Sampler", JMLR 15;

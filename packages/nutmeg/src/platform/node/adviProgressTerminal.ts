@@ -13,8 +13,9 @@ import { formatAdviEvent, type AdviEvent, type AdviProgressCallback } from '../.
  * @returns a progress callback, or undefined
  * @example
  * ```ts
- * // Node only (this module lives in src/platform/):
- * import { adviTerminalProgress } from './platform/progress.advi.terminal.js';
+ * import { fit, type CompiledModel } from 'nutmeg';
+ * import { adviTerminalProgress } from 'nutmeg/node';
+ * declare const model: CompiledModel;
  * const approx = fit(model, { n: 100000, progress: adviTerminalProgress() });
  * ```
  */

@@ -55,6 +55,7 @@ export function bundledFontFiles(): string[] {
  * @throws Error if resvg cannot parse the SVG
  * @example
  * ```ts
+ * declare const spec: VegaLiteSpec; // e.g. plotTrace(…)
  * const png = await svgToPng(await renderSvg(spec), { scale: 2 });
  * ```
  */
@@ -110,7 +111,8 @@ export interface WrittenFigure {
  * @throws Error if the spec does not render or the files cannot be written
  * @example
  * ```ts
- * const { svg } = await writeFigure(forestPlot(rows), 'out/forest');
+ * const rows = [{ label: 'a[0]', mean: 1.2, lo: 0.8, hi: 1.6 }, { label: 'a[1]', mean: 0.4, lo: -0.1, hi: 0.9 }];
+ * const { svg } = await writeFigure(plotForest(rows), 'out/forest'); // out/forest.svg and out/forest.png
  * ```
  */
 export async function writeFigure(

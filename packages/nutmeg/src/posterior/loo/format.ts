@@ -20,6 +20,7 @@ function estimatesTable(rows: readonly [string, Estimate][]): string {
  * @returns the text (no leading or trailing blank line)
  * @example
  * ```ts
+ * declare const idata: InferenceData; // with a log_likelihood group
  * console.log(formatLoo(loo(idata)));
  * // Computed from 1600 by 50 log-likelihood matrix
  * //

@@ -87,6 +87,7 @@ function rEffPerObservation(input: LogLikInput, opts: LooOptions, nObs: number):
  * @throws OptionError for malformed input or rEff
  * @example
  * ```ts
+ * declare const idata: InferenceData; // with a log_likelihood group
  * const l = loo(idata);
  * l.elpdLoo; // { estimate: -70.61, se: 5.03 }
  * l.warnings; // [] when every k ≤ 0.7

@@ -52,6 +52,7 @@ function seOfSum(x: Float64Array): number {
  * @throws OptionError for fewer than two models or differing numbers of observations
  * @example
  * ```ts
+ * declare const a: InferenceData, b: InferenceData; // two fits of the same observations
  * const table = looCompare({ pooled: loo(a), hierarchical: loo(b) });
  * table[1].elpdDiff; // e.g. -12.3, with table[1].seDiff ≈ 4.1: the hierarchical model predicts better
  * ```

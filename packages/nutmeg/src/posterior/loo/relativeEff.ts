@@ -17,6 +17,7 @@ import { logLikMatrix, observationColumn, type LogLikInput, type LogLikOptions }
  * @throws OptionError for malformed input (see `logLikMatrix`)
  * @example
  * ```ts
+ * declare const idata: InferenceData; // with a log_likelihood group
  * const rEff = relativeEff(idata); // e.g. Float64Array [1.01, 0.93, …]
  * ```
  */

@@ -41,6 +41,7 @@ const P_WAIC_LIMIT = 0.4;
  * @throws OptionError for malformed input
  * @example
  * ```ts
+ * declare const idata: InferenceData; // with a log_likelihood group
  * waic(idata).elpdWaic; // { estimate: -70.60, se: 5.03 }
  * ```
  * References: Watanabe, S. (2010), JMLR 11, 3571–3594; Vehtari, Gelman & Gabry (2017),

@@ -1,0 +1,51 @@
+// nutmeg/kernels: the low-level samplers (as BlackJAX's low level) — pure kernels and reducers over a LogDensity, for users who compose their own loops.
+import * as linalg from './math/linalg.js';
+
+// ── NUTS: kernel, integrator, metric, U-turn criterion, defaults ────────────────────────────────
+export { buildNuts } from './inference/hmc/nuts.js';
+export type { HmcState, NutsInfo, NutsParams, NutsKernel, DivergenceInfo } from './inference/hmc/nuts.js';
+export { NUTS_DEFAULTS } from './inference/hmc/settings.js';
+export type { NutsOptions } from './inference/hmc/settings.js';
+export { leapfrog, newPhasePoint } from './inference/hmc/integrators.js';
+export type { PhasePoint } from './inference/hmc/integrators.js';
+export { diagMetric, denseMetric, unitMetric } from './inference/hmc/metric.js';
+export type { Metric } from './inference/hmc/metric.js';
+export { noUTurn } from './inference/hmc/termination.js';
+// (static HMC and the sampler registry from inference/chain — merged here)
+
+// ── Warm-up adaptation: Stan's windows as data, dual averaging and Welford as reducers ─────────
+export { ADAPTATION_DEFAULTS } from './inference/adaptation/settings.js';
+export type { AdaptationOptions } from './inference/adaptation/settings.js';
+export { windowSchedule } from './inference/adaptation/schedule.js';
+export type { Stage, ScheduleOptions } from './inference/adaptation/schedule.js';
+export { dualAveraging } from './inference/adaptation/dualAveraging.js';
+export type { DualAveragingState, DualAveragingOptions } from './inference/adaptation/dualAveraging.js';
+export { welfordVariance, welfordCovariance } from './inference/adaptation/welford.js';
+export type { WelfordState } from './inference/adaptation/welford.js';
+export { initStepSize } from './inference/adaptation/initStepSize.js';
+export { windowAdaptation } from './inference/adaptation/windowAdaptation.js';
+export type { AdaptedParams, WindowAdaptationOptions } from './inference/adaptation/windowAdaptation.js';
+
+// ── One chain: warm-up then draws, with progress and cancellation hooks ────────────────────────
+export { runChain, SAMPLE_STAT_NAMES } from './inference/chain/chain.js';
+export type { ChainJob, ChainResult, ChainSettings, ChainHooks, SampleStatName } from './inference/chain/chain.js';
+export { sequentialRunner } from './workflow/runner.js';
+
+// ── ADVI building blocks: the optimisation loop, Gaussian families, step sequences, convergence ─
+export { runAdvi } from './inference/vi/advi.js';
+export type { AdviRun, AdviStart, AdviStop } from './inference/vi/advi.js';
+export { ADVI_DEFAULTS, resolveAdviSettings } from './inference/vi/settings.js';
+export type { AdviSettings } from './inference/vi/settings.js';
+export { GaussianFamily } from './inference/vi/family.js';
+export type { FamilyKind } from './inference/vi/family.js';
+export { stanStepSequence, adamStep } from './inference/vi/optimizer.js';
+export type { AscentStep } from './inference/vi/optimizer.js';
+export { RelativeElboWindow, relativeParamChange } from './inference/vi/convergence.js';
+
+// ── Pareto smoothing: the generalised Pareto fit behind k-hat ───────────────────────────────────
+export { gpdFit, gpdQuantile, psisTailLength, paretoKThreshold } from './diagnostics/psis.js';
+export type { GpdFit } from './diagnostics/psis.js';
+
+// ── Dense linear algebra on row-major Float64Arrays (cholesky, solves, matVec, …) ──────────────
+/** Small dense linear algebra on row-major `Float64Array`s: `linalg.cholesky`, `linalg.solveLower`, `linalg.matVec`, … */
+export { linalg };

@@ -1,0 +1,23 @@
+// The tensor functions a model composes, published as the namespace `math` (PyMC's `pm.math`).
+export {
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  square,
+  abs,
+  logistic,
+  invlogit,
+  softplus,
+  tanh,
+  lgamma,
+  pow,
+  add,
+  sub,
+  mul,
+  div,
+  sum,
+  dot,
+  matvec,
+} from '../graph/tensor.js';
