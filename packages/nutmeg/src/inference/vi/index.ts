@@ -11,7 +11,5 @@ export type { FamilyKind } from './family.js';
 export { stanStepSequence, adamStep } from './optimizer.js';
 export type { AscentStep, OptimizerKind } from './optimizer.js';
 export { RelativeElboWindow, relativeParamChange } from './convergence.js';
-export { gpdFit, paretoKHat, paretoKThreshold } from '../../diagnostics/psis.js';
-export type { GpdFit, ParetoKHat } from '../../diagnostics/psis.js';
 export { formatAdviEvent } from './progress.js';
 export type { AdviEvent, AdviStartEvent, AdviAdaptEvent, AdviIterationEvent, AdviEndEvent, AdviProgressCallback } from './progress.js';
