@@ -1,6 +1,5 @@
 // What a compiled model offers inference and results: the LogDensity plus its parameter layout.
-import type { LogDensity } from '../core/types.js';
-import type { CoordValues } from '../posterior/inferenceData.js';
+import type { CoordValues, LogDensity } from '../core/types.js';
 
 /** One named quantity of a model as it appears in results. */
 export interface VariableInfo {

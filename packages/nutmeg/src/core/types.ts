@@ -1,4 +1,4 @@
-// The narrow contract between models and inference: a log density on the unconstrained space.
+// The narrow contract between models and inference (a log density on the unconstrained space) and the small types every layer shares.
 
 /** A shape: the length of each axis, row-major. `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -37,3 +37,6 @@ export interface LogDensity {
 
 /** A value keyed by variable name, as the model reports constrained draws. */
 export type NamedArrays = Record<string, Float64Array>;
+
+/** Coordinate labels of one dim (ArviZ coords), shared by model specs, compiled models and results. */
+export type CoordValues = readonly (string | number)[];

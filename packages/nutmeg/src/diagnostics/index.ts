@@ -1,4 +1,4 @@
-// Public exports of src/diagnostics: convergence diagnostics as pure functions over draws[chain][draw], and sampling warnings.
+// Public exports of src/diagnostics: convergence diagnostics and Pareto-k (PSIS) as pure functions over draws.
 export type { Draws } from './draws.js';
 export { quantileSorted, medianSorted, splitChains } from './draws.js';
 export { zScale, foldDraws } from './rankNormalize.js';
@@ -15,7 +15,5 @@ export type { ConvergenceDiagnostics } from './convergence.js';
 export { convergenceDiagnostics } from './convergence.js';
 export type { DrawsSummary } from './summarizeDraws.js';
 export { summarizeDraws } from './summarizeDraws.js';
-export type { SamplingWarning, SamplingWarningOptions } from '../posterior/warnings.js';
-export { samplingWarnings, formatWarnings, rankWarnings, WARNING_THRESHOLDS } from '../posterior/warnings.js';
-export type { PsisOptions, PsisResult } from './psis.js';
-export { psis, psisTailLength, gpdQuantile } from './psis.js';
+export type { PsisOptions, PsisResult, GpdFit, ParetoKHat } from './psis.js';
+export { psis, psisTailLength, gpdQuantile, gpdFit, paretoKHat, paretoKThreshold } from './psis.js';

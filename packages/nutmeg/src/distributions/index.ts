@@ -2,4 +2,3 @@
 export * from './factories.js';
 export type { ElementwiseDistribution, Support, LogpIr } from './distribution.js';
 export type { CompositeDistribution } from './multivariate.js';
-export { logp } from '../model/logp.js';

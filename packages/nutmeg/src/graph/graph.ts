@@ -2,7 +2,7 @@
 //
 // Everything here is structured-cloneable (numbers, strings, typed arrays), so a worker thread or
 // a Web Worker receives a `ModelSpec` and compiles its own copy of the log density.
-import type { CoordValues } from '../posterior/inferenceData.js';
+import type { CoordValues } from '../core/types.js';
 
 /** A node of the model graph; `id` is its index in `ModelSpec.nodes` (arguments have smaller ids). */
 export type GraphNode =

@@ -5,7 +5,7 @@ export interface KernelInput {
   readonly size: number;
   /**
    * JS code of `size`: '1', or the name of an environment constant. Generated code uses it rather
-   * than the number, so that its source does not depend on data sizes (see compile.ts).
+   * than the number, so that its source does not depend on data sizes (see compiler/environment.ts).
    */
   readonly count: string;
   readonly shape: readonly number[];

@@ -3,7 +3,7 @@ import { ModelError } from '../core/errors.js';
 import type { DistributionSpec } from '../distributions/factories.js';
 import type { ElementwiseDistribution } from '../distributions/distribution.js';
 import type { CompositeDistribution } from '../distributions/multivariate.js';
-import type { CoordValues } from '../posterior/inferenceData.js';
+import type { CoordValues } from '../core/types.js';
 import { bijectTo, TRANSFORMS } from '../transforms/bijectTo.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { compileModelSpec } from '../compiler/compile.js';

@@ -1,7 +1,8 @@
 // InferenceData: results grouped as ArviZ groups them (posterior, sample_stats, observed_data, …).
+import type { CoordValues } from '../core/types.js';
 
-/** Coordinate labels of one dim. */
-export type CoordValues = readonly (string | number)[];
+/** Coordinate labels of one dim (defined in core/types.ts, below the model graph that also uses it). */
+export type { CoordValues };
 
 /**
  * One variable of a group. For sampled groups (`posterior`, `sample_stats`, …) `values` holds

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
-import { formatWarnings, rankWarnings, samplingWarnings, type SamplingWarning } from '../../src/diagnostics/index.js';
+import { formatWarnings, rankWarnings, samplingWarnings, type SamplingWarning } from '../../src/posterior/index.js';
 import type { InferenceData, VariableArray } from '../../src/posterior/inferenceData.js';
 
 const OPTS = { targetAccept: 0.8, maxTreeDepth: 10 };

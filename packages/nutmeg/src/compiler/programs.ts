@@ -1,0 +1,73 @@
+// The generated programs of a model: log density with gradient, log density, log density per variable, constrained outputs.
+import { sizeOf, type TermSpec } from '../graph/graph.js';
+import type { CompileContext, Mode } from './context.js';
+import { backwardStage, forwardStage, termStage } from './fuse.js';
+import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
+
+/** The compiled functions of one model (raw: NaN and +Infinity are not yet mapped to -Infinity). */
+export interface Programs {
+  /** Log density at `th`; its gradient is written to `g`. */
+  readonly logDensityGrad: (th: Float64Array, g: Float64Array) => number;
+  readonly logDensity: (th: Float64Array) => number;
+  /** Writes each variable's log density term to `out` (in order of first appearance in the terms). */
+  readonly byVariable: (th: Float64Array, out: Float64Array) => number;
+  /** Leaves every output node's values in its buffer `v{id}` (parameters stay in `th`). */
+  readonly outputs: (th: Float64Array) => number;
+}
+
+/**
+ * Zeroes a buffer in generated code: a loop for short buffers (TypedArray.prototype.fill has a
+ * fixed cost of tens of ns, more than the whole gradient of a small model), `fill` for long ones.
+ */
+const zeroBuffer = (name: string): string => `if (${name}.length < 64) { for (let i = 0; i < ${name}.length; i++) ${name}[i] = 0; } else ${name}.fill(0);`;
+
+/**
+ * The body of one generated program: zeroed adjoints, forward stages, term loops (with fused
+ * forward stages), backward stages in reverse order.
+ *
+ * @param termList - the terms summed into the log density
+ * @param outputs - nodes whose values must be left in buffers
+ */
+function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
+  const gradient = mode === 'grad';
+  const { materialized } = plan(ctx, termList, outputs, false);
+  const order = [...materialized].sort((x, y) => x - y);
+  const code: string[] = [];
+  if (gradient) {
+    code.push(zeroBuffer('g'));
+    for (const id of order) code.push(zeroBuffer(ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape))));
+  }
+  code.push('let lp = 0;');
+  const groups = groupTerms(ctx, termList);
+  // Fused forward stages only where a failed check returns at once (byVariable goes on to the
+  // next term, which could then read a half-written buffer).
+  const fused = mode === 'grad' || mode === 'value' ? fusedForwards(ctx, order, groups, materialized) : new Map<number, number[]>();
+  const fusedIds = new Set([...fused.values()].flat());
+  for (const id of order) if (!fusedIds.has(id)) code.push(forwardStage(ctx, id, materialized, mode));
+  if (mode === 'byVariable') {
+    const names = [...new Set(termList.map((t) => t.variable))];
+    groups.forEach((group, k) => {
+      const slot = names.indexOf(group[0].variable);
+      code.push(`term${k}: ${termStage(ctx, group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`)}`);
+    });
+  } else {
+    groups.forEach((group, k) => code.push(termStage(ctx, group, materialized, mode, 'lp', 'return -Infinity;', fused.get(k))));
+  }
+  if (gradient) for (const ids of backwardGroups(ctx, order, materialized)) code.push(backwardStage(ctx, ids, materialized));
+  code.push('return lp;');
+  return code.join('\n');
+}
+
+/**
+ * Generates and compiles the four programs of a model (after folding and the data checks).
+ *
+ * @param outputNodes - the nodes of the free variables and deterministics, in result order
+ */
+export function compilePrograms(ctx: CompileContext, outputNodes: readonly number[]): Programs {
+  const { env, spec } = ctx;
+  const logDensityGrad = env.compile<Programs['logDensityGrad']>(['th', 'g'], programBody(ctx, 'grad', spec.terms, []));
+  const logDensity = env.compile<Programs['logDensity']>(['th'], programBody(ctx, 'value', spec.terms, []));
+  const byVariable = env.compile<Programs['byVariable']>(['th', 'out'], zeroBuffer('out') + '\n' + programBody(ctx, 'byVariable', spec.terms, []));
+  const outputs = env.compile<Programs['outputs']>(['th'], programBody(ctx, 'outputs', [], outputNodes));
+  return { logDensityGrad, logDensity, byVariable, outputs };
+}
