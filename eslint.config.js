@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
