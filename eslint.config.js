@@ -133,7 +133,7 @@ const EXAMPLES_NOT_RELATIVE = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,12 +1,9 @@
 // Gradient benchmark: nutmeg's compiled logp+gradient on the radon models vs hand-written C and JS.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { CompiledModel } from 'nutmeg';
-import { sharedPath } from './paths.js';
+import { baselineScript } from './paths.js';
 import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
-
-const LIMIT = sharedPath('baselines', 'limit', 'bench.sh');
 
 /** Min over `rounds` of the mean time of a ~2 ms block of evaluations (the baselines' method). */
 function nsPerEval(cm: CompiledModel, rounds: number): number {
@@ -32,9 +29,11 @@ function nsPerEval(cm: CompiledModel, rounds: number): number {
   return best;
 }
 
+/** Times the hand-written C and JS gradients (../shared/baselines/limit; null when absent or NUTMEG_BENCH_NO_BASELINE is set). */
 function baselines(): { c_ns: number | null; js_ns: number | null } {
-  if (!existsSync(LIMIT) || process.env.NUTMEG_BENCH_NO_BASELINE) return { c_ns: null, js_ns: null };
-  const r = spawnSync('bash', [LIMIT], { encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS ?? '3' } });
+  const limit = process.env.NUTMEG_BENCH_NO_BASELINE ? undefined : baselineScript('grad', 'limit', 'bench.sh');
+  if (limit === undefined) return { c_ns: null, js_ns: null };
+  const r = spawnSync('bash', [limit], { encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS ?? '3' } });
   const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
   if (!line) {
     console.error(`grad bench: baseline script failed: ${r.stderr.slice(-500)}`);

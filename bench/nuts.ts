@@ -4,19 +4,19 @@ import { idleWorkerCount } from 'nutmeg/node';
 import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { sharedPath } from './paths.js';
+import { baselineScript } from './paths.js';
 
-const STAN_BENCH = sharedPath('baselines', 'stan', 'bench.sh');
 const STAN_NAMES: Record<string, string> = {
   radon_hierarchical_centered: 'radon_hier_centered',
   radon_hierarchical_noncentered: 'radon_hier_noncentered',
 };
 
-/** Runs rstan on the same model (BENCH_STAN=1; needs R with rstan), returning its JSON line. */
+/** Runs rstan on the same model (BENCH_STAN=1; needs ../shared/baselines/stan and R with rstan), returning its JSON line. */
 function stanLine(name: string): Record<string, unknown> | undefined {
-  if (process.env.BENCH_STAN !== '1' || !existsSync(STAN_BENCH)) return undefined;
-  const r = spawnSync('bash', [STAN_BENCH], { encoding: 'utf8', env: { ...process.env, BENCH_MODELS: STAN_NAMES[name] } });
+  if (process.env.BENCH_STAN !== '1') return undefined;
+  const script = baselineScript('nuts', 'stan', 'bench.sh');
+  if (script === undefined) return undefined;
+  const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, BENCH_MODELS: STAN_NAMES[name] } });
   const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
   if (!line) {
     console.error(`nuts bench: Stan baseline failed: ${r.stderr.slice(-400)}`);

@@ -1,5 +1,5 @@
-// Where the benchmarks find things: the repository root and the shared baselines beside it,
-// whether they run from the TypeScript sources or from the build (dist/bench).
+// Where the benchmarks find things: the repository root and the optional baselines beside it
+// (../shared/baselines: hand-written C/JS gradients and rstan runs, not part of the repository).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,3 +13,19 @@ export const REPO_ROOT = ((): string => {
 
 /** A path inside `shared/`, which lies beside the repository. */
 export const sharedPath = (...parts: string[]): string => resolve(REPO_ROOT, '..', 'shared', ...parts);
+
+/**
+ * A baseline script under `../shared/baselines/`, or undefined when that folder is not beside the
+ * repository (a plain clone): then it says on stderr which comparison is skipped, and the
+ * benchmark's own figures are still printed.
+ *
+ * @param bench - the benchmark's name, for the message
+ * @param parts - the script's path inside `baselines/`
+ * @returns the script's absolute path, or undefined
+ */
+export function baselineScript(bench: string, ...parts: string[]): string | undefined {
+  const path = sharedPath('baselines', ...parts);
+  if (existsSync(path)) return path;
+  console.error(`${bench} bench: no ${path} (the baselines live outside the repository, in ../shared/baselines): skipping the comparison with it`);
+  return undefined;
+}

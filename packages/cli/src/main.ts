@@ -1,5 +1,6 @@
 // The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
 import { Command, CommanderError } from 'commander';
+import { versionText } from './version.js';
 
 /** The subcommands: name, one-line description, and the module that runs it. */
 const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }[] = [
@@ -11,7 +12,7 @@ const COMMANDS: { name: string; description: string; load: () => Promise<{ run: 
  * Runs the nutmeg command line.
  *
  * @param argv - arguments after `nutmeg`
- * @returns the exit code (0 success, 2 usage errors)
+ * @returns the exit code (0 success, also for `--help` and `--version`; 2 usage errors)
  */
 export async function main(argv: string[]): Promise<number> {
   const sub = COMMANDS.find((c) => c.name === argv[0]);
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('nutmeg')
     .description('nutmeg: Bayesian modelling in TypeScript (NUTS, ADVI, diagnostics, plots).\nRun `nutmeg <command> --help` for a command\'s options.')
     .usage('<command> [options]')
+    .version(versionText(), '-V, --version', "print the command's version (and the library's, if different)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
