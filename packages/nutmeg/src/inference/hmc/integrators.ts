@@ -1,4 +1,9 @@
-// The leapfrog (velocity Verlet) integrator, in place on preallocated buffers.
+// The leapfrog (velocity Verlet) integrator, in place on preallocated buffers: the reference leapfrog of nutmeg.
+//
+// The NUTS kernel runs these functions as they are for a dense metric; for a diagonal metric it
+// runs fast copies of the same arithmetic in `vectorArena.ts` (`kickDrift`, `finishLeaf`, JS
+// loops) and `vectorKernels.wat` (WebAssembly), which test/inference/termination.test.ts checks
+// against `kickDrift`, `halfKick` and `velocity` here.
 //
 // Sign convention (inside hmc/ only): the Hamiltonian is H(q, p) = −log π(q) + K(p), so the
 // "force" on the momentum is +∇ log π(q), which is what `LogDensity.logDensityGrad` returns.
