@@ -6,7 +6,8 @@ export type { HmcState, NutsInfo, NutsParams, NutsKernel, DivergenceInfo } from 
 export { diagMetric, denseMetric, unitMetric } from './hmc/metric.js';
 export type { Metric } from './hmc/metric.js';
 export { leapfrog } from './hmc/integrators.js';
-export { noUTurn } from './hmc/termination.js';
+export { noUTurn, noUTurnAcross } from './hmc/termination.js';
+export type { TrajectoryEnds } from './hmc/termination.js';
 export { ADAPTATION_DEFAULTS } from './adaptation/settings.js';
 export type { AdaptationOptions } from './adaptation/settings.js';
 export { windowSchedule } from './adaptation/schedule.js';
