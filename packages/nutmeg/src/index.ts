@@ -124,9 +124,8 @@ export { renderReport, inlineSvg } from './report/html.js';
 export type { ReportInput, ReportSection, ReportFigure, ReportTable, ReportBlock, ReportCell } from './report/html.js';
 
 // ── Errors ────────────────────────────────────────────────────────────────────────────────────
-export { ModelError, OptionError, InputError } from './core/errors.js';
+export { ModelError, OptionError, InputError, DomainError, isRecoverable } from './core/errors.js';
 export { AdviError } from './inference/vi/advi.js';
-// (DomainError: a recoverable "log density undefined here", which becomes a divergence — merged here)
 
 // ── Randomness and special functions ──────────────────────────────────────────────────────────
 export { Rng } from './core/rng.js';

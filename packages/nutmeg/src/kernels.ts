@@ -10,7 +10,8 @@ export { leapfrog, newPhasePoint } from './inference/hmc/integrators.js';
 export type { PhasePoint } from './inference/hmc/integrators.js';
 export { diagMetric, denseMetric, unitMetric } from './inference/hmc/metric.js';
 export type { Metric } from './inference/hmc/metric.js';
-export { noUTurn } from './inference/hmc/termination.js';
+export { noUTurn, noUTurnAcross } from './inference/hmc/termination.js';
+export type { TrajectoryEnds } from './inference/hmc/termination.js';
 // (static HMC and the sampler registry from inference/chain — merged here)
 
 // ── Warm-up adaptation: Stan's windows as data, dual averaging and Welford as reducers ─────────
@@ -49,3 +50,7 @@ export type { GpdFit } from './diagnostics/psis.js';
 // ── Dense linear algebra on row-major Float64Arrays (cholesky, solves, matVec, …) ──────────────
 /** Small dense linear algebra on row-major `Float64Array`s: `linalg.cholesky`, `linalg.solveLower`, `linalg.matVec`, … */
 export { linalg };
+
+// ── Errors as plain data and back, for your own worker pools (class, message, stack and fields survive postMessage) ─
+export { serializeError, deserializeError } from './core/errorTransfer.js';
+export type { SerializedError } from './core/errorTransfer.js';

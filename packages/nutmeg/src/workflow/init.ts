@@ -1,7 +1,7 @@
 // Starting points for chains: PyMC's jitter+adapt_diag (uniform(−1, 1) jitter, bounded retries) and friends.
 import type { LogDensity } from '../core/types.js';
 import type { Rng } from '../core/rng.js';
-import { ModelError, OptionError } from '../core/errors.js';
+import { isRecoverable, ModelError, OptionError, type DomainError } from '../core/errors.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { fit } from './fit.js';
 
@@ -24,13 +24,20 @@ export function isCompiledModel(ld: LogDensity): ld is CompiledModel {
   return typeof m.constrain === 'function' && Array.isArray(m.variables) && typeof m.initialPoint === 'function';
 }
 
-function finiteAt(ld: LogDensity, x: Float64Array, grad: Float64Array): boolean {
+/**
+ * Whether the log density and its gradient are finite at `x`. A DomainError counts as not finite
+ * (kept in `failure.error` for the message); any other exception is the caller's to see: it propagates.
+ */
+function finiteAt(ld: LogDensity, x: Float64Array, grad: Float64Array, failure: { error?: DomainError }): boolean {
   let lp: number;
   try {
     lp = ld.logDensityGrad(x, grad);
-  } catch {
+  } catch (e) {
+    if (!isRecoverable(e)) throw e;
+    failure.error = e;
     return false;
   }
+  failure.error = undefined;
   if (!Number.isFinite(lp)) return false;
   for (let i = 0; i < grad.length; i++) if (!Number.isFinite(grad[i])) return false;
   return true;
@@ -82,19 +89,23 @@ export function basePoint(ld: LogDensity, init: InitOption): Float64Array {
  * @param chain - chain index (for the message)
  * @param scale - jitter scale per coordinate (default 1)
  * @returns a start with a finite log density and gradient
- * @throws ModelError naming the variables whose log density is not finite
+ * @throws ModelError naming the variables whose log density is not finite (or quoting the
+ *   DomainError the log density raised, also its `cause`); any other exception of the log density
+ *   as it was thrown
  */
 export function chainStart(ld: LogDensity, base: Float64Array, rng: Rng, jitter: boolean, chain: number, scale?: Float64Array): Float64Array {
   const d = ld.dim;
   const grad = new Float64Array(d);
   const x = new Float64Array(d);
   const tries = jitter ? JITTER_MAX_RETRIES + 1 : 1;
+  const failure: { error?: DomainError } = {};
   for (let t = 0; t < tries; t++) {
     for (let i = 0; i < d; i++) x[i] = base[i] + (jitter ? (2 * rng.uniform() - 1) * (scale ? scale[i] : 1) : 0);
-    if (finiteAt(ld, x, grad)) return x;
+    if (finiteAt(ld, x, grad, failure)) return x;
   }
   const how = jitter ? `after ${tries} jittered tries` : 'at the given start';
-  throw new ModelError(`chain ${chain}: cannot start sampling ${how}: ${describeNonFinite(ld, x)}.`);
+  const why = failure.error ? `the log density raised ${failure.error.name}: ${failure.error.message}` : describeNonFinite(ld, x);
+  throw new ModelError(`chain ${chain}: cannot start sampling ${how}: ${why}.`, undefined, failure.error ? { cause: failure.error } : undefined);
 }
 
 /**

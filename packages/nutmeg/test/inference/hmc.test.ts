@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
+import { DomainError } from '../../src/core/errors.js';
 import type { LogDensity } from '../../src/core/types.js';
 import { evaluate, leapfrog, newPhasePoint } from '../../src/inference/hmc/integrators.js';
 import { denseMetric, diagMetric, sampleMomentum, unitMetric, velocity } from '../../src/inference/hmc/metric.js';
@@ -118,12 +119,13 @@ test('nuts: a hand-set energy jump is flagged as a divergence with its position'
   assert.ok(divergent > 0);
 });
 
-test('nuts: NaN, −∞ and thrown errors inside a trajectory are divergences, not crashes', () => {
+test('nuts: NaN, −∞ and thrown DomainErrors inside a trajectory are divergences, not crashes', () => {
+  // Other exceptions stop the chain: see trajectoryErrors.test.ts.
   const cases: [string, (x: number) => number][] = [
     ['nan', (x) => (x > 1 ? NaN : -0.5 * x * x)],
     ['-inf', (x) => (x > 1 ? -Infinity : -0.5 * x * x)],
     ['throw', (x) => {
-      if (x > 1) throw new RangeError('domain error at x > 1');
+      if (x > 1) throw new DomainError('domain error at x > 1');
       return -0.5 * x * x;
     }],
   ];

@@ -24,3 +24,14 @@ test('built package: sample() on worker threads runs the bundled worker and give
   assert.deepEqual(workers.groups.posterior!.vars.sigma.values, inThread.groups.posterior!.vars.sigma.values);
   assert.deepEqual(workers.groups.posterior!.vars.mu.values, inThread.groups.posterior!.vars.mu.values);
 });
+
+test('built package: the bundled worker (its own copy of nutmeg) treats the package\'s DomainError as a divergence, not a crash', { skip: !existsSync(BUNDLE) && 'dist/ is not built (npm run build)' }, async () => {
+  const { sample } = (await import(new URL('workflow/sample.js', DIST).href)) as typeof import('../../src/workflow/sample.js');
+  const { workerRunner } = (await import(new URL('platform/node/workers.js', DIST).href)) as typeof import('../../src/platform/node/workers.js');
+  const url = new URL('./fixtures/domainWall.mjs', import.meta.url).href;
+  const { domainWall } = (await import(url)) as { domainWall: () => import('../../src/core/types.js').LogDensity };
+  const idata = await sample(domainWall(), { seed: 2, draws: 100, tune: 100, chains: 2, progress: false, runner: workerRunner({ kind: 'module', url, exportName: 'domainWall' }, 2) });
+  const divergences = Array.from(idata.groups.sample_stats!.vars.diverging.values).reduce((s, v) => s + v, 0);
+  assert.ok(divergences > 0);
+  assert.ok((idata.attrs.warnings as string[]).some((w) => /undefined beyond the wall/.test(w)));
+});

@@ -1,8 +1,14 @@
-// The leapfrog (velocity Verlet) integrator, in place on preallocated buffers.
+// The leapfrog (velocity Verlet) integrator, in place on preallocated buffers: the reference leapfrog of nutmeg.
+//
+// The NUTS kernel runs these functions as they are for a dense metric; for a diagonal metric it
+// runs fast copies of the same arithmetic in `vectorArena.ts` (`kickDrift`, `finishLeaf`, JS
+// loops) and `vectorKernels.wat` (WebAssembly), which test/inference/termination.test.ts checks
+// against `kickDrift`, `halfKick` and `velocity` here.
 //
 // Sign convention (inside hmc/ only): the Hamiltonian is H(q, p) = −log π(q) + K(p), so the
 // "force" on the momentum is +∇ log π(q), which is what `LogDensity.logDensityGrad` returns.
 import type { LogDensity } from '../../core/types.js';
+import { isRecoverable } from '../../core/errors.js';
 import type { Metric } from './metric.js';
 import { copyVec } from './vectorArena.js';
 
@@ -12,7 +18,7 @@ export interface PhasePoint {
   readonly p: Float64Array;
   readonly grad: Float64Array;
   logDensity: number;
-  /** Message of an error thrown by the log density at this point, if any (then logDensity = −∞). */
+  /** Message of a DomainError thrown by the log density at this point, if any (then logDensity = −∞). */
   error?: string;
 }
 
@@ -31,8 +37,14 @@ export function copyPhasePoint(dst: PhasePoint, src: PhasePoint): void {
 }
 
 /**
- * Evaluates the log density and gradient at `z.q`, turning a thrown error into −∞ (a recoverable
- * event: inside a trajectory it becomes a divergence).
+ * Evaluates the log density and gradient at `z.q`. NaN and a thrown `DomainError` become −∞
+ * (recoverable: inside a trajectory, a divergence), the error's message kept in `z.error`.
+ *
+ * @param logDensity - the target
+ * @param z - the phase point; its `grad`, `logDensity` and `error` are set
+ * @returns the log density (−∞ where it is undefined)
+ * @throws whatever the log density throws other than a DomainError (a bug or a fatal problem
+ *   stops the chain instead of passing for a divergence)
  */
 export function evaluate(logDensity: LogDensity, z: PhasePoint): number {
   let lp: number;
@@ -40,8 +52,9 @@ export function evaluate(logDensity: LogDensity, z: PhasePoint): number {
     lp = logDensity.logDensityGrad(z.q, z.grad);
     z.error = undefined;
   } catch (e) {
+    if (!isRecoverable(e)) throw e;
     lp = -Infinity;
-    z.error = e instanceof Error ? e.message : String(e);
+    z.error = e.message;
   }
   if (Number.isNaN(lp)) lp = -Infinity;
   z.logDensity = lp;

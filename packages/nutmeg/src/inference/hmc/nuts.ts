@@ -27,7 +27,7 @@ export interface DivergenceInfo {
   readonly end: Float64Array;
   /** H(end) − H(start) (+∞ when the log density was not finite). */
   readonly energyError: number;
-  /** Error message thrown by the log density there, if any. */
+  /** Message of the DomainError thrown by the log density there, if any. */
   readonly message?: string;
 }
 
@@ -391,12 +391,15 @@ function swapSpans(a: Span, b: Span): void {
  * Multinomial sampling over the trajectory, biased progressive sampling between doublings, the
  * generalised U-turn criterion with Stan's additional checks across merged subtrees, and a
  * divergence when the energy error exceeds `divergenceThreshold`. A log density that is NaN,
- * −∞ or throws inside a trajectory is a divergence, not a crash.
+ * −∞ or throws a `DomainError` inside a trajectory is a divergence (its message in
+ * `info.divergence.message`), as in Stan and nuts-rs; any other exception propagates out of
+ * `init` or `step` (the chain stops and the caller gets the error as thrown).
  *
  * @param logDensity - the target on the unconstrained space
  * @param options - `maxTreeDepth` (10), `divergenceThreshold` (1000)
  * @returns a kernel with `init(position)` and `step(rng, state, {stepSize, metric})`
- * @throws OptionError for a non-positive `maxTreeDepth`
+ * @throws OptionError for a non-positive `maxTreeDepth`; from `init` and `step`, any exception of
+ *   the log density other than a DomainError
  * @example
  * ```ts
  * const stdNormal: LogDensity = {

@@ -1,4 +1,11 @@
 // Vector storage and loops for the NUTS trajectory: WebAssembly where available, plain JS otherwise.
+//
+// These loops are FAST COPIES, not definitions: the reference leapfrog is `integrators.ts`
+// (`kickDrift`, `halfKick`, with `velocity` from `metric.ts`) and the reference U-turn criterion is
+// `termination.ts` (`noUTurnAcross`). The JS loops do the same operations in the same order as the
+// references (bit-identical results); the WebAssembly loops (vectorKernels.wat) do the same
+// per-element operations but accumulate sums in two lanes (within rounding of the references).
+// test/inference/termination.test.ts checks both. Change a reference first, then its copies.
 import { VECTOR_KERNELS_WASM } from './vectorKernels.wasm.js';
 
 /**
@@ -35,7 +42,9 @@ export interface VectorArena {
   /**
    * ρ = ρ₁ + ρ₂, and whether the merged subtree has not U-turned: ρ·♯beg, ρ·♯end, and Stan's
    * cross checks (ρ₁ + p₂beg)·♯beg, (ρ₁ + p₂beg)·♯₂beg, (ρ₂ + p₁end)·♯₁end, (ρ₂ + p₁end)·♯end all > 0.
-   * `rho` may be `r1` or `r2` (in-place merge).
+   * `rho` may be `r1` or `r2` (in-place merge). This is `noUTurnAcross(left, right)` of
+   * termination.ts with left = {rho: r1, sBeg, pEnd: p1End, sEnd: s1End} and
+   * right = {rho: r2, pBeg: p2Beg, sBeg: s2Beg, sEnd}.
    */
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean;
   /** Hands the storage back for reuse by a later arena on this thread; the arena's vectors must not be used afterwards. */
@@ -140,7 +149,11 @@ class WasmArena implements VectorArena {
   }
 }
 
-/** The same loops in JS, operation for operation (so results are identical). */
+/**
+ * The same loops in JS, operation for operation as the WebAssembly ones, and with every sum in
+ * the order of the references (integrators.ts, metric.ts `velocity`, termination.ts), so results
+ * equal the references' bit for bit.
+ */
 class JsArena implements VectorArena {
   alloc(n: number): Float64Array {
     return new Float64Array(n);

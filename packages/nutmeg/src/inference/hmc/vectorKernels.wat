@@ -1,5 +1,9 @@
 ;; The NUTS trajectory's vector loops in WebAssembly (assembled into vectorKernels.wasm.ts by
 ;; scripts/build-wasm.mjs). Arrays are f64 vectors in the imported memory, passed as byte offsets.
+;; FAST COPIES, not definitions: the reference leapfrog is integrators.ts (kickDrift, halfKick; with
+;; velocity from metric.ts) and the reference U-turn criterion is termination.ts (noUTurnAcross);
+;; test/inference/termination.test.ts checks these loops against them (per-element results exactly,
+;; sums within rounding). Change a reference first, then vectorArena.ts's JS loops and this file.
 ;; In V8, a JS loop over typed arrays that are not compile-time constants pays a bounds check
 ;; and a base-pointer load per element and array; these loops do not. Each loop works on pairs of
 ;; elements (f64x2 SIMD), then on the last element when the length is odd; every element gets the

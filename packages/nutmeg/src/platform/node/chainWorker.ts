@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { LogDensity } from '../../core/types.js';
 import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
 import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
+import { serializeError, type SerializedError } from '../../core/errorTransfer.js';
 
 /** Messages from the parent. */
 export type ToWorker =
@@ -14,18 +15,15 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'progress'; readonly event: import('../../inference/chain/progress.js').ChainProgress }
   | { readonly type: 'result'; readonly result: ChainResult }
-  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string };
+  | { readonly type: 'error'; readonly error: SerializedError };
 
 const port = parentPort;
 if (port) {
   let logDensity: LogDensity | undefined;
   let latestInit = -1;
   const send = (m: FromWorker): void => port.postMessage(m);
-  const fail = (e: unknown): void => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const variable = (err as { variable?: unknown }).variable;
-    send({ type: 'error', name: err.name, message: err.message, ...(typeof variable === 'string' ? { variable } : {}) });
-  };
+  // The error as data (class lineage, message, stack, own fields): the parent rebuilds it.
+  const fail = (e: unknown): void => send({ type: 'error', error: serializeError(e) });
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'init') {
       latestInit = msg.id;

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { ModelError, OptionError } from '../../core/errors.js';
+import { deserializeError } from '../../core/errorTransfer.js';
 import type { ChainJob, ChainResult } from '../../inference/chain/chain.js';
 import type { ChainRunner } from '../../workflow/runner.js';
 import type { ChainSource } from '../../workflow/chainSource.js';
@@ -34,18 +34,6 @@ function spawnWorker(): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
   return new Worker(code, { eval: true });
-}
-
-function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
-  if (m.name === 'ModelError') return new ModelError(m.message, m.variable);
-  if (m.name === 'OptionError') {
-    const e = new OptionError('option', m.message);
-    e.message = m.message;
-    return e;
-  }
-  const e = new Error(m.message);
-  e.name = m.name;
-  return e;
 }
 
 /**
@@ -164,7 +152,7 @@ export function workerRunner(source: ChainSource, workers: number): ChainRunner 
                 for (const x of pool) keepIdle(x);
                 resolve(results);
               } else dispatch(w);
-            } else if (m.type === 'error') failAll(rebuildError(m));
+            } else if (m.type === 'error') failAll(deserializeError(m.error)); // with its class, message and fields
           };
           const onError = (e: Error): void => failAll(e);
           const onExit = (code: number): void => {
