@@ -209,7 +209,7 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
     // Counted without a branch: the first divergence would otherwise meet a branch V8 never saw
     // run and throw away the optimised chain loop (once per chain).
     divergencesWarmup += info.diverging ? 1 : 0;
-    params = adapt.update(rng, state, info);
+    params = adapt.update(rng, state, info.acceptanceRate);
     nTuned++;
     report('warmup', false);
   }
