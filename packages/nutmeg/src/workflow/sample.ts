@@ -7,7 +7,8 @@ import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
 import { ADAPTATION_DEFAULTS } from '../inference/adaptation/settings.js';
 import type { ChainJob, ChainSettings } from '../inference/chain/chain.js';
-import { adviStart, basePoint, chainStart, isCompiledModel, type InitOption } from './init.js';
+import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
+import { asCompiledModel } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
@@ -71,7 +72,7 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * @param model - a compiled model, or any log density on an unconstrained space
  * @param options - see {@link SampleOptions}
  * @returns InferenceData with `posterior` (constrained values, deterministics included, with
- *   dims/coords), `sample_stats` (ArviZ names) and `observed_data`; attrs record the seed,
+ *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (ArviZ names) and `observed_data`; attrs record the seed,
  *   settings, version and timings
  * @throws OptionError for invalid options; ModelError when no chain can start (naming the
  *   variables whose log density is not finite) or the posterior is improper
@@ -84,6 +85,7 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * References: Stan Reference Manual, "MCMC sampling"; PyMC `pm.sample`.
  */
 export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
+  const layout = asCompiledModel(model);
   const draws = positiveInt('draws', options.draws ?? 1000, true);
   const tune = positiveInt('tune', options.tune ?? 1000, true);
   const chains = positiveInt('chains', options.chains ?? 4);
@@ -103,11 +105,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
   }
   if (model.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
-  if (isCompiledModel(model)) {
-    const discrete = model.variables.filter((v) => v.kind === 'free' && v.discrete);
-    if (discrete.length > 0) {
-      throw new OptionError('model', `NUTS cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
-    }
+  const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
+  if (discrete.length > 0) {
+    throw new OptionError('model', `NUTS cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
 
   const platform = options.platform ?? (await defaultPlatform());
@@ -147,8 +147,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   let parallel = false;
   if (options.runner) {
     runner = options.runner;
-  } else if (workers > 1 && isCompiledModel(model) && model.spec !== undefined && platform.createRunner) {
-    runner = platform.createRunner(model.spec, { workers });
+  } else if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
+    // A spec re-compiles in each worker; a hand-written log density has none and runs here.
+    runner = platform.createRunner(layout.spec, { workers });
     parallel = true;
   } else {
     runner = sequentialRunner(model);
@@ -220,7 +221,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     warnings: runWarnings(results, nDraws, maxTreeDepth, targetAccept),
     incomplete,
   };
-  const idata = buildInferenceData(model, results, attrs);
+  const idata = buildInferenceData(layout, results, attrs);
   if (options.computeConvergenceChecks === false) {
     attrs.warning_details = [];
     return idata;
