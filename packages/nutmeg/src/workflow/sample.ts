@@ -1,11 +1,11 @@
-// sample(): PyMC-like NUTS entry point — chains (in parallel where possible), progress, Ctrl-C, InferenceData.
+// sample(): PyMC-like MCMC entry point (NUTS by default, any registered sampler by name) — chains in parallel where possible, progress, Ctrl-C, InferenceData.
 import type { LogDensity } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
-import { ADAPTATION_DEFAULTS } from '../inference/adaptation/settings.js';
+import { getSampler, type SamplerName } from '../inference/samplers/registry.js';
 import type { ChainJob, ChainSettings } from '../inference/chain/chain.js';
 import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
 import { asCompiledModel } from './layout.js';
@@ -18,6 +18,8 @@ import { NUTMEG_VERSION } from './version.js';
 
 /** Options of {@link sample} (PyMC's names in TypeScript case). */
 export interface SampleOptions {
+  /** The MCMC sampler, by its registry name: 'nuts' (default; the No-U-Turn sampler). */
+  sampler?: SamplerName;
   /** Draws kept per chain (default 1000). */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
@@ -62,8 +64,8 @@ function positiveInt(name: string, v: number, allowZero = false): number {
 }
 
 /**
- * Samples a model with the No-U-Turn sampler, as PyMC's `pm.sample` / Stan's `sample` do: Stan's
- * windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
+ * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
+ * as PyMC's `pm.sample` / Stan's `sample` do: Stan's windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
  * chains from one seed (`new Rng(seed).split(chain)`), run on worker threads when the model can be
  * re-compiled there (a {@link CompiledModel} with a `spec`), otherwise one after another in this
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
@@ -72,9 +74,10 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * @param model - a compiled model, or any log density on an unconstrained space
  * @param options - see {@link SampleOptions}
  * @returns InferenceData with `posterior` (constrained values, deterministics included, with
- *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (ArviZ names) and `observed_data`; attrs record the seed,
+ *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (the
+ *   sampler's statistics, ArviZ names) and `observed_data`; attrs record the sampler, the seed,
  *   settings, version and timings
- * @throws OptionError for invalid options; ModelError when no chain can start (naming the
+ * @throws OptionError for invalid options (an unknown `sampler` names the valid ones); ModelError when no chain can start (naming the
  *   variables whose log density is not finite) or the posterior is improper
  * @example
  * ```ts
@@ -85,12 +88,13 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * References: Stan Reference Manual, "MCMC sampling"; PyMC `pm.sample`.
  */
 export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
+  const sampler = getSampler(options.sampler ?? 'nuts');
   const layout = asCompiledModel(model);
   const draws = positiveInt('draws', options.draws ?? 1000, true);
   const tune = positiveInt('tune', options.tune ?? 1000, true);
   const chains = positiveInt('chains', options.chains ?? 4);
   const maxTreeDepth = positiveInt('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth);
-  const targetAccept = options.targetAccept ?? ADAPTATION_DEFAULTS.targetAccept;
+  const targetAccept = options.targetAccept ?? sampler.defaultTargetAccept;
   if (!(targetAccept > 0 && targetAccept < 1)) throw new OptionError('targetAccept', `must be in (0, 1), got ${targetAccept}`);
   const metric = options.metric ?? 'diag';
   if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got '${String(metric)}'`);
@@ -107,7 +111,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   if (model.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
   const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
   if (discrete.length > 0) {
-    throw new OptionError('model', `NUTS cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
+    throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
 
   const platform = options.platform ?? (await defaultPlatform());
@@ -126,6 +130,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   }
   const jitter = init === 'jitter+adapt_diag' || init === 'advi';
   const settings: ChainSettings = {
+    sampler: sampler.name,
     draws,
     tune,
     maxTreeDepth,
@@ -192,7 +197,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     inference_library: 'nutmeg',
     inference_library_version: NUTMEG_VERSION,
     nutmeg_version: NUTMEG_VERSION,
-    sampler: 'nuts',
+    sampler: sampler.name,
     seed,
     settings: {
       draws,
@@ -202,7 +207,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
       maxTreeDepth,
       metric,
       divergenceThreshold,
-      init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
+        init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
       cores: parallel ? workers : 1,
       parallel,
     },
@@ -221,7 +226,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     warnings: runWarnings(results, nDraws, maxTreeDepth, targetAccept),
     incomplete,
   };
-  const idata = buildInferenceData(layout, results, attrs);
+  const idata = buildInferenceData(layout, results, sampler.statNames, attrs);
   if (options.computeConvergenceChecks === false) {
     attrs.warning_details = [];
     return idata;
