@@ -1,12 +1,15 @@
-// Public exports of src/inference: the NUTS kernel, the sampler registry, warm-up adaptation, the sample() driver.
-export { NUTS_DEFAULTS } from './hmc/settings.js';
-export type { NutsOptions } from './hmc/settings.js';
+// Public exports of src/inference: the HMC kernels (NUTS, static HMC), the sampler registry, warm-up adaptation, the sample() driver.
+export { NUTS_DEFAULTS, STATIC_HMC_DEFAULTS } from './hmc/settings.js';
+export type { NutsOptions, StaticHmcOptions } from './hmc/settings.js';
 export { buildNuts } from './hmc/nuts.js';
 export type { HmcState, NutsInfo, NutsParams, NutsKernel, DivergenceInfo } from './hmc/nuts.js';
+export { buildStaticHmc } from './hmc/staticHmc.js';
+export type { StaticHmcInfo, StaticHmcKernel } from './hmc/staticHmc.js';
 export { SAMPLERS, SAMPLER_NAMES, getSampler } from './samplers/registry.js';
 export type { SamplerName } from './samplers/registry.js';
 export type { Sampler, SamplerKernel, TransitionInfo, Adaptation } from './samplers/sampler.js';
 export { nutsSampler, NUTS_STAT_NAMES } from './samplers/nuts.js';
+export { staticHmcSampler } from './samplers/staticHmc.js';
 export { hmcWindowAdaptation } from './samplers/hmcAdaptation.js';
 export { diagMetric, denseMetric, unitMetric } from './hmc/metric.js';
 export type { Metric } from './hmc/metric.js';

@@ -18,8 +18,13 @@ import { NUTMEG_VERSION } from './version.js';
 
 /** Options of {@link sample} (PyMC's names in TypeScript case). */
 export interface SampleOptions {
-  /** The MCMC sampler, by its registry name: 'nuts' (default; the No-U-Turn sampler). */
+  /**
+   * The MCMC sampler, by name: 'nuts' (default; the No-U-Turn sampler) or 'hmc' (static HMC with
+   * a fixed path length). Both use Stan's windowed warm-up of step size and metric.
+   */
   sampler?: SamplerName;
+  /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
+  pathLength?: number;
   /** Draws kept per chain (default 1000). */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
@@ -28,7 +33,10 @@ export interface SampleOptions {
   chains?: number;
   /** Seed; the same seed gives bit-identical draws whether chains run in parallel or not. Default: from the clock (recorded in attrs). */
   seed?: number;
-  /** Target acceptance statistic of step-size adaptation (default 0.8; raise toward 0.95–0.99 against divergences). */
+  /**
+   * Target acceptance statistic of step-size adaptation (default 0.8 for NUTS, 0.65 for static HMC;
+   * raise toward 0.95–0.99 against divergences).
+   */
   targetAccept?: number;
   /** Maximum tree depth (default 10). */
   maxTreeDepth?: number;
@@ -99,6 +107,13 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   const metric = options.metric ?? 'diag';
   if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got '${String(metric)}'`);
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
+  const pathLength = options.pathLength;
+  if (pathLength !== undefined && !(pathLength > 0 && Number.isFinite(pathLength))) {
+    throw new OptionError('pathLength', `must be finite and > 0, got ${pathLength}`);
+  }
+  // Options of one sampler given to another would be ignored silently: say so instead.
+  if (pathLength !== undefined && sampler.name !== 'hmc') throw new OptionError('pathLength', `applies to sampler 'hmc' only, not '${sampler.name}'`);
+  if (options.maxTreeDepth !== undefined && sampler.name !== 'nuts') throw new OptionError('maxTreeDepth', `applies to sampler 'nuts' only, not '${sampler.name}'`);
   const seed = options.seed ?? (Date.now() % 4294967296);
   if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
   const init = options.init ?? 'jitter+adapt_diag';
@@ -137,6 +152,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     targetAccept,
     metric,
     divergenceThreshold,
+    ...(pathLength !== undefined ? { pathLength } : {}),
     ...(initialInverseMetric ? { initialInverseMetric } : {}),
   };
   const root = new Rng(seed);
@@ -207,7 +223,8 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
       maxTreeDepth,
       metric,
       divergenceThreshold,
-        init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
+      ...(pathLength !== undefined ? { pathLength } : {}),
+      init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
       cores: parallel ? workers : 1,
       parallel,
     },

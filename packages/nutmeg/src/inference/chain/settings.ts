@@ -3,8 +3,8 @@
 /** Everything a chain needs besides its log density; plain data (structured-cloneable). */
 export interface ChainSettings {
   /**
-   * The sampler, by its name in the registry (`inference/samplers/registry.ts`): 'nuts' (the
-   * default). A name, not a function, so that the settings cross worker threads.
+   * The sampler, by its name in the registry (`inference/samplers/registry.ts`): 'nuts' (default)
+   * or 'hmc'. A name, not a function, so that the settings cross worker threads.
    */
   readonly sampler?: string;
   readonly draws: number;
@@ -14,6 +14,8 @@ export interface ChainSettings {
   readonly targetAccept: number;
   readonly metric: 'diag' | 'dense';
   readonly divergenceThreshold: number;
+  /** Static HMC: integration time per transition (steps = ⌊pathLength / stepSize⌋, at least 1). */
+  readonly pathLength?: number;
   /** Starting inverse metric (diagonal of length d, or d×d for dense); default the identity. */
   readonly initialInverseMetric?: Float64Array;
   /** Starting step size before the heuristic search (default 1). */

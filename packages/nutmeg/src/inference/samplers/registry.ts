@@ -1,14 +1,16 @@
 // The samplers the chain loop can run, by name: adding one is a file in this folder and a line here.
 import { OptionError } from '../../core/errors.js';
 import { nutsSampler } from './nuts.js';
+import { staticHmcSampler } from './staticHmc.js';
 import type { Sampler } from './sampler.js';
 
 /** Every registered sampler by name; NUTS first (the default). */
 export const SAMPLERS = {
   nuts: nutsSampler,
+  hmc: staticHmcSampler,
 } as const satisfies Record<string, Sampler>;
 
-/** A registered sampler's name: `'nuts'`. */
+/** A registered sampler's name: `'nuts'` or `'hmc'`. */
 export type SamplerName = keyof typeof SAMPLERS;
 
 /** The registered names, in registry order. */
