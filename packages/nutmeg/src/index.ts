@@ -61,7 +61,7 @@ export type { ParetoDiagnostic, ApproximationSampleOptions } from './workflow/ap
 export type { AdviOptions, AdviMethod } from './inference/vi/settings.js';
 export type { OptimizerKind } from './inference/vi/optimizer.js';
 export type { AdviEvent, AdviStartEvent, AdviAdaptEvent, AdviIterationEvent, AdviEndEvent, AdviProgressCallback } from './inference/vi/progress.js';
-// (sampler registry: the chain loop's samplers by name, e.g. 'nuts' and static HMC — merged here)
+export type { SamplerName } from './inference/samplers/registry.js';
 // (workflow: mapFits, many independent fits on an executor — merged here)
 export { NUTMEG_VERSION } from './workflow/version.js';
 

@@ -12,7 +12,17 @@ export { diagMetric, denseMetric, unitMetric } from './inference/hmc/metric.js';
 export type { Metric } from './inference/hmc/metric.js';
 export { noUTurn, noUTurnAcross } from './inference/hmc/termination.js';
 export type { TrajectoryEnds } from './inference/hmc/termination.js';
-// (static HMC and the sampler registry from inference/chain — merged here)
+
+// ── Static HMC and the sampler registry: what `sample({ sampler })` chooses from ──────────────
+export { buildStaticHmc } from './inference/hmc/staticHmc.js';
+export type { StaticHmcInfo, StaticHmcKernel } from './inference/hmc/staticHmc.js';
+export { STATIC_HMC_DEFAULTS } from './inference/hmc/settings.js';
+export type { StaticHmcOptions } from './inference/hmc/settings.js';
+export { SAMPLERS, SAMPLER_NAMES, getSampler } from './inference/samplers/registry.js';
+export type { Sampler, SamplerKernel, TransitionInfo, Adaptation } from './inference/samplers/sampler.js';
+export { nutsSampler, NUTS_STAT_NAMES } from './inference/samplers/nuts.js';
+export { staticHmcSampler } from './inference/samplers/staticHmc.js';
+export { hmcWindowAdaptation } from './inference/samplers/hmcAdaptation.js';
 
 // ── Warm-up adaptation: Stan's windows as data, dual averaging and Welford as reducers ─────────
 export { ADAPTATION_DEFAULTS } from './inference/adaptation/settings.js';
@@ -28,8 +38,8 @@ export { windowAdaptation } from './inference/adaptation/windowAdaptation.js';
 export type { AdaptedParams, WindowAdaptationOptions } from './inference/adaptation/windowAdaptation.js';
 
 // ── One chain: warm-up then draws, with progress and cancellation hooks ────────────────────────
-export { runChain, SAMPLE_STAT_NAMES } from './inference/chain/chain.js';
-export type { ChainJob, ChainResult, ChainSettings, ChainHooks, SampleStatName } from './inference/chain/chain.js';
+export { runChain } from './inference/chain/chain.js';
+export type { ChainJob, ChainResult, ChainSettings, ChainHooks } from './inference/chain/chain.js';
 export { sequentialRunner } from './workflow/runner.js';
 
 // ── ADVI building blocks: the optimisation loop, Gaussian families, step sequences, convergence ─

@@ -5,6 +5,7 @@ import { OptionError } from '../core/errors.js';
 import { runAdvi } from '../inference/vi/advi.js';
 import type { AdviRun } from '../inference/vi/advi.js';
 import { Approximation } from './approximation.js';
+import { asCompiledModel } from './layout.js';
 import { GaussianFamily } from '../inference/vi/family.js';
 import { formatAdviEvent } from '../inference/vi/progress.js';
 import type { AdviEvent, AdviProgressCallback } from '../inference/vi/progress.js';
@@ -63,7 +64,7 @@ export function fit(model: CompiledModel | LogDensity, options: AdviOptions = {}
   if (options === null || typeof options !== 'object') throw new OptionError('options', 'must be an object');
   const s = resolveAdviSettings(options);
   const onEvent = listener(options.progress);
-  const cm = asCompiledModel(model);
+  const cm = asCompiledModel(model, 'theta');
   const discrete = cm.variables.filter((v) => v.kind === 'free' && v.discrete).map((v) => v.name);
   if (discrete.length > 0) {
     throw new OptionError(
@@ -148,32 +149,5 @@ function concat(a: Float64Array, b: Float64Array): Float64Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-function isCompiled(m: CompiledModel | LogDensity): m is CompiledModel {
-  return Array.isArray((m as CompiledModel).variables) && typeof (m as CompiledModel).constrain === 'function';
-}
-
-/** Wraps a bare LogDensity as a compiled model with one identity-transformed vector `theta`. */
-function asCompiledModel(m: CompiledModel | LogDensity): CompiledModel {
-  if (isCompiled(m)) return m;
-  if (!m || typeof m.logDensityGrad !== 'function' || !Number.isInteger(m.dim)) {
-    throw new OptionError('model', 'must be a compiled model (m.compile()) or a LogDensity {dim, logDensityGrad}');
-  }
-  const d = m.dim;
-  return {
-    dim: d,
-    logDensityGrad: (x, g) => m.logDensityGrad(x, g),
-    logDensity: m.logDensity ? (x) => m.logDensity!(x) : undefined,
-    variables: [{ name: 'theta', kind: 'free', shape: [d], dims: ['theta_dim_0'], transform: 'identity', offset: 0, unconstrainedSize: d }],
-    coords: {},
-    observed: [],
-    constrain: (theta) => ({ theta: Float64Array.from(theta) }),
-    constrainRows: (thetas, nRows, out, firstRow) => out[0].set(thetas.subarray(0, nRows * d), firstRow * d),
-    unconstrain: (values) => Float64Array.from(values.theta as ArrayLike<number>),
-    initialPoint: () => new Float64Array(d),
-    logDensityByVariable: () => ({}),
-    spec: null,
-  };
 }
 

@@ -2,8 +2,8 @@
 import type { LogDensity } from '../core/types.js';
 import type { Rng } from '../core/rng.js';
 import { isRecoverable, ModelError, OptionError, type DomainError } from '../core/errors.js';
-import type { CompiledModel } from '../compiler/compiledModel.js';
 import { fit } from './fit.js';
+import { asCompiledModel, isCompiledModel } from './layout.js';
 
 /**
  * How chains start. `'jitter+adapt_diag'` (default, PyMC's): the model's initial point plus
@@ -17,12 +17,6 @@ export type InitOption = 'jitter+adapt_diag' | 'adapt_diag' | 'advi' | Float64Ar
 
 /** Retries of a jittered start whose log density is not finite (PyMC's `jitter_max_retries`). */
 export const JITTER_MAX_RETRIES = 10;
-
-/** True when `ld` is a compiled model (has names and transforms), not a bare log density. */
-export function isCompiledModel(ld: LogDensity): ld is CompiledModel {
-  const m = ld as Partial<CompiledModel>;
-  return typeof m.constrain === 'function' && Array.isArray(m.variables) && typeof m.initialPoint === 'function';
-}
 
 /**
  * Whether the log density and its gradient are finite at `x`. A DomainError counts as not finite
@@ -58,8 +52,9 @@ export function describeNonFinite(ld: LogDensity, x: Float64Array): string {
 }
 
 /**
- * The base point of the unconstrained space: the model's initial point, or constrained values given
- * by name, or an explicit vector, or zeros for a hand-written log density.
+ * The base point of the unconstrained space: the model's initial point (the origin for a
+ * hand-written log density, see {@link asCompiledModel}), or constrained values given by name, or
+ * an explicit vector.
  */
 export function basePoint(ld: LogDensity, init: InitOption): Float64Array {
   if (init instanceof Float64Array) {
@@ -75,7 +70,7 @@ export function basePoint(ld: LogDensity, init: InitOption): Float64Array {
     for (const name of free) values[name] = init[name] ?? defaults[name];
     return ld.unconstrain(values);
   }
-  return isCompiledModel(ld) ? Float64Array.from(ld.initialPoint()) : new Float64Array(ld.dim);
+  return Float64Array.from(asCompiledModel(ld).initialPoint());
 }
 
 /**

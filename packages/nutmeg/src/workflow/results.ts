@@ -1,9 +1,8 @@
-// Turns chain results into InferenceData: constrained posterior with dims, ArviZ sample_stats, observed_data, attrs.
-import type { LogDensity } from '../core/types.js';
+// Turns chain results into InferenceData: constrained posterior with dims, the sampler's sample_stats, observed_data, attrs.
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
-import { isCompiledModel } from './init.js';
-import { SAMPLE_STAT_NAMES, type ChainResult } from '../inference/chain/chain.js';
+import type { CompiledModel } from '../compiler/compiledModel.js';
+import type { ChainResult } from '../inference/chain/chain.js';
 
 /**
  * The number of draws every chain completed (all of them, unless sampling was stopped).
@@ -16,24 +15,18 @@ export function commonDraws(results: readonly ChainResult[]): number {
 }
 
 /**
- * The `posterior` group: every free variable and deterministic of a compiled model, constrained
- * (via `CompiledModel.constrain`), or for a hand-written log density the raw vector as `x`.
+ * The `posterior` group: every free variable and deterministic of the model, constrained (via
+ * `CompiledModel.constrainRows`; a hand-written log density comes through `asCompiledModel` as
+ * one vector `x`).
  *
- * @param model - the sampled model or log density
+ * @param model - the sampled model's layout
  * @param results - chain results
  * @param nDraws - draws per chain to keep
  * @returns the group
  */
-export function posteriorGroup(model: LogDensity, results: readonly ChainResult[], nDraws: number): Group {
+export function posteriorGroup(model: CompiledModel, results: readonly ChainResult[], nDraws: number): Group {
   const nChains = results.length;
-  const d = model.dim;
   const vars: Record<string, VariableArray> = {};
-  if (!isCompiledModel(model)) {
-    const values = new Float64Array(nChains * nDraws * d);
-    results.forEach((r, c) => values.set(r.positions.subarray(0, nDraws * d), c * nDraws * d));
-    vars.x = { dims: ['x_dim_0'], shape: [d], values };
-    return { vars, attrs: {} };
-  }
   const buffers = model.variables.map((v) => new Float64Array(nChains * nDraws * shapeSize(v.shape)));
   results.forEach((r, c) => model.constrainRows(r.positions, nDraws, buffers, c * nDraws));
   model.variables.forEach((v, k) => {
@@ -43,13 +36,18 @@ export function posteriorGroup(model: LogDensity, results: readonly ChainResult[
 }
 
 /**
- * The `sample_stats` group with ArviZ's names (`lp`, `acceptance_rate`, `step_size`, `tree_depth`,
- * `n_steps`, `diverging`, `energy`, `energy_error`, `max_energy_error`, `reached_max_treedepth`);
- * booleans are stored as 0/1.
+ * The `sample_stats` group: the statistics the sampler declares (`Sampler.statNames`, ArviZ's
+ * names; for NUTS `lp`, `acceptance_rate`, `step_size`, `tree_depth`, `n_steps`, `diverging`,
+ * `energy`, `energy_error`, `max_energy_error`, `reached_max_treedepth`); booleans are stored as 0/1.
+ *
+ * @param results - chain results
+ * @param nDraws - draws per chain to keep
+ * @param statNames - the sampler's statistic names, in order
+ * @returns the group
  */
-export function sampleStatsGroup(results: readonly ChainResult[], nDraws: number): Group {
+export function sampleStatsGroup(results: readonly ChainResult[], nDraws: number, statNames: readonly string[]): Group {
   const vars: Record<string, VariableArray> = {};
-  for (const name of SAMPLE_STAT_NAMES) {
+  for (const name of statNames) {
     const values = new Float64Array(results.length * nDraws);
     results.forEach((r, c) => values.set(r.stats[name].subarray(0, nDraws), c * nDraws));
     vars[name] = { dims: [], shape: [], values };
@@ -57,9 +55,9 @@ export function sampleStatsGroup(results: readonly ChainResult[], nDraws: number
   return { vars, attrs: {} };
 }
 
-/** The `observed_data` group of a compiled model (undefined for a hand-written log density or no data). */
-export function observedGroup(model: LogDensity): Group | undefined {
-  if (!isCompiledModel(model) || model.observed.length === 0) return undefined;
+/** The `observed_data` group of a model (undefined when it has no observed data, as a hand-written log density). */
+export function observedGroup(model: CompiledModel): Group | undefined {
+  if (model.observed.length === 0) return undefined;
   const vars: Record<string, VariableArray> = {};
   for (const o of model.observed) vars[o.name] = { dims: [...o.dims], shape: [...o.shape], values: o.values };
   return { vars, attrs: {} };
@@ -71,9 +69,11 @@ export function runWarnings(results: readonly ChainResult[], nDraws: number, max
   let div = 0;
   let hits = 0;
   for (const r of results) {
+    // Samplers without trees (static HMC) record no reached_max_treedepth.
+    const { diverging, reached_max_treedepth: reached } = r.stats;
     for (let i = 0; i < nDraws; i++) {
-      div += r.stats.diverging[i];
-      hits += r.stats.reached_max_treedepth[i];
+      div += diverging[i];
+      hits += reached === undefined ? 0 : reached[i];
     }
   }
   if (div > 0) {
@@ -94,21 +94,27 @@ export function runWarnings(results: readonly ChainResult[], nDraws: number, max
 }
 
 /**
- * Assembles the InferenceData of a NUTS run.
+ * Assembles the InferenceData of an MCMC run.
  *
- * @param model - the sampled model or log density
+ * @param model - the sampled model's layout (`asCompiledModel(model)`)
  * @param results - one result per chain
+ * @param statNames - the sampler's per-draw statistics (`Sampler.statNames`)
  * @param attrs - run attributes (seed, settings, timings, version)
  * @returns the InferenceData (`posterior`, `sample_stats`, and `observed_data` when the model has data)
  */
-export function buildInferenceData(model: LogDensity, results: readonly ChainResult[], attrs: Record<string, unknown>): InferenceData {
+export function buildInferenceData(
+  model: CompiledModel,
+  results: readonly ChainResult[],
+  statNames: readonly string[],
+  attrs: Record<string, unknown>,
+): InferenceData {
   const nDraws = commonDraws(results);
   const groups: InferenceData['groups'] = {
     posterior: posteriorGroup(model, results, nDraws),
-    sample_stats: sampleStatsGroup(results, nDraws),
+    sample_stats: sampleStatsGroup(results, nDraws, statNames),
   };
   const obs = observedGroup(model);
   if (obs) (groups as Record<string, Group>).observed_data = obs;
-  const coords = isCompiledModel(model) ? { ...model.coords } : {};
+  const coords = { ...model.coords };
   return { nChains: results.length, nDraws, groups, coords, attrs };
 }

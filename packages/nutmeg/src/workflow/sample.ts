@@ -1,13 +1,14 @@
-// sample(): PyMC-like NUTS entry point — chains (in parallel where possible), progress, Ctrl-C, InferenceData.
+// sample(): PyMC-like MCMC entry point (NUTS by default, any registered sampler by name) — chains in parallel where possible, progress, Ctrl-C, InferenceData.
 import type { LogDensity } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
-import { ADAPTATION_DEFAULTS } from '../inference/adaptation/settings.js';
+import { getSampler, type SamplerName } from '../inference/samplers/registry.js';
 import type { ChainJob, ChainSettings } from '../inference/chain/chain.js';
-import { adviStart, basePoint, chainStart, isCompiledModel, type InitOption } from './init.js';
+import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
+import { asCompiledModel } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
@@ -17,6 +18,13 @@ import { NUTMEG_VERSION } from './version.js';
 
 /** Options of {@link sample} (PyMC's names in TypeScript case). */
 export interface SampleOptions {
+  /**
+   * The MCMC sampler, by name: 'nuts' (default; the No-U-Turn sampler) or 'hmc' (static HMC with
+   * a fixed path length). Both use Stan's windowed warm-up of step size and metric.
+   */
+  sampler?: SamplerName;
+  /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
+  pathLength?: number;
   /** Draws kept per chain (default 1000). */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
@@ -25,7 +33,10 @@ export interface SampleOptions {
   chains?: number;
   /** Seed; the same seed gives bit-identical draws whether chains run in parallel or not. Default: from the clock (recorded in attrs). */
   seed?: number;
-  /** Target acceptance statistic of step-size adaptation (default 0.8; raise toward 0.95–0.99 against divergences). */
+  /**
+   * Target acceptance statistic of step-size adaptation (default 0.8 for NUTS, 0.65 for static HMC;
+   * raise toward 0.95–0.99 against divergences).
+   */
   targetAccept?: number;
   /** Maximum tree depth (default 10). */
   maxTreeDepth?: number;
@@ -61,8 +72,8 @@ function positiveInt(name: string, v: number, allowZero = false): number {
 }
 
 /**
- * Samples a model with the No-U-Turn sampler, as PyMC's `pm.sample` / Stan's `sample` do: Stan's
- * windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
+ * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
+ * as PyMC's `pm.sample` / Stan's `sample` do: Stan's windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
  * chains from one seed (`new Rng(seed).split(chain)`), run on worker threads when the model can be
  * re-compiled there (a {@link CompiledModel} with a `spec`), otherwise one after another in this
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
@@ -71,9 +82,10 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * @param model - a compiled model, or any log density on an unconstrained space
  * @param options - see {@link SampleOptions}
  * @returns InferenceData with `posterior` (constrained values, deterministics included, with
- *   dims/coords), `sample_stats` (ArviZ names) and `observed_data`; attrs record the seed,
+ *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (the
+ *   sampler's statistics, ArviZ names) and `observed_data`; attrs record the sampler, the seed,
  *   settings, version and timings
- * @throws OptionError for invalid options; ModelError when no chain can start (naming the
+ * @throws OptionError for invalid options (an unknown `sampler` names the valid ones); ModelError when no chain can start (naming the
  *   variables whose log density is not finite) or the posterior is improper
  * @example
  * ```ts
@@ -85,15 +97,24 @@ function positiveInt(name: string, v: number, allowZero = false): number {
  * References: Stan Reference Manual, "MCMC sampling"; PyMC `pm.sample`.
  */
 export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
+  const sampler = getSampler(options.sampler ?? 'nuts');
+  const layout = asCompiledModel(model);
   const draws = positiveInt('draws', options.draws ?? 1000, true);
   const tune = positiveInt('tune', options.tune ?? 1000, true);
   const chains = positiveInt('chains', options.chains ?? 4);
   const maxTreeDepth = positiveInt('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth);
-  const targetAccept = options.targetAccept ?? ADAPTATION_DEFAULTS.targetAccept;
+  const targetAccept = options.targetAccept ?? sampler.defaultTargetAccept;
   if (!(targetAccept > 0 && targetAccept < 1)) throw new OptionError('targetAccept', `must be in (0, 1), got ${targetAccept}`);
   const metric = options.metric ?? 'diag';
   if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got '${String(metric)}'`);
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
+  const pathLength = options.pathLength;
+  if (pathLength !== undefined && !(pathLength > 0 && Number.isFinite(pathLength))) {
+    throw new OptionError('pathLength', `must be finite and > 0, got ${pathLength}`);
+  }
+  // Options of one sampler given to another would be ignored silently: say so instead.
+  if (pathLength !== undefined && sampler.name !== 'hmc') throw new OptionError('pathLength', `applies to sampler 'hmc' only, not '${sampler.name}'`);
+  if (options.maxTreeDepth !== undefined && sampler.name !== 'nuts') throw new OptionError('maxTreeDepth', `applies to sampler 'nuts' only, not '${sampler.name}'`);
   const seed = options.seed ?? (Date.now() % 4294967296);
   if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
   const init = options.init ?? 'jitter+adapt_diag';
@@ -104,11 +125,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
   }
   if (model.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
-  if (isCompiledModel(model)) {
-    const discrete = model.variables.filter((v) => v.kind === 'free' && v.discrete);
-    if (discrete.length > 0) {
-      throw new OptionError('model', `NUTS cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
-    }
+  const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
+  if (discrete.length > 0) {
+    throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
 
   const platform = options.platform ?? (await defaultPlatform());
@@ -127,12 +146,14 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   }
   const jitter = init === 'jitter+adapt_diag' || init === 'advi';
   const settings: ChainSettings = {
+    sampler: sampler.name,
     draws,
     tune,
     maxTreeDepth,
     targetAccept,
     metric,
     divergenceThreshold,
+    ...(pathLength !== undefined ? { pathLength } : {}),
     ...(initialInverseMetric ? { initialInverseMetric } : {}),
   };
   const root = new Rng(seed);
@@ -148,8 +169,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   let parallel = false;
   if (options.runner) {
     runner = options.runner;
-  } else if (workers > 1 && isCompiledModel(model) && model.spec !== undefined && platform.createRunner) {
-    runner = platform.createRunner(model.spec, { workers });
+  } else if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
+    // A spec re-compiles in each worker; a hand-written log density has none and runs here.
+    runner = platform.createRunner(layout.spec, { workers });
     parallel = true;
   } else {
     runner = sequentialRunner(model);
@@ -192,7 +214,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     inference_library: 'nutmeg',
     inference_library_version: NUTMEG_VERSION,
     nutmeg_version: NUTMEG_VERSION,
-    sampler: 'nuts',
+    sampler: sampler.name,
     seed,
     settings: {
       draws,
@@ -202,6 +224,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
       maxTreeDepth,
       metric,
       divergenceThreshold,
+      ...(pathLength !== undefined ? { pathLength } : {}),
       init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
       cores: parallel ? workers : 1,
       parallel,
@@ -221,7 +244,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     warnings: runWarnings(results, nDraws, maxTreeDepth, targetAccept),
     incomplete,
   };
-  const idata = buildInferenceData(model, results, attrs);
+  const idata = buildInferenceData(layout, results, sampler.statNames, attrs);
   if (options.computeConvergenceChecks === false) {
     attrs.warning_details = [];
     return idata;

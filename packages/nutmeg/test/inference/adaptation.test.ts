@@ -119,7 +119,7 @@ test('windowAdaptation: learns the posterior variances and a step size near the 
   for (let i = 0; i < 1000; i++) {
     const [s, info] = kernel.step(rng, state, params);
     state = s;
-    params = adapt.update(rng, state, info);
+    params = adapt.update(rng, state, info.acceptanceRate);
   }
   const final = adapt.final();
   assert.equal(final.metric.kind, 'diag');

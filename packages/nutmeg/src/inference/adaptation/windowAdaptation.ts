@@ -1,7 +1,7 @@
 // Stan's windowed warm-up: composes the schedule, dual averaging and Welford estimators around a kernel.
 import type { LogDensity } from '../../core/types.js';
 import type { Rng } from '../../core/rng.js';
-import type { HmcState, NutsInfo } from '../hmc/nuts.js';
+import type { HmcState } from '../hmc/nuts.js';
 import { denseMetric, diagMetric, type Metric } from '../hmc/metric.js';
 import { ADAPTATION_DEFAULTS, type AdaptationOptions } from './settings.js';
 import { windowSchedule, type Stage } from './schedule.js';
@@ -24,8 +24,10 @@ export interface WindowAdaptationOptions extends AdaptationOptions {
 }
 
 /**
- * The warm-up driver. Observes the kernel only through its output (state and {@link NutsInfo}):
- * after every warm-up transition it updates the dual-averaging step size; inside slow windows it
+ * The warm-up driver. Observes the kernel only through what it needs of each transition: the
+ * acceptance statistic, for the dual-averaging step size, and the new state (the draw, for the
+ * Welford estimates; position, log density and gradient for the step-size heuristic). Any kernel
+ * with a step size and a Euclidean metric can use it (NUTS, static HMC). Inside slow windows it
  * accumulates positions, and at each slow window's end it sets the metric to the regularised
  * (co)variance estimate, re-runs the step-size heuristic and restarts dual averaging at
  * log(10 ε). After warm-up, `final()` gives exp(x̄) and the last metric.
@@ -44,7 +46,7 @@ export interface WindowAdaptationOptions extends AdaptationOptions {
  * let params = adapt.start(rng, state);
  * for (let i = 0; i < 1000; i++) {
  *   const [s, info] = kernel.step(rng, state, params); state = s;
- *   params = adapt.update(rng, state, info);
+ *   params = adapt.update(rng, state, info.acceptanceRate);
  * }
  * const tuned = adapt.final();
  * ```
@@ -74,9 +76,12 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
       daState = da.init(stepSize);
       return { stepSize, metric };
     },
-    /** Folds in warm-up transition `iteration` (0-based); returns the params for the next one. */
-    update(rng: Rng, state: HmcState, info: NutsInfo): AdaptedParams {
-      daState = da.update(daState, info.acceptanceRate);
+    /**
+     * Folds in warm-up transition `iteration` (0-based), given the state it reached and its
+     * acceptance statistic; returns the params for the next one.
+     */
+    update(rng: Rng, state: HmcState, acceptanceRate: number): AdaptedParams {
+      daState = da.update(daState, acceptanceRate);
       stepSize = Math.exp(daState.x);
       while (stageIndex < stages.length && iteration >= stages[stageIndex].end) stageIndex++;
       const stage = stages[stageIndex];
@@ -93,7 +98,7 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
       iteration++;
       return { stepSize, metric };
     },
-    /** The tuned step size exp(x̄) and the last metric. */
+    /** The tuned step size exp(x̄) and the last metric (before any update: the starting values). */
     final(): AdaptedParams {
       return { stepSize: daState.count > 0 ? da.final(daState) : stepSize, metric };
     },

@@ -1,26 +1,13 @@
-// The chain loop: warm-up with window adaptation, then draws; free of platform APIs so any thread can run it.
+// The chain loop: warm-up with the sampler's adaptation, then draws; generic over the sampler (chosen by name), free of platform APIs so any thread can run it.
 import type { LogDensity } from '../../core/types.js';
 import { Rng, type RngState } from '../../core/rng.js';
-import { buildNuts, type HmcState, type NutsInfo, type NutsKernel } from '../hmc/nuts.js';
-import { denseMetric, diagMetric, unitMetric, type Metric } from '../hmc/metric.js';
-import { windowAdaptation } from '../adaptation/windowAdaptation.js';
+import type { HmcState } from '../hmc/nuts.js';
+import { getSampler } from '../samplers/registry.js';
+import type { Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
+import type { ChainSettings } from './settings.js';
 import type { ChainProgress } from './progress.js';
 
-/** Everything a chain needs besides its log density; plain data (structured-cloneable). */
-export interface ChainSettings {
-  readonly draws: number;
-  readonly tune: number;
-  readonly maxTreeDepth: number;
-  readonly targetAccept: number;
-  readonly metric: 'diag' | 'dense';
-  readonly divergenceThreshold: number;
-  /** Starting inverse metric (diagonal of length d, or d×d for dense); default the identity. */
-  readonly initialInverseMetric?: Float64Array;
-  /** Starting step size before the heuristic search (default 1). */
-  readonly initialStepSize?: number;
-  /** Minimum milliseconds between progress reports (default 100). */
-  readonly progressIntervalMs?: number;
-}
+export type { ChainSettings } from './settings.js';
 
 /** One chain's job: which chain, where it starts, and its random stream. */
 export interface ChainJob {
@@ -29,23 +16,6 @@ export interface ChainJob {
   readonly rngState: RngState;
   readonly settings: ChainSettings;
 }
-
-/** Names of the per-draw statistics a chain records (ArviZ's sample_stats names). */
-export const SAMPLE_STAT_NAMES = [
-  'lp',
-  'acceptance_rate',
-  'step_size',
-  'tree_depth',
-  'n_steps',
-  'diverging',
-  'energy',
-  'energy_error',
-  'max_energy_error',
-  'reached_max_treedepth',
-] as const;
-
-/** A sample statistic's name. */
-export type SampleStatName = (typeof SAMPLE_STAT_NAMES)[number];
 
 /** What a chain hands back: unconstrained draws, statistics, tuned values, timings. */
 export interface ChainResult {
@@ -57,8 +27,8 @@ export interface ChainResult {
   readonly nTuned: number;
   /** Unconstrained draws, row-major nDraws × dim (length may exceed nDraws·dim when stopped). */
   readonly positions: Float64Array;
-  /** Per-draw statistics, each of length ≥ nDraws. */
-  readonly stats: Record<SampleStatName, Float64Array>;
+  /** Per-draw statistics by name (the sampler's `statNames`), each of length ≥ nDraws. */
+  readonly stats: Record<string, Float64Array>;
   readonly stepSize: number;
   readonly inverseMetric: Float64Array;
   /** Gradient evaluations over warm-up and draws (initialisation and step-size searches excluded). */
@@ -88,43 +58,46 @@ export interface ChainHooks {
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
- * Runs one chain: Stan's windowed warm-up for `settings.tune` iterations, then `settings.draws`
- * draws with the tuned step size and metric. The result depends only on the log density, the job's
- * start, random stream and settings, so the same job gives bit-identical draws in any thread.
+ * Runs one chain of the sampler `settings.sampler` (default NUTS): its warm-up adaptation for
+ * `settings.tune` iterations (Stan's windows for the HMC family), then `settings.draws` draws with
+ * the tuned values, recording the sampler's declared statistics. The result depends only on the
+ * log density, the job's start, random stream and settings, so the same job gives bit-identical
+ * draws in any thread.
  *
  * @param logDensity - the target
  * @param job - chain index, start, RNG state, settings
  * @param hooks - progress, stop and yield hooks
  * @returns the chain's draws and statistics
- * @throws ModelError from the step-size search when the posterior is improper
+ * @throws OptionError for an unknown sampler name; ModelError from the step-size search when the
+ *   posterior is improper
  */
 export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: ChainHooks = {}): Promise<ChainResult> {
-  const { settings } = job;
-  const kernel = buildNuts(logDensity, { maxTreeDepth: settings.maxTreeDepth, divergenceThreshold: settings.divergenceThreshold });
+  const sampler = getSampler(job.settings.sampler ?? 'nuts');
+  const kernel = sampler.build(logDensity, job.settings);
   try {
-    return await sampleChain(logDensity, kernel, job, hooks);
+    return await sampleChain(logDensity, sampler, kernel, job, hooks);
   } finally {
     // The next chain on this thread reuses the kernel's storage and its optimised code.
-    kernel.release();
+    kernel.release?.();
   }
 }
 
-/** The chain loop of {@link runChain} with its kernel. */
-async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: ChainJob, hooks: ChainHooks): Promise<ChainResult> {
+/** The chain loop of {@link runChain} with its sampler and kernel. */
+async function sampleChain(
+  logDensity: LogDensity,
+  sampler: Sampler,
+  kernel: SamplerKernel,
+  job: ChainJob,
+  hooks: ChainHooks,
+): Promise<ChainResult> {
   const { settings, chain } = job;
   const d = logDensity.dim;
   const rng = Rng.fromState(job.rngState);
-  const initialMetric = makeMetric(settings, d);
-  const adapt = windowAdaptation(logDensity, settings.tune, {
-    targetAccept: settings.targetAccept,
-    metric: settings.metric,
-    initialMetric,
-    ...(settings.initialStepSize !== undefined ? { initialStepSize: settings.initialStepSize } : {}),
-  });
+  const adapt = sampler.adaptation(logDensity, settings);
   const nDrawsTarget = settings.draws;
   const positions = new Float64Array(nDrawsTarget * d);
-  const stats = {} as Record<SampleStatName, Float64Array>;
-  for (const name of SAMPLE_STAT_NAMES) stats[name] = new Float64Array(nDrawsTarget);
+  const stats: Record<string, Float64Array> = {};
+  for (const name of sampler.statNames) stats[name] = new Float64Array(nDrawsTarget);
   const messages: string[] = [];
   const interval = settings.progressIntervalMs ?? 100;
   const yieldInterval = hooks.yieldIntervalMs ?? 50;
@@ -140,9 +113,8 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
   const t0 = now();
   let tWarmupEnd = t0;
   let interrupted = false;
-  let params = settings.tune > 0
-    ? adapt.start(rng, state)
-    : { stepSize: settings.initialStepSize ?? 1, metric: initialMetric ?? (settings.metric === 'dense' ? denseMetric(identity(d), d) : unitMetric(d)) };
+  // Without warm-up the adaptation's starting values are used as they are (no step-size search).
+  let params = settings.tune > 0 ? adapt.start(rng, state) : adapt.final();
   let nTuned = 0;
   let nDraws = 0;
 
@@ -168,7 +140,7 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
     stepsSinceReport = 0;
     itersSinceReport = 0;
   };
-  const record = (info: NutsInfo): void => {
+  const record = (info: TransitionInfo): void => {
     gradEvals += info.nSteps;
     stepsSinceReport += info.nSteps;
     itersSinceReport++;
@@ -195,7 +167,7 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
   };
 
   /** One transition from the current state (synchronous: the hot path awaits only when a yield is due). */
-  const transition = (): NutsInfo => {
+  const transition = (): TransitionInfo => {
     const [next, info] = kernel.step(rng, state, params);
     state = next;
     record(info);
@@ -209,7 +181,7 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
     // Counted without a branch: the first divergence would otherwise meet a branch V8 never saw
     // run and throw away the optimised chain loop (once per chain).
     divergencesWarmup += info.diverging ? 1 : 0;
-    params = adapt.update(rng, state, info);
+    params = adapt.update(rng, state, info.acceptanceRate);
     nTuned++;
     report('warmup', false);
   }
@@ -222,16 +194,7 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
       const info = transition();
       divergences += info.diverging ? 1 : 0;
       positions.set(state.position, i * d);
-      stats.lp[i] = state.logDensity;
-      stats.acceptance_rate[i] = info.acceptanceRate;
-      stats.step_size[i] = params.stepSize;
-      stats.tree_depth[i] = info.treeDepth;
-      stats.n_steps[i] = info.nSteps;
-      stats.diverging[i] = info.diverging ? 1 : 0;
-      stats.energy[i] = info.energy;
-      stats.energy_error[i] = info.energyError;
-      stats.max_energy_error[i] = info.maxEnergyError;
-      stats.reached_max_treedepth[i] = info.reachedMaxTreeDepth ? 1 : 0;
+      sampler.recordDraw(stats, i, state, info, params);
       nDraws++;
       report('sampling', false);
     }
@@ -254,24 +217,4 @@ async function sampleChain(logDensity: LogDensity, kernel: NutsKernel, job: Chai
     samplingSeconds: (tEnd - tWarmupEnd) / 1000,
     interrupted,
   };
-}
-
-function makeMetric(settings: ChainSettings, d: number): Metric | undefined {
-  const m = settings.initialInverseMetric;
-  if (m === undefined) return undefined;
-  if (settings.metric === 'dense') {
-    if (m.length === d) {
-      const full = new Float64Array(d * d);
-      for (let i = 0; i < d; i++) full[i * d + i] = m[i];
-      return denseMetric(full, d);
-    }
-    return denseMetric(Float64Array.from(m), d);
-  }
-  return diagMetric(Float64Array.from(m));
-}
-
-function identity(d: number): Float64Array {
-  const m = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) m[i * d + i] = 1;
-  return m;
 }
