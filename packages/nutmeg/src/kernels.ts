@@ -61,6 +61,9 @@ export type { GpdFit } from './diagnostics/psis.js';
 /** Small dense linear algebra on row-major `Float64Array`s: `linalg.cholesky`, `linalg.solveLower`, `linalg.matVec`, … */
 export { linalg };
 
+// ── A model's plain-data spec compiled again (what a worker thread does with `CompiledModel.spec`) ─
+export { compileModelSpec } from './compiler/compile.js';
+
 // ── Errors as plain data and back, for your own worker pools (class, message, stack and fields survive postMessage) ─
 export { serializeError, deserializeError } from './core/errorTransfer.js';
 export type { SerializedError } from './core/errorTransfer.js';

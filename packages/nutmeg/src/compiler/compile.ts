@@ -19,11 +19,12 @@ import { compilePrograms } from './programs.js';
  * @throws ModelError when data violate a distribution's constraints, or a kernel is unknown
  * @example
  * ```ts
- * import { Model, Normal, compileModelSpec } from 'nutmeg';
+ * import { Model, Normal } from 'nutmeg';
+ * import { compileModelSpec } from 'nutmeg/kernels';
  * const m = new Model();
  * m.rv('x', Normal({ mu: 0, sigma: 1 }));
  * const again = compileModelSpec(m.compile().spec); // what a worker thread does
- * again.logDensity(Float64Array.of(0)); // -0.9189385332046728 (log of 1/√(2π))
+ * again.logDensityGrad(Float64Array.of(0), new Float64Array(1)); // -0.9189385332046728 (log of 1/√(2π))
  * ```
  */
 export function compileModelSpec(specIn: unknown): CompiledModel {

@@ -52,6 +52,10 @@ export interface StaticHmcKernel {
  * @throws OptionError for a non-positive `pathLength` or `maxSteps`
  * @example
  * ```ts
+ * const stdNormal: LogDensity = {
+ *   dim: 2,
+ *   logDensityGrad: (x, g) => { g[0] = -x[0]; g[1] = -x[1]; return -0.5 * (x[0] * x[0] + x[1] * x[1]); },
+ * };
  * const kernel = buildStaticHmc(stdNormal, { pathLength: 2 });
  * const state = kernel.init(new Float64Array(2));
  * const [next, info] = kernel.step(new Rng(1), state, { stepSize: 0.5, metric: unitMetric(2) });

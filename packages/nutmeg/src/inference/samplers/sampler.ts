@@ -56,6 +56,8 @@ export interface Adaptation {
  *
  * @example
  * ```ts
+ * declare const logDensity: LogDensity, settings: ChainSettings, start: Float64Array;
+ * const rng = new Rng(1);
  * const sampler = getSampler('hmc');
  * const kernel = sampler.build(logDensity, settings);
  * const adapt = sampler.adaptation(logDensity, settings);
