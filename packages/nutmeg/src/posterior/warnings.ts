@@ -10,7 +10,7 @@ import { convergenceDiagnostics } from '../diagnostics/convergence.js';
 /** One problem found in a run, with what to try. */
 export interface SamplingWarning {
   /** Stable identifier: `divergences`, `r_hat`, `ess_bulk`, `ess_tail`, `ebfmi`, `acceptance_rate`, `tree_depth`, `nonfinite_draws`. */
-  code: string;
+  code: WarningCode;
   /** `error`: the draws may be biased; `warning`: estimates may be unreliable; `info`: efficiency only. */
   severity: 'error' | 'warning' | 'info';
   /** What was found, with the numbers. */
@@ -19,12 +19,24 @@ export interface SamplingWarning {
   advice: string;
 }
 
+/** The kinds of problems `samplingWarnings` reports, as stable codes (ranked in this order within a severity). */
+export type WarningCode = 'nonfinite_draws' | 'divergences' | 'log_density_errors' | 'r_hat' | 'ess_bulk' | 'ess_tail' | 'ebfmi' | 'acceptance_rate' | 'tree_depth';
+
 /** Options of `samplingWarnings`: the settings the run used. */
 export interface SamplingWarningOptions {
   /** The target acceptance statistic of step-size adaptation (e.g. 0.8). */
   targetAccept: number;
   /** The maximum tree depth of NUTS (e.g. 10). */
   maxTreeDepth: number;
+  /**
+   * `false` skips the checks that scan every posterior element (R̂, bulk and tail ESS, non-finite
+   * draws, where divergences concentrate), as PyMC's `compute_convergence_checks=False` does for many
+   * small fits whose draws are checked together; the run-level checks (divergence counts, E-BFMI,
+   * acceptance, tree depth, log-density errors) stay. Default `true`.
+   */
+  convergence?: boolean;
+  /** Distinct messages of recoverable errors the log density raised inside trajectories (each became a divergence). */
+  logDensityErrors?: readonly string[];
 }
 
 /**
@@ -52,15 +64,16 @@ export const WARNING_THRESHOLDS = {
 } as const;
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
-const CODE_RANK: Record<string, number> = {
+const CODE_RANK: Record<WarningCode, number> = {
   nonfinite_draws: 0,
   divergences: 1,
-  r_hat: 2,
-  ess_bulk: 3,
-  ess_tail: 4,
-  ebfmi: 5,
-  acceptance_rate: 6,
-  tree_depth: 7,
+  log_density_errors: 2,
+  r_hat: 3,
+  ess_bulk: 4,
+  ess_tail: 5,
+  ebfmi: 6,
+  acceptance_rate: 7,
+  tree_depth: 8,
 };
 
 /** `n` with its noun, pluralised. */
@@ -234,8 +247,9 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
   if (nChains === 0 || nDraws === 0) return ws;
 
   // Convergence: R-hat and ESS over every posterior element.
+  const scanElements = opts.convergence !== false;
   const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
-  const { badRhat, lowBulk, lowTail, nonFinite } = convergenceScan(idata, minEss);
+  const { badRhat, lowBulk, lowTail, nonFinite } = scanElements ? convergenceScan(idata, minEss) : { badRhat: [], lowBulk: [], lowTail: [], nonFinite: [] };
   if (nonFinite.length > 0) {
     ws.push({
       code: 'nonfinite_draws',
@@ -251,7 +265,7 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
     const counts = countDivergences(div);
     if (counts.total > 0) {
       const perChain = counts.perChain.map((n, c) => `chain ${c}: ${n}`).join(', ');
-      const where = divergenceLocations(idata, div);
+      const where = scanElements ? divergenceLocations(idata, div) : [];
       const whereText = where.length > 0
         ? ` They concentrate where ${listSome(where.map((w) => `${w.label} is ${w.side}`), 3)}.`
         : '';
@@ -268,6 +282,16 @@ export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOpti
           'Do not trust the draws while divergences remain.',
       });
     }
+  }
+
+  const errors = opts.logDensityErrors ?? [];
+  if (errors.length > 0) {
+    ws.push({
+      code: 'log_density_errors',
+      severity: 'warning',
+      message: `The log density raised errors inside trajectories, each treated as a divergence: ${errors.join('; ')}.`,
+      advice: 'A recoverable error (DomainError) marks a region where the log density is undefined; if it is not meant to be reachable, constrain the parameter (a bounded prior or a transform) or check the log density there.',
+    });
   }
 
   if (badRhat.length > 0) {
@@ -385,7 +409,7 @@ export function rankWarnings(ws: readonly SamplingWarning[]): SamplingWarning[] 
   }
   return out.sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (CODE_RANK[a.code] ?? 99) - (CODE_RANK[b.code] ?? 99),
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || CODE_RANK[a.code] - CODE_RANK[b.code],
   );
 }
 

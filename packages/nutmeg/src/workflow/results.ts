@@ -63,36 +63,6 @@ export function observedGroup(model: CompiledModel): Group | undefined {
   return { vars, attrs: {} };
 }
 
-/** Stan-style warnings about a finished run. */
-export function runWarnings(results: readonly ChainResult[], nDraws: number, maxTreeDepth: number, targetAccept: number): string[] {
-  const out: string[] = [];
-  let div = 0;
-  let hits = 0;
-  for (const r of results) {
-    // Samplers without trees (static HMC) record no reached_max_treedepth.
-    const { diverging, reached_max_treedepth: reached } = r.stats;
-    for (let i = 0; i < nDraws; i++) {
-      div += diverging[i];
-      hits += reached === undefined ? 0 : reached[i];
-    }
-  }
-  if (div > 0) {
-    out.push(
-      `There were ${div} divergent transitions after warm-up. Increasing targetAccept above ${targetAccept} may help, ` +
-        'or reparameterise the model (e.g. non-centred). See https://mc-stan.org/misc/warnings#divergent-transitions-after-warmup',
-    );
-  }
-  if (hits > 0) {
-    out.push(
-      `${hits} transitions hit the maximum tree depth of ${maxTreeDepth}: an efficiency concern, not a validity one. ` +
-        'See https://mc-stan.org/misc/warnings#maximum-treedepth',
-    );
-  }
-  const msgs = new Set(results.flatMap((r) => r.messages));
-  if (msgs.size > 0) out.push(`The log density raised errors inside trajectories (treated as divergences): ${[...msgs].join('; ')}`);
-  return out;
-}
-
 /**
  * Assembles the InferenceData of an MCMC run.
  *

@@ -12,7 +12,7 @@ import { asCompiledModel } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
-import { buildInferenceData, runWarnings } from './results.js';
+import { buildInferenceData } from './results.js';
 import { sequentialRunner, type ChainRunner } from './runner.js';
 import { NUTMEG_VERSION } from './version.js';
 
@@ -241,26 +241,22 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
       return s + n;
     }, 0),
     divergences_warmup: results.reduce((s, r) => s + r.divergencesWarmup, 0),
-    warnings: runWarnings(results, nDraws, maxTreeDepth, targetAccept),
     incomplete,
   };
   const idata = buildInferenceData(layout, results, sampler.statNames, attrs);
-  if (options.computeConvergenceChecks === false) {
-    attrs.warning_details = [];
-    return idata;
-  }
-  // Diagnostics of the run (src/diagnostics/warnings.ts), ranked, each with what to try; kept in
-  // the results and printed once where progress was shown.
-  const details = samplingWarnings(idata, { targetAccept, maxTreeDepth });
-  const trajectoryErrors = (attrs.warnings as string[]).filter((w) => w.startsWith('The log density raised errors'));
-  // Problems (errors and warnings) are listed in attrs.warnings and printed; efficiency notes
-  // (severity 'info') are kept in attrs.warning_details only.
+  // The run's problems from one producer (posterior/warnings.ts), ranked, each with what to try:
+  // errors and warnings in attrs.warnings (and printed once where progress was shown), efficiency
+  // notes (severity 'info') in attrs.warning_details only.
+  const details = samplingWarnings(idata, {
+    targetAccept,
+    maxTreeDepth,
+    convergence: options.computeConvergenceChecks !== false,
+    logDensityErrors: [...new Set(results.flatMap((r) => r.messages))],
+  });
   const problems = details.filter((w) => w.severity !== 'info');
-  attrs.warnings = [...problems.map((w) => `${w.message} ${w.advice}`), ...trajectoryErrors];
+  attrs.warnings = problems.map((w) => `${w.message} ${w.advice}`);
   attrs.warning_details = details;
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
-  if (progressShown && (attrs.warnings as string[]).length > 0) {
-    platform.printWarnings?.([formatWarnings(problems), ...trajectoryErrors].filter((t) => t.length > 0).join('\n'));
-  }
+  if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
   return idata;
 }

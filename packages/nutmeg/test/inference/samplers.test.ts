@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogDensity } from '../../src/core/types.js';
-import { OptionError } from '../../src/core/errors.js';
+import { DomainError, OptionError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { unitMetric } from '../../src/inference/hmc/metric.js';
 import { buildStaticHmc } from '../../src/inference/hmc/staticHmc.js';
@@ -81,7 +81,7 @@ test('static HMC: a density that fails along the path is a divergence; the chain
   const ld: LogDensity = {
     dim: 1,
     logDensityGrad(x, g) {
-      if (x[0] > 1) throw new Error('outside the support');
+      if (x[0] > 1) throw new DomainError('outside the support');
       g[0] = 5;
       return 5 * x[0];
     },

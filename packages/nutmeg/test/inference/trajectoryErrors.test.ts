@@ -29,6 +29,8 @@ test('sample: a hand-written log density throwing DomainError beyond a wall samp
     assert.ok(divergences > 0, `${threads}: no divergences`);
     const warnings = idata.attrs.warnings as string[];
     assert.ok(warnings.some((w) => /undefined beyond the wall/.test(w)), `${threads}: the DomainError's message is reported`);
+    const details = idata.attrs.warning_details as { code: string; message: string }[];
+    assert.ok(details.some((w) => w.code === 'log_density_errors' && /undefined beyond the wall/.test(w.message)), `${threads}: reported under its own code`);
   }
 });
 
