@@ -1,20 +1,23 @@
-// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent.
+// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent; also runs whole fits of mapFits (fitTaskWorker.ts).
 import { parentPort } from 'node:worker_threads';
 import type { LogDensity } from '../../core/types.js';
 import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
 import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
+import { runFitMessage, type FitReplyMessage, type FitTaskMessage } from './fitTaskWorker.js';
 
 /** Messages from the parent. */
 export type ToWorker =
   | { readonly type: 'init'; readonly source: ChainSource; readonly id: number }
-  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer };
+  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer }
+  | FitTaskMessage;
 
 /** Messages to the parent. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'progress'; readonly event: import('../../inference/chain/progress.js').ChainProgress }
   | { readonly type: 'result'; readonly result: ChainResult }
-  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string };
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly variable?: string }
+  | FitReplyMessage;
 
 const port = parentPort;
 if (port) {
@@ -27,6 +30,11 @@ if (port) {
     send({ type: 'error', name: err.name, message: err.message, ...(typeof variable === 'string' ? { variable } : {}) });
   };
   port.on('message', (msg: ToWorker) => {
+    // A whole fit (mapFits on worker threads, fitExecutor.ts): needs no init, compiles its own model.
+    if (msg.type === 'fit') {
+      void runFitMessage(msg.task, send);
+      return;
+    }
     if (msg.type === 'init') {
       latestInit = msg.id;
       loadChainSource(msg.source).then(
