@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { LogDensity } from '../../core/types.js';
 import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
 import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
-import { runFitMessage, type FitReplyMessage, type FitTaskMessage } from './fitTaskWorker.js';
+import type { FitReplyMessage, FitTaskMessage } from './fitTaskWorker.js';
 
 /** Messages from the parent. */
 export type ToWorker =
@@ -31,8 +31,9 @@ if (port) {
   };
   port.on('message', (msg: ToWorker) => {
     // A whole fit (mapFits on worker threads, fitExecutor.ts): needs no init, compiles its own model.
+    // Imported on the first fit, so that chain workers do not load sample() and ADVI (~150 KB) at start.
     if (msg.type === 'fit') {
-      void runFitMessage(msg.task, send);
+      void import('./fitTaskWorker.js').then(({ runFitMessage }) => runFitMessage(msg.task, send), fail);
       return;
     }
     if (msg.type === 'init') {
