@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRadon, RADON_CSV } from '../packages/cli/src/radon/data.js';
+import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { fitUnpooled } from '../packages/cli/src/radon/unpooled.js';
 import { MODEL_NAMES, runRadon } from '../packages/cli/src/radon/run.js';
 
@@ -23,7 +23,7 @@ export async function run(): Promise<void> {
   if (parts.includes('unpooled')) {
     for (const threads of [1, 2]) {
       const cpu0 = process.cpuUsage();
-      const u = await fitUnpooled(d, RADON_CSV, settings, { threads });
+      const u = await fitUnpooled(d, settings, { threads });
       const cpu = process.cpuUsage(cpu0);
       console.log(
         JSON.stringify({

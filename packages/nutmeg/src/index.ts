@@ -62,7 +62,17 @@ export type { AdviOptions, AdviMethod } from './inference/vi/settings.js';
 export type { OptimizerKind } from './inference/vi/optimizer.js';
 export type { AdviEvent, AdviStartEvent, AdviAdaptEvent, AdviIterationEvent, AdviEndEvent, AdviProgressCallback } from './inference/vi/progress.js';
 export type { SamplerName } from './inference/samplers/registry.js';
-// (workflow: mapFits, many independent fits on an executor — merged here)
+// Many independent fits (one model per group, simulation studies): plain-data jobs, seeds by Rng.split, any executor.
+export { mapFits, fitSeed } from './workflow/mapFits.js';
+export type { MapFitsOptions, FitOutcome, FitsProgress } from './workflow/mapFits.js';
+export type { FitJob, FitTask, NutsJobOptions, AdviJobOptions } from './workflow/fitJob.js';
+export { stackFits } from './workflow/stackFits.js';
+export type { StackFitsOptions } from './workflow/stackFits.js';
+export { FitError } from './workflow/fitError.js';
+// The executor contract, for running fit tasks elsewhere (the Node worker-thread executor is in nutmeg/node).
+export { inThreadExecutor } from './workflow/fitExecutor.js';
+export { runFitTask } from './workflow/fitJob.js';
+export type { FitExecutor, FitExecutorHooks, FitTaskResult } from './workflow/fitExecutor.js';
 export { NUTMEG_VERSION } from './workflow/version.js';
 
 // ── Results ───────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,10 @@ export { platform as nodePlatform, onSigint } from './platform/node/index.js';
 // ── Chains on worker threads ────────────────────────────────────────────────────────────────────
 export { workerRunner, coreCount, idleWorkerCount } from './platform/node/workers.js';
 export type { ChainSource } from './workflow/chainSource.js';
-// (executors for mapFits: many independent fits on worker threads — merged here)
+
+// ── Many independent fits on worker threads: an executor for mapFits ────────────────────────────
+export { workerFitExecutor } from './platform/node/fitExecutor.js';
+export type { WorkerFitExecutorOptions } from './platform/node/fitExecutor.js';
 
 // ── Terminal progress ───────────────────────────────────────────────────────────────────────────
 export { terminalProgress } from './platform/node/progressTerminal.js';

@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { paretoKHat, Rng } from 'nutmeg';
 import { psisWeights, rmsd } from '../../src/radon/analysis.js';
-import { loadRadon, RADON_CSV } from '../../src/radon/data.js';
-import { balance, countyRows, fitUnpooled } from '../../src/radon/unpooled.js';
+import { loadRadon } from '../../src/radon/data.js';
+import { countyJobs, fitUnpooled } from '../../src/radon/unpooled.js';
 
 test('psisWeights: k-hat equals paretoKHat of the same log ratios; weights normalised, tail capped at the largest raw ratio', () => {
   const rng = new Rng(5);
@@ -34,24 +34,30 @@ test('rmsd of known values', () => {
   assert.ok(Math.abs(rmsd([3, 0], [0, 4]) - Math.sqrt(12.5)) < 1e-15);
 });
 
-test('balance: every county once, groups of similar size', () => {
+test('countyJobs: one job per county, named after it, holding exactly its homes', () => {
   const d = loadRadon();
-  const groups = balance(countyRows(d), 2);
-  const all = groups.flat().sort((a, b) => a - b);
-  assert.deepEqual(all, d.counties.map((_, c) => c));
-  const load = groups.map((g) => g.reduce((s, c) => s + 20 + countyRows(d)[c].length, 0));
-  assert.ok(Math.abs(load[0] - load[1]) <= 20 + 116, `${load}`);
+  const jobs = countyJobs(d, { method: 'nuts', chains: 2, draws: 10, tune: 10, seed: 1 });
+  assert.equal(jobs.length, 85);
+  assert.deepEqual(jobs.map((j) => j.name), d.counties);
+  const homes = (k: number): number => d.county.filter((c) => c === k).length;
+  const observedLength = (k: number): number => {
+    const v = jobs[k].model.variables.find((x) => x.name === 'log_radon');
+    return v ? v.shape.reduce((p, s) => p * s, 1) : -1;
+  };
+  for (const k of [0, 20, 84]) assert.equal(observedLength(k), homes(k), d.counties[k]);
+  assert.equal(jobs.reduce((n, _, k) => n + observedLength(k), 0), d.logRadon.length);
 });
 
 test('unpooled fits: the same draws on one thread and on two', async () => {
   const d = loadRadon();
   const o = { method: 'nuts' as const, chains: 2, draws: 15, tune: 15, seed: 4 };
-  const one = await fitUnpooled(d, RADON_CSV, o, { threads: 1 });
-  const two = await fitUnpooled(d, RADON_CSV, o, { threads: 2 });
+  const one = await fitUnpooled(d, o, { threads: 1 });
+  const two = await fitUnpooled(d, o, { threads: 2 });
   for (const name of ['alpha', 'beta', 'eps']) {
     assert.deepEqual(two.idata.groups.posterior!.vars[name].values, one.idata.groups.posterior!.vars[name].values, name);
   }
   assert.deepEqual(one.idata.groups.posterior!.vars.alpha.shape, [85]);
   assert.equal(two.threads, 2);
   assert.equal(one.gradEvals, two.gradEvals);
+  assert.deepEqual(one.idata.coords.county, d.counties);
 });

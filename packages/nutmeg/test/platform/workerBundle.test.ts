@@ -35,3 +35,22 @@ test('built package: the bundled worker (its own copy of nutmeg) treats the pack
   assert.ok(divergences > 0);
   assert.ok((idata.attrs.warnings as string[]).some((w) => /undefined beyond the wall/.test(w)));
 });
+
+test('built package: mapFits on worker threads runs fit tasks in the bundled worker and gives the in-thread draws', { skip: !existsSync(BUNDLE) && 'dist/ is not built (npm run build)' }, async () => {
+  const { Model } = (await import(new URL('model/index.js', DIST).href)) as typeof import('../../src/model/index.js');
+  const { Normal, HalfNormal } = (await import(new URL('distributions/index.js', DIST).href)) as typeof import('../../src/distributions/index.js');
+  const { mapFits } = (await import(new URL('workflow/mapFits.js', DIST).href)) as typeof import('../../src/workflow/mapFits.js');
+  const { workerFitExecutor } = (await import(new URL('platform/node/fitExecutor.js', DIST).href)) as typeof import('../../src/platform/node/fitExecutor.js');
+  const jobs = [[0.3, 1.2, -0.4], [2.1, 1.7], [0.0, -0.5, 0.2, 0.9]].map((y, k) => {
+    const m = new Model();
+    const mu = m.rv('mu', Normal({ mu: 0, sigma: 1 }));
+    m.rv('y', Normal({ mu, sigma: m.rv('sigma', HalfNormal({ sigma: 1 })) }), { observed: y });
+    return { name: `g${k}`, model: m.spec, options: { draws: 100, tune: 100, chains: 2 } };
+  });
+  const inThread = await mapFits(jobs, { seed: 5 });
+  const workers = await mapFits(jobs, { seed: 5, executor: workerFitExecutor({ threads: 2 }) });
+  workers.forEach((o, k) => {
+    assert.ok(o.ok && inThread[k].ok, `job ${k}`);
+    if (o.ok && inThread[k].ok) assert.deepEqual(o.idata.groups.posterior!.vars.mu.values, (inThread[k] as typeof o).idata.groups.posterior!.vars.mu.values);
+  });
+});

@@ -1,21 +1,24 @@
-// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent.
+// Worker-thread entry: rebuilds the log density once, then runs the chain jobs it is sent; also runs whole fits of mapFits (fitTaskWorker.ts).
 import { parentPort } from 'node:worker_threads';
 import type { LogDensity } from '../../core/types.js';
 import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
 import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
 import { serializeError, type SerializedError } from '../../core/errorTransfer.js';
+import type { FitReplyMessage, FitTaskMessage } from './fitTaskWorker.js';
 
 /** Messages from the parent. */
 export type ToWorker =
   | { readonly type: 'init'; readonly source: ChainSource; readonly id: number }
-  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer };
+  | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer }
+  | FitTaskMessage;
 
 /** Messages to the parent. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'progress'; readonly event: import('../../inference/chain/progress.js').ChainProgress }
   | { readonly type: 'result'; readonly result: ChainResult }
-  | { readonly type: 'error'; readonly error: SerializedError };
+  | { readonly type: 'error'; readonly error: SerializedError }
+  | FitReplyMessage;
 
 const port = parentPort;
 if (port) {
@@ -25,6 +28,12 @@ if (port) {
   // The error as data (class lineage, message, stack, own fields): the parent rebuilds it.
   const fail = (e: unknown): void => send({ type: 'error', error: serializeError(e) });
   port.on('message', (msg: ToWorker) => {
+    // A whole fit (mapFits on worker threads, fitExecutor.ts): needs no init, compiles its own model.
+    // Imported on the first fit, so that chain workers do not load sample() and ADVI (~150 KB) at start.
+    if (msg.type === 'fit') {
+      void import('./fitTaskWorker.js').then(({ runFitMessage }) => runFitMessage(msg.task, send), fail);
+      return;
+    }
     if (msg.type === 'init') {
       latestInit = msg.id;
       loadChainSource(msg.source).then(

@@ -47,7 +47,8 @@ const idleTimers = new Map<Worker, ReturnType<typeof setTimeout>>();
 /** Numbers the runs' init messages, so that a reused thread's late answer to an earlier run is ignored. */
 let runCount = 0;
 
-function takeWorker(): Worker {
+/** A chain worker from the idle pool, or a new one (also used by the fit executor, fitExecutor.ts). */
+export function takeWorker(): Worker {
   const w = idle.pop();
   if (!w) {
     const fresh = spawnWorker();
@@ -69,7 +70,8 @@ function forget(w: Worker): void {
   idleTimers.delete(w);
 }
 
-function keepIdle(w: Worker): void {
+/** Returns a worker to the idle pool (unref'd; ended after `IDLE_MS`, or now when the pool is full). */
+export function keepIdle(w: Worker): void {
   w.unref();
   if (idle.length >= coreCount()) {
     void w.terminate();
