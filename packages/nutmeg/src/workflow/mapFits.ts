@@ -71,7 +71,10 @@ export function fitSeed(seed: number, index: number): number {
  * import { workerFitExecutor } from 'nutmeg/node';
  *
  * // One regression per group, each group's data in its own model.
- * const groups: { name: string; x: number[]; y: number[] }[] = loadGroups();
+ * const groups = [
+ *   { name: 'north', x: [0, 1, 2, 3], y: [0.1, 0.9, 2.2, 2.8] },
+ *   { name: 'south', x: [0, 1, 2], y: [1.0, 1.4, 2.1] },
+ * ];
  * const jobs = groups.map((g) => {
  *   const m = new Model();
  *   const a = m.rv('a', Normal({ mu: 0, sigma: 1 }));

@@ -69,7 +69,8 @@ function concatVariable(parts: readonly VariableArray[], dim: string): VariableA
  *   between fits, or `coords` does not have one label per fit
  * @example
  * ```ts
- * const outcomes = await mapFits(jobs, { seed: 1 }); // one job per county
+ * declare const jobs: FitJob[], countyNames: string[]; // one job per county
+ * const outcomes = await mapFits(jobs, { seed: 1 });
  * const fitted = outcomes.flatMap((o) => (o.ok ? [o.idata] : []));
  * const all = stackFits(fitted, { dim: 'county', coords: countyNames });
  * all.groups.posterior!.vars.alpha.shape; // [85]

@@ -23,8 +23,9 @@ export interface WorkerFitExecutorOptions {
  * @returns the executor
  * @example
  * ```ts
- * import { mapFits } from 'nutmeg';
+ * import { mapFits, type FitJob } from 'nutmeg';
  * import { workerFitExecutor } from 'nutmeg/node';
+ * declare const jobs: FitJob[]; // plain-data fits: a model spec and settings each
  * const outcomes = await mapFits(jobs, { seed: 1, executor: workerFitExecutor({ threads: 2 }) });
  * ```
  */
