@@ -101,6 +101,12 @@ function layerRules() {
   return blocks;
 }
 
+/** Import patterns that reach past the package's public entry points ('nutmeg', 'nutmeg/node', 'nutmeg/kernels'). */
+const ONLY_PUBLIC_ENTRY_POINTS = [
+  { regex: '(^|/)nutmeg/(src|dist)(/|$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
+  { regex: '^nutmeg/(?!(node|kernels)$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
+];
+
 /** The command, the benchmarks and the examples use the library as a user does: through its public entry points. */
 const PUBLIC_ENTRY_POINTS = {
   files: ['packages/cli/**/*.ts', 'bench/**/*.ts', 'packages/nutmeg/examples/**/*.ts'],
@@ -109,8 +115,7 @@ const PUBLIC_ENTRY_POINTS = {
       'error',
       {
         patterns: [
-          { regex: '(^|/)nutmeg/(src|dist)(/|$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
-          { regex: '^nutmeg/(?!(node|kernels)$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
+          ...ONLY_PUBLIC_ENTRY_POINTS,
         ],
       },
     ],
@@ -123,8 +128,7 @@ const EXAMPLES_NOT_RELATIVE = {
       'error',
       {
         patterns: [
-          { regex: '(^|/)nutmeg/(src|dist)(/|$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
-          { regex: '^nutmeg/(?!(node|kernels)$)', caseSensitive: true, message: "Use the public entry points 'nutmeg', 'nutmeg/node' or 'nutmeg/kernels'." },
+          ...ONLY_PUBLIC_ENTRY_POINTS,
           { regex: '^(\\.\\./)+(src|dist)(/|$)', caseSensitive: true, message: "Examples import 'nutmeg', as a user would." },
         ],
       },
