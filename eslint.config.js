@@ -34,9 +34,10 @@ const LAYERS = Object.keys(MAY_IMPORT);
 
 /** Inside inference/: the sibling folders each kernel folder must not import (a new folder may import any). */
 const INFERENCE_MUST_NOT_IMPORT = {
-  hmc: ['adaptation', 'chain', 'vi'],
-  adaptation: ['chain', 'vi'],
-  vi: ['hmc', 'adaptation', 'chain'],
+  hmc: ['adaptation', 'samplers', 'chain', 'vi'],
+  adaptation: ['samplers', 'chain', 'vi'],
+  samplers: ['chain', 'vi'],
+  vi: ['hmc', 'adaptation', 'samplers', 'chain'],
   chain: ['vi'],
 };
 
