@@ -4,10 +4,10 @@ import { Rng, type RngState } from '../../core/rng.js';
 import type { HmcState } from '../hmc/nuts.js';
 import { getSampler } from '../samplers/registry.js';
 import type { Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
-import type { ChainSettings } from './settings.js';
+import type { ChainSettings } from '../samplers/chainSettings.js';
 import type { ChainProgress } from './progress.js';
 
-export type { ChainSettings } from './settings.js';
+export type { ChainSettings } from '../samplers/chainSettings.js';
 
 /** One chain's job: which chain, where it starts, and its random stream. */
 export interface ChainJob {

@@ -2,7 +2,7 @@
 import type { LogDensity } from '../../core/types.js';
 import { denseMetric, diagMetric, type Metric } from '../hmc/metric.js';
 import { windowAdaptation } from '../adaptation/windowAdaptation.js';
-import type { ChainSettings } from '../chain/settings.js';
+import type { ChainSettings } from './chainSettings.js';
 import type { Adaptation } from './sampler.js';
 
 /**

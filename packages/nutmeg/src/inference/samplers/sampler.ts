@@ -3,7 +3,7 @@ import type { LogDensity } from '../../core/types.js';
 import type { Rng } from '../../core/rng.js';
 import type { HmcState } from '../hmc/nuts.js';
 import type { AdaptedParams } from '../adaptation/windowAdaptation.js';
-import type { ChainSettings } from '../chain/settings.js';
+import type { ChainSettings } from './chainSettings.js';
 
 /**
  * What the chain loop reads from every transition's info record, whatever the sampler: enough to

@@ -1,4 +1,4 @@
-// What a chain needs besides its log density: plain data, so it crosses to worker threads unchanged.
+// What a chain needs besides its log density, which the chain loop hands to its sampler: plain data, so it crosses to worker threads unchanged.
 
 /** Everything a chain needs besides its log density; plain data (structured-cloneable). */
 export interface ChainSettings {
