@@ -131,7 +131,7 @@ function modelsSection({ models, options: o }: SectionContext): ReportSection {
   return {
     heading: 'Models',
     blocks: [
-      { kind: 'paragraph', text: 'c[i] is the county of home i. Written with nutmeg\'s model API in `examples/radon/models.ts`.' },
+      { kind: 'paragraph', text: 'c[i] is the county of home i. Written with nutmeg\'s model API in `packages/cli/src/radon/models.ts`.' },
       ...models
         .filter((m) => m.kind !== 'advi')
         .flatMap((m): ReportBlock[] => [
