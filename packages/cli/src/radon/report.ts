@@ -1,8 +1,7 @@
 // The radon report: sections of text, figures and tables assembled into one self-contained HTML page.
 import { NUTMEG_VERSION, renderReport, type ReportBlock, type ReportSection, type ReportTable } from 'nutmeg';
 import type { RadonData } from './data.js';
-import { elementMeans, type ParameterStats } from './analysis.js';
-import { parameterStats } from './analysis.js';
+import { elementMeans, parameterStats, type ParameterStats } from './analysis.js';
 import type { FigureOut, FittedModel, RadonOptions } from './run.js';
 import { THREE_COUNTIES } from './figures.js';
 
@@ -59,61 +58,64 @@ function figureBlocks(figs: readonly FigureOut[], section: FigureOut['section'])
     .map((f) => ({ kind: 'figure' as const, svg: f.svg, caption: `${f.caption} (figures/${f.name}.svg, .png)`, id: `fig-${f.name}` }));
 }
 
-/**
- * Builds report.html: overview, models, diagnostics and warnings (the centered model's divergences
- * and the non-centered fix), traces, unpooled vs hierarchical (three counties, shrinkage, forest),
- * prediction (RMSD with its definition, posterior predictive check), ADVI vs NUTS, summary tables,
- * speed, and how to reproduce.
- *
- * @param r - data, options, fitted models, written figures, timings
- * @returns the HTML page (no external resources)
- */
-export function buildReport(r: ReportData): string {
-  const { data: d, options: o, models, figures, timings } = r;
-  const byKind = (k: string): FittedModel | undefined => models.find((m) => m.kind === k);
-  const unp = byKind('unpooled');
-  const hc = byKind('hierarchical');
-  const hnc = byKind('hierarchical_noncentered');
-  const hier = hnc ?? hc;
-  const sections: ReportSection[] = [];
-  const nHomes = d.logRadon.length;
-  const counts = new Array<number>(d.counties.length).fill(0);
-  d.county.forEach((c) => counts[c]++);
+/** What every section reads: the report's input, the models by role, and the homes per county. */
+interface SectionContext extends ReportData {
+  readonly unpooled?: FittedModel;
+  readonly centered?: FittedModel;
+  readonly nonCentered?: FittedModel;
+  /** The hierarchical model the text discusses: non-centered if fitted, else centered. */
+  readonly hierarchical?: FittedModel;
+  readonly advi?: FittedModel;
+  /** Homes per county, in county_code order. */
+  readonly counts: number[];
+}
 
-  // Overview.
+function sectionContext(r: ReportData): SectionContext {
+  const byKind = (k: string): FittedModel | undefined => r.models.find((m) => m.kind === k);
+  const centered = byKind('hierarchical');
+  const nonCentered = byKind('hierarchical_noncentered');
+  const counts = new Array<number>(r.data.counties.length).fill(0);
+  r.data.county.forEach((c) => counts[c]++);
+  return { ...r, unpooled: byKind('unpooled'), centered, nonCentered, hierarchical: nonCentered ?? centered, advi: byKind('advi'), counts };
+}
+
+/** The key findings, one item each: county intercepts, the floor effect, CASS, and the centered model's trouble. */
+function findings(c: SectionContext, hier: FittedModel): string[] {
+  const { data: d, unpooled: unp, centered: hc, nonCentered: hnc } = c;
+  const mb = elementMeans(hier.idata, 'mu_beta')[0];
+  const ma = elementMeans(hier.idata, 'mu_alpha')[0];
+  return [
+    `Basement radon differs between counties: the hierarchical model's county intercepts alpha range from ${fmt(Math.min(...elementMeans(hier.idata, 'alpha')))} to ${fmt(Math.max(...elementMeans(hier.idata, 'alpha')))} (population mean mu_alpha = ${fmt(ma)}).`,
+    `First floors have less radon: the population slope mu_beta = ${fmt(mb)} (exp(${fmt(mb)}) ≈ ${fmt(Math.exp(mb))}, i.e. about ${Math.round(100 * (1 - Math.exp(mb)))}% less radon than in the basement), and the hierarchical county slopes cluster near it.`,
+    ...(unp
+      ? [
+          `Without pooling, counties with little data get wild estimates: CASS has no first-floor measurement, so its unpooled slope (${fmt(elementMeans(unp.idata, 'beta')[d.counties.indexOf('CASS')])}) is the prior's guess with a wide interval; the hierarchical model borrows strength from the other counties (${fmt(elementMeans(hier.idata, 'beta')[d.counties.indexOf('CASS')])}).`,
+        ]
+      : []),
+    ...(hc && hnc
+      ? [
+          `The centered hierarchical model samples badly: ${hc.sampler.divergences} divergent transitions, largest R-hat ${fmt(maxRhat(hc))}, bulk ESS of sigma_beta ${fmt(hc.stats?.sigma_beta?.ess_bulk, 0)}; ` +
+            `the non-centered one fixes it: ${hnc.sampler.divergences} divergences, largest R-hat ${fmt(maxRhat(hnc))}, bulk ESS of sigma_beta ${fmt(hnc.stats?.sigma_beta?.ess_bulk, 0)}.`,
+        ]
+      : []),
+  ];
+}
+
+/** Overview: the data and the tutorials, the key findings (when a hierarchical model ran), and the models fitted. */
+function overviewSection(c: SectionContext): ReportSection {
+  const { data: d, models, counts } = c;
   const overview: ReportBlock[] = [
     {
       kind: 'paragraph',
       text:
-        `The Minnesota radon data: ${nHomes} homes in ${d.counties.length} counties (1 to ${Math.max(...counts)} homes per county), ` +
+        `The Minnesota radon data: ${d.logRadon.length} homes in ${d.counties.length} counties (1 to ${Math.max(...counts)} homes per county), ` +
         'log radon measured in the basement (floor = 0) or on the first floor (floor = 1). This report reproduces the two PyMC3 tutorials on ' +
         'hierarchical linear regression by Thomas Wiecki and Danne Elbers ("The best of both worlds: hierarchical linear regression in PyMC3" ' +
         'and "Why hierarchical models are awesome, tricky, and Bayesian") with nutmeg: complete pooling, no pooling (a separate regression per county) ' +
         'and partial pooling (hierarchical, centered and non-centered).',
     },
   ];
-  if (hier) {
-    const mb = elementMeans(hier.idata, 'mu_beta')[0];
-    const ma = elementMeans(hier.idata, 'mu_alpha')[0];
-    overview.push({
-      kind: 'list',
-      items: [
-        `Basement radon differs between counties: the hierarchical model's county intercepts alpha range from ${fmt(Math.min(...elementMeans(hier.idata, 'alpha')))} to ${fmt(Math.max(...elementMeans(hier.idata, 'alpha')))} (population mean mu_alpha = ${fmt(ma)}).`,
-        `First floors have less radon: the population slope mu_beta = ${fmt(mb)} (exp(${fmt(mb)}) ≈ ${fmt(Math.exp(mb))}, i.e. about ${Math.round(100 * (1 - Math.exp(mb)))}% less radon than in the basement), and the hierarchical county slopes cluster near it.`,
-        ...(unp
-          ? [
-              `Without pooling, counties with little data get wild estimates: CASS has no first-floor measurement, so its unpooled slope (${fmt(elementMeans(unp.idata, 'beta')[d.counties.indexOf('CASS')])}) is the prior's guess with a wide interval; the hierarchical model borrows strength from the other counties (${fmt(elementMeans(hier.idata, 'beta')[d.counties.indexOf('CASS')])}).`,
-            ]
-          : []),
-        ...(hc && hnc
-          ? [
-              `The centered hierarchical model samples badly: ${hc.sampler.divergences} divergent transitions, largest R-hat ${fmt(maxRhat(hc))}, bulk ESS of sigma_beta ${fmt(hc.stats?.sigma_beta?.ess_bulk, 0)}; ` +
-                `the non-centered one fixes it: ${hnc.sampler.divergences} divergences, largest R-hat ${fmt(maxRhat(hnc))}, bulk ESS of sigma_beta ${fmt(hnc.stats?.sigma_beta?.ess_bulk, 0)}.`,
-            ]
-          : []),
-      ],
-    });
-  }
+  if (c.hierarchical) overview.push({ kind: 'list', items: findings(c, c.hierarchical) });
   overview.push({
     kind: 'table',
     caption: 'Models fitted in this run',
@@ -121,13 +123,15 @@ export function buildReport(r: ReportData): string {
     rows: models.map((m) => [m.key, m.sampler.method, m.sampler.chains, m.sampler.draws, m.sampler.tune, m.sampler.divergences, m.sampler.sampling_s, m.sampler.grad_evals]),
     decimals: [undefined, undefined, 0, 0, 0, 0, 2, 0],
   });
-  sections.push({ heading: 'Overview', blocks: overview });
+  return { heading: 'Overview', blocks: overview };
+}
 
-  // Models.
-  sections.push({
+/** Models: the formula of each fitted model. */
+function modelsSection({ models, options: o }: SectionContext): ReportSection {
+  return {
     heading: 'Models',
     blocks: [
-      { kind: 'paragraph', text: 'c[i] is the county of home i. Written with nutmeg\'s model API in `examples/radon/models.ts`.' },
+      { kind: 'paragraph', text: 'c[i] is the county of home i. Written with nutmeg\'s model API in `packages/cli/src/radon/models.ts`.' },
       ...models
         .filter((m) => m.kind !== 'advi')
         .flatMap((m): ReportBlock[] => [
@@ -135,16 +139,37 @@ export function buildReport(r: ReportData): string {
           { kind: 'code', code: (MODEL_TEXT[m.kind] ?? '').replace('{PRIORS}', priorsText(o.priors)) },
         ]),
     ],
-  });
+  };
+}
 
-  // Diagnostics.
-  const diagRows = models.map((m) => {
-    const stats = Object.values(m.stats ?? parameterStats(m.idata));
-    const rh = stats.map((s) => s.r_hat ?? NaN).filter(Number.isFinite);
-    const eb = stats.map((s) => s.ess_bulk ?? NaN).filter(Number.isFinite);
-    const et = stats.map((s) => s.ess_tail ?? NaN).filter(Number.isFinite);
-    return [m.key, m.sampler.method, m.sampler.divergences, rh.length ? Math.max(...rh) : null, eb.length ? Math.round(Math.min(...eb)) : null, et.length ? Math.round(Math.min(...et)) : null, m.warnings.length];
-  });
+/** One row of the diagnostics table: divergences, largest R-hat, smallest bulk and tail ESS, number of warnings. */
+function diagnosticsRow(m: FittedModel): (string | number | null)[] {
+  const stats = Object.values(m.stats ?? parameterStats(m.idata));
+  const rh = stats.map((s) => s.r_hat ?? NaN).filter(Number.isFinite);
+  const eb = stats.map((s) => s.ess_bulk ?? NaN).filter(Number.isFinite);
+  const et = stats.map((s) => s.ess_tail ?? NaN).filter(Number.isFinite);
+  return [m.key, m.sampler.method, m.sampler.divergences, rh.length ? Math.max(...rh) : null, eb.length ? Math.round(Math.min(...eb)) : null, et.length ? Math.round(Math.min(...et)) : null, m.warnings.length];
+}
+
+/** Each model's warnings as callouts (NUTS's structured ones with their advice), or one saying there were none. */
+function warningCallouts(models: readonly FittedModel[]): ReportBlock[] {
+  const blocks: ReportBlock[] = [];
+  for (const m of models) {
+    if (m.detailed.length > 0) {
+      for (const w of m.detailed) {
+        blocks.push({ kind: 'callout', level: w.severity === 'info' ? 'info' : w.severity === 'error' ? 'error' : 'warning', title: `${m.key}: ${w.code}`, text: `${w.message} ${w.advice}` });
+      }
+    } else {
+      for (const w of m.warnings) blocks.push({ kind: 'callout', level: 'warning', title: m.key, text: w });
+    }
+  }
+  if (models.every((m) => m.warnings.length === 0)) blocks.push({ kind: 'callout', level: 'info', text: 'No warnings: every model converged.' });
+  return blocks;
+}
+
+/** Diagnostics and warnings: the diagnostics table, the funnel explained (when both hierarchical models ran), its figure, the warnings. */
+function diagnosticsSection(c: SectionContext): ReportSection {
+  const { models, figures, centered: hc, nonCentered: hnc } = c;
   const diag: ReportBlock[] = [
     {
       kind: 'paragraph',
@@ -152,7 +177,7 @@ export function buildReport(r: ReportData): string {
         'Convergence diagnostics over every parameter of each model: the largest rank-normalised split R-hat (should be below 1.01) and the smallest bulk and tail effective sample sizes (should exceed 100 per chain). ' +
         'A divergent transition means the sampler met curvature too sharp for its step size; the draws may then miss part of the posterior.',
     },
-    { kind: 'table', caption: 'Diagnostics per model', columns: ['model', 'method', 'divergences', 'max r_hat', 'min ess_bulk', 'min ess_tail', 'warnings'], rows: diagRows, decimals: [undefined, undefined, 0, 3, 0, 0, 0] },
+    { kind: 'table', caption: 'Diagnostics per model', columns: ['model', 'method', 'divergences', 'max r_hat', 'min ess_bulk', 'min ess_tail', 'warnings'], rows: models.map(diagnosticsRow), decimals: [undefined, undefined, 0, 3, 0, 0, 0] },
   ];
   if (hc && hnc) {
     diag.push({
@@ -163,65 +188,62 @@ export function buildReport(r: ReportData): string {
         `The non-centered model samples standardised offsets and scales them by sigma_beta, which turns the funnel into a round blob: ${hnc.sampler.divergences} divergences, max R-hat ${fmt(maxRhat(hnc))}, bulk ESS of sigma_beta ${fmt(hnc.stats?.sigma_beta?.ess_bulk, 0)}.`,
     });
   }
-  diag.push(...figureBlocks(figures, 'diagnostics'));
-  for (const m of models) {
-    if (m.detailed.length > 0) {
-      for (const w of m.detailed) {
-        diag.push({ kind: 'callout', level: w.severity === 'info' ? 'info' : w.severity === 'error' ? 'error' : 'warning', title: `${m.key}: ${w.code}`, text: `${w.message} ${w.advice}` });
-      }
-    } else {
-      for (const w of m.warnings) diag.push({ kind: 'callout', level: 'warning', title: m.key, text: w });
-    }
-  }
-  if (models.every((m) => m.warnings.length === 0)) diag.push({ kind: 'callout', level: 'info', text: 'No warnings: every model converged.' });
-  sections.push({ heading: 'Diagnostics and warnings', blocks: diag });
+  diag.push(...figureBlocks(figures, 'diagnostics'), ...warningCallouts(models));
+  return { heading: 'Diagnostics and warnings', blocks: diag };
+}
 
-  // Traces.
+/** Trace plots, when any were drawn. */
+function tracesSection({ figures }: SectionContext): ReportSection | undefined {
   const traceBlocks = figureBlocks(figures, 'traces');
-  if (traceBlocks.length > 0) sections.push({ heading: 'Trace plots', blocks: traceBlocks });
+  return traceBlocks.length > 0 ? { heading: 'Trace plots', blocks: traceBlocks } : undefined;
+}
 
-  // Comparison.
-  const cmp = figureBlocks(figures, 'comparison');
-  if (cmp.length > 0) {
-    const rows: (string | number | null)[][] = [];
-    if (unp && hier) {
-      const ua = elementMeans(unp.idata, 'alpha');
-      const ub = elementMeans(unp.idata, 'beta');
-      const ha = elementMeans(hier.idata, 'alpha');
-      const hb = elementMeans(hier.idata, 'beta');
-      for (const name of THREE_COUNTIES) {
-        const k = d.counties.indexOf(name);
-        const first = d.floor.filter((_, i) => d.county[i] === k && d.floor[i] === 1).length;
-        rows.push([name, counts[k], first, ua[k], ub[k], ha[k], hb[k]]);
-      }
-    }
-    sections.push({
-      heading: 'Unpooled vs hierarchical',
-      blocks: [
-        {
-          kind: 'paragraph',
-          text:
-            'Fitting each county on its own (unpooled) trusts a county\'s few homes completely; the hierarchical model learns how much counties differ and pulls each county\'s estimates towards the population, more so the less data the county has.',
-        },
-        ...cmp,
-        ...(rows.length > 0
-          ? [
-              {
-                kind: 'table' as const,
-                caption: 'The three counties: posterior means of intercept and slope',
-                columns: ['county', 'homes', 'first-floor homes', 'alpha unpooled', 'beta unpooled', 'alpha hierarchical', 'beta hierarchical'],
-                rows,
-                decimals: [undefined, 0, 0, 2, 2, 2, 2],
-              },
-            ]
-          : []),
-      ],
-    });
-  }
+/** The three counties' posterior means of intercept and slope, unpooled and hierarchical. */
+function threeCountyRows({ data: d, counts }: SectionContext, unp: FittedModel, hier: FittedModel): (string | number | null)[][] {
+  const ua = elementMeans(unp.idata, 'alpha');
+  const ub = elementMeans(unp.idata, 'beta');
+  const ha = elementMeans(hier.idata, 'alpha');
+  const hb = elementMeans(hier.idata, 'beta');
+  return THREE_COUNTIES.map((name) => {
+    const k = d.counties.indexOf(name);
+    const first = d.floor.filter((_, i) => d.county[i] === k && d.floor[i] === 1).length;
+    return [name, counts[k], first, ua[k], ub[k], ha[k], hb[k]];
+  });
+}
 
-  // Prediction: RMSD.
+/** Unpooled vs hierarchical: the comparison figures and the three counties' table, when the figures were drawn. */
+function comparisonSection(c: SectionContext): ReportSection | undefined {
+  const cmp = figureBlocks(c.figures, 'comparison');
+  if (cmp.length === 0) return undefined;
+  const rows = c.unpooled && c.hierarchical ? threeCountyRows(c, c.unpooled, c.hierarchical) : [];
+  return {
+    heading: 'Unpooled vs hierarchical',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          'Fitting each county on its own (unpooled) trusts a county\'s few homes completely; the hierarchical model learns how much counties differ and pulls each county\'s estimates towards the population, more so the less data the county has.',
+      },
+      ...cmp,
+      ...(rows.length > 0
+        ? [
+            {
+              kind: 'table' as const,
+              caption: 'The three counties: posterior means of intercept and slope',
+              columns: ['county', 'homes', 'first-floor homes', 'alpha unpooled', 'beta unpooled', 'alpha hierarchical', 'beta hierarchical'],
+              rows,
+              decimals: [undefined, 0, 0, 2, 2, 2, 2],
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/** Prediction: RMSD defined, its table, why the tutorial's numbers differ, and the posterior predictive check. */
+function predictionSection({ models, figures }: SectionContext): ReportSection {
   const withRmsd = models.filter((m) => m.rmsd);
-  sections.push({
+  return {
     heading: 'Prediction: RMSD and posterior predictive check',
     blocks: [
       {
@@ -246,47 +268,57 @@ export function buildReport(r: ReportData): string {
       },
       ...figureBlocks(figures, 'prediction'),
     ],
-  });
+  };
+}
 
-  // ADVI.
-  const advi = byKind('advi');
-  if (advi) {
-    const approx = advi.fit?.approx;
-    sections.push({
-      heading: 'ADVI vs NUTS',
-      blocks: [
-        {
-          kind: 'paragraph',
-          text:
-            'Mean-field ADVI approximates the posterior by independent Gaussians in the unconstrained space, fitted by stochastic optimisation. It is fast, and its means are usually close to NUTS\'s; being mean-field it ignores correlations and tends to underestimate spreads, most visibly for the group scales.' +
-            (approx ? ` ${approx.message} Pareto k̂ of the approximation: ${fmt(approx.paretoK.k)} (${approx.paretoK.verdict}). ${approx.paretoK.message}` : ''),
-        },
-        ...figureBlocks(figures, 'advi'),
-      ],
-    });
-  }
+/** ADVI vs NUTS: what mean-field ADVI is, how well it fitted, and its figures (when ADVI ran). */
+function adviSection({ advi, figures }: SectionContext): ReportSection | undefined {
+  if (!advi) return undefined;
+  const approx = advi.fit?.approx;
+  return {
+    heading: 'ADVI vs NUTS',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          'Mean-field ADVI approximates the posterior by independent Gaussians in the unconstrained space, fitted by stochastic optimisation. It is fast, and its means are usually close to NUTS\'s; being mean-field it ignores correlations and tends to underestimate spreads, most visibly for the group scales.' +
+          (approx ? ` ${approx.message} Pareto k̂ of the approximation: ${fmt(approx.paretoK.k)} (${approx.paretoK.verdict}). ${approx.paretoK.message}` : ''),
+      },
+      ...figureBlocks(figures, 'advi'),
+    ],
+  };
+}
 
-  // Summary tables.
-  const tables: ReportBlock[] = [];
-  for (const m of models) {
-    const stats = m.stats ?? parameterStats(m.idata);
-    const keys = Object.keys(stats);
-    const scalar = keys.filter((k) => !k.includes('['));
-    const picked: [string, ParameterStats][] = scalar.map((k) => [k, stats[k]]);
-    for (const name of THREE_COUNTIES) {
-      const c = d.counties.indexOf(name);
-      for (const v of ['alpha', 'beta', 'eps']) {
-        const k = `${v}[${c}]`;
-        if (stats[k]) picked.push([`${v}[${c}] (${name})`, stats[k]]);
-      }
+/** A model's summary table: its scalar parameters and the three counties' coefficients. */
+function modelStatsTable(d: RadonData, m: FittedModel): ReportBlock {
+  const stats = m.stats ?? parameterStats(m.idata);
+  const keys = Object.keys(stats);
+  const picked: [string, ParameterStats][] = keys.filter((k) => !k.includes('[')).map((k) => [k, stats[k]]);
+  for (const name of THREE_COUNTIES) {
+    const c = d.counties.indexOf(name);
+    for (const v of ['alpha', 'beta', 'eps']) {
+      const k = `${v}[${c}]`;
+      if (stats[k]) picked.push([`${v}[${c}] (${name})`, stats[k]]);
     }
-    tables.push({ kind: 'table', ...statsTable(`${m.key} (${m.sampler.method}): scalar parameters and the three counties' coefficients; all ${keys.length} rows are in summary.json`, picked) });
   }
-  sections.push({ heading: 'Summary tables', blocks: [{ kind: 'paragraph', text: 'As ArviZ\'s az.summary: mean, sd, 94% HDI, Monte Carlo standard errors, bulk and tail ESS, R-hat. Element indices are 0-based in county_code order.' }, ...tables] });
+  return { kind: 'table', ...statsTable(`${m.key} (${m.sampler.method}): scalar parameters and the three counties' coefficients; all ${keys.length} rows are in summary.json`, picked) };
+}
 
-  // Speed.
+/** Summary tables: az.summary of each model (abridged; summary.json has every row). */
+function summaryTablesSection({ data: d, models }: SectionContext): ReportSection {
+  return {
+    heading: 'Summary tables',
+    blocks: [
+      { kind: 'paragraph', text: 'As ArviZ\'s az.summary: mean, sd, 94% HDI, Monte Carlo standard errors, bulk and tail ESS, R-hat. Element indices are 0-based in county_code order.' },
+      ...models.map((m) => modelStatsTable(d, m)),
+    ],
+  };
+}
+
+/** Speed: seconds per stage, and what the unpooled fits cost here against PyMC3. */
+function speedSection({ data: d, options: o, timings, unpooled: unp }: SectionContext): ReportSection {
   const unpTime = unp?.sampler.sampling_s;
-  sections.push({
+  return {
     heading: 'Speed',
     blocks: [
       {
@@ -305,11 +337,13 @@ export function buildReport(r: ReportData): string {
           ]
         : []),
     ],
-  });
+  };
+}
 
-  // Reproduce.
+/** Reproduce: the command line that gives this report again. */
+function reproduceSection({ options: o }: SectionContext): ReportSection {
   const modelFlag = o.models.length === 4 ? 'all' : o.models.join(',');
-  sections.push({
+  return {
     heading: 'Reproduce',
     blocks: [
       {
@@ -318,8 +352,33 @@ export function buildReport(r: ReportData): string {
       },
       { kind: 'paragraph', text: 'The same seed gives the same draws. summary.json holds every parameter of every model; figures/ holds each figure as SVG and PNG.' },
     ],
-  });
+  };
+}
 
+/**
+ * Builds report.html: overview, models, diagnostics and warnings (the centered model's divergences
+ * and the non-centered fix), traces, unpooled vs hierarchical (three counties, shrinkage, forest),
+ * prediction (RMSD with its definition, posterior predictive check), ADVI vs NUTS, summary tables,
+ * speed, and how to reproduce.
+ *
+ * @param r - data, options, fitted models, written figures, timings
+ * @returns the HTML page (no external resources)
+ */
+export function buildReport(r: ReportData): string {
+  const c = sectionContext(r);
+  const { options: o, timings } = r;
+  const sections = [
+    overviewSection(c),
+    modelsSection(c),
+    diagnosticsSection(c),
+    tracesSection(c),
+    comparisonSection(c),
+    predictionSection(c),
+    adviSection(c),
+    summaryTablesSection(c),
+    speedSection(c),
+    reproduceSection(c),
+  ].filter((s): s is ReportSection => s !== undefined);
   return renderReport({
     title: 'Radon: hierarchical linear regression with nutmeg',
     subtitle: 'Pooled, unpooled and hierarchical models of the Minnesota radon data, after Wiecki & Elbers',
