@@ -49,6 +49,7 @@ export interface FusedLoopSpec {
   readonly segments?: { readonly index: SNode; readonly starts: string; readonly values: string; readonly count: SNode };
 }
 
+/** A number as a JS literal (negative numbers parenthesised; NaN, ±Infinity and -0 spelled out). */
 function literal(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
@@ -60,185 +61,280 @@ function literal(v: number): string {
 
 /** Emits one fused loop as a JS block. `b` must be the builder that made the spec's nodes. */
 export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
-  const pre: string[] = [];
-  const loop: string[] = [];
-  const post: string[] = [];
-  const segPre: string[] = [];
-  const segPost: string[] = [];
-  const seg = spec.segments;
-  const segMemo = new Map<number, boolean>();
+  const e = new FusedLoopEmitter(b, spec);
+  // The loop counts, defined before the loop (a size node is only a name).
+  const count = e.single ? '1' : e.ensure(spec.n);
+  const segCount = spec.segments ? e.ensure(spec.segments.count) : '';
+  e.emitChecks();
+  e.emitStores();
+  const lp = e.collectLpTerms();
+  const invariantSeeds = spec.gradient ? e.varyingReversePass(lp) : [];
+  const flushed = e.emitSums(invariantSeeds);
+  // After the loop: the log-density total, then the invariant reverse pass.
+  e.phase = 'post';
+  if (lp.hasLp) e.emitLpTotal(lp, flushed);
+  if (spec.gradient) e.invariantReversePass(invariantSeeds);
+  return e.assemble(count, segCount);
+}
+
+/** Where a sum over the loop goes: the log density, the adjoint of an invariant node, or a per-segment adjoint slot. */
+type Sink = { kind: 'lp' } | { kind: 'global'; node: SNode } | { kind: 'segment'; target: string };
+
+/** A reverse-mode seed: the adjoint `seed` flows into `node`. */
+type Seed = { node: SNode; seed: SNode };
+
+/** The log-density terms of a loop, split by whether they vary with the element. */
+interface LpTerms {
+  /** Per-element terms (their sum over the loop is collected as an `lp` sum). */
+  readonly varying: readonly SNode[];
+  /** The sum of the invariant terms (counted `n` times). */
+  readonly root0: SNode;
+  readonly hasLp: boolean;
+}
+
+/**
+ * The state of emitting one fused loop: the code regions (before the loop, per segment, in the
+ * loop, after it), the nodes already emitted, and the sums over the loop still to be emitted.
+ * Node ids are created in a fixed order by the builder, so the order of the calls below fixes the
+ * generated source.
+ */
+class FusedLoopEmitter {
+  /** Loop-invariant code, before the loop. */
+  readonly pre: string[] = [];
+  /** Per-element code, inside the loop. */
+  readonly loop: string[] = [];
+  /** Code after the loop (the log-density total and the invariant reverse pass). */
+  readonly post: string[] = [];
+  /** Per-segment code before a segment's rows. */
+  readonly segPre: string[] = [];
+  /** Per-segment code after a segment's rows. */
+  readonly segPost: string[] = [];
+  /** Sums over the loop, collected first and emitted factored by {@link emitSums}. */
+  readonly sums: { sink: Sink; value: SNode }[] = [];
+  /** Whether invariant nodes go before the loop (`main`) or after it (`post`). */
+  phase: 'main' | 'post' = 'main';
+  /** True when the loop has a single element (no loop is emitted). */
+  readonly single: boolean;
+  private readonly seg: FusedLoopSpec['segments'];
+  private readonly segMemo = new Map<number, boolean>();
+  private readonly emitted = new Set<number>();
+  private readonly known: Map<number, { node: SNode; array: string; offset: number }>;
+
+  constructor(
+    private readonly b: IrBuilder,
+    private readonly spec: FusedLoopSpec,
+  ) {
+    this.seg = spec.segments;
+    const n = spec.n;
+    if (n.level !== 0 || n.param) throw new Error('internal: a loop count must be a loop-invariant, parameter-free node');
+    this.single = isConst(n, 1);
+    this.known = new Map((spec.known ?? []).map((k) => [k.node.id, k]));
+  }
+
   /** True for a varying node that is constant within a segment. */
-  const segmentLevel = (node: SNode): boolean => {
+  segmentLevel(node: SNode): boolean {
+    const seg = this.seg;
     if (!seg || node.level === 0) return false;
-    const known = segMemo.get(node.id);
+    const known = this.segMemo.get(node.id);
     if (known !== undefined) return known;
     let r: boolean;
     if (node === seg.index) r = true;
     else if (node.op === 'index' || node.op === 'var') r = false;
-    else r = node.args.every((a) => a.level === 0 || segmentLevel(a));
-    segMemo.set(node.id, r);
+    else r = node.args.every((a) => a.level === 0 || this.segmentLevel(a));
+    this.segMemo.set(node.id, r);
     return r;
-  };
-  const emitted = new Set<number>();
-  let phase: 'main' | 'post' = 'main';
-  const n = spec.n;
-  if (n.level !== 0 || n.param) throw new Error('internal: a loop count must be a loop-invariant, parameter-free node');
-  const single = isConst(n, 1);
-  const known = new Map((spec.known ?? []).map((k) => [k.node.id, k]));
+  }
 
-  const ensure = (node: SNode): string => {
+  /** The JS expression of `node`: a literal or a name, emitting its definition (once) in its region. */
+  ensure(node: SNode): string {
     if (node.op === 'const') return literal(node.value as number);
     if (node.op === 'var' || node.op === 'size') return node.code as string;
     const name = `t${node.id}`;
-    if (emitted.has(node.id)) return name;
+    if (this.emitted.has(node.id)) return name;
+    const seg = this.seg;
     let expr: string;
-    const stored = known.get(node.id);
-    if (stored) expr = `${stored.array}[${indexCode(stored.offset, single || node.level === 0 ? undefined : b.index('i'))}]`;
+    const stored = this.known.get(node.id);
+    if (stored) expr = `${stored.array}[${this.indexCode(stored.offset, this.single || node.level === 0 ? undefined : this.b.index('i'))}]`;
     else if (seg && node === seg.index) expr = `${seg.values}[s]`;
     else if (node.op === 'index') expr = node.code as string;
     else if (node.op === 'load') {
       const ref = node.ref!;
-      expr = `${ref.array}[${indexCode(ref.offset, node.args[0])}]`;
+      expr = `${ref.array}[${this.indexCode(ref.offset, node.args[0])}]`;
     } else {
       const def = SCALAR_OPS[node.op];
       if (!def) throw new Error(`internal: unknown scalar op '${node.op}'`);
-      expr = def.emit(...node.args.map(ensure));
+      expr = def.emit(...node.args.map((a) => this.ensure(a)));
     }
-    const region = node.level === 1 ? (segmentLevel(node) ? segPre : loop) : phase === 'main' ? pre : post;
+    const region = node.level === 1 ? (this.segmentLevel(node) ? this.segPre : this.loop) : this.phase === 'main' ? this.pre : this.post;
     region.push(`const ${name} = ${expr};`);
-    emitted.add(node.id);
+    this.emitted.add(node.id);
     return name;
-  };
+  }
+
   /** Emits `node` as a temporary in `region` when it reads accumulators (then it cannot be hoisted). */
-  const ensureIn = (region: string[], node: SNode): string => {
-    if (node.op === 'const' || node.op === 'var' || node.op === 'size') return ensure(node);
-    if (!readsVariable(node)) return ensure(node);
-    const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => ensureIn(region, a)));
+  ensureIn(region: string[], node: SNode): string {
+    if (node.op === 'const' || node.op === 'var' || node.op === 'size') return this.ensure(node);
+    if (!readsVariable(node)) return this.ensure(node);
+    const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => this.ensureIn(region, a)));
     const name = `u${node.id}`;
     region.push(`const ${name} = ${expr};`);
     return name;
-  };
-  const indexCode = (offset: number | string, idx: SNode | undefined): string => {
+  }
+
+  /** The index expression `offset + idx` (just `offset` without an index node). */
+  indexCode(offset: number | string, idx: SNode | undefined): string {
     if (!idx) return String(offset);
-    const s = ensure(idx);
+    const s = this.ensure(idx);
     return offset === 0 ? s : `${offset} + ${s}`;
-  };
-  const adjointTarget = (node: SNode): string | null => {
+  }
+
+  /** The adjoint slot of a load, or null when its array has no adjoint. */
+  adjointTarget(node: SNode): string | null {
     const ref = node.ref!;
     if (!ref.adjoint) return null;
-    return `${ref.adjoint}[${indexCode(ref.offset, node.args[0])}]`;
-  };
-
-  // The loop counts, defined before the loop (a size node is only a name).
-  const count = single ? '1' : ensure(n);
-  const segCount = seg ? ensure(seg.count) : '';
-
-  // Domain checks first, so that nothing below runs on invalid values.
-  const fail = spec.onCheckFail ?? 'return -Infinity;';
-  for (const ch of spec.checks ?? []) {
-    const x = ensure(ch.node);
-    const bound = ensure(ch.bound);
-    const cond = ch.op === 'integer' ? `Number.isInteger(${x})` : `${x} ${ch.op} ${bound}`;
-    const stmt = `if (!(${cond})) { ${fail} }`;
-    (ch.node.level === 1 || ch.bound.level === 1 ? loop : pre).push(stmt);
+    return `${ref.adjoint}[${this.indexCode(ref.offset, node.args[0])}]`;
   }
 
-  for (const st of spec.stores ?? []) loop.push(`${st.array}[${indexCode(st.offset, single ? undefined : b.index('i'))}] = ${ensure(st.node)};`);
+  /** Domain checks first, so that nothing below runs on invalid values. */
+  emitChecks(): void {
+    const fail = this.spec.onCheckFail ?? 'return -Infinity;';
+    for (const ch of this.spec.checks ?? []) {
+      const x = this.ensure(ch.node);
+      const bound = this.ensure(ch.bound);
+      const cond = ch.op === 'integer' ? `Number.isInteger(${x})` : `${x} ${ch.op} ${bound}`;
+      const stmt = `if (!(${cond})) { ${fail} }`;
+      (ch.node.level === 1 || ch.bound.level === 1 ? this.loop : this.pre).push(stmt);
+    }
+  }
 
-  // Sums over the loop are collected first, then emitted factored: a contribution c·w with c
-  // constant over the sum accumulates only w (shared by every sum of the same w) and is multiplied
-  // by c once, after the loop (Σ c·w_i = c·Σ w_i).
-  type Sink = { kind: 'lp' } | { kind: 'global'; node: SNode } | { kind: 'segment'; target: string };
-  const sums: { sink: Sink; value: SNode }[] = [];
+  /** The forward outputs, stored per element. */
+  emitStores(): void {
+    for (const st of this.spec.stores ?? []) {
+      this.loop.push(`${st.array}[${this.indexCode(st.offset, this.single ? undefined : this.b.index('i'))}] = ${this.ensure(st.node)};`);
+    }
+  }
 
-  const terms = spec.lpTerms ?? [];
-  const varying = terms.filter((t) => t.level === 1);
-  const invariant = terms.filter((t) => t.level === 0);
-  const root0 = b.sum(invariant);
-  const lpTarget = spec.lpTarget ?? 'lp';
-  const hasLp = terms.length > 0;
-  for (const t of varying) sums.push({ sink: { kind: 'lp' }, value: t });
+  /**
+   * Splits the log-density terms into varying and invariant ones; the varying ones become sums
+   * over the loop. Sums are collected first, then emitted factored: a contribution c·w with c
+   * constant over the sum accumulates only w (shared by every sum of the same w) and is
+   * multiplied by c once, after the loop (Σ c·w_i = c·Σ w_i).
+   */
+  collectLpTerms(): LpTerms {
+    const terms = this.spec.lpTerms ?? [];
+    const varying = terms.filter((t) => t.level === 1);
+    const invariant = terms.filter((t) => t.level === 0);
+    const root0 = this.b.sum(invariant);
+    const hasLp = terms.length > 0;
+    for (const t of varying) this.sums.push({ sink: { kind: 'lp' }, value: t });
+    return { varying, root0, hasLp };
+  }
 
-  // Reverse pass over the varying part.
-  const invariantSeeds: { node: SNode; seed: SNode }[] = [];
-  if (spec.gradient) {
-    const seeds1: { node: SNode; seed: SNode }[] = [];
+  /**
+   * The reverse pass over the varying part: adjoints of per-element loads are added in the loop
+   * (or summed per segment); contributions to invariant nodes become sums or, when invariant
+   * themselves, seeds counted `n` times.
+   *
+   * @returns the seeds of the invariant reverse pass found so far
+   */
+  varyingReversePass(lp: LpTerms): Seed[] {
+    const { b, spec, seg } = this;
+    const n = spec.n;
+    const invariantSeeds: Seed[] = [];
+    const seeds1: Seed[] = [];
     for (const sd of spec.seeds ?? []) (sd.node.level === 1 || sd.seed.level === 1 ? seeds1 : invariantSeeds).push(sd);
-    for (const t of varying) seeds1.push({ node: t, seed: b.c(1) });
-    if (hasLp && root0.op !== 'const') invariantSeeds.push({ node: root0, seed: n });
+    for (const t of lp.varying) seeds1.push({ node: t, seed: b.c(1) });
+    if (lp.hasLp && lp.root0.op !== 'const') invariantSeeds.push({ node: lp.root0, seed: n });
     const addVarying = (target: string, value: SNode, load: SNode): void => {
-      if (seg && load.args[0] && segmentLevel(load.args[0])) sums.push({ sink: { kind: 'segment', target }, value });
-      else loop.push(`${target} += ${ensure(value)};`);
+      if (seg && load.args[0] && this.segmentLevel(load.args[0])) this.sums.push({ sink: { kind: 'segment', target }, value });
+      else this.loop.push(`${target} += ${this.ensure(value)};`);
     };
-    reversePass(b, seeds1, 1, addVarying, adjointTarget, (arg, c) => {
+    reversePass(b, seeds1, 1, addVarying, (node) => this.adjointTarget(node), (arg, c) => {
       // An invariant contribution is the same for each of the n elements.
       if (c.level === 0) invariantSeeds.push({ node: arg, seed: b.mul(n, c) });
-      else sums.push({ sink: { kind: 'global', node: arg }, value: c });
+      else this.sums.push({ sink: { kind: 'global', node: arg }, value: c });
     });
+    return invariantSeeds;
   }
 
-  // Emit the sums: one accumulator per (scope, w).
-  const accumulators = new Map<string, string>();
-  const flushed = new Map<string, { sink: Sink; parts: SNode[] }>();
-  const sinkKey = (k: Sink): string => (k.kind === 'lp' ? 'lp' : k.kind === 'global' ? `g${k.node.id}` : `s:${k.target}`);
-  for (const { sink, value } of sums) {
-    const scope = sink.kind === 'segment' ? 'segment' : 'global';
-    const constant = (x: SNode): boolean => x.level === 0 || (scope === 'segment' && segmentLevel(x));
-    const { factor, rest } = factorize(b, value, constant);
-    const key = `${scope}:${rest.id}`;
-    let acc = accumulators.get(key);
-    if (!acc) {
-      acc = `${scope === 'segment' ? 'sa' : 'ga'}${accumulators.size}`;
-      accumulators.set(key, acc);
-      (scope === 'segment' ? segPre : pre).push(`let ${acc} = 0;`);
-      loop.push(`${acc} += ${ensure(rest)};`);
+  /**
+   * Emits the sums: one accumulator per (scope, w); per-segment sums are added to their adjoint
+   * slot after each segment, global ones become seeds of the invariant reverse pass.
+   *
+   * @returns the factored parts of each sink (the `lp` entry is the varying log-density total)
+   */
+  emitSums(invariantSeeds: Seed[]): Map<string, { sink: Sink; parts: SNode[] }> {
+    const b = this.b;
+    const accumulators = new Map<string, string>();
+    const flushed = new Map<string, { sink: Sink; parts: SNode[] }>();
+    const sinkKey = (k: Sink): string => (k.kind === 'lp' ? 'lp' : k.kind === 'global' ? `g${k.node.id}` : `s:${k.target}`);
+    for (const { sink, value } of this.sums) {
+      const scope = sink.kind === 'segment' ? 'segment' : 'global';
+      const constant = (x: SNode): boolean => x.level === 0 || (scope === 'segment' && this.segmentLevel(x));
+      const { factor, rest } = factorize(b, value, constant);
+      const key = `${scope}:${rest.id}`;
+      let acc = accumulators.get(key);
+      if (!acc) {
+        acc = `${scope === 'segment' ? 'sa' : 'ga'}${accumulators.size}`;
+        accumulators.set(key, acc);
+        (scope === 'segment' ? this.segPre : this.pre).push(`let ${acc} = 0;`);
+        this.loop.push(`${acc} += ${this.ensure(rest)};`);
+      }
+      const entry = flushed.get(sinkKey(sink)) ?? { sink, parts: [] };
+      entry.parts.push(b.mul(factor, b.variable(acc)));
+      flushed.set(sinkKey(sink), entry);
     }
-    const entry = flushed.get(sinkKey(sink)) ?? { sink, parts: [] };
-    entry.parts.push(b.mul(factor, b.variable(acc)));
-    flushed.set(sinkKey(sink), entry);
-  }
-  for (const { sink, parts } of flushed.values()) {
-    if (sink.kind === 'segment') {
-      segPost.push(`${sink.target} += ${ensureIn(segPost, b.sum(parts))};`);
-    } else if (sink.kind === 'global') invariantSeeds.push({ node: sink.node, seed: b.sum(parts) });
+    for (const { sink, parts } of flushed.values()) {
+      if (sink.kind === 'segment') {
+        this.segPost.push(`${sink.target} += ${this.ensureIn(this.segPost, b.sum(parts))};`);
+      } else if (sink.kind === 'global') invariantSeeds.push({ node: sink.node, seed: b.sum(parts) });
+    }
+    return flushed;
   }
 
-  // Assemble: pre, the loop, then the invariant reverse pass.
-  phase = 'post';
-  if (hasLp) {
+  /** Adds the loop's log-density total (the varying sum plus n times the invariant terms) to `lpTarget`. */
+  emitLpTotal(lp: LpTerms, flushed: ReadonlyMap<string, { sink: Sink; parts: SNode[] }>): void {
+    const b = this.b;
     const parts: string[] = [];
     const lpSum = flushed.get('lp');
-    if (lpSum) parts.push(ensure(b.sum(lpSum.parts)));
-    const total = b.mul(n, root0);
-    if (!isConst(total, 0)) parts.push(total.op === 'mul' ? `${ensure(total.args[0])} * ${ensure(total.args[1])}` : ensure(total));
-    if (parts.length > 0) post.push(`${lpTarget} += ${parts.join(' + ')};`);
+    if (lpSum) parts.push(this.ensure(b.sum(lpSum.parts)));
+    const total = b.mul(this.spec.n, lp.root0);
+    if (!isConst(total, 0)) parts.push(total.op === 'mul' ? `${this.ensure(total.args[0])} * ${this.ensure(total.args[1])}` : this.ensure(total));
+    if (parts.length > 0) this.post.push(`${this.spec.lpTarget ?? 'lp'} += ${parts.join(' + ')};`);
   }
-  if (spec.gradient) {
-    reversePass(b, invariantSeeds, 0, (target, value) => post.push(`${target} += ${ensure(value)};`), adjointTarget, () => {
+
+  /** The reverse pass over the loop-invariant part, once, after the loop. */
+  invariantReversePass(invariantSeeds: readonly Seed[]): void {
+    reversePass(this.b, invariantSeeds, 0, (target, value) => this.post.push(`${target} += ${this.ensure(value)};`), (node) => this.adjointTarget(node), () => {
       throw new Error('internal: invariant node with a varying argument');
     });
   }
 
-  const body: string[] = ['{', ...pre];
-  if (seg) {
-    body.push(
-      `for (let s = 0; s < ${segCount}; s++) {`,
-      `const lo = ${seg.starts}[s], hi = ${seg.starts}[s + 1];`,
-      ...segPre,
-      'for (let i = lo; i < hi; i++) {',
-      ...loop,
-      '}',
-      ...segPost,
-      '}',
-    );
-  } else if (loop.length > 0) {
-    if (single) body.push('{ const i = 0;', ...loop, '}');
-    else body.push(`for (let i = 0; i < ${count}; i++) {`, ...loop, '}');
+  /** The block: code before the loop, the loop (by segment, single element or plain), code after it. */
+  assemble(count: string, segCount: string): string {
+    const seg = this.seg;
+    const body: string[] = ['{', ...this.pre];
+    if (seg) {
+      body.push(
+        `for (let s = 0; s < ${segCount}; s++) {`,
+        `const lo = ${seg.starts}[s], hi = ${seg.starts}[s + 1];`,
+        ...this.segPre,
+        'for (let i = lo; i < hi; i++) {',
+        ...this.loop,
+        '}',
+        ...this.segPost,
+        '}',
+      );
+    } else if (this.loop.length > 0) {
+      if (this.single) body.push('{ const i = 0;', ...this.loop, '}');
+      else body.push(`for (let i = 0; i < ${count}; i++) {`, ...this.loop, '}');
+    }
+    body.push(...this.post, '}');
+    return body.join('\n');
   }
-  body.push(...post, '}');
-  return body.join('\n');
 }
 
+/** True when `node` reads a variable (an accumulator) directly or through its arguments. */
 function readsVariable(node: SNode): boolean {
   return node.op === 'var' || node.args.some(readsVariable);
 }

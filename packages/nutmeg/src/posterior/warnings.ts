@@ -168,13 +168,21 @@ interface Flagged {
   readonly value: number;
 }
 
+/** The posterior elements `convergenceScan` flagged, by check. */
+interface ConvergenceScan {
+  badRhat: Flagged[];
+  lowBulk: Flagged[];
+  lowTail: Flagged[];
+  nonFinite: string[];
+}
+
 /**
  * R̂ and bulk/tail ESS of every posterior element, flagged against the thresholds. Kept out of
  * `samplingWarnings` so that the hot per-element loop is a small function of its own: when V8
  * optimises and re-optimises it (a fit per county calls it dozens of times), it compiles this
  * loop, not the whole warnings report.
  */
-function convergenceScan(idata: InferenceData, minEss: number): { badRhat: Flagged[]; lowBulk: Flagged[]; lowTail: Flagged[]; nonFinite: string[] } {
+function convergenceScan(idata: InferenceData, minEss: number): ConvergenceScan {
   const { nChains, nDraws } = idata;
   const elements = posteriorElements(idata);
   // The loop only fills numbers (NaN marks non-finite draws): a branch taken for the first time
@@ -234,161 +242,195 @@ function convergenceScan(idata: InferenceData, minEss: number): { badRhat: Flagg
  */
 export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOptions): SamplingWarning[] {
   const { targetAccept, maxTreeDepth } = opts;
+  validateWarningOptions(targetAccept, maxTreeDepth);
+  const { nChains, nDraws } = idata;
+  if (nChains === 0 || nDraws === 0) return [];
+  const scanElements = opts.convergence !== false;
+  const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
+  const scan: ConvergenceScan = scanElements ? convergenceScan(idata, minEss) : { badRhat: [], lowBulk: [], lowTail: [], nonFinite: [] };
+  const ws: SamplingWarning[] = [
+    ...nonFiniteDrawsWarnings(scan.nonFinite),
+    ...divergenceWarnings(idata, targetAccept, scanElements),
+    ...logDensityErrorWarnings(opts.logDensityErrors ?? []),
+    ...rHatWarnings(scan.badRhat),
+    ...essBulkWarnings(scan.lowBulk, nChains, minEss),
+    ...essTailWarnings(scan.lowTail, nChains, minEss),
+    ...ebfmiWarnings(idata),
+    ...acceptanceWarnings(idata, targetAccept),
+    ...treeDepthWarnings(idata, maxTreeDepth),
+  ];
+  return rankWarnings(ws);
+}
+
+/** Throws OptionError unless targetAccept is in (0, 1) and maxTreeDepth is a positive integer. */
+function validateWarningOptions(targetAccept: number, maxTreeDepth: number): void {
   if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) {
     throw new OptionError('targetAccept', `must be in (0, 1), got ${String(targetAccept)}`);
   }
   if (!Number.isInteger(maxTreeDepth) || maxTreeDepth < 1) {
     throw new OptionError('maxTreeDepth', `must be a positive integer, got ${String(maxTreeDepth)}`);
   }
-  const ws: SamplingWarning[] = [];
-  const nChains = idata.nChains;
-  const nDraws = idata.nDraws;
-  const total = nChains * nDraws;
-  if (nChains === 0 || nDraws === 0) return ws;
+}
 
-  // Convergence: R-hat and ESS over every posterior element.
-  const scanElements = opts.convergence !== false;
-  const minEss = WARNING_THRESHOLDS.essPerChain * nChains;
-  const { badRhat, lowBulk, lowTail, nonFinite } = scanElements ? convergenceScan(idata, minEss) : { badRhat: [], lowBulk: [], lowTail: [], nonFinite: [] };
-  if (nonFinite.length > 0) {
-    ws.push({
-      code: 'nonfinite_draws',
-      severity: 'error',
-      message: `${plural(nonFinite.length, 'parameter')} ha${nonFinite.length === 1 ? 's' : 've'} NaN or infinite draws: ${listSome(nonFinite)}.`,
-      advice: 'Check the model for values that overflow or leave their support (a deterministic dividing by a parameter near 0, an exp of a large value); give such parameters tighter priors or constraints.',
-    });
-  }
+/** The warning for posterior elements with NaN or infinite draws (labels from `convergenceScan`). */
+function nonFiniteDrawsWarnings(nonFinite: readonly string[]): SamplingWarning[] {
+  if (nonFinite.length === 0) return [];
+  return [{
+    code: 'nonfinite_draws',
+    severity: 'error',
+    message: `${plural(nonFinite.length, 'parameter')} ha${nonFinite.length === 1 ? 's' : 've'} NaN or infinite draws: ${listSome(nonFinite)}.`,
+    advice: 'Check the model for values that overflow or leave their support (a deterministic dividing by a parameter near 0, an exp of a large value); give such parameters tighter priors or constraints.',
+  }];
+}
 
-  // Divergences.
+/**
+ * The warning for divergent transitions after warm-up: counts per chain and, when `locate` is set,
+ * the parameters the divergences concentrate on (a funnel changes the advice).
+ */
+function divergenceWarnings(idata: InferenceData, targetAccept: number, locate: boolean): SamplingWarning[] {
   const div = statDraws(idata, 'diverging');
-  if (div) {
-    const counts = countDivergences(div);
-    if (counts.total > 0) {
-      const perChain = counts.perChain.map((n, c) => `chain ${c}: ${n}`).join(', ');
-      const where = scanElements ? divergenceLocations(idata, div) : [];
-      const whereText = where.length > 0
-        ? ` They concentrate where ${listSome(where.map((w) => `${w.label} is ${w.side}`), 3)}.`
-        : '';
-      const funnel = where.some((w) => w.side === 'small');
-      ws.push({
-        code: 'divergences',
-        severity: 'error',
-        message: `${counts.total} of ${total} transitions after warm-up diverged (${(100 * counts.total / total).toFixed(1)}%; ${perChain}).${whereText} The sampler could not follow the posterior's curvature there, so the draws may be biased.`,
-        advice:
-          `Increase targetAccept (now ${targetAccept}; try ${targetAccept < 0.95 ? '0.95' : '0.99'}), which shortens the step size. ` +
-          (funnel
-            ? 'Divergences at small values of a scale parameter are the mark of a funnel: use a non-centred parameterisation (theta = mu + tau * z with z ~ Normal(0, 1)). '
-            : 'If they persist, reparameterise: a hierarchical model usually needs a non-centred parameterisation of its group effects (theta = mu + tau * z with z ~ Normal(0, 1)), and weakly informative priors help. ') +
-          'Do not trust the draws while divergences remain.',
-      });
-    }
-  }
+  if (!div) return [];
+  const counts = countDivergences(div);
+  if (counts.total === 0) return [];
+  const total = idata.nChains * idata.nDraws;
+  const perChain = counts.perChain.map((n, c) => `chain ${c}: ${n}`).join(', ');
+  const where = locate ? divergenceLocations(idata, div) : [];
+  const whereText = where.length > 0
+    ? ` They concentrate where ${listSome(where.map((w) => `${w.label} is ${w.side}`), 3)}.`
+    : '';
+  const funnel = where.some((w) => w.side === 'small');
+  return [{
+    code: 'divergences',
+    severity: 'error',
+    message: `${counts.total} of ${total} transitions after warm-up diverged (${(100 * counts.total / total).toFixed(1)}%; ${perChain}).${whereText} The sampler could not follow the posterior's curvature there, so the draws may be biased.`,
+    advice:
+      `Increase targetAccept (now ${targetAccept}; try ${targetAccept < 0.95 ? '0.95' : '0.99'}), which shortens the step size. ` +
+      (funnel
+        ? 'Divergences at small values of a scale parameter are the mark of a funnel: use a non-centred parameterisation (theta = mu + tau * z with z ~ Normal(0, 1)). '
+        : 'If they persist, reparameterise: a hierarchical model usually needs a non-centred parameterisation of its group effects (theta = mu + tau * z with z ~ Normal(0, 1)), and weakly informative priors help. ') +
+      'Do not trust the draws while divergences remain.',
+  }];
+}
 
-  const errors = opts.logDensityErrors ?? [];
-  if (errors.length > 0) {
-    ws.push({
-      code: 'log_density_errors',
-      severity: 'warning',
-      message: `The log density raised errors inside trajectories, each treated as a divergence: ${errors.join('; ')}.`,
-      advice: 'A recoverable error (DomainError) marks a region where the log density is undefined; if it is not meant to be reachable, constrain the parameter (a bounded prior or a transform) or check the log density there.',
-    });
-  }
+/** The warning listing the recoverable errors the log density raised inside trajectories. */
+function logDensityErrorWarnings(errors: readonly string[]): SamplingWarning[] {
+  if (errors.length === 0) return [];
+  return [{
+    code: 'log_density_errors',
+    severity: 'warning',
+    message: `The log density raised errors inside trajectories, each treated as a divergence: ${errors.join('; ')}.`,
+    advice: 'A recoverable error (DomainError) marks a region where the log density is undefined; if it is not meant to be reachable, constrain the parameter (a bounded prior or a transform) or check the log density there.',
+  }];
+}
 
-  if (badRhat.length > 0) {
-    badRhat.sort((a, b) => b.value - a.value);
-    const worst = badRhat[0].value;
-    ws.push({
-      code: 'r_hat',
-      severity: worst > WARNING_THRESHOLDS.rHatSevere ? 'error' : 'warning',
-      message: `R-hat is above ${WARNING_THRESHOLDS.rHat} for ${plural(badRhat.length, 'parameter')} (largest ${worst.toFixed(3)}: ${listSome(badRhat.map((r) => `${r.label} ${r.value.toFixed(3)}`))}): the chains have not mixed, so they do not yet agree on the posterior.`,
-      advice: 'Run more draws (and warm-up); look at trace and rank plots of these parameters. If chains stick in different places the posterior may be multimodal or badly identified: reparameterise or use more informative priors.',
-    });
-  }
-  if (lowBulk.length > 0) {
-    lowBulk.sort((a, b) => a.value - b.value);
-    ws.push({
-      code: 'ess_bulk',
-      severity: 'warning',
-      message: `Bulk ESS is below ${WARNING_THRESHOLDS.essPerChain} per chain (${minEss} for ${plural(nChains, 'chain')}) for ${plural(lowBulk.length, 'parameter')} (${listSome(lowBulk.map((r) => `${r.label} ${Math.round(r.value)}`))}): posterior means and medians may be unreliable.`,
-      advice: 'Run more draws; if the ESS per draw stays low, reparameterise to reduce posterior correlations (or a non-centred parameterisation for hierarchical models).',
-    });
-  }
-  if (lowTail.length > 0) {
-    lowTail.sort((a, b) => a.value - b.value);
-    ws.push({
-      code: 'ess_tail',
-      severity: 'warning',
-      message: `Tail ESS is below ${WARNING_THRESHOLDS.essPerChain} per chain (${minEss} for ${plural(nChains, 'chain')}) for ${plural(lowTail.length, 'parameter')} (${listSome(lowTail.map((r) => `${r.label} ${Math.round(r.value)}`))}): posterior intervals and tail quantiles may be unreliable.`,
-      advice: 'Run more draws; heavy-tailed posteriors may need more informative priors or a reparameterisation.',
-    });
-  }
+/** The warning for R̂ above its threshold (an error above `rHatSevere`); sorts `badRhat` worst first. */
+function rHatWarnings(badRhat: Flagged[]): SamplingWarning[] {
+  if (badRhat.length === 0) return [];
+  badRhat.sort((a, b) => b.value - a.value);
+  const worst = badRhat[0].value;
+  return [{
+    code: 'r_hat',
+    severity: worst > WARNING_THRESHOLDS.rHatSevere ? 'error' : 'warning',
+    message: `R-hat is above ${WARNING_THRESHOLDS.rHat} for ${plural(badRhat.length, 'parameter')} (largest ${worst.toFixed(3)}: ${listSome(badRhat.map((r) => `${r.label} ${r.value.toFixed(3)}`))}): the chains have not mixed, so they do not yet agree on the posterior.`,
+    advice: 'Run more draws (and warm-up); look at trace and rank plots of these parameters. If chains stick in different places the posterior may be multimodal or badly identified: reparameterise or use more informative priors.',
+  }];
+}
 
-  // E-BFMI.
+/** The warning for bulk ESS below `minEss`; sorts `lowBulk` lowest first. */
+function essBulkWarnings(lowBulk: Flagged[], nChains: number, minEss: number): SamplingWarning[] {
+  if (lowBulk.length === 0) return [];
+  lowBulk.sort((a, b) => a.value - b.value);
+  return [{
+    code: 'ess_bulk',
+    severity: 'warning',
+    message: `Bulk ESS is below ${WARNING_THRESHOLDS.essPerChain} per chain (${minEss} for ${plural(nChains, 'chain')}) for ${plural(lowBulk.length, 'parameter')} (${listSome(lowBulk.map((r) => `${r.label} ${Math.round(r.value)}`))}): posterior means and medians may be unreliable.`,
+    advice: 'Run more draws; if the ESS per draw stays low, reparameterise to reduce posterior correlations (or a non-centred parameterisation for hierarchical models).',
+  }];
+}
+
+/** The warning for tail ESS below `minEss`; sorts `lowTail` lowest first. */
+function essTailWarnings(lowTail: Flagged[], nChains: number, minEss: number): SamplingWarning[] {
+  if (lowTail.length === 0) return [];
+  lowTail.sort((a, b) => a.value - b.value);
+  return [{
+    code: 'ess_tail',
+    severity: 'warning',
+    message: `Tail ESS is below ${WARNING_THRESHOLDS.essPerChain} per chain (${minEss} for ${plural(nChains, 'chain')}) for ${plural(lowTail.length, 'parameter')} (${listSome(lowTail.map((r) => `${r.label} ${Math.round(r.value)}`))}): posterior intervals and tail quantiles may be unreliable.`,
+    advice: 'Run more draws; heavy-tailed posteriors may need more informative priors or a reparameterisation.',
+  }];
+}
+
+/** The warning for chains whose E-BFMI is below its threshold (skipped without an `energy` statistic). */
+function ebfmiWarnings(idata: InferenceData): SamplingWarning[] {
   const energy = statDraws(idata, 'energy');
-  if (energy) {
-    const values = ebfmi(energy);
-    const low = [...values].map((b, c) => ({ b, c })).filter(({ b }) => b < WARNING_THRESHOLDS.ebfmi);
-    if (low.length > 0) {
-      ws.push({
-        code: 'ebfmi',
-        severity: 'warning',
-        message: `E-BFMI is below ${WARNING_THRESHOLDS.ebfmi} in ${plural(low.length, 'chain')} (${low.map(({ b, c }) => `chain ${c}: ${b.toFixed(2)}`).join(', ')}): the sampler explores the energy levels of the posterior poorly, typically because of heavy tails or a hierarchical funnel.`,
-        advice: 'Reparameterise (a non-centred parameterisation for hierarchical models) or use more informative priors; running longer does not fix this.',
-      });
-    }
-  }
+  if (!energy) return [];
+  const values = ebfmi(energy);
+  const low = [...values].map((b, c) => ({ b, c })).filter(({ b }) => b < WARNING_THRESHOLDS.ebfmi);
+  if (low.length === 0) return [];
+  return [{
+    code: 'ebfmi',
+    severity: 'warning',
+    message: `E-BFMI is below ${WARNING_THRESHOLDS.ebfmi} in ${plural(low.length, 'chain')} (${low.map(({ b, c }) => `chain ${c}: ${b.toFixed(2)}`).join(', ')}): the sampler explores the energy levels of the posterior poorly, typically because of heavy tails or a hierarchical funnel.`,
+    advice: 'Reparameterise (a non-centred parameterisation for hierarchical models) or use more informative priors; running longer does not fix this.',
+  }];
+}
 
-  // Acceptance rate far from the target (PyMC's check).
+/**
+ * The warnings for a mean acceptance statistic far from the target (PyMC's check): a warning for
+ * chains below it, information for chains above it.
+ */
+function acceptanceWarnings(idata: InferenceData, targetAccept: number): SamplingWarning[] {
   const accept = statDraws(idata, 'acceptance_rate');
-  if (accept) {
-    const low: string[] = [];
-    const high: string[] = [];
-    const tailP = (1 - WARNING_THRESHOLDS.acceptanceInterval) / 2;
-    accept.forEach((ch, c) => {
-      const finite = [...ch].filter(Number.isFinite);
-      if (finite.length === 0) return;
-      const m = finite.reduce((a, b) => a + b, 0) / finite.length;
-      const n = Math.min(100, finite.length);
-      const lo = betaQuantile(tailP, m * n + 1, (1 - m) * n + 1);
-      const hi = betaQuantile(1 - tailP, m * n + 1, (1 - m) * n + 1);
-      if (targetAccept > hi) low.push(`chain ${c}: ${m.toFixed(2)}`);
-      else if (targetAccept < lo) high.push(`chain ${c}: ${m.toFixed(2)}`);
+  if (!accept) return [];
+  const low: string[] = [];
+  const high: string[] = [];
+  const tailP = (1 - WARNING_THRESHOLDS.acceptanceInterval) / 2;
+  accept.forEach((ch, c) => {
+    const finite = [...ch].filter(Number.isFinite);
+    if (finite.length === 0) return;
+    const m = finite.reduce((a, b) => a + b, 0) / finite.length;
+    const n = Math.min(100, finite.length);
+    const lo = betaQuantile(tailP, m * n + 1, (1 - m) * n + 1);
+    const hi = betaQuantile(1 - tailP, m * n + 1, (1 - m) * n + 1);
+    if (targetAccept > hi) low.push(`chain ${c}: ${m.toFixed(2)}`);
+    else if (targetAccept < lo) high.push(`chain ${c}: ${m.toFixed(2)}`);
+  });
+  // Below the target, adaptation failed to find a step size the trajectory can follow: a
+  // warning. Above it, the step size is merely smaller than needed (common for small, nearly
+  // Gaussian posteriors, whose acceptance overshoots): information, not a problem.
+  const ws: SamplingWarning[] = [];
+  if (low.length > 0) {
+    ws.push({
+      code: 'acceptance_rate',
+      severity: 'warning',
+      message: `The mean acceptance statistic is below the target ${targetAccept} in ${plural(low.length, 'chain')} (${low.join(', ')}): step-size adaptation did not settle.`,
+      advice: 'Run more warm-up (tune) draws; if a chain is stuck with a tiny step size, look for a region of extreme curvature (often the same cause as divergences).',
     });
-    // Below the target, adaptation failed to find a step size the trajectory can follow: a
-    // warning. Above it, the step size is merely smaller than needed (common for small, nearly
-    // Gaussian posteriors, whose acceptance overshoots): information, not a problem.
-    if (low.length > 0) {
-      ws.push({
-        code: 'acceptance_rate',
-        severity: 'warning',
-        message: `The mean acceptance statistic is below the target ${targetAccept} in ${plural(low.length, 'chain')} (${low.join(', ')}): step-size adaptation did not settle.`,
-        advice: 'Run more warm-up (tune) draws; if a chain is stuck with a tiny step size, look for a region of extreme curvature (often the same cause as divergences).',
-      });
-    }
-    if (high.length > 0) {
-      ws.push({
-        code: 'acceptance_rate',
-        severity: 'info',
-        message: `The mean acceptance statistic is above the target ${targetAccept} in ${plural(high.length, 'chain')} (${high.join(', ')}): the adapted step size is smaller than it needs to be.`,
-        advice: 'Nothing to fix for validity; more warm-up (tune) draws may give a larger step size and fewer gradient evaluations per draw.',
-      });
-    }
   }
+  if (high.length > 0) {
+    ws.push({
+      code: 'acceptance_rate',
+      severity: 'info',
+      message: `The mean acceptance statistic is above the target ${targetAccept} in ${plural(high.length, 'chain')} (${high.join(', ')}): the adapted step size is smaller than it needs to be.`,
+      advice: 'Nothing to fix for validity; more warm-up (tune) draws may give a larger step size and fewer gradient evaluations per draw.',
+    });
+  }
+  return ws;
+}
 
-  // Tree-depth saturation.
+/** The information note for transitions that reached the maximum tree depth. */
+function treeDepthWarnings(idata: InferenceData, maxTreeDepth: number): SamplingWarning[] {
   const depth = statDraws(idata, 'tree_depth');
-  if (depth) {
-    const sat = countTreeDepthSaturation(depth, maxTreeDepth);
-    if (sat.total > 0) {
-      ws.push({
-        code: 'tree_depth',
-        severity: 'info',
-        message: `${sat.total} of ${total} transitions (${(100 * sat.total / total).toFixed(1)}%) reached the maximum tree depth ${maxTreeDepth} (${sat.perChain.map((n, c) => `chain ${c}: ${n}`).join(', ')}): trajectories were cut short. This is an efficiency concern, not a validity one.`,
-        advice: `Reparameterise to reduce posterior correlations or rescale parameters to unit scale; or raise maxTreeDepth (now ${maxTreeDepth}) at the cost of longer trajectories.`,
-      });
-    }
-  }
-  return rankWarnings(ws);
+  if (!depth) return [];
+  const sat = countTreeDepthSaturation(depth, maxTreeDepth);
+  if (sat.total === 0) return [];
+  const total = idata.nChains * idata.nDraws;
+  return [{
+    code: 'tree_depth',
+    severity: 'info',
+    message: `${sat.total} of ${total} transitions (${(100 * sat.total / total).toFixed(1)}%) reached the maximum tree depth ${maxTreeDepth} (${sat.perChain.map((n, c) => `chain ${c}: ${n}`).join(', ')}): trajectories were cut short. This is an efficiency concern, not a validity one.`,
+    advice: `Reparameterise to reduce posterior correlations or rescale parameters to unit scale; or raise maxTreeDepth (now ${maxTreeDepth}) at the cost of longer trajectories.`,
+  }];
 }
 
 /**

@@ -6,11 +6,12 @@ import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
 import { getSampler, type SamplerName } from '../inference/samplers/registry.js';
-import type { ChainJob, ChainSettings } from '../inference/chain/chain.js';
+import type { ChainJob, ChainResult, ChainSettings } from '../inference/chain/chain.js';
+import type { Sampler } from '../inference/samplers/sampler.js';
 import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
 import { asCompiledModel } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
-import { formatWarnings, samplingWarnings } from '../posterior/warnings.js';
+import { formatWarnings, samplingWarnings, type SamplingWarning } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
 import { buildInferenceData } from './results.js';
 import { sequentialRunner, type ChainRunner } from './runner.js';
@@ -66,11 +67,6 @@ export interface SampleOptions {
   runner?: ChainRunner;
 }
 
-function positiveInt(name: string, v: number, allowZero = false): number {
-  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new OptionError(name, `must be an integer ≥ ${allowZero ? 0 : 1}, got ${v}`);
-  return v;
-}
-
 /**
  * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
  * as PyMC's `pm.sample` / Stan's `sample` do: Stan's windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
@@ -99,6 +95,44 @@ function positiveInt(name: string, v: number, allowZero = false): number {
 export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
   const sampler = getSampler(options.sampler ?? 'nuts');
   const layout = asCompiledModel(model);
+  const settings = resolveSampleOptions(options, sampler, layout);
+  const platform = options.platform ?? (await defaultPlatform());
+  const jobs = chainJobs(model, settings);
+  const { runner, parallel, workers } = chooseRunner(model, layout, platform, options, settings.chains);
+  const sink: ProgressSink | undefined =
+    options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
+  const run = await runChains(runner, jobs, sink, platform, options.signal);
+  const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
+  const idata = buildInferenceData(layout, run.results, sampler.statNames, attrs);
+  const problems = attachWarnings(idata, attrs, settings, run.results);
+  const progressShown = sink !== undefined && typeof options.progress !== 'object';
+  if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
+  return idata;
+}
+
+/** The options of {@link sample} validated and with their defaults filled in. */
+interface SampleSettings {
+  readonly sampler: Sampler;
+  readonly draws: number;
+  readonly tune: number;
+  readonly chains: number;
+  readonly maxTreeDepth: number;
+  readonly targetAccept: number;
+  readonly metric: 'diag' | 'dense';
+  readonly divergenceThreshold: number;
+  readonly pathLength: number | undefined;
+  readonly seed: number;
+  readonly init: InitOption;
+  /** Whether to run the convergence checks (`computeConvergenceChecks`). */
+  readonly convergence: boolean;
+}
+
+/**
+ * Validates the options of {@link sample} against the sampler and the model, and fills in defaults.
+ *
+ * @throws OptionError naming the offending option (or `model` for a model with nothing to sample)
+ */
+function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: CompiledModel): SampleSettings {
   const draws = positiveInt('draws', options.draws ?? 1000, true);
   const tune = positiveInt('tune', options.tune ?? 1000, true);
   const chains = positiveInt('chains', options.chains ?? 4);
@@ -124,63 +158,97 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   if (options.computeConvergenceChecks !== undefined && typeof options.computeConvergenceChecks !== 'boolean') {
     throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
   }
-  if (model.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
+  if (layout.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
   const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
   if (discrete.length > 0) {
     throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
+  const convergence = options.computeConvergenceChecks !== false;
+  return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence };
+}
 
-  const platform = options.platform ?? (await defaultPlatform());
-
-  // Starting points and (for ADVI) the initial metric, computed here so every runner gets the same jobs.
+/**
+ * One job per chain: its starting point and RNG state (split from the seed) and the chain settings.
+ * Starting points and (for `init: 'advi'`) the initial metric are computed here, so that every
+ * runner gets the same jobs.
+ */
+function chainJobs(model: LogDensity, s: SampleSettings): ChainJob[] {
   let base: Float64Array;
   let jitterScale: Float64Array | undefined;
   let initialInverseMetric: Float64Array | undefined;
-  if (init === 'advi') {
-    const approx = adviStart(model, seed);
+  if (s.init === 'advi') {
+    const approx = adviStart(model, s.seed);
     base = Float64Array.from(approx.mean);
     jitterScale = Float64Array.from(approx.std);
-    initialInverseMetric = Float64Array.from(approx.std, (s) => Math.max(s * s, 1e-8));
+    initialInverseMetric = Float64Array.from(approx.std, (sd) => Math.max(sd * sd, 1e-8));
   } else {
-    base = basePoint(model, init);
+    base = basePoint(model, s.init);
   }
-  const jitter = init === 'jitter+adapt_diag' || init === 'advi';
+  const jitter = s.init === 'jitter+adapt_diag' || s.init === 'advi';
   const settings: ChainSettings = {
-    sampler: sampler.name,
-    draws,
-    tune,
-    maxTreeDepth,
-    targetAccept,
-    metric,
-    divergenceThreshold,
-    ...(pathLength !== undefined ? { pathLength } : {}),
+    sampler: s.sampler.name,
+    draws: s.draws,
+    tune: s.tune,
+    maxTreeDepth: s.maxTreeDepth,
+    targetAccept: s.targetAccept,
+    metric: s.metric,
+    divergenceThreshold: s.divergenceThreshold,
+    ...(s.pathLength !== undefined ? { pathLength: s.pathLength } : {}),
     ...(initialInverseMetric ? { initialInverseMetric } : {}),
   };
-  const root = new Rng(seed);
-  const initRoot = new Rng(seed, 1);
+  const root = new Rng(s.seed);
+  const initRoot = new Rng(s.seed, 1);
   const jobs: ChainJob[] = [];
-  for (let c = 0; c < chains; c++) {
+  for (let c = 0; c < s.chains; c++) {
     const start = chainStart(model, base, initRoot.split(c), jitter, c, jitterScale);
     jobs.push({ chain: c, init: start, rngState: root.split(c).getState(), settings });
   }
+  return jobs;
+}
 
+/**
+ * The runner for the chains: the caller's `runner`; else worker threads when there are several
+ * cores and the model has a spec to re-compile there; else this thread, one chain after another.
+ */
+function chooseRunner(
+  model: LogDensity,
+  layout: CompiledModel,
+  platform: SamplingPlatform,
+  options: SampleOptions,
+  chains: number,
+): { runner: ChainRunner; parallel: boolean; workers: number } {
   const workers = Math.min(chains, options.cores ?? platform.defaultWorkers?.() ?? 1);
-  let runner: ChainRunner;
-  let parallel = false;
-  if (options.runner) {
-    runner = options.runner;
-  } else if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
+  if (options.runner) return { runner: options.runner, parallel: false, workers };
+  if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
     // A spec re-compiles in each worker; a hand-written log density has none and runs here.
-    runner = platform.createRunner(layout.spec, { workers });
-    parallel = true;
-  } else {
-    runner = sequentialRunner(model);
+    return { runner: platform.createRunner(layout.spec, { workers }), parallel: true, workers };
   }
+  return { runner: sequentialRunner(model), parallel: false, workers };
+}
 
-  const sink: ProgressSink | undefined =
-    options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(chains, draws);
+/** What {@link runChains} returns: the chains' results, whether the run was stopped, and its wall time. */
+interface ChainRun {
+  readonly results: ChainResult[];
+  readonly interrupted: boolean;
+  /** Wall-clock seconds of the whole run. */
+  readonly wall: number;
+}
 
-  const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
+/** The time in milliseconds: `performance.now()` where there is one, else `Date.now()`. */
+const nowMs = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Runs the jobs, reporting progress to `sink`, and stops them on an interrupt (Ctrl-C) or when
+ * `signal` aborts. Chains that never started (sequential runs stopped early) are dropped.
+ */
+async function runChains(
+  runner: ChainRunner,
+  jobs: ChainJob[],
+  sink: ProgressSink | undefined,
+  platform: SamplingPlatform,
+  signal: AbortSignal | undefined,
+): Promise<ChainRun> {
+  const t0 = nowMs();
   const running = runner.start(jobs, sink ? (e) => sink.update(e) : undefined);
   let interrupted = false;
   const stop = (): void => {
@@ -189,9 +257,9 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
   };
   const removeInterrupt = platform.onInterrupt?.(stop);
   const onAbort = (): void => stop();
-  if (options.signal) {
-    if (options.signal.aborted) stop();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
+  if (signal) {
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', onAbort, { once: true });
   }
   let results;
   try {
@@ -203,60 +271,76 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     }
   } finally {
     removeInterrupt?.();
-    options.signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
     sink?.finish();
   }
-  const wall = ((typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0) / 1000;
-  const incomplete = interrupted || results.some((r) => r.interrupted);
+  const wall = (nowMs() - t0) / 1000;
+  return { results, interrupted, wall };
+}
+
+/** The attrs of the run: library, sampler, seed, settings, timings, adapted tuning and divergence counts. */
+function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boolean): Record<string, unknown> {
+  const { results, wall } = run;
+  const incomplete = run.interrupted || results.some((r) => r.interrupted);
   const nDraws = Math.min(...results.map((r) => r.nDraws));
-  const attrs: Record<string, unknown> = {
+  return {
     created_at: new Date().toISOString(),
     inference_library: 'nutmeg',
     inference_library_version: NUTMEG_VERSION,
     nutmeg_version: NUTMEG_VERSION,
-    sampler: sampler.name,
-    seed,
+    sampler: s.sampler.name,
+    seed: s.seed,
     settings: {
-      draws,
-      tune,
-      chains,
-      targetAccept,
-      maxTreeDepth,
-      metric,
-      divergenceThreshold,
-      ...(pathLength !== undefined ? { pathLength } : {}),
-      init: typeof init === 'string' ? init : init instanceof Float64Array ? 'vector' : 'values',
-      cores: parallel ? workers : 1,
+      draws: s.draws,
+      tune: s.tune,
+      chains: s.chains,
+      targetAccept: s.targetAccept,
+      maxTreeDepth: s.maxTreeDepth,
+      metric: s.metric,
+      divergenceThreshold: s.divergenceThreshold,
+      ...(s.pathLength !== undefined ? { pathLength: s.pathLength } : {}),
+      init: typeof s.init === 'string' ? s.init : s.init instanceof Float64Array ? 'vector' : 'values',
+      cores,
       parallel,
     },
-    tuning_steps: tune,
+    tuning_steps: s.tune,
     sampling_time: wall,
     timings: results.map((r) => ({ chain: r.chain, warmup_s: r.warmupSeconds, sampling_s: r.samplingSeconds })),
-    grad_evals: results.reduce((s, r) => s + r.gradEvals, 0),
+    grad_evals: results.reduce((sum, r) => sum + r.gradEvals, 0),
     step_size: results.map((r) => r.stepSize),
     inverse_metric: results.map((r) => Array.from(r.inverseMetric)),
-    divergences: results.reduce((s, r) => {
+    divergences: results.reduce((sum, r) => {
       let n = 0;
       for (let i = 0; i < nDraws; i++) n += r.stats.diverging[i];
-      return s + n;
+      return sum + n;
     }, 0),
-    divergences_warmup: results.reduce((s, r) => s + r.divergencesWarmup, 0),
+    divergences_warmup: results.reduce((sum, r) => sum + r.divergencesWarmup, 0),
     incomplete,
   };
-  const idata = buildInferenceData(layout, results, sampler.statNames, attrs);
-  // The run's problems from one producer (posterior/warnings.ts), ranked, each with what to try:
-  // errors and warnings in attrs.warnings (and printed once where progress was shown), efficiency
-  // notes (severity 'info') in attrs.warning_details only.
+}
+
+/**
+ * Checks the run and records its problems from one producer (posterior/warnings.ts), ranked, each
+ * with what to try: errors and warnings in `attrs.warnings`, efficiency notes (severity 'info') in
+ * `attrs.warning_details` only.
+ *
+ * @returns the errors and warnings (to print once where progress was shown)
+ */
+function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s: SampleSettings, results: readonly ChainResult[]): SamplingWarning[] {
   const details = samplingWarnings(idata, {
-    targetAccept,
-    maxTreeDepth,
-    convergence: options.computeConvergenceChecks !== false,
+    targetAccept: s.targetAccept,
+    maxTreeDepth: s.maxTreeDepth,
+    convergence: s.convergence,
     logDensityErrors: [...new Set(results.flatMap((r) => r.messages))],
   });
   const problems = details.filter((w) => w.severity !== 'info');
   attrs.warnings = problems.map((w) => `${w.message} ${w.advice}`);
   attrs.warning_details = details;
-  const progressShown = sink !== undefined && typeof options.progress !== 'object';
-  if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
-  return idata;
+  return problems;
+}
+
+/** `v` when it is an integer ≥ 1 (≥ 0 with `allowZero`); otherwise throws OptionError naming `name`. */
+function positiveInt(name: string, v: number, allowZero = false): number {
+  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new OptionError(name, `must be an integer ≥ ${allowZero ? 0 : 1}, got ${v}`);
+  return v;
 }
