@@ -2,8 +2,8 @@
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OptionError, samplingWarnings, type InferenceData, type SamplingWarning } from 'nutmeg';
-import { writeFigure } from 'nutmeg/node';
+import { OptionError, renderSvg, samplingWarnings, type InferenceData, type SamplingWarning } from 'nutmeg';
+import { svgToPng } from 'nutmeg/node';
 import { loadRadon, RADON_CSV, type RadonData } from './data.js';
 import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from './models.js';
 import { fitAdvi, fitModel, type FitSettings, type Method, type ModelFit } from './fit.js';
@@ -265,20 +265,35 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
   return { fitted, adviTarget };
 }
 
-/** The figures stage: draws every planned figure and writes it as SVG and PNG under `figures/`. */
-async function figuresStage({ o, d, clock }: RunContext, fitted: readonly FittedModel[], adviTarget: FittedModel | undefined): Promise<FigureOut[]> {
+/**
+ * The figures stage: every chart's SVG is rendered (Vega, this thread) and written here; its PNG is
+ * rasterised off this thread (resvg on libuv's pool) while the next charts and then the summaries
+ * are computed. `pngs` settles when every PNG file is written.
+ */
+async function figuresStage(
+  { o, d, clock }: RunContext,
+  fitted: readonly FittedModel[],
+  adviTarget: FittedModel | undefined,
+): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
   const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, seed: o.seed });
   const figures: FigureOut[] = [];
+  const pending: Promise<void>[] = [];
   await clock.timed('figures', async () => {
+    await mkdir(join(o.out, 'figures'), { recursive: true });
     let i = 0;
     for (const s of plans) {
       clock.progress('figures', `figure ${s.name}`, i++, plans.length);
-      const { svg } = await writeFigure(s.spec(), join(o.out, 'figures', s.name));
+      const base = join(o.out, 'figures', s.name);
+      const svg = await renderSvg(s.spec());
+      await writeFile(`${base}.svg`, svg, 'utf8');
+      pending.push(svgToPng(svg).then((png) => writeFile(`${base}.png`, png)));
       figures.push({ name: s.name, title: s.title, caption: s.caption, svg, section: s.section });
     }
     clock.progress('figures', 'figures', plans.length, plans.length);
   });
-  return figures;
+  const pngs = Promise.all(pending).then(() => undefined);
+  pngs.catch(() => undefined); // awaited after the summaries; until then a failure must not count as unhandled
+  return { figures, pngs };
 }
 
 /**
@@ -326,8 +341,10 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   await checkOutputDir(o.out);
   const ctx: RunContext = { o, d: loadRadon(o.csv ?? RADON_CSV), clock };
   const { fitted, adviTarget } = await fitStage(ctx);
-  const figures = await figuresStage(ctx, fitted, adviTarget);
+  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget);
   const { models, summary } = await summariesStage(ctx, fitted);
+  // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
+  await clock.timed('png', () => pngs);
   const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary);
   const timings = clock.timings;
   timings.total = r4(clock.elapsed());

@@ -293,3 +293,49 @@ function fixRuns(x: Float64Array, order: Uint32Array, sorted: Float64Array, word
     a = b;
   }
 }
+
+/**
+ * The `k`-th smallest value of `x` (0-based), found by selection (Hoare's quickselect with a
+ * median-of-three pivot), O(n) on average instead of a sort's O(n log n). `x` is reordered in place.
+ * Equal to `Float64Array.from(x).sort()[k]` for values without NaN.
+ *
+ * @param x - values without NaN (±Infinity allowed); reordered
+ * @param k - the rank, 0 ≤ k < x.length
+ * @returns the k-th smallest value
+ * @example
+ * selectFloat64(Float64Array.of(5, 1, 4, 2, 3), 1); // 2
+ */
+export function selectFloat64(x: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot, moved to x[hi].
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < x[lo]) swap(x, mid, lo);
+    if (x[hi] < x[lo]) swap(x, hi, lo);
+    if (x[mid] < x[hi]) swap(x, mid, hi);
+    const pivot = x[hi];
+    // Hoare-style partition: [lo, i) < pivot is not required, only ≤ / ≥ around the final split.
+    let i = lo;
+    let j = hi - 1;
+    for (;;) {
+      while (x[i] < pivot) i++;
+      while (j > lo && x[j] > pivot) j--;
+      if (i >= j) break;
+      swap(x, i, j);
+      i++;
+      j--;
+    }
+    swap(x, i, hi); // the pivot in its final place
+    if (i === k) return x[i];
+    if (k < i) hi = i - 1;
+    else lo = i + 1;
+  }
+  return x[k];
+}
+
+function swap(x: Float64Array, a: number, b: number): void {
+  const t = x[a];
+  x[a] = x[b];
+  x[b] = t;
+}

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
-import { argsortFloat64, keyArgsort, sortFloat64 } from '../../src/diagnostics/sort.js';
+import { argsortFloat64, keyArgsort, selectFloat64, sortFloat64 } from '../../src/diagnostics/sort.js';
 
 /** Data sets that take every path: tiny (comparator), radix with 1, 2 and 3 passes, insertion give-up, shared key bits. */
 let memo: [string, Float64Array][] | undefined;
@@ -66,4 +66,23 @@ test('sortFloat64 equals Float64Array.prototype.sort bit for bit, NaN and infini
     const expected = x.slice().sort();
     for (let k = 0; k < x.length; k++) if (!Object.is(got[k], expected[k])) assert.fail(`${name}: element ${k}`);
   }
+});
+
+test('selectFloat64 gives the k-th value of a sort, for every k, with ties, infinities and tiny arrays', () => {
+  const rng = new Rng(17);
+  for (const n of [1, 2, 3, 5, 17, 100, 1001]) {
+    for (const ties of [false, true]) {
+      const x = new Float64Array(n);
+      for (let i = 0; i < n; i++) x[i] = ties ? Math.floor(rng.uniform() * 5) : rng.normal();
+      if (n > 3) {
+        x[1] = -Infinity;
+        x[n - 2] = Infinity;
+      }
+      const sorted = Float64Array.from(x).sort();
+      for (let k = 0; k < n; k++) assert.equal(selectFloat64(Float64Array.from(x), k), sorted[k], `n=${n} ties=${ties} k=${k}`);
+    }
+  }
+  const ascending = Float64Array.from({ length: 500 }, (_, i) => i);
+  assert.equal(selectFloat64(Float64Array.from(ascending), 250), 250);
+  assert.equal(selectFloat64(Float64Array.from(ascending).reverse(), 3), 3);
 });

@@ -60,8 +60,11 @@ export function bundledFontFiles(): string[] {
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  const resvg = await makeResvg(svg, options);
-  return new Uint8Array(resvg.render().asPng());
+  // resvg's renderAsync rasterises on libuv's thread pool: the calling thread goes on (rendering
+  // the next chart's SVG, computing summaries) while the pixels are drawn.
+  const { renderAsync } = await import('@resvg/resvg-js');
+  const image = await renderAsync(svg, resvgOptions(options));
+  return new Uint8Array(image.asPng());
 }
 
 /**
@@ -79,8 +82,13 @@ export async function svgToPixels(svg: string, options: PngOptions = {}): Promis
 
 async function makeResvg(svg: string, options: PngOptions): Promise<import('@resvg/resvg-js').Resvg> {
   const { Resvg } = await import('@resvg/resvg-js');
+  return new Resvg(svg, resvgOptions(options));
+}
+
+/** resvg's options: background, scale and the bundled DejaVu fonts (system fonts only when none are bundled). */
+function resvgOptions(options: PngOptions): import('@resvg/resvg-js').ResvgRenderOptions {
   const fontFiles = bundledFontFiles();
-  return new Resvg(svg, {
+  return {
     background: options.background ?? 'white',
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     font: {
@@ -90,7 +98,7 @@ async function makeResvg(svg: string, options: PngOptions): Promise<import('@res
       sansSerifFamily: 'DejaVu Sans',
       monospaceFamily: 'DejaVu Sans Mono',
     },
-  });
+  };
 }
 
 /** Paths and content of a figure written by {@link writeFigure}. */
