@@ -37,11 +37,10 @@ export {
   MvNormal,
   Dirichlet,
 } from './distributions/factories.js';
-export type { DistributionSpec } from './distributions/factories.js';
+export type { DistributionSpec, DistributionParams } from './distributions/factories.js';
 
-// Transforms to the unconstrained space, by the names `Model.rv(…, { transform })` takes.
-export { TRANSFORMS } from './transforms/bijectTo.js';
-export type { Transform } from './transforms/transform.js';
+// The model as plain data (`Model.spec`, `CompiledModel.spec`): what crosses to worker threads and fit jobs.
+export type { ModelSpec, GraphNode, TermSpec, VariableSpec } from './graph/graph.js';
 
 // Compiled models and hand-written log densities.
 export type { LogDensity, Shape, NamedArrays } from './core/types.js';
@@ -93,7 +92,7 @@ export type { ParetoKHat } from './diagnostics/psis.js';
 export { summary, formatSummaryTable, summaryToJson, summaryToCsv } from './posterior/summary.js';
 export type { SummaryOptions, SummaryRow, SummaryStatistic } from './posterior/summary.js';
 export { samplingWarnings, formatWarnings, WARNING_THRESHOLDS } from './posterior/warnings.js';
-export type { SamplingWarning, SamplingWarningOptions } from './posterior/warnings.js';
+export type { SamplingWarning, SamplingWarningOptions, WarningCode } from './posterior/warnings.js';
 // Model comparison: PSIS-LOO, WAIC and loo_compare as R's loo package computes them.
 export { loo, waic, looCompare, relativeEff, paretoKTable, formatLoo, formatWaic, formatLooCompare, formatParetoKTable, PARETO_K_BREAKS } from './posterior/loo/index.js';
 export type { LooResult, LooOptions, LooPointwise, WaicResult, WaicPointwise, LooCompareRow, LooComparable, ParetoKBin, Estimate, LogLikInput, LogLikOptions } from './posterior/loo/index.js';

@@ -11,7 +11,8 @@ export interface DistributionSpec {
   readonly params: Readonly<Record<string, TensorLike>>;
 }
 
-type P<K extends string> = { [key in K]: TensorLike };
+/** Named parameters of a distribution factory: each a number, an array or a `Tensor` of the model. */
+export type DistributionParams<K extends string> = { [key in K]: TensorLike };
 
 const spec = (family: ElementwiseDistribution | M.CompositeDistribution, params: object): DistributionSpec => ({
   family,
@@ -19,44 +20,44 @@ const spec = (family: ElementwiseDistribution | M.CompositeDistribution, params:
 });
 
 /** Normal(mu, sigma) — or with precision `tau`. `mu` defaults to 0. @example `Normal({ mu: 0, sigma: 1 })` */
-export const Normal = (p: Partial<P<'mu'>> & (P<'sigma'> | P<'tau'>)): DistributionSpec => spec(C.Normal, p);
+export const Normal = (p: Partial<DistributionParams<'mu'>> & (DistributionParams<'sigma'> | DistributionParams<'tau'>)): DistributionSpec => spec(C.Normal, p);
 /** HalfNormal(sigma) on [0, ∞) — or with precision `tau`. */
-export const HalfNormal = (p: P<'sigma'> | P<'tau'>): DistributionSpec => spec(C.HalfNormal, p);
+export const HalfNormal = (p: DistributionParams<'sigma'> | DistributionParams<'tau'>): DistributionSpec => spec(C.HalfNormal, p);
 /** HalfCauchy(beta) on [0, ∞). */
-export const HalfCauchy = (p: P<'beta'>): DistributionSpec => spec(C.HalfCauchy, p);
+export const HalfCauchy = (p: DistributionParams<'beta'>): DistributionSpec => spec(C.HalfCauchy, p);
 /** Cauchy(alpha, beta): location alpha, scale beta. */
-export const Cauchy = (p: P<'alpha' | 'beta'>): DistributionSpec => spec(C.Cauchy, p);
+export const Cauchy = (p: DistributionParams<'alpha' | 'beta'>): DistributionSpec => spec(C.Cauchy, p);
 /** StudentT(nu, mu, sigma); `mu` defaults to 0. */
-export const StudentT = (p: P<'nu'> & Partial<P<'mu'>> & (P<'sigma'> | P<'lam'>)): DistributionSpec => spec(C.StudentT, p);
+export const StudentT = (p: DistributionParams<'nu'> & Partial<DistributionParams<'mu'>> & (DistributionParams<'sigma'> | DistributionParams<'lam'>)): DistributionSpec => spec(C.StudentT, p);
 /** Uniform(lower, upper); defaults 0 and 1. */
-export const Uniform = (p: Partial<P<'lower' | 'upper'>> = {}): DistributionSpec => spec(C.Uniform, p);
+export const Uniform = (p: Partial<DistributionParams<'lower' | 'upper'>> = {}): DistributionSpec => spec(C.Uniform, p);
 /** Exponential(lam) with rate `lam` (or `scale` = 1/lam). */
-export const Exponential = (p: P<'lam'> | P<'scale'>): DistributionSpec => spec(C.Exponential, p);
+export const Exponential = (p: DistributionParams<'lam'> | DistributionParams<'scale'>): DistributionSpec => spec(C.Exponential, p);
 /** Gamma(alpha, beta) with shape alpha and rate beta — or Gamma(mu, sigma). */
-export const Gamma = (p: P<'alpha' | 'beta'> | P<'mu' | 'sigma'>): DistributionSpec => spec(C.Gamma, p);
+export const Gamma = (p: DistributionParams<'alpha' | 'beta'> | DistributionParams<'mu' | 'sigma'>): DistributionSpec => spec(C.Gamma, p);
 /** InverseGamma(alpha, beta). */
-export const InverseGamma = (p: P<'alpha' | 'beta'>): DistributionSpec => spec(C.InverseGamma, p);
+export const InverseGamma = (p: DistributionParams<'alpha' | 'beta'>): DistributionSpec => spec(C.InverseGamma, p);
 /** Beta(alpha, beta) on [0, 1]. */
-export const Beta = (p: P<'alpha' | 'beta'>): DistributionSpec => spec(C.Beta, p);
+export const Beta = (p: DistributionParams<'alpha' | 'beta'>): DistributionSpec => spec(C.Beta, p);
 /** LogNormal(mu, sigma): log of the value is Normal(mu, sigma). */
-export const LogNormal = (p: Partial<P<'mu'>> & (P<'sigma'> | P<'tau'>)): DistributionSpec => spec(C.LogNormal, p);
+export const LogNormal = (p: Partial<DistributionParams<'mu'>> & (DistributionParams<'sigma'> | DistributionParams<'tau'>)): DistributionSpec => spec(C.LogNormal, p);
 /** Laplace(mu, b). */
-export const Laplace = (p: P<'mu' | 'b'>): DistributionSpec => spec(C.Laplace, p);
+export const Laplace = (p: DistributionParams<'mu' | 'b'>): DistributionSpec => spec(C.Laplace, p);
 /** Weibull(alpha, beta): shape alpha, scale beta. */
-export const Weibull = (p: P<'alpha' | 'beta'>): DistributionSpec => spec(C.Weibull, p);
+export const Weibull = (p: DistributionParams<'alpha' | 'beta'>): DistributionSpec => spec(C.Weibull, p);
 /** The improper flat density on the real line. */
 export const Flat = (): DistributionSpec => spec(C.Flat, {});
 /** The improper flat density on [0, ∞). */
 export const HalfFlat = (): DistributionSpec => spec(C.HalfFlat, {});
 /** Bernoulli(p) — or Bernoulli(logit_p). */
-export const Bernoulli = (p: P<'p'> | P<'logit_p'>): DistributionSpec => spec(D.Bernoulli, p);
+export const Bernoulli = (p: DistributionParams<'p'> | DistributionParams<'logit_p'>): DistributionSpec => spec(D.Bernoulli, p);
 /** Binomial(n, p) — or Binomial(n, logit_p). */
-export const Binomial = (p: P<'n'> & (P<'p'> | P<'logit_p'>)): DistributionSpec => spec(D.Binomial, p);
+export const Binomial = (p: DistributionParams<'n'> & (DistributionParams<'p'> | DistributionParams<'logit_p'>)): DistributionSpec => spec(D.Binomial, p);
 /** Poisson(mu). */
-export const Poisson = (p: P<'mu'>): DistributionSpec => spec(D.Poisson, p);
+export const Poisson = (p: DistributionParams<'mu'>): DistributionSpec => spec(D.Poisson, p);
 /** NegativeBinomial(mu, alpha): mean mu, variance mu + mu²/alpha. */
-export const NegativeBinomial = (p: P<'mu' | 'alpha'>): DistributionSpec => spec(D.NegativeBinomial, p);
+export const NegativeBinomial = (p: DistributionParams<'mu' | 'alpha'>): DistributionSpec => spec(D.NegativeBinomial, p);
 /** MvNormal(mu, cov) — or MvNormal(mu, chol) with a lower Cholesky factor; cov/chol must be data. */
-export const MvNormal = (p: P<'mu'> & (P<'cov'> | P<'chol'>)): DistributionSpec => spec(M.MvNormal, p);
+export const MvNormal = (p: DistributionParams<'mu'> & (DistributionParams<'cov'> | DistributionParams<'chol'>)): DistributionSpec => spec(M.MvNormal, p);
 /** Dirichlet(a) on the simplex. */
-export const Dirichlet = (p: P<'a'>): DistributionSpec => spec(M.Dirichlet, p);
+export const Dirichlet = (p: DistributionParams<'a'>): DistributionSpec => spec(M.Dirichlet, p);

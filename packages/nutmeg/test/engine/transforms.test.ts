@@ -12,11 +12,9 @@ import {
   Normal,
   Beta,
   Gamma,
-  TRANSFORMS,
-  type Transform,
   special,
 } from '../../src/index.js';
-import { bijectTo, identityTransform, logTransform, logitIntervalTransform, simplexTransform } from '../../src/transforms/index.js';
+import { bijectTo, identityTransform, logTransform, logitIntervalTransform, simplexTransform, TRANSFORMS, type Transform } from '../../src/transforms/index.js';
 import { logAbsDet, numericJacobian } from './fd.js';
 
 const rng = new Rng(77);

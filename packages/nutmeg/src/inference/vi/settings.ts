@@ -6,7 +6,7 @@ import type { OptimizerKind } from './optimizer.js';
 /** The variational family: 'advi' is mean-field Gaussian, 'fullrank_advi' a full-covariance Gaussian (PyMC's names). */
 export type AdviMethod = 'advi' | 'fullrank_advi';
 
-/** Options of {@link fit} and {@link runAdvi}; every field is optional. */
+/** Options of {@link fit} and `runAdvi` (nutmeg/kernels); every field is optional. */
 export interface AdviOptions {
   /** 'advi' (mean-field, default) or 'fullrank_advi'. */
   method?: AdviMethod;

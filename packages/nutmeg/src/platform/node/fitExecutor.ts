@@ -13,7 +13,7 @@ export interface WorkerFitExecutorOptions {
 }
 
 /**
- * An executor for {@link mapFits} on Node worker threads. The threads come from the same pool as
+ * An executor for `mapFits` (from `nutmeg`) on Node worker threads. The threads come from the same pool as
  * `sample()`'s chain workers (kept warm between runs); each takes the next task from a shared
  * queue, compiles the task's model spec and fits it, so the load balances itself and a task's
  * draws never depend on the thread that ran it. A task whose thread dies (out of memory, say) gets
