@@ -89,7 +89,9 @@ export function rmsd(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
  */
 export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k: number } {
   const { logWeights, k } = psis(logRatios);
-  return { weights: logWeights.map(Math.exp), k };
+  const weights = new Float64Array(logWeights.length);
+  for (let s = 0; s < weights.length; s++) weights[s] = Math.exp(logWeights[s]);
+  return { weights, k };
 }
 
 /** Leave-one-out predictions: per home the PSIS-LOO estimate of E[mu_i | y_−i], and its k-hat. */

@@ -227,22 +227,33 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
     // An infinite ratio: all the weight on the infinite draws.
     for (let i = 0; i < s; i++) lw[i] = lw[i] === Infinity ? 0 : -Infinity;
   }
-  normaliseLogWeights(lw);
-  let sumSq = 0;
-  for (let i = 0; i < s; i++) sumSq += Math.exp(2 * lw[i]);
+  const sumSq = normaliseLogWeights(lw);
   const scaledSigma = smoothed ? sigma * Math.exp(maxLog) : NaN;
   return { logWeights: lw, k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
 
-/** Subtracts logsumexp(lw) from every element (a no-op on all −∞, which stays −∞). */
-function normaliseLogWeights(lw: Float64Array): void {
+/**
+ * Subtracts logsumexp(lw) from every element (a no-op on all −∞, which stays −∞) and returns the
+ * sum of the squared normalised weights, Σ exp(2·lw), from the same exponentials (for PSIS n_eff).
+ */
+function normaliseLogWeights(lw: Float64Array): number {
   let max = -Infinity;
   for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
-  if (!Number.isFinite(max)) return;
+  if (!Number.isFinite(max)) {
+    let sumSq = 0;
+    for (let i = 0; i < lw.length; i++) sumSq += Math.exp(2 * lw[i]);
+    return sumSq;
+  }
   let sum = 0;
-  for (let i = 0; i < lw.length; i++) sum += Math.exp(lw[i] - max);
+  let sumSq = 0;
+  for (let i = 0; i < lw.length; i++) {
+    const w = Math.exp(lw[i] - max);
+    sum += w;
+    sumSq += w * w;
+  }
   const norm = max + Math.log(sum);
   for (let i = 0; i < lw.length; i++) lw[i] -= norm;
+  return sumSq / (sum * sum);
 }
 
 /**
