@@ -99,6 +99,7 @@ export function plotPpc(observed: ArrayLike<number>, replicates: readonly ArrayL
       layer: [layer(PP, 0.8, 0.22), layer(MEAN, 2.4, 1), layer(OBS, 2.6, 1)],
     },
     options.title ?? 'Posterior predictive check',
-    `${used} replicated data sets (${Math.min(shown.size, used)} drawn)`,
+    // How many replicated sets the mean is over, and how many of them are drawn when not all are.
+    Math.min(shown.size, used) < used ? `${used} replicated data sets (${shown.size} drawn)` : `${used} replicated data sets`,
   );
 }
