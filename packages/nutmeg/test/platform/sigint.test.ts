@@ -18,5 +18,6 @@ for (const cores of [2, 1]) {
     const res = JSON.parse(out.trim().split('\n').pop()!) as { incomplete: boolean; nDraws: number; nChains: number };
     assert.equal(res.incomplete, true);
     assert.ok(res.nDraws > 0, 'kept the draws so far');
+    assert.ok(res.nDraws < 100_000, `stopped early (${res.nDraws} of 100000 draws)`);
   });
 }
