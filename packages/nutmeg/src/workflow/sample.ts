@@ -1,4 +1,5 @@
 // sample(): PyMC-like MCMC entry point (NUTS by default, any registered sampler by name) — chains in parallel where possible, progress, Ctrl-C, InferenceData.
+import { nowMs } from '../core/clock.js';
 import type { LogDensity } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
@@ -234,8 +235,6 @@ interface ChainRun {
   readonly wall: number;
 }
 
-/** The time in milliseconds: `performance.now()` where there is one, else `Date.now()`. */
-const nowMs = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * Runs the jobs, reporting progress to `sink`, and stops them on an interrupt (Ctrl-C) or when

@@ -1,4 +1,5 @@
 // The chain loop: warm-up with the sampler's adaptation, then draws; generic over the sampler (chosen by name), free of platform APIs so any thread can run it.
+import { nowMs as now } from '../../core/clock.js';
 import type { LogDensity } from '../../core/types.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import type { HmcState } from '../hmc/nuts.js';
@@ -54,8 +55,6 @@ export interface ChainHooks {
   yieldNow?(): Promise<void>;
   yieldIntervalMs?: number;
 }
-
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * Runs one chain of the sampler `settings.sampler` (default NUTS): its warm-up adaptation for

@@ -1,4 +1,5 @@
 // The ADVI optimisation loop on a LogDensity: stochastic gradient ascent of the ELBO, convergence checks, divergence handling.
+import { nowMs } from '../../core/clock.js';
 import type { LogDensity } from '../../core/types.js';
 import { Rng } from '../../core/rng.js';
 import { GaussianFamily } from './family.js';
@@ -64,11 +65,6 @@ function allFinite(a: Float64Array): boolean {
   return Number.isFinite(s);
 }
 
-/** The time in seconds. */
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() / 1000 : Date.now() / 1000;
-}
-
 /** An error in the optimisation that no step size can fix (e.g. a non-finite ELBO at the start). */
 export class AdviError extends Error {
   constructor(message: string) {
@@ -102,7 +98,7 @@ export class AdviError extends Error {
 export function runAdvi(ld: LogDensity, init: Float64Array | AdviStart, s: AdviSettings, onEvent?: AdviProgressCallback): AdviRun {
   const start: AdviStart = init instanceof Float64Array ? { mean: init } : init;
   const initScale = start.scale ?? new Float64Array(ld.dim).fill(s.initScale);
-  const t0 = now();
+  const t0 = nowMs() / 1000;
   const w = new AdviWorkspace(ld, s);
   onEvent?.({ type: 'start', method: s.method, dim: ld.dim, maxIterations: s.n });
 
@@ -129,7 +125,7 @@ export function runAdvi(ld: LogDensity, init: Float64Array | AdviStart, s: AdviS
       `The approximation may not have converged: raise 'n', or check the ELBO history.`
     : ascent.message;
   const converged = !diverged && ascent.stop !== 'max_iterations';
-  const elapsed = now() - t0;
+  const elapsed = nowMs() / 1000 - t0;
   const iterations = ascent.iterations;
   onEvent?.({ type: 'end', iterations, converged, diverged, elbo, message, elapsed });
   return {
@@ -425,7 +421,7 @@ function ascend(w: AdviWorkspace, eta: number, elboInit: number, offset: number,
         relMean,
         relMedian,
         paramChange,
-        elapsed: now() - t0,
+        elapsed: nowMs() / 1000 - t0,
       });
       runningSum = 0;
       runningCount = 0;
