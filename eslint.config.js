@@ -24,11 +24,12 @@ const MAY_IMPORT = {
   diagnostics: ['core', 'math'],
   inference: ['core', 'math'],
   posterior: ['core', 'math', 'diagnostics'],
-  workflow: [...BELOW_MODEL, 'model', 'formula', 'diagnostics', 'inference', 'posterior'],
+  predictive: [...BELOW_MODEL, 'model', 'posterior'],
+  workflow: [...BELOW_MODEL, 'model', 'formula', 'diagnostics', 'inference', 'posterior', 'predictive'],
   io: ['core', 'math', 'diagnostics', 'posterior'],
   plots: ['core', 'math', 'diagnostics', 'posterior'],
   report: ['core', 'math', 'diagnostics', 'posterior', 'io', 'plots'],
-  platform: [...BELOW_MODEL, 'model', 'formula', 'diagnostics', 'inference', 'posterior', 'workflow', 'io', 'plots', 'report'],
+  platform: [...BELOW_MODEL, 'model', 'formula', 'diagnostics', 'inference', 'posterior', 'predictive', 'workflow', 'io', 'plots', 'report'],
 };
 const LAYERS = Object.keys(MAY_IMPORT);
 
@@ -138,7 +139,7 @@ const EXAMPLES_NOT_RELATIVE = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'scratch/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@ import * as random from './math/random.js';
 
 // ── Model building ────────────────────────────────────────────────────────────────────────────
 export { Model } from './model/model.js';
-export type { RvOptions, NamedOptions } from './model/model.js';
+export type { RvOptions, NamedOptions, DataOptions } from './model/model.js';
 export { Tensor } from './graph/tensor.js';
 export type { TensorLike } from './graph/tensor.js';
 export { logp } from './model/logp.js';
@@ -73,6 +73,10 @@ export { inThreadExecutor } from './workflow/fitExecutor.js';
 export { runFitTask } from './workflow/fitJob.js';
 export type { FitExecutor, FitExecutorHooks, FitTaskResult } from './workflow/fitExecutor.js';
 export { NUTMEG_VERSION } from './workflow/version.js';
+
+// ── After sampling: predictive checks, log-likelihood, prediction for new data ──────────────────
+export { samplePriorPredictive, samplePosteriorPredictive, computeLogLikelihood, predict } from './predictive/index.js';
+export type { PriorPredictiveOptions, PosteriorPredictiveOptions, LogLikelihoodOptions, PredictOptions, NewDataValue, HasModelSpec } from './predictive/index.js';
 
 // ── Results ───────────────────────────────────────────────────────────────────────────────────
 export type { InferenceData, Group, GroupName, VariableArray, CoordValues } from './posterior/inferenceData.js';

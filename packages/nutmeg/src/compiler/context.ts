@@ -11,8 +11,7 @@
 //   programs.ts     the generated functions (logp + gradient, logp, per-variable logp, outputs)
 //   assemble.ts     those functions wrapped as a CompiledModel
 import type { ElementwiseDistribution } from '../distributions/distribution.js';
-import * as C from '../distributions/continuous.js';
-import * as D from '../distributions/discrete.js';
+import { FAMILIES, isElementwise } from '../distributions/registry.js';
 import type { GraphNode, ModelSpec } from '../graph/graph.js';
 import { Environment } from './environment.js';
 import { parameterDependence } from './graphQueries.js';
@@ -26,9 +25,7 @@ export type Mode = 'grad' | 'value' | 'byVariable' | 'outputs' | 'fold';
 
 /** The elementwise families by name: the records whose `logp` lowers a `dist` term. */
 export const ELEMENTWISE: Record<string, ElementwiseDistribution> = {};
-for (const d of [...Object.values(C), ...Object.values(D)]) {
-  if (typeof d === 'object' && d !== null && 'logp' in d) ELEMENTWISE[(d as ElementwiseDistribution).name] = d as ElementwiseDistribution;
-}
+for (const f of Object.values(FAMILIES)) if (isElementwise(f)) ELEMENTWISE[f.name] = f;
 
 /** The state of one compilation, shared by its stages. */
 export interface CompileContext {

@@ -10,7 +10,16 @@ export type GraphNode =
   | { readonly kind: 'data'; readonly id: number; readonly shape: readonly number[]; readonly label: string; readonly values: Float64Array }
   | { readonly kind: 'const'; readonly id: number; readonly shape: readonly number[]; readonly label: string; readonly value: number }
   | { readonly kind: 'ew'; readonly id: number; readonly shape: readonly number[]; readonly label: string; readonly op: string; readonly args: readonly number[] }
-  | { readonly kind: 'gather'; readonly id: number; readonly shape: readonly number[]; readonly label: string; readonly src: number; readonly index: Int32Array }
+  | {
+      readonly kind: 'gather';
+      readonly id: number;
+      readonly shape: readonly number[];
+      readonly label: string;
+      readonly src: number;
+      readonly index: Int32Array;
+      /** The data node the index came from (`x.at(m.data(…))`): replacing that data moves the gather. */
+      readonly indexNode?: number;
+    }
   | {
       readonly kind: 'kernel';
       readonly id: number;
@@ -42,6 +51,13 @@ export interface VariableSpec {
   readonly dist?: string;
   /** Free variables: a central starting value in the unconstrained space (per element). */
   readonly initialUnconstrained?: Float64Array;
+  /**
+   * Free and observed variables: the distribution's parameter nodes under the names the user gave
+   * (what random draws and the pointwise log-likelihood evaluate).
+   */
+  readonly params?: Readonly<Record<string, number>>;
+  /** Data holding 0-based positions into the coords of this dim (`m.data(…, { indexInto })`). */
+  readonly indexInto?: string;
 }
 
 /** A whole model as plain data. */

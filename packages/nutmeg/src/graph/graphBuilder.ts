@@ -28,7 +28,7 @@ export function toFlatArray(values: unknown, what: string): { values: Float64Arr
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (typeof v !== 'number') throw new ModelError(`${what}: element ${i} is ${JSON.stringify(v)}, not a number`);
+      if (typeof v !== 'number') throw new ModelError(`${what}: element ${i} is ${v instanceof Tensor ? 'a model tensor (arrays must hold numbers; combine tensors with tensor ops)' : `${String(JSON.stringify(v)).slice(0, 40)}, not a number`}`);
       out[i] = v;
     }
     return { values: out, shape: [values.length] };
@@ -106,9 +106,20 @@ export class GraphBuilder {
     return new Tensor(this, this.push({ kind: 'ew', shape, label: label.length > 60 ? `${op}(…)` : label, op, args: args.map((a) => a.id) }), shape);
   }
 
-  /** `src[index[i]]` for a vector `src`. */
-  gather(src: Tensor, index: ArrayLike<number>): Tensor {
+  /**
+   * `src[index[i]]` for a vector `src`; the index is integers, or a data tensor of integers (then
+   * the gather remembers it, so that replacing the data for prediction re-indexes).
+   */
+  gather(src: Tensor, indexIn: ArrayLike<number> | Tensor): Tensor {
     const what = this.nodes[src.id].label;
+    let index: ArrayLike<number>;
+    let indexNode: number | undefined;
+    if (indexIn instanceof Tensor) {
+      const n = this.nodes[this.lift(indexIn).id];
+      if (n.kind !== 'data' || n.shape.length !== 1) throw new ModelError(`at: the index into ${what} must be a vector of data (m.data), not ${n.label}`, what);
+      index = n.values;
+      indexNode = n.id;
+    } else index = indexIn;
     if (src.shape.length !== 1) throw new ModelError(`at: ${what} has shape ${formatShape(src.shape)}; indexing needs a vector`);
     const n = src.shape[0];
     const idx = new Int32Array(index.length);
@@ -119,7 +130,8 @@ export class GraphBuilder {
       idx[i] = k;
     }
     const shared = this.internIndex(idx);
-    return new Tensor(this, this.push({ kind: 'gather', shape: [idx.length], label: `${what}[…]`, src: src.id, index: shared }), [idx.length]);
+    const node = { kind: 'gather' as const, shape: [idx.length], label: `${what}[…]`, src: src.id, index: shared };
+    return new Tensor(this, this.push(indexNode === undefined ? node : { ...node, indexNode }), [idx.length]);
   }
 
   private internIndex(idx: Int32Array): Int32Array {

@@ -61,9 +61,10 @@ export class Tensor {
   }
   /**
    * Gather: `x.at(idx)[i] = x[idx[i]]`, so `alpha.at(countyIdx)` gives one county intercept per
-   * observation. `idx` holds 0-based integers; out-of-range indices are a build-time error.
+   * observation. `idx` holds 0-based integers, or is a data tensor of them (`m.data('county', idx)`,
+   * which prediction can replace); out-of-range indices are a build-time error.
    */
-  at(index: ArrayLike<number>): Tensor {
+  at(index: ArrayLike<number> | Tensor): Tensor {
     return this.graph.gather(this, index);
   }
 }

@@ -11,16 +11,19 @@ import {
 import { flattenNested, nestFlat, parseJsonText } from './nestedArrays.js';
 
 /** Groups whose variables carry leading (chain, draw) axes. */
-const SAMPLED_GROUPS: readonly GroupName[] = ['posterior', 'sample_stats', 'posterior_predictive', 'log_likelihood', 'prior'];
+const SAMPLED_GROUPS: readonly GroupName[] = ['posterior', 'sample_stats', 'posterior_predictive', 'log_likelihood', 'prior', 'prior_predictive', 'predictions'];
 /** ArviZ's group order; `observed_data` and `constant_data` have no chain and draw axes. */
 const GROUP_ORDER: readonly GroupName[] = [
   'posterior',
   'posterior_predictive',
+  'predictions',
   'log_likelihood',
   'sample_stats',
   'prior',
+  'prior_predictive',
   'observed_data',
   'constant_data',
+  'predictions_constant_data',
 ];
 
 /**

@@ -29,6 +29,23 @@ export interface NamedOptions {
   shape?: readonly number[];
 }
 
+/** Options of {@link Model.data}. */
+export interface DataOptions extends NamedOptions {
+  /**
+   * The data are positions into the coords of this dim (a group index such as each home's
+   * county): values may then be given as labels of those coords, prediction accepts labels (and,
+   * with `allowNewLevels`, labels of groups not in the data), and out-of-range positions are errors.
+   */
+  indexInto?: string;
+}
+
+/** The node ids of a distribution's parameter tensors, by parameter name. */
+function nodeIds(params: Record<string, Tensor>): Record<string, number> {
+  const ids: Record<string, number> = {};
+  for (const [k, t] of Object.entries(params)) ids[k] = t.id;
+  return ids;
+}
+
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 /**
@@ -90,12 +107,25 @@ export class Model {
   }
 
   /**
-   * Registers data (constant during inference), kept in results as `constant_data`.
-   * @throws ModelError on NaN/Infinity (naming the position) or a shape that disagrees with dims.
+   * Registers data (constant during inference; PyMC's `pm.Data`), kept in results as the
+   * `constant_data` group and replaceable for prediction (see `predict`). A group index is data
+   * with `indexInto`: `alpha.at(m.data('county', countyNames, { indexInto: 'county' }))`.
+   *
+   * @throws ModelError on NaN/Infinity (naming the position), a shape that disagrees with dims, or
+   *   (with `indexInto`) a label not in the coords or a position out of range.
+   * @example
+   * ```ts
+   * import { Model, Normal } from 'nutmeg';
+   * const m = new Model({ coords: { county: ['A', 'B'] } });
+   * const floor = m.data('floor', [0, 1, 0], { dims: 'obs_id' });
+   * const county = m.data('county', ['A', 'A', 'B'], { dims: 'obs_id', indexInto: 'county' });
+   * const alpha = m.rv('alpha', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
+   * m.rv('y', Normal({ mu: alpha.at(county).add(floor), sigma: 1 }), { observed: [0.3, 1.2, -0.4], dims: 'obs_id' });
+   * ```
    */
-  data(name: string, values: number | ArrayLike<number> | readonly (readonly number[])[], options: NamedOptions = {}): Tensor {
+  data(name: string, values: number | ArrayLike<number> | readonly (readonly number[])[] | readonly string[], options: DataOptions = {}): Tensor {
     this.claim(name);
-    const flat = toFlatArray(values, `data '${name}'`);
+    const flat = options.indexInto === undefined ? toFlatArray(values, `data '${name}'`) : this.levelPositions(name, values, options.indexInto);
     for (let i = 0; i < flat.values.length; i++) {
       if (!Number.isFinite(flat.values[i])) throw new ModelError(`data '${name}': element ${i} is ${flat.values[i]}; data must be finite numbers`, name);
     }
@@ -103,8 +133,25 @@ export class Model {
     const shape = r.shape ?? flat.shape;
     if (sizeOf(shape) !== flat.values.length) throw new ModelError(`data '${name}': ${flat.values.length} values do not fill shape ${formatShape(shape)}`, name);
     const t = this.g.data(flat.values, shape, name);
-    this.variables.push({ name, kind: 'data', node: t.id, shape, dims: this.defaultDims(name, shape, r.dims) });
+    const indexInto = options.indexInto === undefined ? {} : { indexInto: options.indexInto };
+    this.variables.push({ name, kind: 'data', node: t.id, shape, dims: this.defaultDims(name, shape, r.dims), ...indexInto });
     return t;
+  }
+
+  /** A group index given as labels of `coords[dim]` or as 0-based positions, checked. */
+  private levelPositions(name: string, values: unknown, dim: string): { values: Float64Array; shape: number[] } {
+    const labels = this.coords[dim];
+    if (!labels) throw new ModelError(`data '${name}': indexInto '${dim}' is not a dim of the model's coords (${Object.keys(this.coords).join(', ') || 'none'})`, name);
+    const list = Array.isArray(values) || ArrayBuffer.isView(values) ? Array.from(values as ArrayLike<unknown>) : [values];
+    const out = new Float64Array(list.length);
+    const positions = new Map<string, number>(labels.map((l, i) => [String(l), i]));
+    list.forEach((v, i) => {
+      const k = typeof v === 'number' ? v : positions.get(String(v));
+      if (k === undefined) throw new ModelError(`data '${name}': row ${i} holds ${JSON.stringify(v)}, which is not a label of '${dim}'`, name);
+      if (!Number.isInteger(k) || k < 0 || k >= labels.length) throw new ModelError(`data '${name}': row ${i} holds ${k}, not a position of '${dim}' (0…${labels.length - 1})`, name);
+      out[i] = k;
+    });
+    return { values: out, shape: [list.length] };
   }
 
   /**
@@ -121,8 +168,6 @@ export class Model {
     this.claim(name);
     const family = dist.family;
     const params = this.resolveParams(name, family, dist.params);
-    const r = this.resolveDims(name, options.dims, options.shape);
-    let shape = r.shape;
     let observed: { values: Float64Array; shape: number[] } | undefined;
     if (options.observed !== undefined) {
       observed = toFlatArray(options.observed, `observed data of '${name}'`);
@@ -131,6 +176,11 @@ export class Model {
           throw new ModelError(`'${name}': observed data has ${observed.values[i]} at position ${i}; remove or impute missing values`, name);
         }
       }
+    }
+    // Dims without coords take their lengths from the shape, or else from the observed data.
+    const r = this.resolveDims(name, options.dims, options.shape ?? (options.dims !== undefined ? observed?.shape : undefined));
+    let shape = r.shape;
+    if (observed) {
       if (shape && sizeOf(shape) !== observed.values.length) {
         throw new ModelError(`'${name}': observed data has ${observed.values.length} values but the variable's shape is ${formatShape(shape)}`, name);
       }
@@ -160,7 +210,7 @@ export class Model {
     if (observed) {
       const value = this.g.data(observed.values, shape, name);
       this.addDensityTerms(name, family, value, params);
-      this.variables.push({ name, kind: 'observed', node: value.id, shape, dims, dist: family.name });
+      this.variables.push({ name, kind: 'observed', node: value.id, shape, dims, dist: family.name, params: nodeIds(params) });
       return value;
     }
 
@@ -185,6 +235,7 @@ export class Model {
       transform: transform.name,
       dist: family.name,
       initialUnconstrained: this.initialValue(family, params, transform.name, sizeOf(ushape)),
+      params: nodeIds(params),
     });
     return built.value;
   }
@@ -236,9 +287,7 @@ export class Model {
       for (const t of family.buildTerms(this.g, value, params, name)) this.terms.push({ kind: 'sum', variable: name, expr: t.id });
       return;
     }
-    const ids: Record<string, number> = {};
-    for (const [k, t] of Object.entries(params)) ids[k] = t.id;
-    this.terms.push({ kind: 'dist', variable: name, dist: family.name, value: value.id, params: ids });
+    this.terms.push({ kind: 'dist', variable: name, dist: family.name, value: value.id, params: nodeIds(params) });
   }
 
   /** A named function of the parameters, computed for every draw and kept in the results. */

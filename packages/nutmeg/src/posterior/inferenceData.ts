@@ -8,7 +8,8 @@ export type { CoordValues };
  * One variable of a group. For sampled groups (`posterior`, `sample_stats`, …) `values` holds
  * `nChains × nDraws × prod(shape)` numbers in row-major order (chain, draw, element…) and
  * `dims` names the element axes only (the `chain` and `draw` dims are implicit). For
- * `observed_data` / `constant_data`, `values` holds `prod(shape)` numbers.
+ * `observed_data` / `constant_data` / `predictions_constant_data`, `values` holds
+ * `prod(shape)` numbers.
  */
 export interface VariableArray {
   /** Names of the element axes (not including chain and draw). */
@@ -33,7 +34,10 @@ export type GroupName =
   | 'constant_data'
   | 'posterior_predictive'
   | 'log_likelihood'
-  | 'prior';
+  | 'prior'
+  | 'prior_predictive'
+  | 'predictions'
+  | 'predictions_constant_data';
 
 /**
  * Results of inference, laid out as ArviZ's `InferenceData`: every sampled group shares

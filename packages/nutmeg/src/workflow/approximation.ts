@@ -1,6 +1,6 @@
 // A fitted ADVI approximation: unconstrained Gaussian, constrained means/sds, draws as InferenceData, PSIS k-hat.
 import type { CompiledModel, VariableInfo } from '../compiler/compiledModel.js';
-import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
+import type { InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { paretoKHat } from '../diagnostics/psis.js';
 import type { ParetoKHat } from '../diagnostics/psis.js';
 import type { AdviMethod, AdviSettings } from '../inference/vi/settings.js';
 import type { AdviRun } from '../inference/vi/advi.js';
+import { constantDataGroup, observedGroup } from './results.js';
 
 /** Stream ids of the random numbers each use draws from (fixed, so results depend on the seed only). */
 const STREAM_SUMMARY = 0x5a11;
@@ -296,11 +297,10 @@ export class Approximation {
       },
     };
     if (withLp) groups.sample_stats = { vars: { lp: { dims: [], shape: [], values: lp } }, attrs: {} };
-    if (model.observed.length > 0) {
-      const od: Record<string, VariableArray> = {};
-      for (const o of model.observed) od[o.name] = { dims: o.dims, shape: o.shape, values: o.values };
-      groups.observed_data = { vars: od, attrs: {} } satisfies Group;
-    }
+    const observed = observedGroup(model);
+    if (observed) groups.observed_data = observed;
+    const constant = constantDataGroup(model);
+    if (constant) groups.constant_data = constant;
     return {
       nChains: 1,
       nDraws: n,

@@ -3,6 +3,8 @@ import type { Group, InferenceData, VariableArray } from '../posterior/inference
 import { shapeSize } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import type { ChainResult } from '../inference/chain/chain.js';
+import type { ModelSpec } from '../graph/graph.js';
+import { dataGroup } from '../predictive/constantData.js';
 
 /**
  * The number of draws every chain completed (all of them, unless sampling was stopped).
@@ -63,6 +65,12 @@ export function observedGroup(model: CompiledModel): Group | undefined {
   return { vars, attrs: {} };
 }
 
+/** The `constant_data` group: the model's data containers (`m.data`), when it was built with `Model`. */
+export function constantDataGroup(model: CompiledModel): Group | undefined {
+  const spec = model.spec as Partial<ModelSpec> | undefined;
+  return spec && Array.isArray(spec.variables) && Array.isArray(spec.nodes) ? dataGroup(spec as ModelSpec, 'data') : undefined;
+}
+
 /**
  * Assembles the InferenceData of an MCMC run.
  *
@@ -70,7 +78,7 @@ export function observedGroup(model: CompiledModel): Group | undefined {
  * @param results - one result per chain
  * @param statNames - the sampler's per-draw statistics (`Sampler.statNames`)
  * @param attrs - run attributes (seed, settings, timings, version)
- * @returns the InferenceData (`posterior`, `sample_stats`, and `observed_data` when the model has data)
+ * @returns the InferenceData (`posterior`, `sample_stats`, and `observed_data` / `constant_data` when the model has data)
  */
 export function buildInferenceData(
   model: CompiledModel,
@@ -85,6 +93,8 @@ export function buildInferenceData(
   };
   const obs = observedGroup(model);
   if (obs) (groups as Record<string, Group>).observed_data = obs;
+  const constant = constantDataGroup(model);
+  if (constant) (groups as Record<string, Group>).constant_data = constant;
   const coords = { ...model.coords };
   return { nChains: results.length, nDraws, groups, coords, attrs };
 }

@@ -15,6 +15,8 @@ import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings, type SamplingWarning } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
 import { buildInferenceData } from './results.js';
+import { computeLogLikelihood } from '../predictive/logLikelihood.js';
+import { modelSpecOf } from '../predictive/modelSpecOf.js';
 import { sequentialRunner, type ChainRunner } from './runner.js';
 import { NUTMEG_VERSION } from './version.js';
 
@@ -60,6 +62,12 @@ export interface SampleOptions {
    * tree-depth hits are still reported.
    */
   computeConvergenceChecks?: boolean;
+  /**
+   * Also compute the pointwise log-likelihood of every observation at every draw, as the
+   * `log_likelihood` group that `loo` and `waic` read (PyMC's `idata_kwargs={"log_likelihood":
+   * True}`; default false: it holds draws × observations numbers). Needs a model built with `Model`.
+   */
+  logLikelihood?: boolean;
   /** Stops sampling when aborted; the result then holds the draws so far (attrs.incomplete = true). */
   signal?: AbortSignal;
   /** Environment adapters (default: Node's when in Node). */
@@ -104,11 +112,11 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
   const run = await runChains(runner, jobs, sink, platform, options.signal);
   const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
-  const idata = buildInferenceData(layout, run.results, sampler.statNames, attrs);
-  const problems = attachWarnings(idata, attrs, settings, run.results);
+  const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
+  const problems = attachWarnings(built, attrs, settings, run.results);
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
   if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
-  return idata;
+  return settings.logLikelihood ? computeLogLikelihood(layout, built) : built;
 }
 
 /** The options of {@link sample} validated and with their defaults filled in. */
@@ -126,6 +134,8 @@ interface SampleSettings {
   readonly init: InitOption;
   /** Whether to run the convergence checks (`computeConvergenceChecks`). */
   readonly convergence: boolean;
+  /** Whether to add the `log_likelihood` group. */
+  readonly logLikelihood: boolean;
 }
 
 /**
@@ -165,7 +175,10 @@ function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: 
     throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
   const convergence = options.computeConvergenceChecks !== false;
-  return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence };
+  const logLikelihood = options.logLikelihood === true;
+  // Checked before sampling, so that a hand-written density does not lose a finished run to it.
+  if (logLikelihood) modelSpecOf(layout, 'logLikelihood: true');
+  return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
 }
 
 /**
