@@ -1,4 +1,5 @@
 // Non-elementwise kernels (sum, dot, matvec, stick-breaking, triangular solves): JS for both passes.
+import { CHOLESKY_CORR_KERNELS } from './choleskyCorrKernels.js';
 import { MATRIX_KERNELS } from './matrixKernels.js';
 
 /** How generated code reads an input of a kernel, and where its adjoint goes. */
@@ -137,4 +138,5 @@ export const KERNELS: Record<string, Kernel> = {
     },
   },
   ...MATRIX_KERNELS,
+  ...CHOLESKY_CORR_KERNELS,
 };
