@@ -10,6 +10,8 @@ export type Support =
   | { readonly kind: 'unit' }
   | { readonly kind: 'interval'; readonly lower: string; readonly upper: string }
   | { readonly kind: 'simplex' }
+  /** Lower-triangular Cholesky factors of correlation matrices (unit-norm rows, positive diagonal). */
+  | { readonly kind: 'choleskyCorr' }
   | { readonly kind: 'count' }
   | { readonly kind: 'binary' };
 

@@ -4,6 +4,7 @@ import * as C from './continuous.js';
 import * as D from './discrete.js';
 import type { ElementwiseDistribution } from './distribution.js';
 import * as M from './multivariate.js';
+import * as LKJ from './lkjCholeskyCorr.js';
 
 /** A distribution family with its parameters, ready for `Model.rv`. */
 export interface DistributionSpec {
@@ -61,3 +62,20 @@ export const NegativeBinomial = (p: DistributionParams<'mu' | 'alpha'>): Distrib
 export const MvNormal = (p: DistributionParams<'mu'> & (DistributionParams<'cov'> | DistributionParams<'chol'>)): DistributionSpec => spec(M.MvNormal, p);
 /** Dirichlet(a) on the simplex. */
 export const Dirichlet = (p: DistributionParams<'a'>): DistributionSpec => spec(M.Dirichlet, p);
+/**
+ * LKJCholeskyCorr(eta, n): the n×n lower Cholesky factor L of a correlation matrix LLᵀ ~ LKJ(eta)
+ * (Stan's `lkj_corr_cholesky`; eta = 1 is uniform over correlation matrices, larger eta
+ * concentrates on the identity). `n` is a fixed integer ≥ 2.
+ *
+ * @param p - `eta` (> 0, a number or a scalar tensor) and `n` (the order of the matrix)
+ * @returns the distribution, for `Model.rv`; the variable has shape [n, n]
+ * @example
+ * ```ts
+ * const m = new Model();
+ * const L = m.rv('L', LKJCholeskyCorr({ eta: 2, n: 2 }));
+ * const sd = m.rv('sd', HalfNormal({ sigma: 1 }), { shape: [2] });
+ * const z = m.rv('z', Normal({ mu: 0, sigma: 1 }), { shape: [10, 2] });
+ * const r = math.matmul(z, math.transpose(L)).mul(sd); // rows ~ MvNormal(0, diag(sd)·LLᵀ·diag(sd))
+ * ```
+ */
+export const LKJCholeskyCorr = (p: DistributionParams<'eta' | 'n'>): DistributionSpec => spec(LKJ.LKJCholeskyCorr, p);

@@ -151,3 +151,99 @@ export function matvec(x: TensorLike, v: TensorLike): Tensor {
   }
   return g.kernel('matvec', [m, b], [m.shape[0]], {});
 }
+
+/** The graph of whichever operand is a model tensor. */
+function graphOf(what: string, ...xs: TensorLike[]): GraphBuilder {
+  for (const x of xs) if (x instanceof Tensor) return x.graph;
+  throw new ModelError(`${what}: at least one operand must be a model tensor`);
+}
+
+/**
+ * Matrix product `A · B` of two 2-D tensors: `A` [m, k] and `B` [k, p] give [m, p]. Either may be
+ * data (a nested array of rows).
+ *
+ * @param a - the left matrix [m, k]
+ * @param b - the right matrix [k, p]
+ * @returns a tensor of shape [m, p]
+ * @throws ModelError when an operand is not 2-D or the inner sizes differ
+ * @example
+ * ```ts
+ * import { Model, Normal, math } from 'nutmeg';
+ * const m = new Model();
+ * const z = m.rv('z', Normal({ mu: 0, sigma: 1 }), { shape: [5, 2] });
+ * const r = math.matmul(z, [[1, 0.5], [0, 2]]); // shape [5, 2]
+ * ```
+ */
+export function matmul(a: TensorLike, b: TensorLike): Tensor {
+  const g = graphOf('matmul', a, b);
+  const x = g.lift(a);
+  const y = g.lift(b);
+  if (x.shape.length !== 2 || y.shape.length !== 2 || x.shape[1] !== y.shape[0]) {
+    throw new ModelError(`matmul: expected matrices [m, k] and [k, p], got ${formatShape(x.shape)} (${g.label(x)}) and ${formatShape(y.shape)} (${g.label(y)})`);
+  }
+  return g.kernel('matmul', [x, y], [x.shape[0], y.shape[1]], {});
+}
+
+/**
+ * The transpose of a 2-D tensor: [m, p] → [p, m].
+ *
+ * @param x - a matrix [m, p]
+ * @returns a tensor of shape [p, m]
+ * @throws ModelError when `x` is not 2-D
+ * @example
+ * ```ts
+ * import { Model, Normal, math } from 'nutmeg';
+ * const m = new Model();
+ * const z = m.rv('z', Normal({ mu: 0, sigma: 1 }), { shape: [2, 5] });
+ * const zt = math.transpose(z); // shape [5, 2]
+ * ```
+ */
+export function transpose(x: Tensor): Tensor {
+  const g = graphOf('transpose', x);
+  if (x.shape.length !== 2) throw new ModelError(`transpose: expected a matrix, got shape ${formatShape(x.shape)} (${g.label(x)})`);
+  return g.kernel('transpose', [x], [x.shape[1], x.shape[0]], {});
+}
+
+/**
+ * The same elements, in the same row-major order, under another shape (NumPy's `reshape`): a
+ * matrix [G, K] flattened to [G·K] can then be indexed with `at`.
+ *
+ * @param x - a tensor
+ * @param shape - the new shape; its size must equal `x.size`
+ * @returns a tensor of shape `shape`
+ * @throws ModelError when the sizes differ
+ * @example
+ * ```ts
+ * import { Model, Normal, math } from 'nutmeg';
+ * const m = new Model();
+ * const r = m.rv('r', Normal({ mu: 0, sigma: 1 }), { shape: [3, 2] });
+ * const slopeOfRow = math.reshape(r, [6]).at([1, 3, 5]); // r[g, 1] for g = 0, 1, 2
+ * ```
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const g = graphOf('reshape', x);
+  if (!shape.every((s) => Number.isInteger(s) && s >= 0) || sizeOf(shape) !== x.size) {
+    throw new ModelError(`reshape: cannot reshape ${formatShape(x.shape)} (${g.label(x)}) into ${formatShape(shape)}`);
+  }
+  return g.kernel('reshape', [x], [...shape], {});
+}
+
+/**
+ * The diagonal of a square matrix: [n, n] → [n].
+ *
+ * @param x - a square matrix
+ * @returns a vector of its diagonal elements
+ * @throws ModelError when `x` is not square
+ * @example
+ * ```ts
+ * import { Model, Normal, math } from 'nutmeg';
+ * const m = new Model();
+ * const A = m.rv('A', Normal({ mu: 0, sigma: 1 }), { shape: [3, 3] });
+ * const d = math.diagonal(A); // shape [3]
+ * ```
+ */
+export function diagonal(x: Tensor): Tensor {
+  const g = graphOf('diagonal', x);
+  if (x.shape.length !== 2 || x.shape[0] !== x.shape[1]) throw new ModelError(`diagonal: expected a square matrix, got shape ${formatShape(x.shape)} (${g.label(x)})`);
+  return g.kernel('diagonal', [x], [x.shape[0]], {});
+}

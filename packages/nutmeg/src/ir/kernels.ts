@@ -1,4 +1,6 @@
 // Non-elementwise kernels (sum, dot, matvec, stick-breaking, triangular solves): JS for both passes.
+import { CHOLESKY_CORR_KERNELS } from './choleskyCorrKernels.js';
+import { MATRIX_KERNELS } from './matrixKernels.js';
 
 /** How generated code reads an input of a kernel, and where its adjoint goes. */
 export interface KernelInput {
@@ -135,4 +137,6 @@ export const KERNELS: Record<string, Kernel> = {
       return `for (let o = 0; o < ${c.count}; o += ${k}) { for (let i = ${k} - 1; i >= 0; i--) { let s = ${c.outAdj}[o + i]; for (let j = i + 1; j < ${k}; j++) s -= ${L}[j * ${k} + i] * ${w}[j]; ${w}[i] = s / ${L}[i * (${k} + 1)]; } for (let i = 0; i < ${k}; i++) ${x.adj('o + i')} += ${w}[i]; }`;
     },
   },
+  ...MATRIX_KERNELS,
+  ...CHOLESKY_CORR_KERNELS,
 };

@@ -20,4 +20,8 @@ export {
   sum,
   dot,
   matvec,
+  matmul,
+  transpose,
+  reshape,
+  diagonal,
 } from '../graph/tensor.js';

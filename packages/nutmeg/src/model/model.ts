@@ -19,7 +19,7 @@ export interface RvOptions {
   dims?: string | readonly string[];
   /** Observed data: makes this a likelihood term instead of a free parameter. */
   observed?: number | ArrayLike<number> | readonly (readonly number[])[];
-  /** Override the transform to the unconstrained space ('identity', 'log', 'logit', 'simplex'). */
+  /** Override the transform to the unconstrained space ('identity', 'log', 'logit', 'simplex', 'choleskyCorr'). */
   transform?: string;
 }
 

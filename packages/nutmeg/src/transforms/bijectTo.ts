@@ -1,5 +1,6 @@
 // Chooses the default transform of a free variable from its distribution's support.
 import type { Support } from '../distributions/distribution.js';
+import { choleskyCorrTransform } from './choleskyCorr.js';
 import { identityTransform } from './identity.js';
 import { logTransform } from './log.js';
 import { logitIntervalTransform } from './logitInterval.js';
@@ -12,6 +13,7 @@ export const TRANSFORMS: Record<string, Transform> = {
   log: logTransform,
   logit: logitIntervalTransform,
   simplex: simplexTransform,
+  choleskyCorr: choleskyCorrTransform,
 };
 
 /** The transform that maps the real line onto `support` (null for discrete supports). */
@@ -26,6 +28,8 @@ export function bijectTo(support: Support): Transform | null {
       return logitIntervalTransform;
     case 'simplex':
       return simplexTransform;
+    case 'choleskyCorr':
+      return choleskyCorrTransform;
     default:
       return null;
   }

@@ -4,4 +4,5 @@ export { identityTransform } from './identity.js';
 export { logTransform } from './log.js';
 export { logitIntervalTransform } from './logitInterval.js';
 export { simplexTransform } from './simplex.js';
+export { choleskyCorrTransform } from './choleskyCorr.js';
 export { bijectTo, TRANSFORMS } from './bijectTo.js';
