@@ -1,10 +1,13 @@
 // The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
 import { Command, CommanderError } from 'commander';
+import type { Io } from './cliRun.js';
 import { versionText } from './version.js';
 
 /** The subcommands: name, one-line description, and the module that runs it. */
-const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }[] = [
+const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[], io?: Io) => Promise<number> }> }[] = [
   { name: 'radon', description: 'the radon case study end to end: models, figures, report.html, summary.json', load: () => import('./radon/command.js') },
+  { name: 'loo', description: 'PSIS-LOO of a log-likelihood file (ArviZ JSON or {"log_lik": [chain][draw][obs]}) as R loo prints it', load: () => import('./loo.js') },
+  { name: 'compare', description: 'compare models by PSIS-LOO from their log-likelihood files, as R loo_compare', load: () => import('./compare.js') },
   { name: 'summary', description: 'summarise draws (draws JSON, ArviZ JSON or CmdStan CSV) as az.summary does', load: () => import('./summary.js') },
 ];
 
@@ -12,11 +15,12 @@ const COMMANDS: { name: string; description: string; load: () => Promise<{ run: 
  * Runs the nutmeg command line.
  *
  * @param argv - arguments after `nutmeg`
+ * @param io - where a subcommand writes (default: stdout and stderr; tests pass their own)
  * @returns the exit code (0 success, also for `--help` and `--version`; 2 usage errors)
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io?: Io): Promise<number> {
   const sub = COMMANDS.find((c) => c.name === argv[0]);
-  if (sub) return (await sub.load()).run(argv.slice(1));
+  if (sub) return (await sub.load()).run(argv.slice(1), io);
   // `nutmeg help <command>` is `nutmeg <command> --help`.
   const helped = argv[0] === 'help' ? COMMANDS.find((c) => c.name === argv[1]) : undefined;
   if (helped) return (await helped.load()).run(['--help']);

@@ -11,3 +11,5 @@ export { looCompare } from './looCompare.js';
 export type { ParetoKBin } from './paretoKTable.js';
 export { paretoKTable, formatParetoKTable, PARETO_K_BREAKS } from './paretoKTable.js';
 export { formatLoo, formatWaic, formatLooCompare } from './format.js';
+export type { LooPitInput } from './looPit.js';
+export { looPit } from './looPit.js';
