@@ -36,6 +36,7 @@ export {
   NegativeBinomial,
   MvNormal,
   Dirichlet,
+  LKJCholeskyCorr,
 } from './distributions/factories.js';
 export type { DistributionSpec, DistributionParams } from './distributions/factories.js';
 
@@ -100,6 +101,8 @@ export type { SamplingWarning, SamplingWarningOptions, WarningCode } from './pos
 // Model comparison: PSIS-LOO, WAIC and loo_compare as R's loo package computes them.
 export { loo, waic, looCompare, relativeEff, paretoKTable, formatLoo, formatWaic, formatLooCompare, formatParetoKTable, PARETO_K_BREAKS } from './posterior/loo/index.js';
 export type { LooResult, LooOptions, LooPointwise, WaicResult, WaicPointwise, LooCompareRow, LooComparable, ParetoKBin, Estimate, LogLikInput, LogLikOptions } from './posterior/loo/index.js';
+export { looPit } from './posterior/loo/index.js';
+export type { LooPitInput } from './posterior/loo/index.js';
 export { psis } from './diagnostics/psis.js';
 export type { PsisOptions, PsisResult } from './diagnostics/psis.js';
 
@@ -118,6 +121,12 @@ export { plotForest } from './plots/forest.js';
 export type { ForestRow, ForestPlotOptions } from './plots/forest.js';
 export { plotPpc } from './plots/ppc.js';
 export type { PpcPlotOptions } from './plots/ppc.js';
+export { plotLooPit } from './plots/looPit.js';
+export type { LooPitPlotOptions } from './plots/looPit.js';
+export { plotParetoK } from './plots/paretoK.js';
+export type { ParetoKPlotOptions } from './plots/paretoK.js';
+export { plotCompare } from './plots/compare.js';
+export type { ComparePlotOptions } from './plots/compare.js';
 export { plotElbo } from './plots/elbo.js';
 export type { ElboPlotOptions } from './plots/elbo.js';
 export { plotShrinkage } from './plots/shrinkage.js';

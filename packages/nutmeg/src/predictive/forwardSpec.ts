@@ -141,7 +141,7 @@ function reshape(nodes: GraphNode[], changed: Set<number>, replaced: string): vo
     } else if (n.kind === 'kernel' && n.args.some((a) => changed.has(a))) {
       const rule = KERNEL_SHAPES[n.op];
       if (!rule) fail(n, `kernel '${n.op}' cannot take inputs of new shapes`);
-      const shape = rule(n.args.map((a) => nodes[a].shape));
+      const shape = rule(n.args.map((a) => nodes[a].shape), n.shape);
       if (typeof shape === 'string') fail(n, shape);
       setShape(nodes, changed, n, shape as number[]);
     }
