@@ -7,6 +7,16 @@ import { FormulaSyntaxError } from './syntaxError.js';
 /** Longest formula accepted: a guard against pathological input (the parser is linear, but the tree is not free). */
 export const MAX_FORMULA_LENGTH = 100_000;
 
+/** The generated parser's entry point (the generated file is untyped). */
+const parseGenerated = generatedParse as unknown as (text: string) => FormulaNode;
+
+/** The fields of peggy's SyntaxError that are used here. */
+interface PeggyError {
+  message: string;
+  location: { start: { offset: number } };
+  expected: PeggyExpectation[] | null;
+}
+
 /** One expectation as peggy reports it. */
 interface PeggyExpectation {
   type: 'literal' | 'class' | 'any' | 'end' | 'other';
@@ -38,9 +48,9 @@ export function parseFormula(text: string): FormulaNode {
     throw new FormulaSyntaxError(text, { offset: MAX_FORMULA_LENGTH, expected: [], found: text[MAX_FORMULA_LENGTH], reason: `the formula is longer than ${MAX_FORMULA_LENGTH} characters` });
   }
   try {
-    return generatedParse(text) as FormulaNode;
+    return parseGenerated(text);
   } catch (error) {
-    if (error instanceof GeneratedSyntaxError) throw toFormulaError(text, error);
+    if (error instanceof GeneratedSyntaxError) throw toFormulaError(text, error as unknown as PeggyError);
     // Deep nesting can exhaust the stack: still a syntax problem of this text, not a crash.
     if (error instanceof RangeError) {
       throw new FormulaSyntaxError(text, { offset: 0, expected: [], found: text[0] ?? null, reason: 'the formula is nested too deeply' });
@@ -50,11 +60,11 @@ export function parseFormula(text: string): FormulaNode {
 }
 
 /** peggy's error → FormulaSyntaxError: the position, plain-word expectations, or the rule's own reason. */
-function toFormulaError(text: string, error: InstanceType<typeof GeneratedSyntaxError>): FormulaSyntaxError {
-  const offset: number = error.location.start.offset;
-  const expected = (error.expected as PeggyExpectation[] | null) ?? [];
+function toFormulaError(text: string, error: PeggyError): FormulaSyntaxError {
+  const offset = error.location.start.offset;
+  const expected = error.expected ?? [];
   const found: string | null = offset < text.length ? String.fromCodePoint(text.codePointAt(offset)!) : null;
-  if (expected.length === 0) return new FormulaSyntaxError(text, { offset, expected: [], found, reason: error.message as string });
+  if (expected.length === 0) return new FormulaSyntaxError(text, { offset, expected: [], found, reason: error.message });
   const words = expected.flatMap(describe).filter((w) => w !== '').sort();
   return new FormulaSyntaxError(text, { offset, expected: words, found });
 }
