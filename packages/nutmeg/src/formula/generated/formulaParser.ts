@@ -295,8 +295,11 @@ function peg$parse(input, options) {
   }
   function peg$f21(text) {    return Number(text);  }
   function peg$f22(name) {    return { kind: 'name', name, quoted: false, span: span() };  }
-  function peg$f23(chars) {    return { kind: 'name', name: chars.join(''), quoted: true, span: span() };  }
-  function peg$f24(c) {    return c;  }
+  function peg$f23(chars) {    error('a backquoted name is not closed: end it with `');  }
+  function peg$f24(chars) {
+    return { kind: 'name', name: chars.join(''), quoted: true, span: span() };
+  }
+  function peg$f25(c) {    return c;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1952,9 +1955,18 @@ function peg$parse(input, options) {
           s3 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e24); }
         }
+        if (s3 === peg$FAILED) {
+          peg$savedPos = peg$currPos;
+          s3 = peg$f23(s2);
+          if (s3) {
+            s3 = undefined;
+          } else {
+            s3 = peg$FAILED;
+          }
+        }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f23(s2);
+          s0 = peg$f24(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1994,7 +2006,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f24(s2);
+        s0 = peg$f25(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
