@@ -4,7 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { ArithNode, FormulaNode } from './ast.js';
 import { brmsNames } from './brmsNames.js';
 import { columnsOf, evaluateNumeric, type EvaluationContext, type ScaleParameters } from './evaluate.js';
-import { combinedFactor, levelLabel, makeFactor, type Factor } from './factor.js';
+import { combinedFactor, makeFactor, type Factor } from './factor.js';
 import { parseFormula } from './parse.js';
 import { deparseArith } from './print.js';
 import { completeRows, getColumn, type DataTable } from './table.js';
@@ -283,6 +283,3 @@ function sumOffsets(offsets: readonly ArithNode[], b: Build): Float64Array | nul
   for (const o of offsets) finiteValues(o, b, 'offset').forEach((v, i) => (total[i] += v));
   return total;
 }
-
-/** Level label of a cell (re-exported for builders that label new data). */
-export { levelLabel };

@@ -2,7 +2,7 @@
 
 import { InputError } from '../core/errors.js';
 import type { ArithNode, CallNode, FormulaNode, GroupTerm, NameNode, Span, TermNode } from './ast.js';
-import { deparseArith, deparseName, printGroupFactor } from './print.js';
+import { deparseArith, deparseName } from './print.js';
 
 /** A variable of the formula: a column or a call of columns, named by its R text (`x`, `log(x)`, `I(x^2)`). */
 export interface FormulaVariable {
@@ -209,6 +209,3 @@ export function expandFormula(formula: FormulaNode): ExpandedFormula {
   };
   return { response, population, offsets: c.offsets, groupTerms, variables };
 }
-
-/** Group-level term label as brms prints the grouping: `g1:g2` (for messages). */
-export const groupLabel = (node: GroupTerm): string => printGroupFactor(node.group);
