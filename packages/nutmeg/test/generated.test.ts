@@ -1,4 +1,4 @@
-// The committed generated files (the @stdlib bundle, the assembled WebAssembly kernels) are exactly what their generator scripts produce today.
+// The committed generated files (the @stdlib bundle, the assembled WebAssembly kernels, the formula parser) are exactly what their generator scripts produce today.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ const PACKAGE = new URL('../', import.meta.url);
 const GENERATED: [script: string, output: string][] = [
   ['scripts/bundle-stdlib.mjs', 'src/math/vendor/stdlib.bundle.ts'],
   ['scripts/build-wasm.mjs', 'src/inference/hmc/vectorKernels.wasm.ts'],
+  ['scripts/build-formula-parser.mjs', 'src/formula/generated/formulaParser.ts'],
 ];
 
 for (const [script, output] of GENERATED) {
@@ -19,7 +20,7 @@ for (const [script, output] of GENERATED) {
     const r = spawnSync(process.execPath, [fileURLToPath(new URL(script, PACKAGE)), '-'], { encoding: 'utf8', maxBuffer: 16 << 20 });
     assert.equal(r.status, 0, `${script} failed: ${r.stderr}`);
     const committed = readFileSync(new URL(output, PACKAGE), 'utf8');
-    // One message instead of a 140 kB diff: regenerate with `npm run bundle:stdlib` or `npm run build:wasm` in packages/nutmeg.
+    // One message instead of a 140 kB diff: regenerate with `npm run bundle:stdlib`, `npm run build:wasm` or `npm run build:formula` in packages/nutmeg.
     let at = 0;
     while (at < committed.length && r.stdout[at] === committed[at]) at++;
     assert.ok(r.stdout === committed, `${output} differs from the output of ${script} from character ${at} on: run the script and commit the result`);

@@ -1,0 +1,13 @@
+// Public exports of src/formula: parse brms/lme4-style formulas and build their design matrices with brms's names.
+export { parseFormula, MAX_FORMULA_LENGTH } from './parse.js';
+export { FormulaSyntaxError } from './syntaxError.js';
+export type { FormulaErrorDetails } from './syntaxError.js';
+export { printFormula, deparseArith, formatRNumber } from './print.js';
+export { expandFormula } from './terms.js';
+export type { ExpandedFormula, FormulaTerm, FormulaVariable, GroupLevelTerm, ResponseSpec, TermList } from './terms.js';
+export { designFromFormula } from './design.js';
+export type { DesignColumn, DesignEncoding, DesignOptions, FormulaDesign, GroupDesign, PopulationDesign } from './design.js';
+export { brmsName } from './brmsNames.js';
+export type { ScaleParameters } from './evaluate.js';
+export type { Cell, DataTable } from './table.js';
+export type * from './ast.js';
