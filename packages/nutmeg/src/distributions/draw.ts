@@ -85,14 +85,14 @@ export function draw(dist: DistributionSpec, options: DrawOptions = {}): Float64
  * (one parameter record is reused), so it suits posterior predictive sampling of millions of
  * elements: call it once per posterior draw with that draw's parameter arrays.
  *
- * @param family - an elementwise family (e.g. the `family` of `Normal({...})`).
+ * @param family - an elementwise family (e.g. the `family` of `Normal({...})`; not MvNormal or Dirichlet).
  * @param params - one parameter set of the family under its names (e.g. `{ mu, sigma }` or
  *   `{ mu, tau }`); parameters with defaults may be omitted.
  * @param out - the buffer to fill; its length is the number of elements.
  * @param rng - the generator; draws are taken in element order.
  * @param options - `variable`, named in error messages.
  * @returns `out`.
- * @throws ModelError if the family is improper, a parameter is missing, unknown, of the wrong
+ * @throws ModelError if the family is improper or composite, a parameter is missing, unknown, of the wrong
  *   length or invalid (the message names it and the element).
  * @example
  * ```ts
@@ -101,13 +101,14 @@ export function draw(dist: DistributionSpec, options: DrawOptions = {}): Float64
  * ```
  */
 export function drawElements(
-  family: ElementwiseDistribution,
+  family: ElementwiseDistribution | CompositeDistribution,
   params: Readonly<Record<string, Float64Array>>,
   out: Float64Array,
   rng: Rng,
   options: DrawElementsOptions = {},
 ): Float64Array {
   const label = options.variable === undefined ? family.name : `${family.name} '${options.variable}'`;
+  if ('buildTerms' in family) throw new ModelError(`${label}: drawElements draws elementwise families; ${family.name} draws whole events (use its sample(rng, params, shape))`, options.variable);
   if (family.improper) throw improperError(family, options.variable);
   const names = resolveParamSet(family, Object.keys(params).filter((k) => params[k] !== undefined), label);
   const defaults = defaultsOf(family);

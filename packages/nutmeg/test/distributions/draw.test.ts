@@ -218,4 +218,5 @@ test('drawElements: parameters of length 1 or n, checked, named after the variab
     /HalfNormal 'y': parameter 'sigma' must be finite and > 0 \(violated at element 2: -1\)/,
   );
   assert.throws(() => drawElements(C.HalfFlat, {}, out, new Rng(1), { variable: 'z' }), (e: Error) => e instanceof ModelError && (e as ModelError).variable === 'z');
+  throwsModel(() => drawElements(M.Dirichlet, { a: Float64Array.of(1, 1) }, out, new Rng(1)), /Dirichlet draws whole events/);
 });
