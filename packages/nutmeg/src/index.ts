@@ -48,6 +48,10 @@ export type { LogDensity, Shape, NamedArrays } from './core/types.js';
 export type { CompiledModel, VariableInfo, ObservedInfo } from './compiler/compiledModel.js';
 export { constrainRowsByRecord } from './compiler/compiledModel.js';
 
+// ── Formulas: brms-style formulas over a data table → an ordinary Model ─────────────────────────
+export { formulaModel, formatPriorSummary, FAMILIES, parseFormula, FormulaSyntaxError, designFromFormula, brmsName } from './formula/index.js';
+export type { FormulaModel, FormulaModelOptions, FamilyName, PriorRow, FormulaDesign, DesignOptions, DataTable, Cell } from './formula/index.js';
+
 // ── Inference ─────────────────────────────────────────────────────────────────────────────────
 export { sample } from './workflow/sample.js';
 export type { SampleOptions } from './workflow/sample.js';
