@@ -5,6 +5,8 @@ import { matmul, matvec, reshape, sum, transpose, type Tensor } from '../graph/t
 import { Model } from '../model/model.js';
 import { defaultPriors, type DefaultPriors } from './defaultPriors.js';
 import { designFromFormula, type FormulaDesign, type GroupDesign } from './design.js';
+import { parseFormula } from './parse.js';
+import { expandFormula, type ExpandedFormula } from './terms.js';
 import { checkResponse, familyNamed, type Family, type FamilyName } from './families.js';
 import { formulaNewData } from './formulaNewData.js';
 import { PriorBook, type PriorRow } from './priors.js';
@@ -53,6 +55,11 @@ export interface FormulaModel {
 
 const VALID_NAME = /^[^\s\p{C}[\],"']{1,256}$/u;
 
+/** A brms name as a nutmeg variable name: whitespace, control characters, quotes, commas and brackets become '.' (as brms does for whitespace in levels). */
+function variableName(name: string): string {
+  return name.replace(/[\s\p{C}[\],"']/gu, '.').slice(0, 256);
+}
+
 /**
  * Builds the model brms would build for `formula` over `data`: the intercept sampled on centred
  * predictors (`b_Intercept` recovered), population effects `b_<coef>` (flat by default),
@@ -79,7 +86,8 @@ const VALID_NAME = /^[^\s\p{C}[\],"']{1,256}$/u;
 export function formulaModel(formula: string, data: DataTable, options: FormulaModelOptions = {}): FormulaModel {
   if (typeof formula !== 'string') throw new OptionError('formula', 'must be a string such as "y ~ x + (1 | g)"');
   const family = familyNamed(options.family ?? 'gaussian');
-  const design = designFromFormula(formula, data, { categorical: options.categorical, dropMissing: options.dropMissing });
+  const expanded = expandFormula(parseFormula(formula));
+  const design = designFromFormula(expanded, withInterceptColumn(expanded, data), { categorical: options.categorical, dropMissing: options.dropMissing });
   if (!design.response) throw new InputError(`formula '${formula}' has no response: write it as response ~ predictors`);
   if ((family.name === 'binomial') !== (design.trials !== null)) {
     throw new InputError(family.name === 'binomial' ? 'family binomial needs the number of trials: write successes | trials(n) ~ …' : `trials() belongs to family binomial, not ${family.name}`);
@@ -96,7 +104,7 @@ export function formulaModel(formula: string, data: DataTable, options: FormulaM
     priors: builder.book.rows,
     parameters,
     response,
-    newData: (table) => formulaNewData(design, table, options.categorical),
+    newData: (table) => formulaNewData(design, withInterceptColumn(expanded, table), options.categorical),
   };
 }
 
@@ -136,7 +144,7 @@ class Builder {
     const response = VALID_NAME.test(label) && !this.parameters.includes(label) ? label : 'y';
     this.m.rv(response, this.family.likelihood(this.eta, aux, trials), { observed: (this.design.response as { values: Float64Array }).values, dims: 'obs_id' });
     // r_<group> last, as brms lists them after the other parameters.
-    this.parameters.push(...this.design.groups.map((g) => `r_${g.group}`));
+    this.parameters.push(...this.design.groups.map((g) => variableName(`r_${g.group}`)));
     return { model: this.m, parameters: this.parameters, response };
   }
 
@@ -152,7 +160,7 @@ class Builder {
     if (intercepts) this.add(intercepts);
     const bs = columns.map((c, k) => {
       const { dist } = this.book.pick([`b_${c.name}`, 'b'], this.defaults.b, { class: 'b', coef: c.name, group: '' });
-      const b = this.m.rv(`b_${c.name}`, dist);
+      const b = this.m.rv(variableName(`b_${c.name}`), dist);
       const x = this.m.data(`X_${k + 1}`, c.values, { dims: 'obs_id' });
       this.add(b.mul(centred ? x.sub(means[k]) : x));
       return b;
@@ -163,7 +171,7 @@ class Builder {
       this.m.deterministic('b_Intercept', bIntercept);
       this.parameters.push('b_Intercept');
     }
-    this.parameters.push(...columns.map((c) => `b_${c.name}`));
+    this.parameters.push(...columns.map((c) => variableName(`b_${c.name}`)));
   }
 
   /** Non-centred group effects r = (diag(sd) · L · z)ᵀ of one grouping term (brms's `scale_r_cor`). */
@@ -171,7 +179,7 @@ class Builder {
     const K = g.columns.length;
     const G = g.levels.length;
     const sds = g.columns.map((c) => {
-      const name = `sd_${g.group}__${c.name}`;
+      const name = variableName(`sd_${g.group}__${c.name}`);
       const { dist } = this.book.pick([name, `sd_${g.group}`, 'sd'], this.defaults.sd, { class: 'sd', coef: c.name, group: g.group });
       this.parameters.push(name);
       return this.m.rv(name, dist, halfOptions(dist));
@@ -186,7 +194,7 @@ class Builder {
       scaled = matmul(z, transpose(L)).mul(sdRow);
       this.correlations(g, L);
     } else scaled = z.mul(sdRow);
-    const r = this.m.deterministic(`r_${g.group}`, scaled, { dims });
+    const r = this.m.deterministic(variableName(`r_${g.group}`), scaled, { dims });
     const index = this.m.data(`J_${id}`, g.index, { dims: 'obs_id', indexInto: g.group });
     g.columns.forEach((c, k) => {
       const rk = K === 1 ? reshape(r, [G]) : matvec(r, oneHot(K, k));
@@ -211,12 +219,22 @@ class Builder {
     const omega = reshape(matmul(L, transpose(L)), [K * K]);
     for (let b = 1; b < K; b++) {
       for (let a = 0; a < b; a++) {
-        const name = `cor_${g.group}__${g.columns[a].name}__${g.columns[b].name}`;
+        const name = variableName(`cor_${g.group}__${g.columns[a].name}__${g.columns[b].name}`);
         this.m.deterministic(name, sum(omega.at([a * K + b])));
         this.parameters.push(name);
       }
     }
   }
+}
+
+/**
+ * brms's `0 + Intercept`: `Intercept` names a column of ones (an ordinary, uncentred coefficient
+ * `b_Intercept` of class b) unless the data has a column of that name.
+ */
+function withInterceptColumn(expanded: ExpandedFormula, data: DataTable): DataTable {
+  if (!expanded.variables.has('Intercept') || Object.prototype.hasOwnProperty.call(data, 'Intercept')) return data;
+  const n = Object.values(data)[0]?.length ?? 0;
+  return { ...data, Intercept: new Float64Array(n).fill(1) };
 }
 
 /** The dim of a group's coefficients: `<group>_coef` (coords: the term's column names). */
