@@ -1,7 +1,7 @@
 // A brms-style formula and a data table → an ordinary nutmeg Model with brms's parameterisation, default priors and names.
 import { InputError, OptionError } from '../core/errors.js';
 import { Flat, LKJCholeskyCorr, Normal, type DistributionSpec } from '../distributions/factories.js';
-import { matmul, matvec, reshape, sum, transpose, type Tensor } from '../graph/tensor.js';
+import { matmul, reshape, sum, transpose, type Tensor } from '../graph/tensor.js';
 import { Model } from '../model/model.js';
 import { defaultPriors, type DefaultPriors } from './defaultPriors.js';
 import { designFromFormula, type FormulaDesign, type GroupDesign } from './design.js';
@@ -174,31 +174,38 @@ class Builder {
     this.parameters.push(...columns.map((c) => variableName(`b_${c.name}`)));
   }
 
-  /** Non-centred group effects r = (diag(sd) · L · z)ᵀ of one grouping term (brms's `scale_r_cor`). */
+  /**
+   * Non-centred group effects of one grouping term, r = (diag(sd) · L · z)ᵀ (brms's `scale_r_cor`),
+   * column by column: r_k = sd_k · Σ_{j≤k} L[k, j] · z_j with z_j ~ N(0, 1) over the levels (L = I
+   * for `||` or one coefficient). Elementwise vectors fuse into the likelihood's loop; `r_<group>`
+   * (levels × coefficients) is assembled for the results only.
+   */
   private groupEffects(g: GroupDesign, id: number): void {
     const K = g.columns.length;
     const G = g.levels.length;
     const sds = g.columns.map((c) => {
       const name = variableName(`sd_${g.group}__${c.name}`);
-      const { dist } = this.book.pick([name, `sd_${g.group}`, 'sd'], this.defaults.sd, { class: 'sd', coef: c.name, group: g.group });
+      const { dist } = this.book.pick([name, variableName(`sd_${g.group}`), 'sd'], this.defaults.sd, { class: 'sd', coef: c.name, group: g.group });
       this.parameters.push(name);
       return this.m.rv(name, dist, halfOptions(dist));
     });
-    const dims = [g.group, coefDim(g)];
-    const z = this.m.rv(`z_${id}`, Normal({ mu: 0, sigma: 1 }), { dims });
-    const sdRow = K === 1 ? sds[0] : sds.map((s, k) => s.mul(oneHot(K, k))).reduce((a, b) => a.add(b));
-    let scaled: Tensor;
+    const z = g.columns.map((_, j) => this.m.rv(`z_${id}_${j + 1}`, Normal({ mu: 0, sigma: 1 }), { dims: g.group }));
+    let columns: Tensor[];
     if (g.correlated && K > 1) {
-      const eta = this.corEta(g);
-      const L = this.m.rv(`L_${id}`, LKJCholeskyCorr({ eta, n: K }));
-      scaled = matmul(z, transpose(L)).mul(sdRow);
+      const L = this.m.rv(`L_${id}`, LKJCholeskyCorr({ eta: this.corEta(g), n: K }));
+      const flatL = reshape(L, [K * K]);
+      columns = sds.map((sd, k) => {
+        let combo = z[0].mul(sum(flatL.at([k * K])));
+        for (let j = 1; j <= k; j++) combo = combo.add(z[j].mul(sum(flatL.at([k * K + j]))));
+        return combo.mul(sd);
+      });
       this.correlations(g, L);
-    } else scaled = z.mul(sdRow);
-    const r = this.m.deterministic(variableName(`r_${g.group}`), scaled, { dims });
+    } else columns = sds.map((sd, k) => z[k].mul(sd));
+    const stacked = columns.map((c, k) => matmul(reshape(c, [G, 1]), [Array.from(oneHot(K, k))])).reduce((a, b) => a.add(b));
+    this.m.deterministic(variableName(`r_${g.group}`), stacked, { dims: [g.group, coefDim(g)] });
     const index = this.m.data(`J_${id}`, g.index, { dims: 'obs_id', indexInto: g.group });
     g.columns.forEach((c, k) => {
-      const rk = K === 1 ? reshape(r, [G]) : matvec(r, oneHot(K, k));
-      const perRow = rk.at(index);
+      const perRow = columns[k].at(index);
       this.add(c.rName === '(Intercept)' ? perRow : perRow.mul(this.m.data(`Z_${id}_${k + 1}`, c.values, { dims: 'obs_id' })));
     });
   }

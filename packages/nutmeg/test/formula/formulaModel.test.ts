@@ -21,7 +21,7 @@ test('names as brms: b_, sd_<g>__<coef>, cor_<g>__<a>__<b>, sigma, r_<g> with le
   const r = compiled.variables.find((v) => v.name === 'r_g');
   assert.deepEqual(r?.shape, [3, 2]);
   assert.deepEqual(r?.dims, ['g', 'g_coef']);
-  // Intercept (centred), b_x, two sds, z [3×2], the Cholesky factor (1 coordinate), sigma.
+  // Intercept (centred), b_x, two sds, z_1_1 and z_1_2 [3 each], the Cholesky factor (1 coordinate), sigma.
   assert.equal(compiled.dim, 1 + 1 + 2 + 6 + 1 + 1);
   const uncorrelated = formulaModel('y ~ x + (1 + x || g)', TABLE);
   assert.ok(!uncorrelated.parameters.some((p) => p.startsWith('cor_')));
@@ -100,7 +100,7 @@ test('newData + predict: a known level keeps its effect, a new level draws it fr
     Intercept: { shape: [], draw: () => 1 },
     b_x: { shape: [], draw: () => 0.5 },
     sd_g__Intercept: { shape: [], draw: () => 2 },
-    z_1: { shape: [3, 1], draw: (_rng, e) => [0.1, -0.2, 0.3][e] },
+    z_1_1: { shape: [3], draw: (_rng, e) => [0.1, -0.2, 0.3][e] },
     sigma: { shape: [], draw: () => 1e-6 },
   }, 3, fm.model.coords);
   const data = fm.newData({ x: [1, 0], g: ['c', 'new'] });
