@@ -20,6 +20,10 @@ test("the README's tour runs as a script (npx tsx model.ts)", () => {
     // The tour's outputs are there: a summary table, saved results that load, figures on disk.
     assert.match(r.stdout, /r_hat/);
     assert.match(r.stdout, /alpha\[2\]/);
+    assert.match(r.stdout, /elpd_loo\s+-?\d/, 'loo printed as R loo prints it');
+    assert.match(r.stdout, /\[ 'north', 'south', 'west', 'east' \]/, 'predict appended the new group to the coords');
+    assert.match(r.stdout, /r_group\[north,Intercept\]/, 'the formula model reports brms names');
+    assert.match(r.stdout, /student_t\(3, 0\.8, 2\.5\)\s+Intercept/, "brms's default intercept prior");
     assert.ok(existsSync(join(dir, 'figures/trace.svg')) && existsSync(join(dir, 'figures/trace.png')), 'writeFigure wrote SVG and PNG');
     assert.equal(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).posterior.beta.length, 2, 'ArviZ JSON holds 2 chains of beta');
     assert.ok(existsSync(join(dir, 'run-2.csv')), 'one CmdStan CSV per chain');
