@@ -2,6 +2,7 @@
 import * as C from './continuous.js';
 import * as D from './discrete.js';
 import type { ElementwiseDistribution } from './distribution.js';
+import * as LKJ from './lkjCholeskyCorr.js';
 import * as M from './multivariate.js';
 
 /** A distribution family: elementwise (log density per element) or composite (built from graph ops). */
@@ -9,9 +10,9 @@ export type DistributionFamily = ElementwiseDistribution | M.CompositeDistributi
 
 const isFamily = (x: unknown): x is DistributionFamily => typeof x === 'object' && x !== null && 'paramSets' in x && 'sample' in x;
 
-/** All families by name; a family added to continuous.ts, discrete.ts or multivariate.ts appears here. */
+/** All families by name; a family exported by one of the family modules imported above appears here. */
 export const FAMILIES: Readonly<Record<string, DistributionFamily>> = Object.fromEntries(
-  [...Object.values(C), ...Object.values(D), ...Object.values(M)].filter(isFamily).map((f) => [f.name, f]),
+  [...Object.values(C), ...Object.values(D), ...Object.values(M), ...Object.values(LKJ)].filter(isFamily).map((f) => [f.name, f]),
 );
 
 /** True for an elementwise family (its log density is a per-element IR expression). */
