@@ -11,3 +11,6 @@ export { brmsName } from './brmsNames.js';
 export type { ScaleParameters } from './evaluate.js';
 export type { Cell, DataTable } from './table.js';
 export type * from './ast.js';
+export { parsePrior, priorsFromStrings, PRIOR_FAMILIES, MAX_PRIOR_LENGTH } from './priorString.js';
+export type { ParsedPrior } from './priorString.js';
+export { PriorSyntaxError } from './priorSyntaxError.js';
