@@ -145,6 +145,10 @@ export type { RenderSvgOptions } from './plots/render.js';
 export { renderReport, inlineSvg } from './report/html.js';
 export type { ReportInput, ReportSection, ReportFigure, ReportTable, ReportBlock, ReportCell } from './report/html.js';
 
+// ── Formulas (brms-style): prior strings and formula syntax errors ────────────────────────────
+export { parsePrior, priorsFromStrings, PriorSyntaxError, FormulaSyntaxError } from './formula/index.js';
+export type { ParsedPrior, DataTable, Cell } from './formula/index.js';
+
 // ── Errors ────────────────────────────────────────────────────────────────────────────────────
 export { ModelError, OptionError, InputError, DomainError, isRecoverable } from './core/errors.js';
 export { AdviError } from './inference/vi/advi.js';
