@@ -48,6 +48,12 @@ export type { LogDensity, Shape, NamedArrays } from './core/types.js';
 export type { CompiledModel, VariableInfo, ObservedInfo } from './compiler/compiledModel.js';
 export { constrainRowsByRecord } from './compiler/compiledModel.js';
 
+// ── Formulas: brms-style formulas over a data table → an ordinary Model ─────────────────────────
+export { formulaModel, formatPriorSummary, FAMILIES, parseFormula, FormulaSyntaxError, designFromFormula, brmsName } from './formula/index.js';
+export type { FormulaModel, FormulaModelOptions, FamilyName, PriorRow, FormulaDesign, DesignOptions, DataTable, Cell } from './formula/index.js';
+export { parsePrior, priorsFromStrings, PriorSyntaxError } from './formula/index.js';
+export type { ParsedPrior } from './formula/index.js';
+
 // ── Inference ─────────────────────────────────────────────────────────────────────────────────
 export { sample } from './workflow/sample.js';
 export type { SampleOptions } from './workflow/sample.js';
@@ -144,10 +150,6 @@ export type { RenderSvgOptions } from './plots/render.js';
 // ── Report: a self-contained HTML page of sections, tables and figures ──────────────────────────
 export { renderReport, inlineSvg } from './report/html.js';
 export type { ReportInput, ReportSection, ReportFigure, ReportTable, ReportBlock, ReportCell } from './report/html.js';
-
-// ── Formulas (brms-style): prior strings and formula syntax errors ────────────────────────────
-export { parsePrior, priorsFromStrings, PriorSyntaxError, FormulaSyntaxError } from './formula/index.js';
-export type { ParsedPrior, DataTable, Cell } from './formula/index.js';
 
 // ── Errors ────────────────────────────────────────────────────────────────────────────────────
 export { ModelError, OptionError, InputError, DomainError, isRecoverable } from './core/errors.js';

@@ -30,6 +30,8 @@ export function unconstrainValues(spec: ModelSpec, freeVars: readonly VariableSp
 
 /** Numeric interval bounds of a free variable: numbers, or per-element arrays from data. */
 function numericBounds(spec: ModelSpec, name: string): { lower?: number | Float64Array; upper?: number | Float64Array } | undefined {
+  const lower = spec.variables.find((v) => v.name === name)?.lower;
+  if (lower !== undefined) return { lower };
   const term = spec.terms.find((t) => t.kind === 'dist' && t.variable === name) as Extract<TermSpec, { kind: 'dist' }> | undefined;
   if (!term) return undefined;
   const dist = ELEMENTWISE[term.dist];

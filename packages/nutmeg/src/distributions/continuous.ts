@@ -18,6 +18,7 @@ function scaleValue(p: Readonly<Record<string, number>>): number {
 export const Normal: ElementwiseDistribution = {
   name: 'Normal',
   paramSets: [['mu', 'sigma'], ['mu', 'tau']],
+  paramDomains: { mu: 'real', sigma: 'positive', tau: 'positive' },
   defaults: { mu: 0 },
   discrete: false,
   support: { kind: 'real' },
@@ -36,6 +37,7 @@ export const Normal: ElementwiseDistribution = {
 export const HalfNormal: ElementwiseDistribution = {
   name: 'HalfNormal',
   paramSets: [['sigma'], ['tau']],
+  paramDomains: { sigma: 'positive', tau: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -53,6 +55,7 @@ export const HalfNormal: ElementwiseDistribution = {
 export const HalfCauchy: ElementwiseDistribution = {
   name: 'HalfCauchy',
   paramSets: [['beta']],
+  paramDomains: { beta: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -69,6 +72,7 @@ export const HalfCauchy: ElementwiseDistribution = {
 export const Cauchy: ElementwiseDistribution = {
   name: 'Cauchy',
   paramSets: [['alpha', 'beta']],
+  paramDomains: { alpha: 'real', beta: 'positive' },
   discrete: false,
   support: { kind: 'real' },
   logp(b, x, p) {
@@ -85,6 +89,7 @@ export const Cauchy: ElementwiseDistribution = {
 export const StudentT: ElementwiseDistribution = {
   name: 'StudentT',
   paramSets: [['nu', 'mu', 'sigma'], ['nu', 'mu', 'lam']],
+  paramDomains: { nu: 'positive', mu: 'real', sigma: 'positive', lam: 'positive' },
   defaults: { mu: 0 },
   discrete: false,
   support: { kind: 'real' },
@@ -113,6 +118,7 @@ export const StudentT: ElementwiseDistribution = {
 export const Uniform: ElementwiseDistribution = {
   name: 'Uniform',
   paramSets: [['lower', 'upper']],
+  paramDomains: { lower: 'real', upper: { above: 'lower' } },
   defaults: { lower: 0, upper: 1 },
   discrete: false,
   support: { kind: 'interval', lower: 'lower', upper: 'upper' },
@@ -129,6 +135,7 @@ export const Uniform: ElementwiseDistribution = {
 export const Exponential: ElementwiseDistribution = {
   name: 'Exponential',
   paramSets: [['lam'], ['scale']],
+  paramDomains: { lam: 'positive', scale: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -142,6 +149,7 @@ export const Exponential: ElementwiseDistribution = {
 export const Gamma: ElementwiseDistribution = {
   name: 'Gamma',
   paramSets: [['alpha', 'beta'], ['mu', 'sigma']],
+  paramDomains: { alpha: 'positive', beta: 'positive', mu: 'positive', sigma: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -164,6 +172,7 @@ export const Gamma: ElementwiseDistribution = {
 export const InverseGamma: ElementwiseDistribution = {
   name: 'InverseGamma',
   paramSets: [['alpha', 'beta']],
+  paramDomains: { alpha: 'positive', beta: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -177,13 +186,14 @@ export const InverseGamma: ElementwiseDistribution = {
       checks: [check(p.alpha, '>', b.c(0)), check(p.beta, '>', b.c(0)), check(x, '>', b.c(0))],
     };
   },
-  sample: (rng, p) => p.beta / draw.gamma(rng, p.alpha, 1),
+  sample: (rng, p) => draw.inverseGamma(rng, p.alpha, p.beta),
 };
 
 /** Beta(alpha, beta) on [0, 1]. */
 export const Beta: ElementwiseDistribution = {
   name: 'Beta',
   paramSets: [['alpha', 'beta']],
+  paramDomains: { alpha: 'positive', beta: 'positive' },
   discrete: false,
   support: { kind: 'unit' },
   logp(b, x, p) {
@@ -200,6 +210,7 @@ export const Beta: ElementwiseDistribution = {
 export const LogNormal: ElementwiseDistribution = {
   name: 'LogNormal',
   paramSets: [['mu', 'sigma'], ['mu', 'tau']],
+  paramDomains: { mu: 'real', sigma: 'positive', tau: 'positive' },
   defaults: { mu: 0 },
   discrete: false,
   support: { kind: 'positive' },
@@ -219,6 +230,7 @@ export const LogNormal: ElementwiseDistribution = {
 export const Laplace: ElementwiseDistribution = {
   name: 'Laplace',
   paramSets: [['mu', 'b']],
+  paramDomains: { mu: 'real', b: 'positive' },
   discrete: false,
   support: { kind: 'real' },
   logp(b, x, p) {
@@ -237,6 +249,7 @@ export const Laplace: ElementwiseDistribution = {
 export const Weibull: ElementwiseDistribution = {
   name: 'Weibull',
   paramSets: [['alpha', 'beta']],
+  paramDomains: { alpha: 'positive', beta: 'positive' },
   discrete: false,
   support: { kind: 'positive' },
   logp(b, x, p) {
@@ -253,6 +266,8 @@ export const Weibull: ElementwiseDistribution = {
 export const Flat: ElementwiseDistribution = {
   name: 'Flat',
   paramSets: [[]],
+  paramDomains: {},
+  improper: true,
   discrete: false,
   support: { kind: 'real' },
   logp: () => ({ terms: [], checks: [] }),
@@ -265,6 +280,8 @@ export const Flat: ElementwiseDistribution = {
 export const HalfFlat: ElementwiseDistribution = {
   name: 'HalfFlat',
   paramSets: [[]],
+  paramDomains: {},
+  improper: true,
   discrete: false,
   support: { kind: 'positive' },
   logp: (b, x) => ({ terms: [], checks: [check(x, '>=', b.c(0))] }),

@@ -12,6 +12,7 @@ function lfact(b: IrBuilder, k: SNode): SNode {
 export const Bernoulli: ElementwiseDistribution = {
   name: 'Bernoulli',
   paramSets: [['p'], ['logit_p']],
+  paramDomains: { p: 'probability', logit_p: 'real' },
   discrete: true,
   support: { kind: 'binary' },
   logp(b, x, p) {
@@ -30,6 +31,7 @@ export const Bernoulli: ElementwiseDistribution = {
 export const Binomial: ElementwiseDistribution = {
   name: 'Binomial',
   paramSets: [['n', 'p'], ['n', 'logit_p']],
+  paramDomains: { n: 'count', p: 'probability', logit_p: 'real' },
   discrete: true,
   support: { kind: 'count' },
   logp(b, x, p) {
@@ -50,6 +52,7 @@ export const Binomial: ElementwiseDistribution = {
 export const Poisson: ElementwiseDistribution = {
   name: 'Poisson',
   paramSets: [['mu']],
+  paramDomains: { mu: 'positive' },
   discrete: true,
   support: { kind: 'count' },
   logp(b, x, p) {
@@ -65,6 +68,7 @@ export const Poisson: ElementwiseDistribution = {
 export const NegativeBinomial: ElementwiseDistribution = {
   name: 'NegativeBinomial',
   paramSets: [['mu', 'alpha']],
+  paramDomains: { mu: 'positive', alpha: 'positive' },
   discrete: true,
   support: { kind: 'count' },
   logp(b, x, p) {

@@ -15,6 +15,13 @@ export type Support =
   | { readonly kind: 'count' }
   | { readonly kind: 'binary' };
 
+/**
+ * The values a numeric parameter may take, checked before random draws: `real` (finite),
+ * `positive` (finite, > 0), `probability` (in [0, 1]), `count` (a non-negative integer), or
+ * `{ above }` (finite and greater than the named parameter, as Uniform's upper > lower).
+ */
+export type ParamDomain = 'real' | 'positive' | 'probability' | 'count' | { readonly above: string };
+
 /** The per-element log density of an elementwise distribution, as IR. */
 export interface LogpIr {
   /** Additive terms whose sum is the log density of one element. */
@@ -39,7 +46,14 @@ export interface ElementwiseDistribution {
   readonly support: Support;
   /** The log density of one element `x` given parameters (already broadcast, as IR). */
   logp(b: IrBuilder, x: SNode, p: Readonly<Record<string, SNode>>): LogpIr;
-  /** One random draw given numeric parameters (under the names the user gave). */
+  /** The domain of every parameter of every set, checked before random draws (see `drawElements`). */
+  readonly paramDomains: Readonly<Record<string, ParamDomain>>;
+  /** True for an improper density (Flat, HalfFlat), which has no random draws. */
+  readonly improper?: boolean;
+  /**
+   * One random draw given numeric parameters (under the names the user gave), assumed valid
+   * (callers check them against `paramDomains` first). Allocation-free: it runs once per element.
+   */
   sample(rng: Rng, p: Readonly<Record<string, number>>): number;
 }
 

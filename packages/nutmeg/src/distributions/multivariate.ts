@@ -21,7 +21,11 @@ export interface CompositeDistribution {
   defaultShape(g: GraphBuilder, p: Readonly<Record<string, Tensor>>): number[];
   /** Tensors whose element sums add up to the log density of `value`. */
   buildTerms(g: GraphBuilder, value: Tensor, p: Readonly<Record<string, Tensor>>, variable: string): Tensor[];
-  /** One random draw of the whole variable (`shape`) given numeric parameters. */
+  /**
+   * Random draws filling `shape` (its last axis is one event: a vector or a simplex), each
+   * parameter's values broadcast over the leading axes by repetition (length a divisor of the
+   * size). Checks the parameters first; throws ModelError naming the parameter and position.
+   */
   sample(rng: Rng, p: Readonly<Record<string, Float64Array>>, shape: readonly number[]): Float64Array;
 }
 
@@ -74,9 +78,12 @@ export const MvNormal: CompositeDistribution = {
     return [g.ew('mul', [g.constant(-0.5), g.ew('square', [z])]), constant];
   },
   sample(rng, p, shape) {
-    const cov = p.cov;
     const k = shape[shape.length - 1];
-    const L = p.chol ?? cholesky(cov, k);
+    const L = choleskyForDraws(p, k);
+    const mu = p.mu;
+    mu.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new ModelError(`MvNormal: parameter 'mu' must be finite (violated at element ${i}: ${v})`);
+    });
     const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
     const z = new Float64Array(k);
     for (let r = 0; r < out.length / k; r++) {
@@ -84,12 +91,41 @@ export const MvNormal: CompositeDistribution = {
       for (let i = 0; i < k; i++) {
         let s = 0;
         for (let j = 0; j <= i; j++) s += L[i * k + j] * z[j];
-        out[r * k + i] = (p.mu.length === 1 ? p.mu[0] : p.mu[(r * k + i) % p.mu.length]) + s;
+        out[r * k + i] = (mu.length === 1 ? mu[0] : mu[(r * k + i) % mu.length]) + s;
       }
     }
     return out;
   },
 };
+
+/** The Cholesky factor of numeric MvNormal parameters, checked: a k×k symmetric positive definite cov or a chol with a positive diagonal. */
+function choleskyForDraws(p: Readonly<Record<string, Float64Array>>, k: number): Float64Array {
+  const which = p.chol ? 'chol' : 'cov';
+  const given = p.chol ?? p.cov;
+  if (given.length !== k * k) throw new ModelError(`MvNormal: parameter '${which}' must be a ${k}×${k} matrix (the last axis has length ${k}), got ${given.length} numbers`);
+  given.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new ModelError(`MvNormal: parameter '${which}' must be finite (violated at [${Math.floor(i / k)}, ${i % k}]: ${v})`);
+  });
+  if (p.chol) {
+    for (let i = 0; i < k; i++) {
+      if (!(given[i * k + i] > 0)) throw new ModelError(`MvNormal: parameter 'chol' must have a positive diagonal (violated at [${i}, ${i}]: ${given[i * k + i]})`);
+    }
+    return given;
+  }
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = given[i * k + j], b = given[j * k + i];
+      if (Math.abs(a - b) > 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300)) {
+        throw new ModelError(`MvNormal: parameter 'cov' must be symmetric (cov[${i}, ${j}] = ${a} but cov[${j}, ${i}] = ${b})`);
+      }
+    }
+  }
+  try {
+    return cholesky(given, k);
+  } catch (e) {
+    throw new ModelError(`MvNormal: parameter 'cov' is not positive definite (${(e as Error).message})`);
+  }
+}
 
 /** Dirichlet(a) on the simplex of length len(a). */
 export const Dirichlet: CompositeDistribution = {
@@ -124,5 +160,18 @@ export const Dirichlet: CompositeDistribution = {
     const perElement = g.ew('sub', [g.ew('mul', [g.ew('sub', [p.a, one]), g.ew('log', [value])]), g.ew('lgamma', [p.a])]);
     return [perElement, g.ew('lgamma', [sum(p.a)])];
   },
-  sample: (rng, p) => draw.dirichlet(rng, p.a),
+  sample(rng, p, shape) {
+    const a = p.a;
+    const k = shape.length > 0 ? shape[shape.length - 1] : a.length;
+    a.forEach((v, i) => {
+      if (!(v > 0 && v < Infinity)) throw new ModelError(`Dirichlet: parameter 'a' must be finite and > 0 (violated at element ${i}: ${v})`);
+    });
+    if (a.length % k !== 0) throw new ModelError(`Dirichlet: parameter 'a' has ${a.length} elements, not a multiple of the simplex length ${k}`);
+    const out = new Float64Array(shape.reduce((x, y) => x * y, 1));
+    for (let r = 0; r < out.length / k; r++) {
+      const start = (r * k) % a.length;
+      draw.dirichlet(rng, a.length === k ? a : a.subarray(start, start + k), out.subarray(r * k, r * k + k));
+    }
+    return out;
+  },
 };

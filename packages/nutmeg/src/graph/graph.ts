@@ -56,6 +56,8 @@ export interface VariableSpec {
    * (what random draws and the pointwise log-likelihood evaluate).
    */
   readonly params?: Readonly<Record<string, number>>;
+  /** Free variables: a lower bound given with `rv(…, { lower })` (its transform is `log` shifted by it). */
+  readonly lower?: number;
   /** Data holding 0-based positions into the coords of this dim (`m.data(…, { indexInto })`). */
   readonly indexInto?: string;
 }

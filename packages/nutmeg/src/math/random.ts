@@ -150,7 +150,8 @@ export function gamma(rng: Rng, alpha: number, beta = 1): number {
 }
 
 /**
- * InverseGamma(α, β) draw (shape α, scale β): β / Gamma(α, 1).
+ * InverseGamma(α, β) draw (shape α, scale β): β / Gamma(α, 1) (on the log scale for α < 1, so that
+ * a gamma draw below the double range does not give +Infinity).
  *
  * @param rng - random number generator.
  * @param alpha - shape, > 0.
@@ -165,7 +166,10 @@ export function gamma(rng: Rng, alpha: number, beta = 1): number {
 export function inverseGamma(rng: Rng, alpha: number, beta = 1): number {
   if (!(alpha > 0)) bad('inverseGamma', 'alpha (shape) must be > 0', alpha);
   if (!(beta > 0)) bad('inverseGamma', 'beta (scale) must be > 0', beta);
-  return beta / gamma(rng, alpha, 1);
+  if (alpha >= 1) return beta / gammaShapeAtLeastOne(rng, alpha);
+  // For α < 1 the gamma draw underflows to 0 with probability ≈ 1e-308^α / Γ(α + 1) (8e-4 at
+  // α = 0.01), where β/G is often still a double: divide on the log scale (same uniforms as gamma()).
+  return Math.exp(Math.log(beta) - logGamma(rng, alpha));
 }
 
 /**
@@ -219,7 +223,8 @@ export function beta(rng: Rng, alpha: number, beta: number): number {
 }
 
 /**
- * StudentT(ν, μ, σ) draw: μ + σ·Z/√(V/ν) with Z ~ N(0, 1), V ~ χ²(ν).
+ * StudentT(ν, μ, σ) draw: μ + σ·Z/√(V/ν) with Z ~ N(0, 1), V ~ χ²(ν) (V on the log scale for
+ * ν < 2, so that tiny ν gives huge finite draws rather than ±Infinity).
  *
  * @param rng - random number generator.
  * @param nu - degrees of freedom, > 0.
@@ -236,8 +241,11 @@ export function studentT(rng: Rng, nu: number, mu = 0, sigma = 1): number {
   if (!(nu > 0)) bad('studentT', 'nu must be > 0', nu);
   if (!(sigma > 0)) bad('studentT', 'sigma must be > 0', sigma);
   const z = rng.normal();
-  const v = 2 * gamma(rng, nu / 2, 1);
-  return mu + (sigma * z) / Math.sqrt(v / nu);
+  if (nu >= 2) return mu + (sigma * z) / Math.sqrt((2 * gammaShapeAtLeastOne(rng, nu / 2)) / nu);
+  // For ν < 2 the χ² draw V = 2·Gamma(ν/2) underflows to 0 with probability ≈ 1e-308^(ν/2)
+  // (8e-4 at ν = 0.02) while t = Z·√(ν/V) is still a double: compute |t| on the log scale.
+  const logAbsT = Math.log(Math.abs(z)) + 0.5 * (Math.log(nu / 2) - logGamma(rng, nu / 2));
+  return mu + sigma * Math.sign(z) * Math.exp(logAbsT);
 }
 
 /**

@@ -21,6 +21,11 @@ export interface RvOptions {
   observed?: number | ArrayLike<number> | readonly (readonly number[])[];
   /** Override the transform to the unconstrained space ('identity', 'log', 'logit', 'simplex', 'choleskyCorr'). */
   transform?: string;
+  /**
+   * A lower bound for a free variable (Stan's `<lower=L>`): the prior's density is used above it,
+   * unnormalised (as Stan does; the constant does not change the posterior). brms's `nu > 1`.
+   */
+  lower?: number;
 }
 
 /** Options of {@link Model.data} and {@link Model.deterministic}. */
@@ -46,7 +51,12 @@ function nodeIds(params: Record<string, Tensor>): Record<string, number> {
   return ids;
 }
 
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+/**
+ * Variable names: anything printable without whitespace, quotes, commas or brackets (those would
+ * break element labels such as `alpha[CASS]` and CSV headers), up to 256 characters. brms's names
+ * (`b_YEAR96:cHEIGHT`, `sd_g1:g2__Intercept`) qualify. Names never reach generated code.
+ */
+const NAME_RE = /^[^\s\p{C}[\],"']{1,256}$/u;
 
 /**
  * A Bayesian model, built explicitly (no hidden global context as in PyMC's `with pm.Model()`):
@@ -82,7 +92,7 @@ export class Model {
   }
 
   private claim(name: string): void {
-    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new ModelError(`invalid variable name ${JSON.stringify(name)} (use letters, digits, _ and .)`, String(name));
+    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new ModelError(`invalid variable name ${JSON.stringify(name)} (names may not contain whitespace, quotes, commas or brackets, and have at most 256 characters)`, String(name));
     if (this.names.has(name)) throw new ModelError(`duplicate variable name '${name}'`, name);
     this.names.add(name);
   }
@@ -215,13 +225,16 @@ export class Model {
     }
 
     if (family.discrete) throw new ModelError(`'${name}': ${family.name} is discrete; discrete free parameters cannot be sampled by NUTS or fitted by ADVI (observe it, or marginalise it out)`, name);
-    const transform = options.transform !== undefined ? TRANSFORMS[options.transform] : bijectTo(family.support);
+    if (options.lower !== undefined && (!Number.isFinite(options.lower) || options.transform !== undefined)) {
+      throw new ModelError(`'${name}': lower must be a finite number and cannot be combined with transform`, name);
+    }
+    const transform = options.lower !== undefined ? TRANSFORMS.log : options.transform !== undefined ? TRANSFORMS[options.transform] : bijectTo(family.support);
     if (!transform) throw new ModelError(`'${name}': unknown transform '${options.transform}' (known: ${Object.keys(TRANSFORMS).join(', ')})`, name);
     const ushape = transform.unconstrainedShape(shape);
     const y = this.g.param(ushape, name);
     const support = family.support;
     const bounds =
-      support.kind === 'interval' ? { lower: params[support.lower], upper: params[support.upper] } : support.kind === 'unit' ? {} : {};
+      options.lower !== undefined ? { lower: this.g.constant(options.lower) } : support.kind === 'interval' ? { lower: params[support.lower], upper: params[support.upper] } : {};
     const built = transform.build(this.g, y, bounds);
     this.addDensityTerms(name, family, built.value, params);
     if (built.logDetJacobian) this.terms.push({ kind: 'sum', variable: name, expr: built.logDetJacobian.id });
@@ -236,6 +249,7 @@ export class Model {
       dist: family.name,
       initialUnconstrained: this.initialValue(family, params, transform.name, sizeOf(ushape)),
       params: nodeIds(params),
+      ...(options.lower === undefined ? {} : { lower: options.lower }),
     });
     return built.value;
   }

@@ -4,6 +4,7 @@ import type { Rng } from '../core/rng.js';
 import { compileModelSpec } from '../compiler/compile.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { compilePointwiseLogp } from '../compiler/pointwiseLogp.js';
+import { drawElements } from '../distributions/draw.js';
 import { FAMILIES, isElementwise, type DistributionFamily } from '../distributions/registry.js';
 import { sizeOf, type GraphNode, type VariableSpec } from '../graph/graph.js';
 import { broadcastTo } from './broadcast.js';
@@ -70,27 +71,25 @@ export class ForwardModel {
     const family = familyOf(v);
     const shape = this.forward.shapes[v.name];
     const params = this.paramValues(v, shape, isElementwise(family));
-    try {
-      if (!isElementwise(family)) {
-        const whole = family.sample(rng, params, shape);
-        if (positions) for (const j of positions) out[j] = whole[j];
-        else out.set(whole);
+    if (isElementwise(family)) {
+      if (!positions) {
+        drawElements(family, params, out, rng, { variable: v.name });
         return;
       }
-      const names = Object.keys(params);
-      const arrays = names.map((k) => params[k]);
-      // A fresh object with the keys in one order (deleting keys would put it in dictionary mode).
-      const p: Record<string, number> = {};
-      for (const k of names) p[k] = 0;
-      const one = (j: number): number => {
-        for (let k = 0; k < names.length; k++) p[names[k]] = arrays[k].length === 1 ? arrays[k][0] : arrays[k][j];
-        return family.sample(rng, p);
-      };
-      if (positions) for (const j of positions) out[j] = one(j);
-      else for (let j = 0; j < out.length; j++) out[j] = one(j);
+      const picked: Record<string, Float64Array> = {};
+      for (const [k, a] of Object.entries(params)) picked[k] = a.length === 1 ? a : Float64Array.from(positions, (j) => a[j]);
+      const drawn = drawElements(family, picked, new Float64Array(positions.length), rng, { variable: v.name });
+      positions.forEach((j, i) => (out[j] = drawn[i]));
+      return;
+    }
+    let whole: Float64Array;
+    try {
+      whole = family.sample(rng, params, shape);
     } catch (e) {
       throw new ModelError(`'${v.name}': cannot draw from ${family.name}: ${(e as Error).message}`, v.name, { cause: e });
     }
+    if (positions) for (const j of positions) out[j] = whole[j];
+    else out.set(whole);
   }
 
   /**

@@ -244,3 +244,16 @@ test('same seed, same draws; parameters are validated with named errors', () => 
   assert.throws(() => R.categorical(rng, [1, -1]), /categorical: weights must be ≥ 0 \(index 1\)/);
   assert.throws(() => R.dirichlet(rng, [1, 0]), /dirichlet: alpha\[1\] must be > 0/);
 });
+
+test('studentT and inverseGamma at tiny shapes: huge finite draws, not infinities from an underflowed gamma', () => {
+  // An underflowed Gamma(0.01) draw (P ≈ 8e-4, ~16 in 20000) used to give ±Infinity where the true
+  // value (~1e154, ~1e10) is a double. A true overflow beyond the largest double has P ≈ 6.5e-7
+  // (t, ν = 0.02) and 8e-7 (inverse gamma): 0.013 and 0.017 expected here, so at most 2 (P(≥ 3) < 1e-6).
+  const rng = new Rng(2024);
+  const infinite = (x: Float64Array) => x.filter((v) => !Number.isFinite(v)).length;
+  const t = drawMany(N, () => R.studentT(rng, 0.02));
+  assert.ok(infinite(t) <= 2, `${infinite(t)} infinite t draws`);
+  assert.ok(t.some((v) => Math.abs(v) > 1e150), 'the far tail is reached');
+  const ig = drawMany(N, () => R.inverseGamma(rng, 0.01, 1e-300));
+  assert.ok(infinite(ig) <= 2, `${infinite(ig)} infinite inverse-gamma draws`);
+});
