@@ -4,6 +4,8 @@ import {
   InputError,
   ModelError,
   PriorSyntaxError,
+  formatPriorSummary,
+  formulaModel,
   formatSummaryTable,
   formatWarnings,
   priorsFromStrings,
@@ -16,24 +18,20 @@ import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processIo, runCommand, type Io } from '../cliRun.js';
-import { FAMILY_NAMES, libraryBuilder, type FormulaBuilder } from './builder.js';
 import { readCsvTable, type CsvTable } from './csvTable.js';
 import { renderFigures } from './figures.js';
-import { restateDataError, rowName } from './messages.js';
-import { collect, familyName, wholeNumber, type FitOptions } from './options.js';
+import { restateDataError } from './messages.js';
+import { collect, FAMILY_NAMES, familyName, wholeNumber, type FitOptions } from './options.js';
 import { prepareOutDir } from './outDir.js';
 import { predictionsCsv, predictRows } from './predictions.js';
 import { fitReport } from './report.js';
-import { checkResponseFitsFamily } from './responseCheck.js';
 import { fitResults, type FitResults } from './results.js';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 const EXIT_INTERRUPTED = 130;
 
-/** Dependencies a test may replace. */
+/** What a test may add. */
 export interface FitDependencies {
-  /** The formula model builder (default: the library's). */
-  readonly builder?: FormulaBuilder;
   /** Extra sample() options (tests pass a progress sink or an abort signal). */
   readonly sampleOptions?: Parameters<typeof sample>[1];
 }
@@ -68,7 +66,7 @@ function fitProgram(): Command {
  *
  * @param argv - arguments after `fit`
  * @param io - output sinks (default: stdout, stderr)
- * @param deps - the builder and sample options (tests)
+ * @param deps - extra sample options (tests)
  * @returns exit code: 0 success, 2 bad input or usage, 130 interrupted
  */
 export async function run(argv: string[], io: Io = processIo, deps: FitDependencies = {}): Promise<number> {
@@ -93,9 +91,8 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   const prior = priorsFromStrings(options.prior);
   const csv = await readCsvTable(dataFile);
   const newCsv = options.predict !== undefined ? await readCsvTable(options.predict) : undefined;
-  const builder = deps.builder ?? libraryBuilder();
   const fm = withDataErrors(csv, () =>
-    builder.formulaModel(formula, csv.table, {
+    formulaModel(formula, csv.table, {
       ...(options.family ? { family: options.family } : {}),
       prior,
       categorical: options.categorical,
@@ -103,10 +100,9 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     }),
   );
   if (options.printPriors) {
-    io.out(builder.formatPriorSummary(fm.priors).replace(/\n?$/, '\n'));
+    io.out(formatPriorSummary(fm.priors).replace(/\n?$/, '\n'));
     return 0;
   }
-  checkResponseFitsFamily(fm.family, fm.design, (row) => rowName(csv, row));
   if (fm.design.droppedRows > 0) io.err(`nutmeg fit: dropped ${fm.design.droppedRows} of ${csv.records.length} rows with a missing value (--drop-missing)\n`);
   // Everything that can fail on bad input fails before sampling: new data and the output directory.
   if (newCsv) withDataErrors(newCsv, () => fm.newData(newCsv.table));

@@ -1,6 +1,6 @@
 // The figures of a formula fit (trace, forest, posterior predictive check, Pareto k) as SVG for report.html.
 import { forestRows, plotForest, plotParetoK, plotPpc, plotTrace, renderSvg, traceVariables, type InferenceData, type VegaLiteSpec } from 'nutmeg';
-import type { FormulaModel } from './builder.js';
+import type { FormulaModel } from 'nutmeg';
 import type { FitResults } from './results.js';
 
 /** A rendered figure. */

@@ -1,6 +1,6 @@
 // The options of `nutmeg fit`, checked: positive whole numbers for the sampler settings, a known family.
 import { InvalidArgumentError } from 'commander';
-import { FAMILY_NAMES, type FamilyName } from './builder.js';
+import { FAMILIES, type FamilyName } from 'nutmeg';
 
 /** The command's settings after parsing. */
 export interface FitOptions {
@@ -17,6 +17,9 @@ export interface FitOptions {
   readonly categorical: readonly string[];
   readonly dropMissing: boolean;
 }
+
+/** brms's family names, as --family takes them. */
+export const FAMILY_NAMES = Object.keys(FAMILIES) as FamilyName[];
 
 /** Target acceptance and tree depth used (sample's defaults), for the warnings. */
 export const NUTS_SETTINGS = { targetAccept: 0.8, maxTreeDepth: 10 } as const;
@@ -43,7 +46,7 @@ export function wholeNumber(min: number): (text: string) => number {
  * @returns the family
  */
 export function familyName(text: string): FamilyName {
-  if (!(FAMILY_NAMES as readonly string[]).includes(text)) throw new InvalidArgumentError(`expected one of ${FAMILY_NAMES.join(', ')}.`);
+  if (!(FAMILY_NAMES as string[]).includes(text)) throw new InvalidArgumentError(`expected one of ${FAMILY_NAMES.join(', ')}.`);
   return text as FamilyName;
 }
 

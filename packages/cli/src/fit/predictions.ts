@@ -1,6 +1,6 @@
 // --predict: the posterior predictive distribution at the rows of a new CSV file, written as predictions.csv (new rows, then mean, sd and 94% HDI).
 import { hdi, predict, type InferenceData } from 'nutmeg';
-import type { FormulaModel } from './builder.js';
+import type { FormulaModel } from 'nutmeg';
 import type { CsvTable } from './csvTable.js';
 
 /** The columns added to the new rows. */

@@ -1,6 +1,6 @@
 // report.html of a formula fit: the formula, family and priors, the summary, warnings, figures and LOO, on one self-contained page.
 import { formatLoo, NUTMEG_VERSION, renderReport, type ReportBlock, type ReportSection, type ReportTable, type SummaryRow } from 'nutmeg';
-import type { FormulaModel } from './builder.js';
+import type { FormulaModel } from 'nutmeg';
 import type { Figure } from './figures.js';
 import type { FitOptions } from './options.js';
 import type { FitResults } from './results.js';

@@ -10,7 +10,7 @@ import {
   type SamplingWarning,
   type SummaryRow,
 } from 'nutmeg';
-import type { FormulaModel } from './builder.js';
+import type { FormulaModel } from 'nutmeg';
 import { NUTS_SETTINGS } from './options.js';
 
 /** A completed fit and everything derived from it. */
