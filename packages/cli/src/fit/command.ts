@@ -99,11 +99,11 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
       dropMissing: options.dropMissing,
     }),
   );
+  if (fm.design.droppedRows > 0) io.err(`nutmeg fit: dropped ${fm.design.droppedRows} of ${csv.records.length} rows with a missing value (--drop-missing)\n`);
   if (options.printPriors) {
     io.out(formatPriorSummary(fm.priors).replace(/\n?$/, '\n'));
     return 0;
   }
-  if (fm.design.droppedRows > 0) io.err(`nutmeg fit: dropped ${fm.design.droppedRows} of ${csv.records.length} rows with a missing value (--drop-missing)\n`);
   // Everything that can fail on bad input fails before sampling: new data and the output directory.
   if (newCsv) withDataErrors(newCsv, () => fm.newData(newCsv.table));
   await prepareOutDir(options.out);
