@@ -3,6 +3,7 @@ import {
   FormulaSyntaxError,
   InputError,
   ModelError,
+  OptionError,
   PriorSyntaxError,
   formatPriorSummary,
   formulaModel,
@@ -80,7 +81,8 @@ export async function run(argv: string[], io: Io = processIo, deps: FitDependenc
         io.err(`nutmeg fit: ${e.format()}\n`);
         return 2;
       }
-      if (e instanceof ModelError) throw new InputError(e.message);
+      // Library messages quote names with JSON.stringify, which leaves U+2028/U+2029 raw: escape them, one line.
+      if (e instanceof ModelError || e instanceof InputError || e instanceof OptionError) throw new InputError(escapeLineSeparators(e.message));
       throw e;
     }
   });
@@ -135,6 +137,11 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   }
   io.err(`nutmeg fit: wrote ${written.join(', ')} to ${options.out}\n`);
   return 0;
+}
+
+/** U+2028, U+2029 and U+0085 as `\\u` escapes (they end a line in some terminals and editors). */
+function escapeLineSeparators(message: string): string {
+  return message.replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Runs `build`, restating the formula layer's data errors in terms of `csv`'s lines. */

@@ -29,12 +29,13 @@ export interface CsvTable {
 /**
  * Reads a CSV file (RFC 4180, comma-separated, a header row, optional UTF-8 BOM). A column is numeric
  * when every non-missing cell is a decimal number; otherwise its cells stay strings. Empty cells, blank
- * cells and `NA` are missing (`null`).
+ * cells and `NA` are missing (`null`). An unnamed column (a pandas index) is called `...N` after its
+ * position, as readr names it.
  *
  * @param file - path of the CSV file
  * @returns the table with its columns, types and line numbers
  * @throws InputError for a missing or unreadable file, CSV syntax errors (with the line), an empty file,
- *   a header without data rows, an unnamed or repeated column name
+ *   a header without data rows, a repeated column name
  */
 export async function readCsvTable(file: string): Promise<CsvTable> {
   let text: string;
@@ -63,7 +64,7 @@ export function parseCsvTable(text: string, file: string): CsvTable {
     throw new InputError(`${file}: not a valid CSV file: ${(e as Error).message.split('\n')[0]}`);
   }
   if (parsed.length === 0) throw new InputError(`${file}: the file is empty (expected a header row and data rows)`);
-  const columns = parsed[0].record;
+  const columns = parsed[0].record.map((name, j) => (name.trim() === '' ? `...${j + 1}` : name));
   checkHeader(columns, file);
   const rows = parsed.slice(1);
   if (rows.length === 0) throw new InputError(`${file}: there is a header but no data rows`);
@@ -87,11 +88,10 @@ export function isMissingCell(cell: string): boolean {
   return MISSING_TOKENS.has(cell.trim());
 }
 
-/** Every column has a name, and no name is repeated. */
+/** No column name is repeated. */
 function checkHeader(columns: readonly string[], file: string): void {
   const seen = new Map<string, number>();
   columns.forEach((name, j) => {
-    if (name.trim() === '') throw new InputError(`${file}: column ${j + 1} of the header has no name`);
     const first = seen.get(name);
     if (first !== undefined) throw new InputError(`${file}: the column name ${quote(name)} appears twice (columns ${first + 1} and ${j + 1})`);
     seen.set(name, j);
