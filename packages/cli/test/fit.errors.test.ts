@@ -97,3 +97,13 @@ test('--print-priors prints brms prior_summary, exits 0 and samples nothing', as
   assert.ok(lines.some((l) => /\bsd\s+Intercept\s+g\s+default$/.test(l)), r.out);
   assert.equal(existsSync(out), false);
 });
+
+test('--prior reaches the builder for every class: lkj on cor, a half-normal on one sd, sigma', async () => {
+  const r = await fit([data, 'y ~ x + (1 + x | g)', '--print-priors', '--prior', 'lkj(2): cor', '--prior', 'half_normal(1): sd_g__x', '--prior', 'exponential(1): sigma']);
+  assert.equal(r.code, 0, r.err);
+  const user = r.out.split('\n').filter((l) => l.endsWith(' user'));
+  assert.equal(user.length, 3, r.out);
+  assert.ok(user.some((l) => /eta = 2.*\bcor\s+g\s+user$/.test(l)), r.out);
+  assert.ok(user.some((l) => /HalfNormal\(sigma = 1\)\s+sd\s+x\s+g\s+user$/.test(l)), r.out);
+  assert.ok(user.some((l) => /Exponential\(lam = 1\)\s+sigma\s+user$/.test(l)), r.out);
+});
