@@ -6,6 +6,7 @@ import { versionText } from './version.js';
 /** The subcommands: name, one-line description, and the module that runs it. */
 const COMMANDS: { name: string; description: string; load: () => Promise<{ run: (argv: string[], io?: Io) => Promise<number> }> }[] = [
   { name: 'radon', description: 'the radon case study end to end: models, figures, report.html, summary.json', load: () => import('./radon/command.js') },
+  { name: 'fit', description: 'fit a brms-style formula to a CSV file with NUTS: summary, InferenceData, CmdStan CSVs, report.html', load: () => import('./fit/command.js') },
   { name: 'loo', description: 'PSIS-LOO of a log-likelihood file (ArviZ JSON or {"log_lik": [chain][draw][obs]}) as R loo prints it', load: () => import('./loo.js') },
   { name: 'compare', description: 'compare models by PSIS-LOO from their log-likelihood files, as R loo_compare', load: () => import('./compare.js') },
   { name: 'summary', description: 'summarise draws (draws JSON, ArviZ JSON or CmdStan CSV) as az.summary does', load: () => import('./summary.js') },

@@ -1,4 +1,4 @@
-// The committed generated files (the @stdlib bundle, the assembled WebAssembly kernels, the formula parser) are exactly what their generator scripts produce today.
+// The committed generated files (the @stdlib bundle, the assembled WebAssembly kernels, the formula and prior-string parsers) are exactly what their generator scripts produce today.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ const GENERATED: [script: string, output: string][] = [
   ['scripts/bundle-stdlib.mjs', 'src/math/vendor/stdlib.bundle.ts'],
   ['scripts/build-wasm.mjs', 'src/inference/hmc/vectorKernels.wasm.ts'],
   ['scripts/build-formula-parser.mjs', 'src/formula/generated/formulaParser.ts'],
+  ['scripts/build-prior-parser.mjs', 'src/formula/generated/priorParser.ts'],
 ];
 
 for (const [script, output] of GENERATED) {

@@ -17,3 +17,6 @@ export { FAMILIES, familyNamed } from './families.js';
 export type { FamilyName, Family, LinkName } from './families.js';
 export { formatPriorSummary } from './priors.js';
 export type { PriorRow } from './priors.js';
+export { parsePrior, priorsFromStrings, PRIOR_FAMILIES, MAX_PRIOR_LENGTH } from './priorString.js';
+export type { ParsedPrior } from './priorString.js';
+export { PriorSyntaxError } from './priorSyntaxError.js';

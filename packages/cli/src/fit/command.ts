@@ -1,0 +1,168 @@
+// `nutmeg fit DATA.csv "FORMULA"`: a brms-style formula fitted to a CSV file with NUTS; summary on stdout, InferenceData, CSVs and report in --out.
+import {
+  FormulaSyntaxError,
+  InputError,
+  ModelError,
+  OptionError,
+  PriorSyntaxError,
+  formatPriorSummary,
+  formulaModel,
+  formatSummaryTable,
+  formatWarnings,
+  priorsFromStrings,
+  sample,
+  summaryToJson,
+  toArvizJson,
+  toStanCsv,
+} from 'nutmeg';
+import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { processIo, runCommand, type Io } from '../cliRun.js';
+import { readCsvTable, type CsvTable } from './csvTable.js';
+import { renderFigures } from './figures.js';
+import { restateDataError } from './messages.js';
+import { collect, FAMILY_NAMES, familyName, wholeNumber, type FitOptions } from './options.js';
+import { prepareOutDir } from './outDir.js';
+import { predictionsCsv, predictRows } from './predictions.js';
+import { fitReport } from './report.js';
+import { fitResults, type FitResults } from './results.js';
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
+/** What a test may add. */
+export interface FitDependencies {
+  /** Extra sample() options (tests pass a progress sink or an abort signal). */
+  readonly sampleOptions?: Parameters<typeof sample>[1];
+}
+
+/** The commander definition of `nutmeg fit`. */
+function fitProgram(): Command {
+  return new Command('nutmeg fit')
+    .description(
+      'Fit a brms-style formula to a CSV file with NUTS. Prints an az.summary table of the brms-named parameters\n' +
+        '(b_, sd_, cor_, sigma/nu/shape, r_) and the sampling warnings; writes idata.json (ArviZ), one CmdStan CSV\n' +
+        'per chain, summary.json and report.html to --out.\n\n' +
+        'Example: nutmeg fit data/radon.csv "log_radon ~ floor + (1 + floor | county)"',
+    )
+    .argument('<DATA>', 'CSV file with a header row; empty cells and NA are missing')
+    .argument('<FORMULA>', 'brms/lme4 formula, e.g. "y ~ x + (1 | g)"')
+    .option('--family <F>', `response family: ${FAMILY_NAMES.join(', ')} (default gaussian)`, familyName)
+    .option('--prior <PRIOR>', 'a prior as "DIST(ARGS): CLASS", e.g. "normal(0, 1): b" (repeatable)', collect, [])
+    .option('--chains <N>', 'chains', wholeNumber(1), 4)
+    .option('--draws <N>', 'draws per chain after tuning', wholeNumber(1), 1000)
+    .option('--tune <N>', 'tuning iterations per chain', wholeNumber(0), 1000)
+    .option('--seed <N>', 'random seed (default from the clock, recorded in the outputs)', wholeNumber(0))
+    .option('--out <DIR>', 'output directory', 'out/fit')
+    .option('--json', 'print only the summary as one JSON object on stdout')
+    .option('--predict <NEW>', 'CSV of new rows: write predictions.csv (posterior predictive mean, sd, 94% HDI)')
+    .option('--print-priors', 'print the priors (as brms prior_summary) and exit without sampling')
+    .option('--categorical <COL>', 'treat a numeric column as categorical (repeatable)', collect, [])
+    .option('--drop-missing', 'drop rows with a missing value in a column the formula uses');
+}
+
+/**
+ * Runs `nutmeg fit`.
+ *
+ * @param argv - arguments after `fit`
+ * @param io - output sinks (default: stdout, stderr)
+ * @param deps - extra sample options (tests)
+ * @returns exit code: 0 success, 2 bad input or usage, 130 interrupted
+ */
+export async function run(argv: string[], io: Io = processIo, deps: FitDependencies = {}): Promise<number> {
+  return runCommand(fitProgram(), argv, io, async (p) => {
+    const flags = p.opts<Omit<FitOptions, 'printPriors' | 'dropMissing' | 'json'> & { printPriors?: boolean; dropMissing?: boolean; json?: boolean }>();
+    const options: FitOptions = { ...flags, json: flags.json === true, printPriors: flags.printPriors === true, dropMissing: flags.dropMissing === true };
+    try {
+      return await fitCommand(p.args[0], p.args[1], options, io, deps);
+    } catch (e) {
+      if (e instanceof FormulaSyntaxError || e instanceof PriorSyntaxError) {
+        io.err(`nutmeg fit: ${e.format()}\n`);
+        return 2;
+      }
+      // Library messages quote names with JSON.stringify, which leaves U+2028/U+2029 raw: escape them, one line.
+      if (e instanceof ModelError || e instanceof InputError || e instanceof OptionError) throw new InputError(escapeLineSeparators(e.message));
+      throw e;
+    }
+  });
+}
+
+/** The command's work, after option parsing. */
+async function fitCommand(dataFile: string, formula: string, options: FitOptions, io: Io, deps: FitDependencies): Promise<number> {
+  const prior = priorsFromStrings(options.prior);
+  const csv = await readCsvTable(dataFile);
+  const newCsv = options.predict !== undefined ? await readCsvTable(options.predict) : undefined;
+  const fm = withDataErrors(csv, () =>
+    formulaModel(formula, csv.table, {
+      ...(options.family ? { family: options.family } : {}),
+      prior,
+      categorical: options.categorical,
+      dropMissing: options.dropMissing,
+    }),
+  );
+  if (fm.design.droppedRows > 0) io.err(`nutmeg fit: dropped ${fm.design.droppedRows} of ${csv.records.length} rows with a missing value (--drop-missing)\n`);
+  if (options.printPriors) {
+    io.out(formatPriorSummary(fm.priors).replace(/\n?$/, '\n'));
+    return 0;
+  }
+  // Everything that can fail on bad input fails before sampling: new data and the output directory.
+  if (newCsv) withDataErrors(newCsv, () => fm.newData(newCsv.table));
+  await prepareOutDir(options.out);
+
+  const sampled = await sample(fm.model.compile(), {
+    chains: options.chains,
+    draws: options.draws,
+    tune: options.tune,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...deps.sampleOptions,
+  });
+  if (sampled.attrs.incomplete === true) {
+    io.err(`nutmeg fit: interrupted after ${sampled.nDraws} draws per chain; nothing written\n`);
+    return EXIT_INTERRUPTED;
+  }
+  const seed = Number(sampled.attrs.seed);
+  const results = fitResults(fm, sampled, seed);
+  if (options.json) io.out(summaryToJson(results.rows) + '\n');
+  else io.out(formatSummaryTable(results.rows) + (results.warnings.length > 0 ? '\n' + formatWarnings(results.warnings) + '\n' : ''));
+  if (options.json && results.warnings.length > 0) io.err(formatWarnings(results.warnings) + '\n');
+
+  const written = await writeOutputs(results, options.out);
+  const figures = await renderFigures(fm, results);
+  await writeFile(join(options.out, 'report.html'), fitReport({ fm, results, figures, options, dataFile, seed }));
+  written.push('report.html');
+  if (newCsv) {
+    await writeFile(join(options.out, 'predictions.csv'), predictionsCsv(newCsv, predictRows(fm, results.idata, newCsv, seed)));
+    written.push('predictions.csv');
+  }
+  io.err(`nutmeg fit: wrote ${written.join(', ')} to ${options.out}\n`);
+  return 0;
+}
+
+/** U+2028, U+2029 and U+0085 as `\\u` escapes (they end a line in some terminals and editors). */
+function escapeLineSeparators(message: string): string {
+  return message.replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Runs `build`, restating the formula layer's data errors in terms of `csv`'s lines. */
+function withDataErrors<T>(csv: CsvTable, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw restateDataError(e, csv);
+  }
+}
+
+/** idata.json, one CmdStan CSV per chain and summary.json; returns the file names. */
+async function writeOutputs(results: FitResults, out: string): Promise<string[]> {
+  const { idata } = results;
+  const names = ['idata.json'];
+  await writeFile(join(out, 'idata.json'), toArvizJson(idata));
+  for (let c = 0; c < idata.nChains; c++) {
+    names.push(`chain_${c + 1}.csv`);
+    await writeFile(join(out, `chain_${c + 1}.csv`), toStanCsv(idata, c));
+  }
+  await writeFile(join(out, 'summary.json'), summaryToJson(results.rows) + '\n');
+  names.push('summary.json');
+  return names;
+}

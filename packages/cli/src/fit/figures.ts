@@ -1,0 +1,79 @@
+// The figures of a formula fit (trace, forest, posterior predictive check, Pareto k) as SVG for report.html.
+import { forestRows, plotForest, plotParetoK, plotPpc, plotTrace, renderSvg, traceVariables, type InferenceData, type VegaLiteSpec } from 'nutmeg';
+import type { FormulaModel } from 'nutmeg';
+import type { FitResults } from './results.js';
+
+/** A rendered figure. */
+export interface Figure {
+  readonly name: string;
+  readonly caption: string;
+  readonly svg: string;
+}
+
+/** Most posterior predictive replicates drawn in the PPC. */
+const PPC_REPLICATES = 60;
+
+/**
+ * The population-level and family parameters (b_, sd_, cor_, sigma…): every parameter but the r_ group effects.
+ *
+ * @param fm - the formula model
+ * @returns their names
+ */
+export function mainParameters(fm: FormulaModel): string[] {
+  return fm.parameters.filter((p) => !p.startsWith('r_'));
+}
+
+/** `count` replicates of the observed variable, evenly spaced over the pooled posterior predictive draws. */
+function replicates(idata: InferenceData, name: string, count: number): Float64Array[] {
+  const v = idata.groups.posterior_predictive?.vars[name];
+  if (!v) return [];
+  const n = v.values.length / (idata.nChains * idata.nDraws);
+  const total = idata.nChains * idata.nDraws;
+  const step = Math.max(1, Math.floor(total / count));
+  const out: Float64Array[] = [];
+  for (let s = 0; s < total && out.length < count; s += step) out.push(v.values.slice(s * n, (s + 1) * n));
+  return out;
+}
+
+/**
+ * The figures' specifications: trace and forest of the main parameters, PPC, Pareto k.
+ *
+ * @param fm - the formula model
+ * @param r - the fit
+ * @returns name, caption and a function making the spec, per figure
+ */
+export function figureSpecs(fm: FormulaModel, r: FitResults): { name: string; caption: string; spec: () => VegaLiteSpec }[] {
+  const main = mainParameters(fm);
+  const observed = r.idata.groups.observed_data?.vars[fm.response]?.values;
+  const specs = [
+    { name: 'trace', caption: 'Trace and density of the population-level and family parameters, per chain.', spec: () => plotTrace(traceVariables(r.idata, main)) },
+    {
+      name: 'forest',
+      caption: 'Posterior means and 94% HDIs of the population-level and family parameters.',
+      spec: () => plotForest(main.flatMap((p) => forestRows(r.idata, p)), { title: 'Parameters (posterior mean and 94% HDI)' }),
+    },
+  ];
+  if (observed) {
+    specs.push({
+      name: 'ppc',
+      caption: `Posterior predictive check: densities of replicated ${fm.design.response?.label ?? fm.response} against the observed.`,
+      spec: () => plotPpc(observed, replicates(r.idata, fm.response, PPC_REPLICATES), { xTitle: fm.design.response?.label ?? fm.response, maxReplicates: PPC_REPLICATES }),
+    });
+  }
+  const l = r.loo;
+  if ('diagnostics' in l) specs.push({ name: 'pareto_k', caption: 'Pareto k of each observation (PSIS-LOO reliability).', spec: () => plotParetoK(l.diagnostics.paretoK) });
+  return specs;
+}
+
+/**
+ * Renders the figures to SVG.
+ *
+ * @param fm - the formula model
+ * @param r - the fit
+ * @returns the figures, in report order
+ */
+export async function renderFigures(fm: FormulaModel, r: FitResults): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const f of figureSpecs(fm, r)) out.push({ name: f.name, caption: f.caption, svg: await renderSvg(f.spec()) });
+  return out;
+}
