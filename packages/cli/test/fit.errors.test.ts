@@ -103,7 +103,8 @@ test('--prior reaches the builder for every class: lkj on cor, a half-normal on 
   assert.equal(r.code, 0, r.err);
   const user = r.out.split('\n').filter((l) => l.endsWith(' user'));
   assert.equal(user.length, 3, r.out);
-  assert.ok(user.some((l) => /eta = 2.*\bcor\s+g\s+user$/.test(l)), r.out);
-  assert.ok(user.some((l) => /HalfNormal\(sigma = 1\)\s+sd\s+x\s+g\s+user$/.test(l)), r.out);
-  assert.ok(user.some((l) => /Exponential\(lam = 1\)\s+sigma\s+user$/.test(l)), r.out);
+  // Shown as brms shows priors: Stan's names, a half-normal as the normal its bound truncates.
+  assert.ok(user.some((l) => /lkj\(2\)\s+cor\s+g\s+user$/.test(l)), r.out);
+  assert.ok(user.some((l) => /normal\(0, 1\)\s+sd\s+x\s+g\s+user$/.test(l)), r.out);
+  assert.ok(user.some((l) => /exponential\(1\)\s+sigma\s+user$/.test(l)), r.out);
 });

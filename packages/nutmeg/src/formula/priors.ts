@@ -12,9 +12,36 @@ export interface PriorRow {
   readonly source: 'default' | 'user';
 }
 
-/** Text of a user's prior: `Normal(mu = 0, sigma = 1)`. */
+/** Stan's name and argument order of nutmeg's families, for priors shown as brms shows them. */
+const STAN_FORMS: Readonly<Record<string, { name: string; args: readonly (string | number)[] }>> = {
+  Normal: { name: 'normal', args: ['mu', 'sigma'] },
+  HalfNormal: { name: 'normal', args: [0, 'sigma'] },
+  StudentT: { name: 'student_t', args: ['nu', 'mu', 'sigma'] },
+  Cauchy: { name: 'cauchy', args: ['alpha', 'beta'] },
+  HalfCauchy: { name: 'cauchy', args: [0, 'beta'] },
+  Laplace: { name: 'double_exponential', args: ['mu', 'b'] },
+  Exponential: { name: 'exponential', args: ['lam'] },
+  Gamma: { name: 'gamma', args: ['alpha', 'beta'] },
+  InverseGamma: { name: 'inv_gamma', args: ['alpha', 'beta'] },
+  LogNormal: { name: 'lognormal', args: ['mu', 'sigma'] },
+  Uniform: { name: 'uniform', args: ['lower', 'upper'] },
+  Beta: { name: 'beta', args: ['alpha', 'beta'] },
+  LKJCholeskyCorr: { name: 'lkj', args: ['eta'] },
+};
+
+/**
+ * Text of a user's prior as brms shows priors: Stan's name and arguments (`normal(0, 1)`,
+ * `student_t(3, 0, 2.5)`, `lkj(2)`; a half distribution as its full one, bounded by the parameter);
+ * other forms as nutmeg writes them (`Normal(mu = 0, tau = 1)`).
+ */
 export function describePrior(spec: DistributionSpec): string {
-  const args = Object.entries(spec.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : Array.isArray(v) ? `[${v.join(', ')}]` : '…'}`);
+  const p = spec.params;
+  const form = STAN_FORMS[spec.family.name];
+  if (spec.family.name === 'Flat' || spec.family.name === 'HalfFlat') return '(flat)';
+  if (form && form.args.every((a) => typeof a === 'number' || typeof p[a] === 'number')) {
+    return `${form.name}(${form.args.map((a) => (typeof a === 'number' ? a : p[a])).join(', ')})`;
+  }
+  const args = Object.entries(p).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : Array.isArray(v) ? `[${v.join(', ')}]` : '…'}`);
   return `${spec.family.name}(${args.join(', ')})`;
 }
 

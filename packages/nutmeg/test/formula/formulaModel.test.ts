@@ -67,7 +67,7 @@ test('user priors by brms class, most specific key first; unknown keys are error
     prior: { b: Normal({ mu: 0, sigma: 1 }), sd_g__x: HalfNormal({ sigma: 0.5 }), sd: Normal({ mu: 0, sigma: 2 }), cor: LKJCholeskyCorr({ eta: 2, n: 2 }) },
   });
   const user = fm.priors.filter((r) => r.source === 'user').map((r) => `${r.class}:${r.coef}:${r.prior}`);
-  assert.deepEqual(user, ['b:x:Normal(mu = 0, sigma = 1)', 'sd:Intercept:Normal(mu = 0, sigma = 2)', 'sd:x:HalfNormal(sigma = 0.5)', 'cor::LKJCholeskyCorr(eta = 2, n = 2)']);
+  assert.deepEqual(user, ['b:x:normal(0, 1)', 'sd:Intercept:normal(0, 2)', 'sd:x:normal(0, 0.5)', 'cor::lkj(2)']);
   assert.throws(() => formulaModel('y ~ x', TABLE, { prior: { b_z: Normal({ mu: 0, sigma: 1 }) } }), (e: unknown) => e instanceof OptionError && e.option === 'prior.b_z' && /b_x/.test(e.message));
   assert.throws(() => formulaModel('y ~ x + (1 + x | g)', TABLE, { prior: { cor: Normal({ mu: 0, sigma: 1 }) } }), (e: unknown) => e instanceof OptionError && /LKJCholeskyCorr/.test(e.message));
 });
