@@ -1,5 +1,5 @@
-// What the report computes from the fits: summary rows as JSON, per-home predictions, RMSDs (in-sample and PSIS-LOO), replicated data.
-import { psis, Rng, summary, type InferenceData } from 'nutmeg';
+// What the report computes from the fits: summary rows as JSON, per-home predictions, RMSDs (in-sample and PSIS-LOO).
+import { psis, summary, type InferenceData } from 'nutmeg';
 import type { RadonData } from './data.js';
 
 /** The statistics of one parameter element in summary.json (ArviZ's column names; null for NaN). */
@@ -173,28 +173,6 @@ export function rmsdOf(d: RadonData, idata: InferenceData): RmsdResult {
   let bad = 0;
   for (const k of loo.k) if (k > 0.7) bad++;
   return { inSample: rmsd(d.logRadon, mu), loo: rmsd(d.logRadon, loo.mu), looBadK: bad, perCountyMean: per / used };
-}
-
-/**
- * Replicated data sets from the posterior predictive distribution: for `n` evenly spaced draws
- * s, y_rep_i = mu_is + eps_s · z with z standard normal.
- */
-export function replicates(d: RadonData, idata: InferenceData, n: number, seed: number): Float64Array[] {
-  const L = lineDraws(idata);
-  const rng = new Rng(seed, 7);
-  const out: Float64Array[] = [];
-  const count = Math.min(n, L.S);
-  for (let r = 0; r < count; r++) {
-    const s = Math.floor((r * (L.S - 1)) / Math.max(1, count - 1));
-    const y = new Float64Array(d.logRadon.length);
-    for (let i = 0; i < y.length; i++) {
-      const k = L.K === 1 ? 0 : d.county[i];
-      const ke = L.E === 1 ? 0 : d.county[i];
-      y[i] = L.a[s * L.K + k] + L.b[s * L.K + k] * d.floor[i] + L.e[s * L.E + ke] * rng.normal();
-    }
-    out.push(y);
-  }
-  return out;
 }
 
 /** Posterior means of a vector variable's elements (chains pooled). */

@@ -1,10 +1,30 @@
-// The plain-text digest a radon run prints at the end: one line per model, its warnings, and where the time went.
+// The plain-text digest a radon run prints at the end: one line per model, its warnings, the LOO comparison, and where the time went.
+import { formatLooCompare } from 'nutmeg';
 import type { RadonData } from './data.js';
 import { elementMeans } from './analysis.js';
 import type { FittedModel } from './run.js';
+import type { WorkflowResults } from './workflow.js';
 
 function fmt(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? 'NaN' : x.toFixed(digits);
+}
+
+/**
+ * The LOO comparison as R's `print(loo_compare(...))` shows it (best first), then each model's
+ * elpd_loo with its SE and p_loo, and how many homes have Pareto k > 0.7.
+ */
+function looLines(d: RadonData, w: WorkflowResults): string[] {
+  const keys = w.compare ? w.compare.map((r) => r.name) : Object.keys(w.loo);
+  if (keys.length === 0) return [];
+  const lines = ['', `PSIS-LOO of the ${d.logRadon.length} homes (loo_compare: best first; elpd_diff with se_diff, the SE of the paired difference):`];
+  if (w.compare) lines.push(...formatLooCompare(w.compare).split('\n'));
+  for (const k of keys) {
+    const l = w.loo[k];
+    let bad = 0;
+    for (const x of l.diagnostics.paretoK) if (x > 0.7) bad++;
+    lines.push(`  ${k}: elpd_loo ${fmt(l.elpdLoo.estimate, 1)} (SE ${fmt(l.elpdLoo.se, 1)}), p_loo ${fmt(l.pLoo.estimate, 1)}, Pareto k > 0.7: ${bad} home${bad === 1 ? '' : 's'}`);
+  }
+  return lines;
 }
 
 /**
@@ -14,9 +34,10 @@ function fmt(x: number | null | undefined, digits = 2): string {
  * @param models - the fitted models, with their RMSDs
  * @param reportPath - where report.html was written
  * @param timings - seconds per stage, and `total`
- * @returns the digest, one line per model, then warnings, times and the report's path
+ * @param workflow - LOO per model and the comparison
+ * @returns the digest, one line per model, then warnings, the LOO table, times and the report's path
  */
-export function buildDigest(d: RadonData, models: readonly FittedModel[], reportPath: string, timings: Record<string, number>): string {
+export function buildDigest(d: RadonData, models: readonly FittedModel[], reportPath: string, timings: Record<string, number>, workflow: WorkflowResults): string {
   const lines: string[] = [];
   lines.push(`Radon: ${d.logRadon.length} homes in ${d.counties.length} Minnesota counties.`);
   lines.push('');
@@ -41,6 +62,7 @@ export function buildDigest(d: RadonData, models: readonly FittedModel[], report
     lines.push('Warnings:');
     for (const m of warned) for (const w of m.warnings) lines.push(`  ${m.key}: ${w}`);
   }
+  lines.push(...looLines(d, workflow));
   lines.push('');
   const stages = Object.entries(timings)
     .filter(([k]) => k !== 'total')

@@ -1,8 +1,23 @@
 // Which figures a radon run draws, given the models it fitted: each with its file name, title, caption and report section.
 import type { VegaLiteSpec } from 'nutmeg';
 import type { RadonData } from './data.js';
-import { elementMeans, replicates } from './analysis.js';
-import { adviFigure, elboFigure, forestFigure, funnelFigure, ppcFigure, shrinkageFigure, threeCountyFigure, traceFigure } from './figures.js';
+import { elementMeans } from './analysis.js';
+import {
+  adviFigure,
+  compareFigure,
+  elboFigure,
+  forestFigure,
+  funnelFigure,
+  looPitFigure,
+  paretoKFigure,
+  ppcFigure,
+  predictionFigure,
+  shrinkageFigure,
+  threeCountyFigure,
+  traceFigure,
+} from './figures.js';
+import { KNOWN_COUNTY, NEW_COUNTY } from './prediction.js';
+import type { WorkflowResults } from './workflow.js';
 import type { Method } from './fit.js';
 import type { FigureOut, FittedModel, ModelName } from './run.js';
 
@@ -15,7 +30,7 @@ export interface FigurePlan {
   readonly spec: () => VegaLiteSpec;
 }
 
-/** What the figures are drawn from: the data, the fitted models and the run's method and seed. */
+/** What the figures are drawn from: the data, the fitted models, the run's method and the LOO / predictive results. */
 export interface FigureInputs {
   readonly data: RadonData;
   /** Every fitted model, ADVI last when it ran. */
@@ -23,7 +38,8 @@ export interface FigureInputs {
   /** The model ADVI was compared with (the non-centered hierarchical one if fitted). */
   readonly adviTarget?: FittedModel;
   readonly method: Method;
-  readonly seed: number;
+  /** LOO, its comparison, the posterior predictive check and the predictions (stage `loo & predictive`). */
+  readonly workflow: WorkflowResults;
 }
 
 /** The fitted models the figures pick from, by role. */
@@ -117,17 +133,80 @@ function forestPlan(c: Cast): FigurePlan[] {
   ];
 }
 
-/** The posterior predictive check of the hierarchical model (else the pooled, else the unpooled one). */
-function ppcPlan(d: RadonData, c: Cast, seed: number): FigurePlan[] {
-  const m = c.hierarchical ?? c.pooled ?? c.unpooled;
-  if (!m) return [];
+/** The posterior predictive check and LOO-PIT of the focus model (non-centered if fitted, else centered, else pooled), from the library's predictive draws. */
+function ppcPlans(d: RadonData, w: WorkflowResults): FigurePlan[] {
+  const check = w.check;
+  if (!check) return [];
   return [
     {
       name: 'ppc',
       title: 'Posterior predictive check',
-      caption: `Density of the 919 observed log radon values (thick) against 60 data sets replicated from the ${m.key} posterior (thin) and their mean (dashed).`,
+      caption:
+        `Density of the ${d.logRadon.length} observed log radon values (thick) against 60 of the ${check.yRep.length} data sets drawn from the ${check.key} model's posterior predictive distribution ` +
+        '(samplePosteriorPredictive: one replicated data set per posterior draw; thin) and the mean density over all of them (dashed).',
       section: 'prediction',
-      spec: () => ppcFigure(d.logRadon, replicates(d, m.idata, 60, seed), m.key),
+      spec: () => ppcFigure(d.logRadon, check.yRep, check.key),
+    },
+    {
+      name: 'loo_pit',
+      title: 'LOO-PIT',
+      caption:
+        `LOO-PIT of the ${check.key} model: for each home, the probability that its leave-one-out predictive distribution gives a value at most the observed one (PSIS weights from the log-likelihood). ` +
+        'If the predictive distributions are calibrated these values are uniform, and the ECDF minus the uniform CDF stays inside the 94% band (pointwise). ' +
+        'An S-shape dipping below then rising above 0 means predictive distributions too narrow; the reverse, too wide; mostly on one side, biased.',
+      section: 'prediction',
+      spec: () => looPitFigure(check.pit, check.key),
+    },
+  ];
+}
+
+/** The LOO comparison (when two or more joint models were fitted) and the Pareto k of the focus model. */
+function looPlans(d: RadonData, w: WorkflowResults): FigurePlan[] {
+  const plans: FigurePlan[] = [];
+  const compare = w.compare;
+  if (compare) {
+    plans.push({
+      name: 'loo_compare',
+      title: 'Model comparison by PSIS-LOO',
+      caption:
+        'Each model\'s elpd_loo (open circle) with ± its standard error, best model on top; the grey triangles below each other model show its difference to the best with ± se_diff, ' +
+        'the SE of the paired difference; the dashed line is the best model\'s elpd_loo. A triangle whose bar reaches the line predicts about as well as the best model.',
+      section: 'loo',
+      spec: () => compareFigure(compare),
+    });
+  }
+  const focus = w.focus;
+  const l = focus ? w.loo[focus] : undefined;
+  if (focus && l) {
+    plans.push({
+      name: 'pareto_k',
+      title: `Pareto k: ${focus}`,
+      caption:
+        `Pareto k̂ of each home's PSIS importance ratios in the ${focus} model, coloured by loo's bins (good ≤ 0.5 < ok ≤ 0.7 < bad ≤ 1 < very bad). ` +
+        'Above 0.7 the home is so influential that its PSIS-LOO estimate is unreliable; the tooltips name each home\'s county.',
+      section: 'loo',
+      spec: () => paretoKFigure(d, l.diagnostics.paretoK, focus),
+    });
+  }
+  return plans;
+}
+
+/** The predictions for a new house in CASS and in a county with no data. */
+function predictionPlans(w: WorkflowResults): FigurePlan[] {
+  const p = w.prediction;
+  if (!p || !w.focus) return [];
+  return [
+    {
+      name: 'predict_new_house',
+      title: 'Predicting a new house',
+      caption:
+        `Log radon of a new house, in its basement and on its first floor, in ${KNOWN_COUNTY} (${p.knownHomes} homes in the data) and in '${NEW_COUNTY}', a county with no data at all, ` +
+        `from the ${w.focus} fit by predict() (${p.draws} posterior draws × ${p.copies} predictive draws per case); with each county's intercept alpha (expected basement log radon) for comparison. ` +
+        `For the new county, predict() with allowNewLevels: true draws its intercept and slope, per posterior draw, from Normal(mu_alpha, sigma_alpha) and Normal(mu_beta, sigma_beta): ` +
+        'the analogue of brms\'s posterior_predict(fit, newdata, allow_new_levels = TRUE) with sample_new_levels = "gaussian". Its intervals are wider because it adds the spread between counties to the uncertainty about the population; ' +
+        `${KNOWN_COUNTY}'s intercept is informed by its own homes. Both predictive intervals are dominated by the house-to-house noise eps.`,
+      section: 'newdata',
+      spec: () => predictionFigure(p),
     },
   ];
 }
@@ -152,9 +231,10 @@ function adviPlans(d: RadonData, c: Cast, target: FittedModel | undefined, metho
 
 /**
  * The figures of a run, in report order: funnel, traces, three counties, shrinkage, forest, posterior
- * predictive check, ADVI vs NUTS, ELBO; each only when the models it needs were fitted.
+ * predictive check, LOO-PIT, LOO comparison, Pareto k, new-house predictions, ADVI vs NUTS, ELBO;
+ * each only when the models it needs were fitted.
  *
- * @param i - data, fitted models, ADVI's target, method and seed
+ * @param i - data, fitted models, ADVI's target, method, LOO and predictive results
  * @returns the figures to draw (specs are built lazily)
  */
 export function planFigures(i: FigureInputs): FigurePlan[] {
@@ -164,7 +244,9 @@ export function planFigures(i: FigureInputs): FigurePlan[] {
     ...tracePlans(c),
     ...comparisonPlans(i.data, c),
     ...forestPlan(c),
-    ...ppcPlan(i.data, c, i.seed),
+    ...ppcPlans(i.data, i.workflow),
+    ...looPlans(i.data, i.workflow),
+    ...predictionPlans(i.workflow),
     ...adviPlans(i.data, c, i.adviTarget, i.method),
   ];
 }

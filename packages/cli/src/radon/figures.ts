@@ -9,17 +9,34 @@ import {
   plotMarginals,
   pooledDraws,
   plotPpc,
+  plotCompare,
+  plotLooPit,
+  plotParetoK,
   plotShrinkage,
   plotTrace,
   traceVariables,
   type Approximation,
   type InferenceData,
+  type LooCompareRow,
   type MarginalComparison,
   type RegressionPanel,
   type VegaLiteSpec,
 } from 'nutmeg';
 import type { RadonData } from './data.js';
 import { elementMeans } from './analysis.js';
+import type { NewHousePrediction } from './prediction.js';
+
+/** The look of the hand-made charts, as the library's plot builders set it. */
+const CONFIG = {
+  font: 'DejaVu Sans, Verdana, Helvetica, Arial, sans-serif',
+  background: 'white',
+  padding: 8,
+  view: { stroke: '#bbbbbb' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eeeeee' },
+  legend: { labelFontSize: 11 },
+  title: { fontSize: 14, subtitleFontSize: 11, anchor: 'start', offset: 8 },
+  range: { category: [...PALETTE] },
+};
 
 /** The three counties of the tutorials' regression plot. */
 export const THREE_COUNTIES = ['CASS', 'CROW WING', 'FREEBORN'] as const;
@@ -100,6 +117,50 @@ export function ppcFigure(observed: ArrayLike<number>, reps: readonly ArrayLike<
   return plotPpc(observed, reps, { title: `Posterior predictive check: ${model} model`, xTitle: 'log radon', maxReplicates: 60 });
 }
 
+/** LOO-PIT of a model: ECDF of the LOO-PIT values minus the uniform CDF, with the 94% band. */
+export function looPitFigure(pit: ArrayLike<number>, model: string): VegaLiteSpec {
+  return plotLooPit(pit, { title: `LOO-PIT: ${model} model` });
+}
+
+/** The comparison of the models by PSIS-LOO (as az.plot_compare). */
+export function compareFigure(rows: readonly LooCompareRow[]): VegaLiteSpec {
+  return plotCompare(rows, { title: 'Model comparison: pooled and hierarchical models' });
+}
+
+/** Pareto k per home of a model, each labelled with its county. */
+export function paretoKFigure(d: RadonData, k: ArrayLike<number>, model: string): VegaLiteSpec {
+  return plotParetoK(k, { title: `Pareto k per home: ${model} model`, xTitle: 'home (row of radon.csv)', labels: Array.from(d.county, (c, i) => `home ${i} (${d.counties[c]})`) });
+}
+
+/**
+ * Predictions for a new house as intervals: per county (CASS, a new one) the posterior predictive
+ * mean, 50% and 94% intervals of log radon in a new basement home and first-floor home, and the
+ * county's intercept alpha for comparison.
+ */
+export function predictionFigure(p: NewHousePrediction): VegaLiteSpec {
+  const values = p.rows.map((r) => ({ row: `${r.county} · ${r.quantity}`, kind: r.kind, county: r.county, mean: r.mean, lo94: r.lo94, hi94: r.hi94, lo50: r.lo50, hi50: r.hi50 }));
+  const order = values.map((v) => v.row);
+  const y = { field: 'row', type: 'nominal', title: null, sort: order, axis: { labelLimit: 320 } };
+  const color = { field: 'kind', type: 'nominal', title: null, scale: { domain: ['new house', 'county intercept'], range: [PALETTE[0], PALETTE[1]] }, legend: { orient: 'top', direction: 'horizontal' } };
+  const x = (field: string) => ({ field, type: 'quantitative', title: 'log radon', scale: { zero: false } });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: 'Predicting a new house: a county with data (CASS) and one without',
+      subtitle: 'dot: posterior mean; thick bar: 50% interval; thin bar: 94% interval (3%–97% quantiles)',
+    },
+    width: 460,
+    height: { step: 30 },
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, x: x('lo94'), x2: { field: 'hi94' }, color } },
+      { mark: { type: 'rule', strokeWidth: 6 }, encoding: { y, x: x('lo50'), x2: { field: 'hi50' }, color } },
+      { mark: { type: 'point', filled: true, size: 60, color: '#222222' }, encoding: { y, x: x('mean') } },
+    ],
+    config: CONFIG,
+  };
+}
+
 /** ADVI marginals (curves) over NUTS histograms for the hyperparameters and CASS's coefficients. */
 export function adviFigure(d: RadonData, nuts: InferenceData, advi: InferenceData): VegaLiteSpec {
   const have = Object.keys(nuts.groups.posterior!.vars);
@@ -169,15 +230,6 @@ export function funnelFigure(d: RadonData, fits: readonly { name: string; idata:
     hconcat: panels,
     spacing: 30,
     resolve: { scale: { x: 'shared', y: 'shared' } },
-    config: {
-      font: 'DejaVu Sans, Verdana, Helvetica, Arial, sans-serif',
-      background: 'white',
-      padding: 8,
-      view: { stroke: '#bbbbbb' },
-      axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eeeeee' },
-      legend: { labelFontSize: 11 },
-      title: { fontSize: 14, subtitleFontSize: 11, anchor: 'start', offset: 8 },
-      range: { category: [...PALETTE] },
-    },
+    config: CONFIG,
   };
 }

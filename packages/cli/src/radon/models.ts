@@ -1,9 +1,23 @@
 // The radon models of the tutorials, written with nutmeg's public API as a user would.
-import { HalfCauchy, Model, Normal, Uniform, type CompiledModel } from 'nutmeg';
+import { HalfCauchy, Model, Normal, Uniform, type CompiledModel, type Tensor } from 'nutmeg';
 import type { RadonData } from './data.js';
 
 /** Priors: the first tutorial's (Normal(0, 1) / HalfCauchy(1)) or the second's flat ones. */
 export type Priors = 'tutorial' | 'flat';
+
+/** The dim of the homes: floor, county and log_radon have one value per home. */
+const OBS = 'obs_id';
+
+/**
+ * Declares the homes' floor and county as data (dims `obs_id`; county as an index into the
+ * `county` coords), so that `predict` can replace them: a new row may name its county by label,
+ * or a county not in the data with `allowNewLevels`.
+ */
+function countyData(m: Model, d: RadonData): { floor: Tensor; county: Tensor } {
+  const floor = m.data('floor', d.floor, { dims: OBS });
+  const county = m.data('county', d.county, { dims: OBS, indexInto: 'county' });
+  return { floor, county };
+}
 
 /**
  * Hierarchical (partial pooling) model, centered: county intercepts and slopes drawn from
@@ -20,9 +34,9 @@ export function hierarchicalCentered(d: RadonData, priors: Priors = 'tutorial'):
   const alpha = m.rv('alpha', Normal({ mu: muAlpha, sigma: sigmaAlpha }), { dims: 'county' });
   const beta = m.rv('beta', Normal({ mu: muBeta, sigma: sigmaBeta }), { dims: 'county' });
   const eps = m.rv('eps', hyperSd);
-  const floor = m.data('floor', d.floor);
-  const mu = alpha.at(d.county).add(beta.at(d.county).mul(floor));
-  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon });
+  const { floor, county } = countyData(m, d);
+  const mu = alpha.at(county).add(beta.at(county).mul(floor));
+  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon, dims: OBS });
   return m;
 }
 
@@ -43,9 +57,9 @@ export function hierarchicalNonCentered(d: RadonData, priors: Priors = 'tutorial
   const alpha = m.deterministic('alpha', muAlpha.add(sigmaAlpha.mul(alphaOffset)), { dims: 'county' });
   const beta = m.deterministic('beta', muBeta.add(sigmaBeta.mul(betaOffset)), { dims: 'county' });
   const eps = m.rv('eps', hyperSd);
-  const floor = m.data('floor', d.floor);
-  const mu = alpha.at(d.county).add(beta.at(d.county).mul(floor));
-  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon });
+  const { floor, county } = countyData(m, d);
+  const mu = alpha.at(county).add(beta.at(county).mul(floor));
+  m.rv('log_radon', Normal({ mu, sigma: eps }), { observed: d.logRadon, dims: OBS });
   return m;
 }
 
@@ -55,8 +69,8 @@ export function pooled(d: RadonData): Model {
   const alpha = m.rv('alpha', Normal({ mu: 0, sigma: 1 }));
   const beta = m.rv('beta', Normal({ mu: 0, sigma: 1 }));
   const eps = m.rv('eps', HalfCauchy({ beta: 1 }));
-  const floor = m.data('floor', d.floor);
-  m.rv('log_radon', Normal({ mu: alpha.add(beta.mul(floor)), sigma: eps }), { observed: d.logRadon });
+  const floor = m.data('floor', d.floor, { dims: OBS });
+  m.rv('log_radon', Normal({ mu: alpha.add(beta.mul(floor)), sigma: eps }), { observed: d.logRadon, dims: OBS });
   return m;
 }
 

@@ -4,6 +4,8 @@ import type { RadonData } from './data.js';
 import { elementMeans, parameterStats, type ParameterStats } from './analysis.js';
 import type { FigureOut, FittedModel, RadonOptions } from './run.js';
 import { THREE_COUNTIES } from './figures.js';
+import { KNOWN_COUNTY, NEW_COUNTY } from './prediction.js';
+import type { WorkflowResults } from './workflow.js';
 
 /** Input of {@link buildReport}. */
 export interface ReportData {
@@ -11,6 +13,8 @@ export interface ReportData {
   readonly options: RadonOptions;
   readonly models: readonly FittedModel[];
   readonly figures: readonly FigureOut[];
+  /** LOO, its comparison, the posterior predictive check and the new-house predictions. */
+  readonly workflow: WorkflowResults;
   readonly timings: Record<string, number>;
 }
 
@@ -240,8 +244,8 @@ function comparisonSection(c: SectionContext): ReportSection | undefined {
   };
 }
 
-/** Prediction: RMSD defined, its table, why the tutorial's numbers differ, and the posterior predictive check. */
-function predictionSection({ models, figures }: SectionContext): ReportSection {
+/** Prediction: RMSD defined, its table, why the tutorial's numbers differ, the posterior predictive check and LOO-PIT. */
+function predictionSection({ models, figures, workflow }: SectionContext): ReportSection {
   const withRmsd = models.filter((m) => m.rmsd);
   return {
     heading: 'Prediction: RMSD and posterior predictive check',
@@ -266,7 +270,96 @@ function predictionSection({ models, figures }: SectionContext): ReportSection {
           'In-sample, the unpooled model fits its own data at least as closely as the hierarchical one (it has a free intercept, slope and noise per county); out of sample (LOO) the hierarchical model predicts better, because a county\'s few homes are poor evidence on their own. ' +
           'PSIS-LOO is unreliable for homes with k̂ > 0.7 (mostly homes that are alone, or nearly, in their county in the unpooled model: removing them removes all of that county\'s data).',
       },
+      ...(Object.keys(workflow.loo).length > 0
+        ? [
+            {
+              kind: 'paragraph' as const,
+              text:
+                'The RMSD table is the tutorial\'s measure. The modern answer to "which model predicts better" is the expected log predictive density of a new home, estimated by PSIS-LOO (next section): ' +
+                'it scores the whole predictive distribution, not only its mean, and comes with a standard error for the difference between two models.',
+            },
+          ]
+        : []),
       ...figureBlocks(figures, 'prediction'),
+    ],
+  };
+}
+
+/** One model's row of the LOO table: elpd_loo, SE, p_loo, elpd_diff, se_diff, looic, homes with k > 0.7. */
+function looRow(w: WorkflowResults, key: string): (string | number | null)[] {
+  const l = w.loo[key];
+  const row = w.compare?.find((r) => r.name === key);
+  let bad = 0;
+  for (const k of l.diagnostics.paretoK) if (k > 0.7) bad++;
+  return [key, l.elpdLoo.estimate, l.elpdLoo.se, l.pLoo.estimate, row?.elpdDiff ?? null, row?.seDiff ?? null, l.looic.estimate, bad];
+}
+
+/** Model comparison by PSIS-LOO: what elpd and the Pareto k mean, the table, the comparison and Pareto k figures, loo's warnings. */
+function looSection({ data: d, workflow: w, figures }: SectionContext): ReportSection | undefined {
+  const keys = w.compare ? w.compare.map((r) => r.name) : Object.keys(w.loo);
+  if (keys.length === 0) return undefined;
+  const focus = w.focus ? w.loo[w.focus] : undefined;
+  const blocks: ReportBlock[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `elpd_loo = Σᵢ log p(yᵢ | y₋ᵢ) is the log predictive density of each of the ${d.logRadon.length} homes under the model fitted without it, summed: higher is better. ` +
+        'PSIS-LOO estimates it from one fit by reweighting the posterior draws (Pareto-smoothed importance sampling; Vehtari, Gelman & Gabry 2017), as R\'s loo and ArviZ do; the log-likelihood of every home under every draw comes from computeLogLikelihood. ' +
+        'p_loo is the effective number of parameters. The models are ordered as loo_compare orders them, best first: elpd_diff is each model\'s elpd_loo minus the best one\'s, and se_diff the standard error of that difference, computed from the paired per-home differences (smaller than either SE of elpd_loo, because the models err on the same homes). ' +
+        'A difference of several se_diff is clear; within about two se_diff the models predict equally well. The centered and non-centered models are the same model, so they should tie; the pooled model ignores counties and should lose clearly.',
+    },
+    {
+      kind: 'table',
+      caption: 'PSIS-LOO of the models with one joint likelihood (the unpooled model is 85 separate fits; ADVI is an approximation of the hierarchical model)',
+      columns: ['model', 'elpd_loo', 'SE', 'p_loo', 'elpd_diff', 'se_diff', 'looic', 'homes with k̂ > 0.7'],
+      rows: keys.map((k) => looRow(w, k)),
+      decimals: [undefined, 1, 1, 1, 1, 1, 1, 0],
+    },
+    {
+      kind: 'paragraph',
+      text:
+        'Pareto k̂ tells whether PSIS can be trusted for a home: ≤ 0.5 good, 0.5–0.7 ok, above 0.7 the home is so influential that the posterior without it is too far from the full one and its elpd_loo estimate is unreliable (refit without it, i.e. exact LOO, or use K-fold cross-validation), above 1 the estimate is useless. ' +
+        'In the hierarchical model the influential homes are first-floor measurements in counties with few homes (in a default run: CARVER, MCLEOD, COTTONWOOD, KITTSON, …), each nearly the only evidence on its county\'s slope, the more so when extreme, such as the readings of log radon −2.3 (0.1 pCi/L, the smallest value in the data). ' +
+          'The centered model, which mixes worse, usually has more homes above 0.7: k̂ also reflects how well the draws cover the posterior.',
+    },
+  ];
+  if (focus) {
+    blocks.push({
+      kind: 'table',
+      caption: `Pareto k table of the ${w.focus} model (R loo's pareto_k_table)`,
+      columns: ['k̂ range', 'diagnosis', 'homes', 'proportion', 'min PSIS n_eff'],
+      rows: focus.paretoKTable.map((b) => [b.interval, b.label, b.count, b.proportion, Number.isFinite(b.minNEff) ? Math.round(b.minNEff) : null]),
+      decimals: [undefined, undefined, 0, 3, 0],
+    });
+  }
+  blocks.push(...figureBlocks(figures, 'loo'));
+  for (const k of keys) for (const warning of w.loo[k].warnings) blocks.push({ kind: 'callout', level: 'warning', title: `${k}: PSIS-LOO`, text: warning });
+  return { heading: 'Model comparison: PSIS-LOO', blocks };
+}
+
+/** Predicting a new house in CASS and in a county with no data, with predict(). */
+function newHouseSection({ workflow: w, figures }: SectionContext): ReportSection | undefined {
+  const p = w.prediction;
+  if (!p) return undefined;
+  return {
+    heading: 'Predicting a new house',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text:
+          `predict(model, idata, { data: { floor, county }, allowNewLevels: true }) replaces the model's data (floor, and county given by label) with new rows and draws log radon for each posterior draw. ` +
+          `Here: a new house in ${KNOWN_COUNTY} and in '${NEW_COUNTY}', a county the data does not have, each in its basement (floor 0) and on its first floor (floor 1), from the ${w.focus} fit. ` +
+          'A new county has no intercept or slope of its own in the posterior: with allowNewLevels they are drawn, per posterior draw, from the fitted population distributions Normal(mu_alpha, sigma_alpha) and Normal(mu_beta, sigma_beta), as brms does with allow_new_levels = TRUE (sample_new_levels = "gaussian"). ' +
+          'Without allowNewLevels an unknown label is an error naming the row.',
+      },
+      {
+        kind: 'table',
+        caption: `Posterior predictive mean and central intervals of log radon (${p.draws} posterior draws × ${p.copies} predictive draws per case); intercept alpha: the county's expected log radon in a basement`,
+        columns: ['county', 'quantity', 'mean', '3%', '25%', '75%', '97%', 'width of 94%'],
+        rows: p.rows.map((r) => [r.county, r.quantity, r.mean, r.lo94, r.lo50, r.hi50, r.hi94, r.hi94 - r.lo94]),
+        decimals: [undefined, undefined, 2, 2, 2, 2, 2, 2],
+      },
+      ...figureBlocks(figures, 'newdata'),
     ],
   };
 }
@@ -358,10 +451,11 @@ function reproduceSection({ options: o }: SectionContext): ReportSection {
 /**
  * Builds report.html: overview, models, diagnostics and warnings (the centered model's divergences
  * and the non-centered fix), traces, unpooled vs hierarchical (three counties, shrinkage, forest),
- * prediction (RMSD with its definition, posterior predictive check), ADVI vs NUTS, summary tables,
+ * prediction (RMSD with its definition, posterior predictive check, LOO-PIT), model comparison by
+ * PSIS-LOO, predicting a new house (CASS and a new county), ADVI vs NUTS, summary tables,
  * speed, and how to reproduce.
  *
- * @param r - data, options, fitted models, written figures, timings
+ * @param r - data, options, fitted models, written figures, LOO and predictive results, timings
  * @returns the HTML page (no external resources)
  */
 export function buildReport(r: ReportData): string {
@@ -374,6 +468,8 @@ export function buildReport(r: ReportData): string {
     tracesSection(c),
     comparisonSection(c),
     predictionSection(c),
+    looSection(c),
+    newHouseSection(c),
     adviSection(c),
     summaryTablesSection(c),
     speedSection(c),

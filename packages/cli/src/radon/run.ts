@@ -1,8 +1,8 @@
-// The radon case study end to end: fit the models, compute summaries and RMSDs, write figures, report.html and summary.json.
+// The radon case study end to end: fit the models, compute LOO and predictions, summaries and RMSDs, write figures, report.html and summary.json.
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OptionError, renderSvg, samplingWarnings, type InferenceData, type SamplingWarning } from 'nutmeg';
+import { OptionError, renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
 import { loadRadon, RADON_CSV, type RadonData } from './data.js';
 import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from './models.js';
@@ -12,6 +12,7 @@ import { parameterStats, rmsdOf, type ParameterStats, type RmsdResult } from './
 import { planFigures } from './figurePlan.js';
 import { buildDigest } from './digest.js';
 import { buildReport } from './report.js';
+import { runWorkflow, type WorkflowResults } from './workflow.js';
 
 /** The models of the case study. */
 export const MODEL_NAMES = ['pooled', 'unpooled', 'hierarchical', 'hierarchical_noncentered'] as const;
@@ -57,11 +58,30 @@ export interface SamplerRecord {
   readonly grad_evals: number;
 }
 
+/**
+ * PSIS-LOO of a model in summary.json (`loo`): the keys of `nutmeg loo --json`, the number of
+ * homes with Pareto k > 0.7, and the model's row of the comparison (elpd_diff and se_diff to the
+ * best of pooled, hierarchical and non-centered; null when fewer than two were fitted).
+ */
+export interface LooSummary {
+  readonly elpd_loo: number;
+  readonly se_elpd_loo: number;
+  readonly p_loo: number;
+  readonly se_p_loo: number;
+  readonly looic: number;
+  readonly se_looic: number;
+  readonly pareto_k_above_0_7: number;
+  readonly elpd_diff: number | null;
+  readonly se_diff: number | null;
+}
+
 /** One model in summary.json. */
 export interface ModelSummary {
   readonly parameters: Record<string, ParameterStats>;
   readonly rmsd: number | null;
   readonly rmsd_loo: number | null;
+  /** PSIS-LOO (pooled and hierarchical models; null for unpooled and ADVI). */
+  readonly loo: LooSummary | null;
   readonly sampler: SamplerRecord;
   readonly warnings: string[];
 }
@@ -81,6 +101,10 @@ export interface FittedModel {
   readonly stats?: Record<string, ParameterStats>;
   readonly fit?: ModelFit;
   readonly unpooled?: UnpooledFit;
+  /** The model the draws came from (pooled and hierarchical fits): for log-likelihood, predictive draws and predict. */
+  readonly model?: Model;
+  /** PSIS-LOO of the model, when computed. */
+  readonly loo?: LooResult;
 }
 
 /** A figure written to the output folder. */
@@ -89,7 +113,7 @@ export interface FigureOut {
   readonly title: string;
   readonly caption: string;
   readonly svg: string;
-  readonly section: 'diagnostics' | 'traces' | 'comparison' | 'prediction' | 'advi';
+  readonly section: 'diagnostics' | 'traces' | 'comparison' | 'prediction' | 'loo' | 'newdata' | 'advi';
 }
 
 /** What {@link runRadon} produced. */
@@ -100,6 +124,8 @@ export interface RadonResult {
   readonly reportPath: string;
   readonly summaryPath: string;
   readonly digest: string;
+  /** LOO, its comparison, the posterior predictive check and the new-house predictions. */
+  readonly workflow: WorkflowResults;
   /** Seconds per stage, and `total`. */
   readonly timings: Record<string, number>;
 }
@@ -226,7 +252,7 @@ async function fitUnpooledStage({ o, d, clock }: RunContext): Promise<FittedMode
 /** Fits the chosen ones of the pooled and the two hierarchical models, one stage each (named by the model's key). */
 async function fitJointModels({ o, d, clock }: RunContext): Promise<FittedModel[]> {
   const suffix = o.priors === 'flat' ? '_flat' : '';
-  const builders: [ModelName, string, () => ReturnType<typeof pooled>][] = [
+  const builders: [ModelName, string, () => Model][] = [
     ['pooled', 'pooled', () => pooled(d)],
     ['hierarchical', `hierarchical${suffix}`, () => hierarchicalCentered(d, o.priors)],
     ['hierarchical_noncentered', `hierarchical_noncentered${suffix}`, () => hierarchicalNonCentered(d, o.priors)],
@@ -235,9 +261,10 @@ async function fitJointModels({ o, d, clock }: RunContext): Promise<FittedModel[
   for (const [kind, key, build] of builders) {
     if (!o.models.includes(kind)) continue;
     clock.progress(key, `${key}: ${o.method === 'advi' ? 'fitting ADVI' : `sampling ${o.chains} chains × (${o.tune} + ${o.draws})`}`);
-    const f = await clock.timed(key, () => fitModel(build().compile(), fitSettings(o), {}, (done, total) => clock.progress(key, key, done, total)));
+    const model = build();
+    const f = await clock.timed(key, () => fitModel(model.compile(), fitSettings(o), {}, (done, total) => clock.progress(key, key, done, total)));
     const detailed = nutsWarnings(f);
-    fitted.push({ key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f });
+    fitted.push({ key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f, model });
   }
   return fitted;
 }
@@ -266,6 +293,18 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
 }
 
 /**
+ * The `loo & predictive` stage: log-likelihood and PSIS-LOO of the pooled and hierarchical models,
+ * their comparison, the posterior predictive check with LOO-PIT, and predictions for a new house.
+ *
+ * @returns the results, and the models with `loo` filled in
+ */
+async function workflowStage({ o, d, clock }: RunContext, fitted: readonly FittedModel[]): Promise<{ workflow: WorkflowResults; fitted: FittedModel[] }> {
+  clock.progress('loo & predictive', 'log-likelihood, PSIS-LOO, posterior predictive and predictions');
+  const workflow = await clock.timed('loo & predictive', () => runWorkflow(d, fitted, o.seed));
+  return { workflow, fitted: fitted.map((m) => (workflow.loo[m.key] ? { ...m, loo: workflow.loo[m.key] } : m)) };
+}
+
+/**
  * The figures stage: every chart's SVG is rendered (Vega, this thread) and written here; its PNG is
  * rasterised off this thread (resvg on libuv's pool) while the next charts and then the summaries
  * are computed. `pngs` settles when every PNG file is written.
@@ -274,8 +313,9 @@ async function figuresStage(
   { o, d, clock }: RunContext,
   fitted: readonly FittedModel[],
   adviTarget: FittedModel | undefined,
+  workflow: WorkflowResults,
 ): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
-  const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, seed: o.seed });
+  const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
   const figures: FigureOut[] = [];
   const pending: Promise<void>[] = [];
   await clock.timed('figures', async () => {
@@ -302,15 +342,35 @@ async function figuresStage(
  *
  * @returns the models with `stats` and `rmsd` filled in, and summary.json's content
  */
-async function summariesStage({ d, clock }: RunContext, fitted: readonly FittedModel[]): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
+async function summariesStage({ d, clock }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
   clock.progress('summaries', 'summaries and RMSDs');
   const computed = await clock.timed('summaries', () => fitted.map((m) => ({ stats: parameterStats(m.idata), rmsd: rmsdOf(d, m.idata) })));
   const models = fitted.map((m, i): FittedModel => ({ ...m, rmsd: computed[i].rmsd, stats: computed[i].stats }));
   const summary: Record<string, ModelSummary> = {};
   for (const m of models) {
-    summary[m.key] = { parameters: m.stats!, rmsd: r4(m.rmsd!.inSample), rmsd_loo: r4(m.rmsd!.loo), sampler: m.sampler, warnings: m.warnings };
+    summary[m.key] = { parameters: m.stats!, rmsd: r4(m.rmsd!.inSample), rmsd_loo: r4(m.rmsd!.loo), loo: looSummary(m, workflow), sampler: m.sampler, warnings: m.warnings };
   }
   return { models, summary };
+}
+
+/** A model's PSIS-LOO for summary.json, or null when it has none. */
+function looSummary(m: FittedModel, w: WorkflowResults): LooSummary | null {
+  const l = m.loo;
+  if (!l) return null;
+  const row = w.compare?.find((r) => r.name === m.key);
+  let bad = 0;
+  for (const k of l.diagnostics.paretoK) if (k > 0.7) bad++;
+  return {
+    elpd_loo: r4(l.elpdLoo.estimate),
+    se_elpd_loo: r4(l.elpdLoo.se),
+    p_loo: r4(l.pLoo.estimate),
+    se_p_loo: r4(l.pLoo.se),
+    looic: r4(l.looic.estimate),
+    se_looic: r4(l.looic.se),
+    pareto_k_above_0_7: bad,
+    elpd_diff: row ? r4(row.elpdDiff) : null,
+    se_diff: row ? r4(row.seDiff) : null,
+  };
 }
 
 /** Writes summary.json and report.html (the report's total time is taken just before). */
@@ -319,10 +379,11 @@ async function writeOutputs(
   models: readonly FittedModel[],
   figures: readonly FigureOut[],
   summary: Record<string, ModelSummary>,
+  workflow: WorkflowResults,
 ): Promise<{ summaryPath: string; reportPath: string }> {
   const summaryPath = join(o.out, 'summary.json');
   const reportPath = join(o.out, 'report.html');
-  const html = buildReport({ data: d, options: o, models, figures, timings: { ...clock.timings, total: r4(clock.elapsed()) } });
+  const html = buildReport({ data: d, options: o, models, figures, workflow, timings: { ...clock.timings, total: r4(clock.elapsed()) } });
   await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', 'utf8');
   await writeFile(reportPath, html, 'utf8');
   return { summaryPath, reportPath };
@@ -340,14 +401,16 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const clock = startClock(o.onProgress);
   await checkOutputDir(o.out);
   const ctx: RunContext = { o, d: loadRadon(o.csv ?? RADON_CSV), clock };
-  const { fitted, adviTarget } = await fitStage(ctx);
-  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget);
-  const { models, summary } = await summariesStage(ctx, fitted);
+  const fit = await fitStage(ctx);
+  const { workflow, fitted } = await workflowStage(ctx, fit.fitted);
+  const adviTarget = fit.adviTarget ? fitted.find((m) => m.key === fit.adviTarget!.key) : undefined;
+  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow);
+  const { models, summary } = await summariesStage(ctx, fitted, workflow);
   // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
   await clock.timed('png', () => pngs);
-  const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary);
+  const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary, workflow);
   const timings = clock.timings;
   timings.total = r4(clock.elapsed());
-  const digest = buildDigest(ctx.d, models, reportPath, timings);
-  return { summary, models, figures, reportPath, summaryPath, digest, timings };
+  const digest = buildDigest(ctx.d, models, reportPath, timings, workflow);
+  return { summary, models, figures, reportPath, summaryPath, digest, workflow, timings };
 }

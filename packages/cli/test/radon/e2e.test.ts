@@ -9,7 +9,8 @@ import { run } from '../../src/radon/command.js';
 const STATS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat'];
 const SAMPLER = ['method', 'chains', 'draws', 'tune', 'divergences', 'sampling_s', 'grad_evals'];
 
-type Summary = Record<string, { parameters: Record<string, Record<string, number | null>>; rmsd: number; sampler: Record<string, unknown> }>;
+type Summary = Record<string, { parameters: Record<string, Record<string, number | null>>; rmsd: number; loo: Record<string, number | null> | null; sampler: Record<string, unknown> }>;
+const LOO_KEYS = ['elpd_loo', 'se_elpd_loo', 'p_loo', 'se_p_loo', 'looic', 'se_looic', 'pareto_k_above_0_7', 'elpd_diff', 'se_diff'];
 
 test('a quick full run writes summary.json, report.html and every figure', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'nutmeg-radon-')), 'nested', 'out');
@@ -25,6 +26,8 @@ test('a quick full run writes summary.json, report.html and every figure', async
   assert.match(stderr, /unpooled: fitting 85 counties/);
   assert.match(stdout, /hierarchical_noncentered/);
   assert.match(stdout, /Report: .*report\.html/);
+  assert.match(stdout, /elpd_diff\s+se_diff/);
+  assert.match(stdout, /loo & predictive \d/);
 
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
   assert.deepEqual(Object.keys(summary).sort(), ['advi', 'hierarchical', 'hierarchical_noncentered', 'pooled', 'unpooled']);
@@ -37,6 +40,17 @@ test('a quick full run writes summary.json, report.html and every figure', async
   assert.equal(summary.pooled.sampler.chains, 2);
   assert.equal(summary.advi.sampler.method, 'advi');
   assert.deepEqual(Object.keys(summary.pooled.parameters), ['alpha', 'beta', 'eps']);
+  // PSIS-LOO of the joint models in summary.json; the best model's elpd_diff is 0, the others' negative.
+  assert.equal(summary.unpooled.loo, null);
+  assert.equal(summary.advi.loo, null);
+  for (const key of ['pooled', 'hierarchical', 'hierarchical_noncentered']) {
+    const l = summary[key].loo!;
+    assert.deepEqual(Object.keys(l), LOO_KEYS, key);
+    assert.ok(l.elpd_loo! < -900 && l.elpd_loo! > -1200, `${key}: elpd_loo ${l.elpd_loo}`);
+    assert.ok(Math.abs(l.looic! + 2 * l.elpd_loo!) < 1e-3, key);
+    assert.ok(l.elpd_diff! <= 0, key);
+  }
+  assert.ok(summary.pooled.loo!.elpd_diff! < -20, 'pooled predicts worst');
   const unpooled = Object.keys(summary.unpooled.parameters);
   assert.equal(unpooled.length, 3 * 85);
   for (const name of ['alpha[0]', 'alpha[84]', 'beta[0]', 'beta[84]', 'eps[0]', 'eps[84]']) assert.ok(unpooled.includes(name), name);
@@ -55,8 +69,9 @@ test('a quick full run writes summary.json, report.html and every figure', async
   assert.doesNotMatch(html, /url\(\s*['"]?(https?:)?\/\//i);
   assert.doesNotMatch(html, /<script\b/i);
   for (const text of ['RMSD', '0.13', 'divergen', 'Shrinkage', 'CASS', 'CROW WING', 'FREEBORN', 'ADVI']) assert.ok(html.includes(text), text);
+  for (const text of ['Model comparison: PSIS-LOO', 'elpd_diff', 'se_diff', 'pareto_k_table', 'Predicting a new house', 'NEW COUNTY', 'allow_new_levels', 'LOO-PIT']) assert.ok(html.includes(text), text);
 
-  for (const name of ['funnel', 'trace_hierarchical', 'trace_hierarchical_noncentered', 'trace_pooled', 'three_counties', 'shrinkage', 'forest_alpha', 'ppc', 'advi_vs_nuts', 'elbo']) {
+  for (const name of ['funnel', 'trace_hierarchical', 'trace_hierarchical_noncentered', 'trace_pooled', 'three_counties', 'shrinkage', 'forest_alpha', 'ppc', 'loo_pit', 'loo_compare', 'pareto_k', 'predict_new_house', 'advi_vs_nuts', 'elbo']) {
     for (const ext of ['svg', 'png']) {
       const f = join(out, 'figures', `${name}.${ext}`);
       assert.ok(existsSync(f) && statSync(f).size > 1000, f);

@@ -194,7 +194,7 @@ for (const v of RADON_VARIANTS) {
     assert.equal(cm.observed.length, 1);
     assert.equal(cm.observed[0].name, 'log_radon');
     assert.deepEqual(cm.observed[0].shape, [radon.logRadon.length]);
-    assert.deepEqual(cm.observed[0].dims, ['log_radon_dim_0']);
+    assert.deepEqual(cm.observed[0].dims, ['obs_id']); // models.ts declares the homes' dim
     assert.deepEqual(Array.from(cm.observed[0].values), Array.from(radon.logRadon));
   });
 }
