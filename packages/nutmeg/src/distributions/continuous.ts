@@ -31,6 +31,15 @@ export const Normal: ElementwiseDistribution = {
     };
   },
   sample: (rng, p) => p.mu + scaleValue(p) * rng.normal(),
+  sampleInto(rng, p, out) {
+    // rng.fillNormal gives the numbers of out.length calls of rng.normal, about twice as fast.
+    rng.fillNormal(out);
+    const mu = p.mu ?? Float64Array.of(0);
+    const scale = p.sigma ?? Float64Array.from(p.tau, (t) => 1 / Math.sqrt(t));
+    const mu1 = mu.length === 1;
+    const s1 = scale.length === 1;
+    for (let i = 0; i < out.length; i++) out[i] = (mu1 ? mu[0] : mu[i]) + (s1 ? scale[0] : scale[i]) * out[i];
+  },
 };
 
 /** HalfNormal(sigma) or HalfNormal(tau), on [0, ∞). */

@@ -55,6 +55,12 @@ export interface ElementwiseDistribution {
    * (callers check them against `paramDomains` first). Allocation-free: it runs once per element.
    */
   sample(rng: Rng, p: Readonly<Record<string, number>>): number;
+  /**
+   * Optional vectorised draws: `out[i]` from element i of each parameter array (length 1: shared),
+   * the same numbers as `out.length` calls of `sample` in order, only faster. Parameters are
+   * already checked.
+   */
+  sampleInto?(rng: Rng, p: Readonly<Record<string, Float64Array>>, out: Float64Array): void;
 }
 
 /** Helper for checks: `x > 0`-style constraints. */

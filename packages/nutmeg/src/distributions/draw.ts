@@ -121,7 +121,11 @@ export function drawElements(
     checkDomain(family, name, arrays[j], (i) => `element ${i}`, label, options.variable);
   });
   checkCrossDomains(family, names, arrays, (i) => `element ${i}`, n, label, options.variable);
-  elementFiller(family, names, arrays)(out, 0, n, rng);
+  if (family.sampleInto) {
+    const byName: Record<string, Float64Array> = {};
+    names.forEach((name, j) => (byName[name] = arrays[j]));
+    family.sampleInto(rng, byName, out);
+  } else elementFiller(family, names, arrays)(out, 0, n, rng);
   return out;
 }
 

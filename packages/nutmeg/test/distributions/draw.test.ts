@@ -102,7 +102,7 @@ for (const c of REFERENCE.cases.filter((r) => r.eventShape.length > 0)) {
 
 test('the check can fail: a Normal that uses sigma² as its scale, and a Poisson off by one, are caught', () => {
   const normal = REFERENCE.cases.find((c) => c.id === 'Normal(mu=1.5, sigma=2)')!;
-  const wrong: ElementwiseDistribution = { ...C.Normal, sample: (rng, p) => p.mu + p.sigma * p.sigma * rng.normal() };
+  const wrong: ElementwiseDistribution = { ...C.Normal, sampleInto: undefined, sample: (rng, p) => p.mu + p.sigma * p.sigma * rng.normal() };
   const x = drawElements(wrong, { mu: Float64Array.of(1.5), sigma: Float64Array.of(2) }, new Float64Array(normal.draws), new Rng(normal.seed));
   assert.throws(() => checkStat(x, normal.stats[0], 'wrong Normal'), /chi-square|variance/);
   const right = drawElements(C.Normal, { mu: Float64Array.of(1.5), sigma: Float64Array.of(2) }, new Float64Array(normal.draws), new Rng(normal.seed));
@@ -219,4 +219,22 @@ test('drawElements: parameters of length 1 or n, checked, named after the variab
   );
   assert.throws(() => drawElements(C.HalfFlat, {}, out, new Rng(1), { variable: 'z' }), (e: Error) => e instanceof ModelError && (e as ModelError).variable === 'z');
   throwsModel(() => drawElements(M.Dirichlet, { a: Float64Array.of(1, 1) }, out, new Rng(1)), /Dirichlet draws whole events/);
+});
+
+test('a family’s vectorised sampleInto gives the numbers of its scalar sample, in order (Normal: sigma and tau, shared and per element)', () => {
+  for (const family of [C.Normal]) {
+    const cases: Record<string, Float64Array>[] = [
+      { mu: Float64Array.of(0.5), sigma: Float64Array.of(2) },
+      { mu: Float64Array.from({ length: 7 }, (_, i) => i - 3), sigma: Float64Array.from({ length: 7 }, (_, i) => 0.5 + i) },
+      { mu: Float64Array.of(1), tau: Float64Array.from({ length: 7 }, (_, i) => 1 + i) },
+    ];
+    for (const p of cases) {
+      const n = 7;
+      const fast = new Float64Array(n);
+      family.sampleInto!(new Rng(11), p, fast);
+      const rng = new Rng(11);
+      const slow = Float64Array.from({ length: n }, (_, i) => family.sample(rng, Object.fromEntries(Object.entries(p).map(([k, a]) => [k, a.length === 1 ? a[0] : a[i]]))));
+      assert.deepEqual(fast, slow);
+    }
+  }
 });
