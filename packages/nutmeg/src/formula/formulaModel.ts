@@ -4,7 +4,7 @@ import { Flat, LKJCholeskyCorr, Normal, type DistributionSpec } from '../distrib
 import { matmul, reshape, sum, transpose, type Tensor } from '../graph/tensor.js';
 import { Model } from '../model/model.js';
 import { defaultPriors, type DefaultPriors } from './defaultPriors.js';
-import { designFromFormula, type FormulaDesign, type GroupDesign } from './design.js';
+import { designFromFormula, type DesignColumn, type FormulaDesign, type GroupDesign } from './design.js';
 import { parseFormula } from './parse.js';
 import { expandFormula, type ExpandedFormula } from './terms.js';
 import { checkResponse, familyNamed, type Family, type FamilyName } from './families.js';
@@ -96,6 +96,7 @@ export function formulaModel(formula: string, data: DataTable, options: FormulaM
   const builder = new Builder(family, design, defaultPriors(family, design.response.values, design.offset), new PriorBook(options.prior ?? {}));
   const { model, parameters, response } = builder.build();
   builder.book.checkAllUsed(parameters.filter((p) => !p.startsWith('r_')));
+  const containers = new Set(model.spec.variables.filter((v) => v.kind === 'data').map((v) => v.name));
   return {
     model,
     formula,
@@ -104,7 +105,7 @@ export function formulaModel(formula: string, data: DataTable, options: FormulaM
     priors: builder.book.rows,
     parameters,
     response,
-    newData: (table) => formulaNewData(design, withInterceptColumn(expanded, table), options.categorical),
+    newData: (table) => formulaNewData(design, withInterceptColumn(expanded, table), options.categorical, containers),
   };
 }
 
@@ -113,6 +114,9 @@ class Builder {
   readonly parameters: string[] = [];
   private readonly m: Model;
   private eta: Tensor | undefined;
+  /** b_Intercept (when the formula has an intercept) and the population terms; `folded` once a group's effects carry them. */
+  private intercept: { b: Tensor; folded: boolean } | undefined;
+  private terms: { b: Tensor; column: DesignColumn; folded: boolean }[] = [];
 
   constructor(
     private readonly family: Family,
@@ -131,6 +135,11 @@ class Builder {
   build(): { model: Model; parameters: string[]; response: string } {
     this.population();
     this.design.groups.forEach((g, k) => this.groupEffects(g, k + 1));
+    // Population terms not folded into a group's effects: b_Intercept, and b_p · x_p on the raw x.
+    if (this.intercept && !this.intercept.folded) this.add(this.intercept.b);
+    this.terms.forEach((t, k) => {
+      if (!t.folded) this.add(t.b.mul(this.m.data(`X_${k + 1}`, t.column.values, { dims: 'obs_id' })));
+    });
     if (this.design.offset) this.add(this.m.data('offset', this.design.offset, { dims: 'obs_id' }));
     if (!this.eta) throw new InputError('the formula has no predictors and no intercept: nothing to fit');
     const aux: Record<string, Tensor> = {};
@@ -152,26 +161,33 @@ class Builder {
     this.eta = this.eta ? this.eta.add(t) : t;
   }
 
-  /** Intercept on centred predictors, b_<coef> per column, b_Intercept recovered. */
+  /**
+   * The intercept, sampled on centred predictors (brms's `Intercept`, with its prior), and b_<coef>
+   * per column. The linear predictor uses the identity Intercept + Σ b_p (x_p − m_p) = b_Intercept
+   * + Σ b_p x_p, so that b_Intercept and each b_p can be folded into a group's effects of the same
+   * column (see groupEffects): the model is brms's, the per-row work the hand-written model's.
+   */
   private population(): void {
     const { columns, intercept, means } = this.design.population;
-    const centred = intercept;
-    const intercepts = intercept ? this.m.rv('Intercept', this.book.pick(['Intercept'], this.defaults.Intercept, { class: 'Intercept', coef: '', group: '' }).dist) : undefined;
-    if (intercepts) this.add(intercepts);
-    const bs = columns.map((c, k) => {
+    const centred = intercept ? this.m.rv('Intercept', this.book.pick(['Intercept'], this.defaults.Intercept, { class: 'Intercept', coef: '', group: '' }).dist) : undefined;
+    const bs = columns.map((c) => {
       const { dist } = this.book.pick([`b_${c.name}`, 'b'], this.defaults.b, { class: 'b', coef: c.name, group: '' });
-      const b = this.m.rv(variableName(`b_${c.name}`), dist);
-      const x = this.m.data(`X_${k + 1}`, c.values, { dims: 'obs_id' });
-      this.add(b.mul(centred ? x.sub(means[k]) : x));
-      return b;
+      return this.m.rv(variableName(`b_${c.name}`), dist);
     });
-    if (intercepts) {
-      let bIntercept = intercepts;
+    this.terms = columns.map((column, k) => ({ b: bs[k], column, folded: false }));
+    if (centred) {
+      let bIntercept = centred;
       bs.forEach((b, k) => (bIntercept = bIntercept.sub(b.mul(means[k]))));
-      this.m.deterministic('b_Intercept', bIntercept);
+      this.intercept = { b: this.m.deterministic('b_Intercept', bIntercept), folded: false };
       this.parameters.push('b_Intercept');
     }
     this.parameters.push(...columns.map((c) => variableName(`b_${c.name}`)));
+  }
+
+  /** The population coefficient of the same column as a group's column `c` (b_Intercept for the group intercept), not yet folded. */
+  private foldable(c: DesignColumn): { b: Tensor; folded: boolean } | undefined {
+    if (c.rName === '(Intercept)' && this.intercept && !this.intercept.folded) return this.intercept;
+    return this.terms.find((t) => !t.folded && sameValues(t.column.values, c.values));
   }
 
   /**
@@ -205,8 +221,12 @@ class Builder {
     this.m.deterministic(variableName(`r_${g.group}`), stacked, { dims: [g.group, coefDim(g)] });
     const index = this.m.data(`J_${id}`, g.index, { dims: 'obs_id', indexInto: g.group });
     g.columns.forEach((c, k) => {
-      const perRow = columns[k].at(index);
-      this.add(c.rName === '(Intercept)' ? perRow : perRow.mul(this.m.data(`Z_${id}_${k + 1}`, c.values, { dims: 'obs_id' })));
+      // A level's coefficient b + r_k over the levels, then one gather per row (as alpha[county]).
+      const pop = this.foldable(c);
+      if (pop) pop.folded = true;
+      const perRow = (pop ? columns[k].add(pop.b) : columns[k]).at(index);
+      const isOnes = c.values.every((v) => v === 1);
+      this.add(isOnes ? perRow : perRow.mul(this.m.data(`Z_${id}_${k + 1}`, c.values, { dims: 'obs_id' })));
     });
   }
 
@@ -242,6 +262,13 @@ function withInterceptColumn(expanded: ExpandedFormula, data: DataTable): DataTa
   if (!expanded.variables.has('Intercept') || Object.prototype.hasOwnProperty.call(data, 'Intercept')) return data;
   const n = Object.values(data)[0]?.length ?? 0;
   return { ...data, Intercept: new Float64Array(n).fill(1) };
+}
+
+/** Whether two columns hold the same values. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The dim of a group's coefficients: `<group>_coef` (coords: the term's column names). */

@@ -7,13 +7,13 @@ import type { Cell, DataTable } from './table.js';
 
 /**
  * The values of the formula model's data containers (`X_k`, `J_g`, `Z_g_k`, `offset`, `trials`)
- * for the rows of `table`, coded as the fitted `design` (factor levels, `scale()` parameters).
+ * that the model has (`containers`) for the rows of `table`, coded as the fitted `design` (factor levels, `scale()` parameters).
  * Group indices are given as level labels, so that `predict` maps a level not in the fitted data
  * to a new level. The response column is not needed.
  *
  * @throws InputError naming the column or row (unknown columns, missing values, a factor level the fit did not have)
  */
-export function formulaNewData(design: FormulaDesign, table: DataTable, categorical: readonly string[] | undefined): Record<string, Float64Array | string[]> {
+export function formulaNewData(design: FormulaDesign, table: DataTable, categorical: readonly string[] | undefined, containers: ReadonlySet<string>): Record<string, Float64Array | string[]> {
   const response = design.formula.response;
   const filled: Record<string, ArrayLike<Cell>> = { ...table };
   const n = rowCount(table);
@@ -32,7 +32,9 @@ export function formulaNewData(design: FormulaDesign, table: DataTable, categori
   });
   if (fresh.offset) out.offset = fresh.offset;
   if (fresh.trials) out.trials = fresh.trials;
-  return out;
+  // Only the containers the model has (a column folded into a group's effects, or a column of
+  // ones, needs none).
+  return Object.fromEntries(Object.entries(out).filter(([name]) => containers.has(name)));
 }
 
 function rowCount(table: DataTable): number {
