@@ -1,6 +1,6 @@
 // Reads a pointwise log-likelihood file for `nutmeg loo` and `nutmeg compare`: ArviZ InferenceData JSON with a log_likelihood group, or {"log_lik": [chain][draw][observation]}.
 import { InputError, fromArvizJson, looksLikeArvizJson, parseJsonText, shapeSize, type InferenceData } from 'nutmeg';
-import { readFile } from 'node:fs/promises';
+import { readText } from './readText.js';
 
 /** A checked log-likelihood block, as an InferenceData holding one `log_likelihood` variable. */
 export interface LogLikFile {
@@ -12,16 +12,6 @@ export interface LogLikFile {
   readonly varName: string;
   /** Number of observations (elements of the variable). */
   readonly nObs: number;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new InputError(`${file}: cannot read: ${why}`);
-  }
 }
 
 const AXES = ['chain', 'draw', 'observation'] as const;

@@ -1,8 +1,8 @@
 // `nutmeg summary FILE…`: the az.summary table of draws read from draws JSON, ArviZ JSON or CmdStan CSV files.
 import { InputError, OptionError, formatWarnings, samplingWarnings, fromArvizJson, looksLikeArvizJson, fromDrawsJson, parseJsonText, fromStanCsv, formatSummaryTable, summary, summaryToCsv, summaryToJson, type GroupName, type InferenceData, type SummaryRow } from 'nutmeg';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readText } from './readText.js';
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -36,16 +36,6 @@ function parseProb(v: string): number {
 interface Run {
   label: string;
   idata: InferenceData;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new InputError(`${file}: cannot read: ${why}`);
-  }
 }
 
 async function loadRuns(files: readonly string[]): Promise<Run[]> {
