@@ -50,7 +50,7 @@ export function figureSpecs(fm: FormulaModel, r: FitResults): { name: string; ca
     {
       name: 'forest',
       caption: 'Posterior means and 94% HDIs of the population-level and family parameters.',
-      spec: () => plotForest(main.flatMap((p) => forestRows(r.idata, p)), { title: 'Parameters (posterior mean and 94% HDI)' }),
+      spec: () => plotForest(main.flatMap((p) => forestRows(r.idata, p)), { title: 'Population, scale and correlation parameters' }),
     },
   ];
   if (observed) {
