@@ -1,10 +1,10 @@
 // Credentials never leave the process: user names and passwords in Redis URLs are masked in every message.
 
-/** `scheme://user:password@` or `scheme://:password@` in any text. */
-const CREDENTIALS = /\b(rediss?):\/\/[^\s/@]*@/gi;
+/** `scheme://user:password@` or `scheme://:password@` in any text (any scheme: a mistyped `http://` URL too). */
+const CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/[^\s/@]*@/gi;
 
 /**
- * The text with the credentials of every `redis://` or `rediss://` URL replaced by `***`.
+ * The text with the credentials of every URL (`redis://`, `rediss://`, any scheme) replaced by `***`.
  *
  * @param text - a message, a URL, an error's text
  * @returns the same text without user names or passwords
