@@ -125,9 +125,11 @@ async function collect(
   /** Looks a job up and settles it if it has finished. */
   const check = async (id: string): Promise<void> => {
     if (!pending.has(id)) return;
+    // The state first, then the job: a job read while active and completed since has no return value yet.
+    const state = await queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed') return;
     const job = await Job.fromId(queue, id);
     if (!job) return;
-    const state = await job.getState();
     if (state === 'completed') settle(id, decodeResult(job.returnvalue));
     else if (state === 'failed') settle(id, { error: new Error(`job ${byId.get(id)!.task.name} failed on the queue: ${job.failedReason ?? 'no reason given'}`) });
   };
