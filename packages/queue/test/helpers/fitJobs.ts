@@ -53,9 +53,9 @@ export interface WorkerProcess {
 
 const WORKER = fileURLToPath(new URL('./workerProcess.ts', import.meta.url));
 
-/** Starts `node workerProcess.ts URL QUEUE` and resolves once it is taking jobs. */
-export async function spawnWorker(url: string, queue: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', WORKER, url, queue], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node workerProcess.ts URL QUEUE` (with more environment variables) and resolves once it is taking jobs. */
+export async function spawnWorker(url: string, queue: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', WORKER, url, queue], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const events: WorkerEvent[] = [];
   let out = '';
   let partial = '';

@@ -34,6 +34,7 @@ async function freePort(): Promise<number> {
  *
  * @param extraArgs - more redis-server arguments (`--requirepass`, `--user`, TLS settings)
  * @param auth - credentials for the readiness PING
+ * @param tls - TLS options of the readiness client (`{ ca }`): the server then listens with TLS only (`--port 0 --tls-port P`; give the certificate files in `extraArgs`)
  * @returns the server
  */
 export async function startRedis(extraArgs: string[] = [], auth: { username?: string; password?: string } = {}, tls?: object): Promise<RedisServer> {
