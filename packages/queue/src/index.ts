@@ -7,5 +7,5 @@ export { validateTaskPayload, PayloadRejected, PAYLOAD_LIMITS } from './payloadS
 export { encodeWire, decodeWire } from './wireCodec.js';
 export { encodeSuccess, encodeFailure, decodeResult } from './resultCodec.js';
 export type { WireResult } from './resultCodec.js';
-export { redact } from './redact.js';
+export { redact, safeMessage } from './redact.js';
 export type { ConnectionOptions } from './connection.js';
