@@ -16,6 +16,8 @@ export interface FitOptions {
   readonly printPriors: boolean;
   readonly categorical: readonly string[];
   readonly dropMissing: boolean;
+  /** Fit each level of this column separately (--by). */
+  readonly by?: string;
 }
 
 /** brms's family names, as --family takes them. */
