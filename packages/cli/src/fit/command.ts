@@ -46,7 +46,8 @@ function fitProgram(): Command {
     .description(
       'Fit a brms-style formula to a CSV file with NUTS. Prints an az.summary table of the brms-named parameters\n' +
         '(b_, sd_, cor_, sigma/nu/shape, r_) and the sampling warnings; writes idata.json (ArviZ), one CmdStan CSV\n' +
-        'per chain, summary.json and report.html to --out.\n\n' +
+        'per chain, summary.json and report.html to --out. With --by COLUMN, one fit per level of COLUMN on worker threads:\n' +
+        'one table over all fits (group, parameter, …), summary.json, summary.csv and fits/<level>.json.\n\n' +
         'Example: nutmeg fit data/radon.csv "log_radon ~ floor + (1 + floor | county)"',
     )
     .argument('<DATA>', 'CSV file with a header row; empty cells and NA are missing')
