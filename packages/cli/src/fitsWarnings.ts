@@ -1,5 +1,5 @@
 // Warnings over many separate fits, grouped: "3 of 12 fits had divergent transitions: A (12), B (3), …" rather than one block per fit.
-import type { SamplingWarning, WarningCode } from 'nutmeg';
+import { WARNING_THRESHOLDS, type SamplingWarning, type WarningCode } from 'nutmeg';
 
 /** A fit a grouped warning names, with its count when the warning has one (divergences). */
 export interface NamedFit {
@@ -31,10 +31,10 @@ const PROBLEMS: Record<WarningCode, string> = {
   divergences: 'had divergent transitions',
   log_density_errors: 'had errors in the log density',
   nonfinite_draws: 'had non-finite draws',
-  r_hat: 'had R-hat above the threshold',
-  ess_bulk: 'had a low bulk ESS',
-  ess_tail: 'had a low tail ESS',
-  ebfmi: 'had a low E-BFMI',
+  r_hat: `had R-hat above ${WARNING_THRESHOLDS.rHat}`,
+  ess_bulk: `had a bulk ESS below ${WARNING_THRESHOLDS.essPerChain} per chain`,
+  ess_tail: `had a tail ESS below ${WARNING_THRESHOLDS.essPerChain} per chain`,
+  ebfmi: `had an E-BFMI below ${WARNING_THRESHOLDS.ebfmi}`,
   acceptance_rate: 'had an acceptance rate far from the target',
   tree_depth: 'hit the maximum tree depth',
 };

@@ -20,6 +20,6 @@ test('groupedWarnings: one line per kind, errors first, fits without warnings co
     { name: 'C', warnings: [divergences], divergences: 12 },
     { name: 'D', warnings: [], divergences: 0 },
   ]);
-  assert.deepEqual(lines, ['[error] 2 of 4 fits had divergent transitions: C (12), B (3)', '[warning] 2 of 4 fits had a low bulk ESS: A, B']);
+  assert.deepEqual(lines, ['[error] 2 of 4 fits had divergent transitions: C (12), B (3)', '[warning] 2 of 4 fits had a bulk ESS below 100 per chain: A, B']);
   assert.deepEqual(groupedWarnings([{ name: 'A', warnings: [], divergences: 0 }]), []);
 });
