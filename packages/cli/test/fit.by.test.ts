@@ -98,3 +98,11 @@ test('an unknown --by column: exit 2 naming it, nothing fitted', async () => {
   assert.match(r.err, /--by "group": no such column in .*data\.csv/);
   assert.ok(!existsSync(join(dir, 'out-unknown')));
 });
+
+test('an error every group shares (an unknown column in the formula) is bad input: exit 2, said once', async () => {
+  const r = await fit([data, 'y ~ z', '--by', 'g', ...FAST, '--out', join(dir, 'out-shared')]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.equal(r.err.split('\n').filter((l) => l !== '').length, 1, r.err);
+  assert.match(r.err, /unknown column "z"/);
+});
