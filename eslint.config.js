@@ -111,7 +111,7 @@ const ONLY_PUBLIC_ENTRY_POINTS = [
 
 /** The command, the benchmarks and the examples use the library as a user does: through its public entry points. */
 const PUBLIC_ENTRY_POINTS = {
-  files: ['packages/cli/**/*.ts', 'bench/**/*.ts', 'packages/nutmeg/examples/**/*.ts'],
+  files: ['packages/cli/**/*.ts', 'packages/queue/src/**/*.ts', 'bench/**/*.ts', 'packages/nutmeg/examples/**/*.ts'],
   rules: {
     'no-restricted-imports': [
       'error',

@@ -9,6 +9,7 @@ const COMMANDS: { name: string; description: string; load: () => Promise<{ run: 
   { name: 'fit', description: 'fit a brms-style formula to a CSV file with NUTS: summary, InferenceData, CmdStan CSVs, report.html', load: () => import('./fit/command.js') },
   { name: 'loo', description: 'PSIS-LOO of a log-likelihood file (ArviZ JSON or {"log_lik": [chain][draw][obs]}) as R loo prints it', load: () => import('./loo.js') },
   { name: 'compare', description: 'compare models by PSIS-LOO from their log-likelihood files, as R loo_compare', load: () => import('./compare.js') },
+  { name: 'worker', description: 'take fit jobs from a Redis queue (BullMQ) and run them: nutmeg worker --redis URL [--queue NAME] [--concurrency N]', load: () => import('./worker.js') },
   { name: 'summary', description: 'summarise draws (draws JSON, ArviZ JSON or CmdStan CSV) as az.summary does', load: () => import('./summary.js') },
 ];
 

@@ -1,4 +1,4 @@
-// Packs both workspaces, checks what the tarballs hold, installs them offline into fresh projects and runs the library and the `nutmeg` command from there as a user would.
+// Packs the three workspaces (library, queue, CLI), checks what the tarballs hold, installs them offline into fresh projects and runs the library and the `nutmeg` command from there as a user would.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -89,12 +89,12 @@ function targets(map: unknown): string[] {
 before(() => {
   if (skip) return;
   // Build a package whose dist is missing or older than its sources (in CI, `npm ci` has just built both).
-  for (const [workspace, folder, output] of [['nutmeg', 'nutmeg', 'dist/src/platform/node/chainWorker.bundle.js'], ['@nutmeg/cli', 'cli', 'dist/main.js']]) {
+  for (const [workspace, folder, output] of [['nutmeg', 'nutmeg', 'dist/src/platform/node/chainWorker.bundle.js'], ['@nutmeg/queue', 'queue', 'dist/index.js'], ['@nutmeg/cli', 'cli', 'dist/main.js']]) {
     const dist = join(ROOT, 'packages', folder, output);
     if (!existsSync(dist) || newestMtime(join(ROOT, 'packages', folder, 'src')) > statSync(dist).mtimeMs) npm(['run', 'build', '-w', workspace], ROOT);
   }
   work = mkdtempSync(join(tmpdir(), 'nutmeg-pack-'));
-  for (const pkg of ['nutmeg', 'cli']) {
+  for (const pkg of ['nutmeg', 'queue', 'cli']) {
     const [report] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], join(ROOT, 'packages', pkg))) as PackReport[];
     packed[pkg] = report;
   }
@@ -115,7 +115,7 @@ test('the library tarball: built code with its worker bundle and every exports/i
   for (const f of needed) assert.ok(files.has(f), `${p.filename} lacks ${f}`);
   assert.ok(needed.some((f) => f.includes('platform/portable/')) && needed.some((f) => f.includes('platform/node/')), 'both #platform targets checked');
   for (const f of files) assert.ok(!UNSHIPPABLE.test(f), `${p.filename} ships ${f}`);
-  for (const dep of ['commander', '@resvg/resvg-js', 'nutmeg']) assert.ok(!(dep in manifest.dependencies), `the library depends on ${dep}`);
+  for (const dep of ['commander', '@resvg/resvg-js', 'nutmeg', 'bullmq', 'ioredis', '@nutmeg/queue']) assert.ok(!(dep in manifest.dependencies), `the library depends on ${dep}`);
   t.diagnostic(`${p.filename}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${p.entryCount} files`);
 });
 
@@ -126,6 +126,16 @@ test('the CLI tarball: bin, built code, the radon data and a README, nothing els
     assert.ok(files.has(f), `${p.filename} lacks ${f}`);
   }
   for (const f of files) assert.ok(!UNSHIPPABLE.test(f), `${p.filename} ships ${f}`);
+  t.diagnostic(`${p.filename}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${p.entryCount} files`);
+});
+
+test('the queue tarball: built code and a README, nothing else; it depends on nutmeg, bullmq and ioredis', { skip }, (t) => {
+  const p = packed.queue;
+  const files = new Set(p.files.map((f) => f.path));
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/runWorker.js', 'dist/redisExecutor.js', 'dist/payloadSchema.js', 'README.md', 'package.json']) assert.ok(files.has(f), `${p.filename} lacks ${f}`);
+  for (const f of files) assert.ok(!UNSHIPPABLE.test(f), `${p.filename} ships ${f}`);
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'packages/queue/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['bullmq', 'ioredis', 'nutmeg']);
   t.diagnostic(`${p.filename}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${p.entryCount} files`);
 });
 
@@ -152,9 +162,10 @@ test('a fresh project installs the library alone and samples with it; no native 
   t.diagnostic(`library only: ${Object.keys(packages).length} packages, ${diskKb(modules)} KB in node_modules`);
 });
 
-test('with @nutmeg/cli installed too: `npx nutmeg --version` and `npx nutmeg summary` work', { skip }, (t) => {
+test('with @nutmeg/cli installed too: `npx nutmeg --version`, `npx nutmeg summary` and `npx nutmeg worker --help` work', { skip }, (t) => {
   const dir = installProject('with-cli', [
     { name: 'nutmeg', location: 'packages/nutmeg', tarball: `../${packed.nutmeg.filename}`, tarballPath: join(work, packed.nutmeg.filename) },
+    { name: '@nutmeg/queue', location: 'packages/queue', tarball: `../${packed.queue.filename}`, tarballPath: join(work, packed.queue.filename) },
     { name: '@nutmeg/cli', location: 'packages/cli', tarball: `../${packed.cli.filename}`, tarballPath: join(work, packed.cli.filename) },
   ]);
   const version = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
@@ -166,5 +177,7 @@ test('with @nutmeg/cli installed too: `npx nutmeg --version` and `npx nutmeg sum
   assert.ok(Math.abs(summary.mu.mean - lib.mean) < 1e-12, `CLI mean ${summary.mu.mean} vs library ${lib.mean}`);
   const packages = installed(dir);
   assert.ok(Object.keys(packages).includes('node_modules/commander'), 'the CLI brings commander');
+  assert.ok(Object.keys(packages).includes('node_modules/bullmq'), 'the CLI brings the queue with BullMQ');
+  assert.match(run('npx', ['--offline', 'nutmeg', 'worker', '--help'], dir), /--redis <URL>/);
   t.diagnostic(`library + CLI: ${Object.keys(packages).length} packages, ${diskKb(join(dir, 'node_modules'))} KB in node_modules`);
 });

@@ -30,6 +30,8 @@ interface Flags {
   out: string;
   quiet?: boolean;
   threads?: number;
+  redis?: string;
+  queue?: string;
 }
 
 function integer(min: number) {
@@ -99,6 +101,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--seed <N>', 'random seed (same seed, same draws)').default(8924).argParser(integer(0)))
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
     .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(integer(1)).hideHelp())
+    .option('--redis <URL>', 'run the 85 unpooled fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
+    .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)')
     .option('--quiet', 'no progress and no digest; print only where the report is')
     .exitOverride()
     .configureOutput({
@@ -118,8 +122,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return 2;
   }
   const printer = progressPrinter(io);
+  let secretUrl: string | undefined;
   try {
     const models = parseModels(flags.model);
+    if (flags.redis !== undefined && !models.includes('unpooled')) throw new OptionError('--redis', 'runs the unpooled fits on a queue; add unpooled to --model');
+    // @nutmeg/queue (BullMQ, ioredis) is loaded only when a queue is asked for.
+    const queue = flags.redis === undefined ? undefined : await import('@nutmeg/queue');
+    const queueName = flags.queue ?? queue?.DEFAULT_QUEUE;
+    const executor =
+      flags.redis === undefined || !queue ? undefined : { executor: queue.redisExecutor({ url: flags.redis, queue: queueName }), where: `the queue ${queueName} at ${queue.redact(flags.redis)}` };
+    if (executor && !flags.quiet) io.err(`nutmeg radon: the unpooled fits go to ${executor.where}; workers take them (nutmeg worker --redis URL --queue ${queueName})\n`);
+    secretUrl = flags.redis;
     const result = await runRadon({
       models,
       priors: flags.priors,
@@ -130,6 +143,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       seed: flags.seed,
       out: flags.out,
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+      ...(executor ? { executor } : {}),
       ...(flags.quiet ? {} : { onProgress: printer.onProgress }),
     });
     printer.finish();
@@ -142,7 +156,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       io.err(`nutmeg radon: ${e.message}\n`);
       return 2;
     }
-    io.err(`nutmeg radon: ${(e as Error).message}\n`);
+    io.err(`nutmeg radon: ${secretUrl === undefined ? (e as Error).message : (await import('@nutmeg/queue')).safeMessage(e, secretUrl)}\n`);
     return 1;
   }
 }

@@ -425,7 +425,7 @@ function speedSection({ data: d, options: o, timings, unpooled: unp }: SectionCo
         ? [
             {
               kind: 'paragraph' as const,
-              text: `The ${d.counties.length} unpooled fits (${o.chains} chains × ${o.tune + o.draws} iterations each) took ${fmt(unpTime)} s on ${unp?.unpooled?.threads ?? 1} thread(s). The tutorial notes they take about 45 minutes in PyMC3.`,
+              text: `The ${d.counties.length} unpooled fits (${o.chains} chains × ${o.tune + o.draws} iterations each) took ${fmt(unpTime)} s on ${unp?.unpooled?.where ?? '1 thread'}. The tutorial notes they take about 45 minutes in PyMC3.`,
             },
           ]
         : []),

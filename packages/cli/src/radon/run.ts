@@ -2,7 +2,7 @@
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OptionError, renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning } from 'nutmeg';
+import { OptionError, renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
 import { loadRadon, RADON_CSV, type RadonData } from './data.js';
 import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from './models.js';
@@ -34,6 +34,8 @@ export interface RadonOptions {
   readonly csv?: string;
   /** Threads of the unpooled fits (default 2 on a machine with 2 or more cores). */
   readonly threads?: number;
+  /** Run the unpooled fits on this executor instead (e.g. a Redis queue), described by `where`. */
+  readonly executor?: { readonly executor: FitExecutor; readonly where: string };
   /** Progress messages while running. */
   readonly onProgress?: (e: RadonProgress) => void;
 }
@@ -228,7 +230,11 @@ async function fitUnpooledStage({ o, d, clock }: RunContext): Promise<FittedMode
   let done = 0;
   clock.progress('unpooled', `unpooled: fitting ${K} counties separately (${o.method})`, 0, K);
   const u = await clock.timed('unpooled', () =>
-    fitUnpooled(d, fitSettings(o), { ...(o.threads !== undefined ? { threads: o.threads } : {}), onDone: () => clock.progress('unpooled', 'unpooled', ++done, K) }),
+    fitUnpooled(d, fitSettings(o), {
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      ...(o.executor ? { executor: o.executor } : {}),
+      onDone: () => clock.progress('unpooled', 'unpooled', ++done, K),
+    }),
   );
   return {
     key: 'unpooled',

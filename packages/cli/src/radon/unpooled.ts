@@ -1,5 +1,5 @@
 // The unpooled ("individual") radon model: one small regression per county, the 85 fits run by nutmeg's mapFits.
-import { mapFits, stackFits, type FitJob, type FitOutcome, type InferenceData } from 'nutmeg';
+import { mapFits, stackFits, type FitExecutor, type FitJob, type FitOutcome, type InferenceData } from 'nutmeg';
 import { coreCount, workerFitExecutor } from 'nutmeg/node';
 import type { RadonData } from './data.js';
 import { singleCounty } from './models.js';
@@ -32,8 +32,10 @@ export interface UnpooledFit {
   readonly gradEvals: number;
   /** Wall time of all fits, s. */
   readonly seconds: number;
-  /** Threads used. */
+  /** Threads used (1 when another executor, such as a job queue, ran the fits). */
   readonly threads: number;
+  /** Where the fits ran: `2 threads`, `this thread`, or the executor's description (`the queue nutmeg-fits`). */
+  readonly where: string;
 }
 
 /** Row indices of each county's homes. */
@@ -74,8 +76,8 @@ function countyFit(o: FitOutcome & { ok: true }): CountyFit {
 
 /**
  * Fits the unpooled model: each county's regression separately, through `mapFits` on `threads`
- * worker threads (default: 2 when the machine has 2 or more cores) or in this thread
- * (`threads: 1`). Each county's draws depend only on the run's seed and the county, never on the
+ * worker threads (default: 2 when the machine has 2 or more cores), in this thread (`threads: 1`),
+ * or on another executor (`executor`, e.g. a BullMQ queue from `@nutmeg/queue`). Each county's draws depend only on the run's seed and the county, never on the
  * threads.
  *
  * @param d - the radon data
@@ -87,13 +89,14 @@ function countyFit(o: FitOutcome & { ok: true }): CountyFit {
 export async function fitUnpooled(
   d: RadonData,
   o: CountyFitOptions,
-  options: { threads?: number; onDone?: (county: number) => void } = {},
+  options: { threads?: number; executor?: { executor: FitExecutor; where: string }; onDone?: (county: number) => void } = {},
 ): Promise<UnpooledFit> {
   const t0 = performance.now();
-  const threads = Math.max(1, Math.min(options.threads ?? Math.min(2, coreCount()), d.counties.length));
+  const threads = options.executor ? 1 : Math.max(1, Math.min(options.threads ?? Math.min(2, coreCount()), d.counties.length));
+  const executor = options.executor?.executor ?? (threads > 1 ? workerFitExecutor({ threads }) : undefined);
   const outcomes = await mapFits(countyJobs(d, o), {
     seed: o.seed,
-    ...(threads > 1 ? { executor: workerFitExecutor({ threads }) } : {}),
+    ...(executor ? { executor } : {}),
     ...(options.onDone ? { onProgress: (e: { index: number }) => options.onDone?.(e.index) } : {}),
   });
   const ok = outcomes.map((r) => {
@@ -112,5 +115,6 @@ export async function fitUnpooled(
     gradEvals: fits.reduce((s, f) => s + f.gradEvals, 0),
     seconds: (performance.now() - t0) / 1000,
     threads,
+    where: options.executor?.where ?? (threads > 1 ? `${threads} threads` : 'this thread'),
   };
 }
