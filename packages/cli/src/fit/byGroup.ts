@@ -65,8 +65,17 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
     return { name: g.level, model: 'fm' in g ? g.fm.model.spec : new Model().spec, options: { chains: options.chains, draws: options.draws, tune: options.tune } };
   });
   const bar = fitsProgressBar(jobs.length, deps.progressBar ?? (io === processIo && Boolean(process.stderr.isTTY)));
-  const executor = deps.executor ?? workerFitExecutor({ threads: coreCount() });
-  const outcomes = await mapFits(jobs, { seed, executor: prefailedExecutor(executor, failures), onProgress: (e) => bar.tick(plainOrQuoted(e.name)) }).finally(() => bar.stop());
+  const executor = deps.executor ?? (options.redis !== undefined ? await queueExecutor(options.redis, options.queue, io) : workerFitExecutor({ threads: coreCount() }));
+  let outcomes: Awaited<ReturnType<typeof mapFits>>;
+  try {
+    outcomes = await mapFits(jobs, { seed, executor: prefailedExecutor(executor, failures), onProgress: (e) => bar.tick(plainOrQuoted(e.name)) });
+  } catch (e) {
+    // A broken queue's error may quote the URL: never its credentials.
+    if (options.redis !== undefined) throw new Error((await import('@nutmeg/queue')).safeMessage(e, options.redis));
+    throw e;
+  } finally {
+    bar.stop();
+  }
 
   const fitted: (GroupSummary & { divergences: number; warnings: ReturnType<typeof fitResults>['warnings'] })[] = [];
   const failed: { level: string; error: unknown }[] = [];
@@ -94,6 +103,17 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
   const written = await writeGroupOutputs(fitted, options.out);
   io.err(`nutmeg fit: ${fitted.length} of ${groups.length} groups fitted (seed ${seed}); wrote ${written.join(', ')} to ${options.out}\n`);
   return failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * The executor of --redis: @nutmeg/queue's BullMQ queue (loaded only when asked for, so BullMQ stays
+ * out of a plain run's start-up). Says on stderr where the fits go, the host named, the password never.
+ */
+async function queueExecutor(url: string, queueName: string | undefined, io: Io): Promise<FitExecutor> {
+  const queue = await import('@nutmeg/queue');
+  const name = queueName ?? queue.DEFAULT_QUEUE;
+  io.err(`nutmeg fit: the fits go to the queue ${plainOrQuoted(name)} at ${queue.redact(url)}; workers take them (nutmeg worker --redis URL --queue ${plainOrQuoted(name)})\n`);
+  return queue.redisExecutor({ url, queue: name });
 }
 
 /** An error's message on one line. */

@@ -64,7 +64,9 @@ function fitProgram(): Command {
     .option('--print-priors', 'print the priors (as brms prior_summary) and exit without sampling')
     .option('--categorical <COL>', 'treat a numeric column as categorical (repeatable)', collect, [])
     .option('--drop-missing', 'drop rows with a missing value in a column the formula uses')
-    .option('--by <COLUMN>', 'fit the formula separately to the rows of each level of COLUMN (worker threads); one summary table over all fits');
+    .option('--by <COLUMN>', 'fit the formula separately to the rows of each level of COLUMN (worker threads); one summary table over all fits')
+    .option('--redis <URL>', 'with --by: run the fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
+    .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)');
 }
 
 /**
@@ -95,6 +97,9 @@ export async function run(argv: string[], io: Io = processIo, deps: FitDependenc
 
 /** The command's work, after option parsing. */
 async function fitCommand(dataFile: string, formula: string, options: FitOptions, io: Io, deps: FitDependencies): Promise<number> {
+  if (options.by === undefined && (options.redis !== undefined || options.queue !== undefined)) {
+    throw new OptionError(options.redis !== undefined ? '--redis' : '--queue', 'runs the fits of --by COLUMN on a queue; add --by');
+  }
   if (options.by !== undefined) {
     const clash = options.predict !== undefined ? '--predict' : options.printPriors ? '--print-priors' : undefined;
     if (clash) throw new OptionError('--by', `cannot be combined with ${clash}`);

@@ -18,6 +18,10 @@ export interface FitOptions {
   readonly dropMissing: boolean;
   /** Fit each level of this column separately (--by). */
   readonly by?: string;
+  /** With --by: run the fits on this Redis queue (a URL, maybe with credentials: never printed). */
+  readonly redis?: string;
+  /** The queue's name (--queue; default @nutmeg/queue's). */
+  readonly queue?: string;
 }
 
 /** brms's family names, as --family takes them. */
