@@ -19,6 +19,7 @@ import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processIo, runCommand, type Io } from '../cliRun.js';
+import { fitByGroup, type ByGroupDependencies } from './byGroup.js';
 import { readCsvTable, type CsvTable } from './csvTable.js';
 import { renderFigures } from './figures.js';
 import { restateDataError } from './messages.js';
@@ -35,6 +36,8 @@ const EXIT_INTERRUPTED = 130;
 export interface FitDependencies {
   /** Extra sample() options (tests pass a progress sink or an abort signal). */
   readonly sampleOptions?: Parameters<typeof sample>[1];
+  /** With --by: the executor of the fits and whether to draw the progress bar. */
+  readonly byGroup?: ByGroupDependencies;
 }
 
 /** The commander definition of `nutmeg fit`. */
@@ -43,7 +46,8 @@ function fitProgram(): Command {
     .description(
       'Fit a brms-style formula to a CSV file with NUTS. Prints an az.summary table of the brms-named parameters\n' +
         '(b_, sd_, cor_, sigma/nu/shape, r_) and the sampling warnings; writes idata.json (ArviZ), one CmdStan CSV\n' +
-        'per chain, summary.json and report.html to --out.\n\n' +
+        'per chain, summary.json and report.html to --out. With --by COLUMN, one fit per level of COLUMN on worker threads:\n' +
+        'one table over all fits (group, parameter, …), summary.json, summary.csv and fits/<level>.json.\n\n' +
         'Example: nutmeg fit data/radon.csv "log_radon ~ floor + (1 + floor | county)"',
     )
     .argument('<DATA>', 'CSV file with a header row; empty cells and NA are missing')
@@ -59,7 +63,10 @@ function fitProgram(): Command {
     .option('--predict <NEW>', 'CSV of new rows: write predictions.csv (posterior predictive mean, sd, 94% HDI)')
     .option('--print-priors', 'print the priors (as brms prior_summary) and exit without sampling')
     .option('--categorical <COL>', 'treat a numeric column as categorical (repeatable)', collect, [])
-    .option('--drop-missing', 'drop rows with a missing value in a column the formula uses');
+    .option('--drop-missing', 'drop rows with a missing value in a column the formula uses')
+    .option('--by <COLUMN>', 'fit the formula separately to the rows of each level of COLUMN (worker threads); one summary table over all fits')
+    .option('--redis <URL>', 'with --by: run the fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
+    .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)');
 }
 
 /**
@@ -90,6 +97,14 @@ export async function run(argv: string[], io: Io = processIo, deps: FitDependenc
 
 /** The command's work, after option parsing. */
 async function fitCommand(dataFile: string, formula: string, options: FitOptions, io: Io, deps: FitDependencies): Promise<number> {
+  if (options.by === undefined && (options.redis !== undefined || options.queue !== undefined)) {
+    throw new OptionError(options.redis !== undefined ? '--redis' : '--queue', 'runs the fits of --by COLUMN on a queue; add --by');
+  }
+  if (options.by !== undefined) {
+    const clash = options.predict !== undefined ? '--predict' : options.printPriors ? '--print-priors' : undefined;
+    if (clash) throw new OptionError('--by', `cannot be combined with ${clash}`);
+    return fitByGroup(await readCsvTable(dataFile), formula, { ...options, by: options.by }, io, deps.byGroup);
+  }
   const prior = priorsFromStrings(options.prior);
   const csv = await readCsvTable(dataFile);
   const newCsv = options.predict !== undefined ? await readCsvTable(options.predict) : undefined;

@@ -16,6 +16,12 @@ export interface FitOptions {
   readonly printPriors: boolean;
   readonly categorical: readonly string[];
   readonly dropMissing: boolean;
+  /** Fit each level of this column separately (--by). */
+  readonly by?: string;
+  /** With --by: run the fits on this Redis queue (a URL, maybe with credentials: never printed). */
+  readonly redis?: string;
+  /** The queue's name (--queue; default @nutmeg/queue's). */
+  readonly queue?: string;
 }
 
 /** brms's family names, as --family takes them. */

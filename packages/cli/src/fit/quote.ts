@@ -10,3 +10,15 @@
 export function quote(s: string): string {
   return JSON.stringify(s).replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * A name shown as it is when it is plain text, quoted (as {@link quote}) when it holds control
+ * characters or line separators, so a hostile level cannot break a table or move the cursor.
+ *
+ * @param s - any text
+ * @returns the text to print
+ */
+export function plainOrQuoted(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s) ? quote(s) : s;
+}

@@ -13,6 +13,7 @@ import { planFigures } from './figurePlan.js';
 import { buildDigest } from './digest.js';
 import { buildReport } from './report.js';
 import { runWorkflow, type WorkflowResults } from './workflow.js';
+import { namedFitsLine } from '../fitsWarnings.js';
 
 /** The models of the case study. */
 export const MODEL_NAMES = ['pooled', 'unpooled', 'hierarchical', 'hierarchical_noncentered'] as const;
@@ -217,19 +218,10 @@ function nutsWarnings(f: ModelFit): SamplingWarning[] {
 
 /** One warning naming the county fits that diverged (the five worst), or none. */
 function unpooledWarnings(d: RadonData, u: UnpooledFit): string[] {
-  const K = d.counties.length;
   const withDiv = u.fits.filter((f) => f.divergences > 0);
   if (withDiv.length === 0) return [];
-  return [
-    `${withDiv.length} of ${K} county fits had divergent transitions (${u.divergences} in all), mostly counties with few homes, ` +
-      'where eps and the coefficients are barely identified: ' +
-      withDiv
-        .sort((a, b) => b.divergences - a.divergences)
-        .slice(0, 5)
-        .map((f) => `${d.counties[f.county]} (${f.divergences})`)
-        .join(', ') +
-      (withDiv.length > 5 ? ', …' : ''),
-  ];
+  const what = `had divergent transitions (${u.divergences} in all), mostly counties with few homes, where eps and the coefficients are barely identified`;
+  return [namedFitsLine(withDiv.map((f) => ({ name: d.counties[f.county], count: f.divergences })), d.counties.length, 'county fits', what)];
 }
 
 /** Fits the 85 counties separately (stage `unpooled`). */
