@@ -49,7 +49,7 @@ export type { CompiledModel, VariableInfo, ObservedInfo } from './compiler/compi
 export { constrainRowsByRecord } from './compiler/compiledModel.js';
 
 // ── Formulas: brms-style formulas over a data table → an ordinary Model ─────────────────────────
-export { formulaModel, formatPriorSummary, FAMILIES, parseFormula, FormulaSyntaxError, designFromFormula, brmsName } from './formula/index.js';
+export { formulaModel, formatPriorSummary, FAMILIES, parseFormula, FormulaSyntaxError, designFromFormula, brmsName, compareCodePoints } from './formula/index.js';
 export type { FormulaModel, FormulaModelOptions, FamilyName, PriorRow, FormulaDesign, DesignOptions, DataTable, Cell } from './formula/index.js';
 export { parsePrior, priorsFromStrings, PriorSyntaxError } from './formula/index.js';
 export type { ParsedPrior } from './formula/index.js';

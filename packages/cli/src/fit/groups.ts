@@ -1,5 +1,5 @@
 // The rows of a CSV table split by the levels of one column (--by), the levels in the formula layer's factor order.
-import { InputError } from 'nutmeg';
+import { InputError, compareCodePoints } from 'nutmeg';
 import type { CsvTable } from './csvTable.js';
 import { rowName } from './messages.js';
 import { quote } from './quote.js';
@@ -10,21 +10,6 @@ export interface GroupTable {
   readonly level: string;
   /** The level's rows, as a table of their own (lines and records kept, so messages name the file's lines). */
   readonly csv: CsvTable;
-}
-
-/**
- * Compares strings by Unicode code point (R's C-locale order, as the formula layer sorts factor
- * levels); `<` on JavaScript strings compares UTF-16 code units, which differs beyond U+FFFF.
- */
-function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    if (x.value !== y.value) return x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-  }
 }
 
 /**

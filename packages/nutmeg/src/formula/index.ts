@@ -20,3 +20,5 @@ export type { PriorRow } from './priors.js';
 export { parsePrior, priorsFromStrings, PRIOR_FAMILIES, MAX_PRIOR_LENGTH } from './priorString.js';
 export type { ParsedPrior } from './priorString.js';
 export { PriorSyntaxError } from './priorSyntaxError.js';
+// The order of a factor's string levels (R's C locale), for tools that split data as the formula layer does.
+export { compareCodePoints } from './factor.js';
