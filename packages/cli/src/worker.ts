@@ -1,6 +1,6 @@
 // `nutmeg worker --redis URL`: takes fit jobs from a BullMQ queue in Redis and runs them, one line per job; Ctrl-C finishes the current job and exits 0.
 import { OptionError } from 'nutmeg';
-import { DEFAULT_QUEUE, redact, runWorker, type WorkerEvent } from '@nutmeg/queue';
+import { DEFAULT_QUEUE, redact, runWorker, safeMessage, type QueueWorker, type WorkerEvent } from '@nutmeg/queue';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo, runCommand, type Io } from './cliRun.js';
 
@@ -50,7 +50,14 @@ export async function run(argv: string[], io: Io = processIo, stop?: AbortSignal
   return runCommand(program, argv, io, async (p) => {
     const flags = p.opts<Flags>();
     if (!/^rediss?:\/\//.test(flags.redis)) throw new OptionError('--redis', `expected a redis:// or rediss:// URL, got ${redact(flags.redis).slice(0, 80)}`);
-    const worker = await runWorker({ url: flags.redis, queue: flags.queue, concurrency: flags.concurrency, onEvent: (e) => (e.type === 'error' ? io.err : io.out)(formatWorkerEvent(e)) });
+    let worker: QueueWorker;
+    try {
+      worker = await runWorker({ url: flags.redis, queue: flags.queue, concurrency: flags.concurrency, onEvent: (e) => (e.type === 'error' ? io.err : io.out)(formatWorkerEvent(e)) });
+    } catch (e) {
+      // Not a bug: the server is down, the address or the credentials are wrong (never printed).
+      io.err(`nutmeg worker: cannot take jobs from ${redact(flags.redis)}: ${safeMessage(e, flags.redis)}\n`);
+      return 1;
+    }
     await new Promise<void>((resolve) => {
       const done = (): void => {
         process.off('SIGINT', done);
