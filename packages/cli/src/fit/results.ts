@@ -36,7 +36,11 @@ export function fitResults(fm: FormulaModel, sampled: InferenceData, seed: numbe
   const withLogLik = computeLogLikelihood(fm.model, sampled);
   const idata = samplePosteriorPredictive(fm.model, withLogLik, { seed });
   const rows = summary(idata, { varNames: fm.parameters, useCoords: true });
-  const warnings = samplingWarnings(idata, NUTS_SETTINGS);
+  // Convergence is judged on the parameters brms reports (b_, sd_, cor_, sigma, r_), as the
+  // summary shows them, not on internal ones (z, the Cholesky factor, the centred Intercept).
+  const posterior = idata.groups.posterior;
+  const reported = posterior ? { ...idata, groups: { ...idata.groups, posterior: { ...posterior, vars: Object.fromEntries(fm.parameters.filter((p) => p in posterior.vars).map((p) => [p, posterior.vars[p]])) } } } : idata;
+  const warnings = samplingWarnings(reported, NUTS_SETTINGS);
   let looResult: FitResults['loo'];
   try {
     looResult = loo(idata, { varName: fm.response });
