@@ -139,7 +139,7 @@ const EXAMPLES_NOT_RELATIVE = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'scratch/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/src/formula/generated/**', 'packages/nutmeg/test/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', 'docs/api/**', 'packages/nutmeg/src/math/vendor/**', 'packages/nutmeg/src/formula/generated/**', 'packages/nutmeg/test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
