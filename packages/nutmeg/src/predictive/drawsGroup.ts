@@ -27,10 +27,10 @@ export class DrawsGroup {
     return a.values.subarray(r * a.size, (r + 1) * a.size);
   }
 
-  /** The finished group. */
-  group(attrs: Record<string, unknown> = {}): Group {
+  /** The finished group: every variable, or those named in `names`. */
+  group(attrs: Record<string, unknown> = {}, names?: readonly string[]): Group {
     const vars: Record<string, VariableArray> = {};
-    for (const { v, values } of this.arrays.values()) vars[v.name] = { dims: [...v.dims], shape: [...v.shape], values };
+    for (const { v, values } of this.arrays.values()) if (!names || names.includes(v.name)) vars[v.name] = { dims: [...v.dims], shape: [...v.shape], values };
     return { vars, attrs };
   }
 }

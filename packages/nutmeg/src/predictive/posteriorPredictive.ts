@@ -1,7 +1,6 @@
 // Posterior predictive draws (PyMC's sample_posterior_predictive): for each posterior draw, the observations drawn given it.
-import { Rng } from '../core/rng.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
-import { DrawsGroup } from './drawsGroup.js';
+import { forwardDraws } from './forwardDraws.js';
 import { ForwardModel } from './forwardModel.js';
 import { forwardSpec } from './forwardSpec.js';
 import { modelSpecOf, type HasModelSpec } from './modelSpecOf.js';
@@ -44,18 +43,6 @@ export function samplePosteriorPredictive(model: HasModelSpec, idata: InferenceD
   const seed = resolveSeed(options.seed);
   const forward = forwardSpec(spec);
   const chosen = pickVariables(forward.spec, options.varNames, ['observed', 'deterministic']);
-  const fm = new ForwardModel(forward);
-  const fill = posteriorFiller(idata, forward.slots);
-  const rows = idata.nChains * idata.nDraws;
-  const out = new DrawsGroup(chosen, rows);
-  const rng = new Rng(seed);
-  for (let r = 0; r < rows; r++) {
-    fill(fm.theta, r);
-    fm.evaluate();
-    for (const v of chosen) {
-      if (v.kind === 'observed') fm.draw(v, rng, out.row(v.name, r));
-      else out.row(v.name, r).set(fm.variableValue(v));
-    }
-  }
+  const out = forwardDraws(new ForwardModel(forward), chosen, idata.nChains * idata.nDraws, seed, posteriorFiller(idata, forward.slots));
   return { ...idata, groups: { ...idata.groups, posterior_predictive: out.group({ seed }) } };
 }

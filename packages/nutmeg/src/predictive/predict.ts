@@ -1,8 +1,7 @@
 // Prediction for new data: posterior predictive draws for new rows, with new groups drawn from the fitted population distribution.
-import { Rng } from '../core/rng.js';
 import type { Group, InferenceData } from '../posterior/inferenceData.js';
 import { dataGroup } from './constantData.js';
-import { DrawsGroup } from './drawsGroup.js';
+import { forwardDraws } from './forwardDraws.js';
 import { ForwardModel } from './forwardModel.js';
 import { forwardSpec } from './forwardSpec.js';
 import { modelSpecOf, type HasModelSpec } from './modelSpecOf.js';
@@ -66,24 +65,7 @@ export function predict(model: HasModelSpec, idata: InferenceData, options: Pred
   const { data, newLevels } = resolveNewData(spec, options?.data, options?.allowNewLevels === true);
   const forward = forwardSpec(spec, { data, newLevels });
   const chosen = pickVariables(forward.spec, options.varNames, ['observed', 'deterministic', 'free']);
-  const fm = new ForwardModel(forward);
-  const fill = posteriorFiller(idata, forward.slots);
-  const extended = forward.slots.filter((s) => s.fresh.length > 0);
-  const rows = idata.nChains * idata.nDraws;
-  const out = new DrawsGroup(chosen, rows);
-  const rng = new Rng(seed);
-  for (let r = 0; r < rows; r++) {
-    fill(fm.theta, r);
-    for (const slot of extended) {
-      fm.evaluate();
-      fm.draw(slot.variable, rng, fm.theta.subarray(slot.offset), slot.fresh);
-    }
-    fm.evaluate();
-    for (const v of chosen) {
-      if (v.kind === 'observed') fm.draw(v, rng, out.row(v.name, r));
-      else out.row(v.name, r).set(fm.variableValue(v));
-    }
-  }
+  const out = forwardDraws(new ForwardModel(forward), chosen, idata.nChains * idata.nDraws, seed, posteriorFiller(idata, forward.slots));
   const groups: Partial<Record<string, Group>> = { predictions: out.group({ seed }) };
   const constant = dataGroup(forward.spec, 'data');
   if (constant) groups.predictions_constant_data = constant;

@@ -1,9 +1,8 @@
 // Prior and prior predictive draws of a model (PyMC's sample_prior_predictive): every free variable from its prior, then the observations.
 import { OptionError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
 import type { InferenceData, Group } from '../posterior/inferenceData.js';
 import { dataGroup } from './constantData.js';
-import { DrawsGroup } from './drawsGroup.js';
+import { forwardDraws } from './forwardDraws.js';
 import { ForwardModel } from './forwardModel.js';
 import { forwardSpec } from './forwardSpec.js';
 import { modelSpecOf, type HasModelSpec } from './modelSpecOf.js';
@@ -47,19 +46,11 @@ export function samplePriorPredictive(model: HasModelSpec, options: PriorPredict
   const fm = new ForwardModel(forward);
   const inPrior = forward.spec.variables.filter((v) => v.kind === 'free' || v.kind === 'deterministic');
   const observed = forward.spec.variables.filter((v) => v.kind === 'observed');
-  const prior = new DrawsGroup(inPrior, draws);
-  const predictive = new DrawsGroup(observed, draws);
-  const rng = new Rng(seed);
-  for (let r = 0; r < draws; r++) {
-    for (const slot of forward.slots) {
-      fm.evaluate();
-      fm.draw(slot.variable, rng, fm.theta.subarray(slot.offset, slot.offset + slot.fresh.length));
-    }
-    fm.evaluate();
-    for (const v of inPrior) prior.row(v.name, r).set(fm.variableValue(v));
-    for (const v of observed) fm.draw(v, rng, predictive.row(v.name, r));
-  }
-  const groups: Partial<Record<string, Group>> = { prior: prior.group(), prior_predictive: predictive.group() };
+  const drawn = forwardDraws(fm, [...inPrior, ...observed], draws, seed);
+  const groups: Partial<Record<string, Group>> = {
+    prior: drawn.group({}, inPrior.map((v) => v.name)),
+    prior_predictive: drawn.group({}, observed.map((v) => v.name)),
+  };
   const obs = dataGroup(spec, 'observed');
   const constant = dataGroup(spec, 'data');
   if (obs) groups.observed_data = obs;
