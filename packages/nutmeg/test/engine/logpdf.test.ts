@@ -1,27 +1,9 @@
 // Log densities against SciPy (test/fixtures/testvectors/logpdf.json): logp() and the compiled model's generated code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as nm from '../../src/index.js';
-import { Model, ModelError, logp, type DistributionSpec } from '../../src/index.js';
-
-type Value = number | number[] | number[][];
-interface Case {
-  dist: string;
-  params: Record<string, Value>;
-  x: Value;
-  logp: number | string;
-}
-const here = fileURLToPath(new URL('.', import.meta.url));
-const CASES = (JSON.parse(readFileSync(`${here}../fixtures/testvectors/logpdf.json`, 'utf8')) as { cases: Case[] }).cases;
-
-/** The distribution constructors by PyMC name (`Normal`, `Poisson`, …). */
-const FACTORY = nm as unknown as Record<string, (p: Record<string, Value>) => DistributionSpec>;
-const MULTIVARIATE = new Set(['MvNormal', 'Dirichlet']);
-
-const wanted = (c: Case): number => (c.logp === '-inf' ? -Infinity : c.logp === 'inf' ? Infinity : Number(c.logp));
-const label = (c: Case): string => `${c.dist}(${JSON.stringify(c.params)}) at ${JSON.stringify(c.x)}`;
+import { Model, ModelError, logp } from '../../src/index.js';
+import { CASES, FACTORY, MULTIVARIATE, label, wanted, type LogpdfCase as Case } from './logpdfCases.js';
 
 /** |got − want| ≤ max(1e-12, 1e-10·|want|); infinities must match exactly. */
 function close(got: number, want: number, what: string): void {
