@@ -1,36 +1,15 @@
 // Many fits: the radon study's 85 county fits per second in this thread, on worker threads, and on a Redis queue with 1 or 2 worker processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { mapFits, runFitTask, fitSeed, inThreadExecutor, type FitExecutor } from 'nutmeg';
 import { workerFitExecutor } from 'nutmeg/node';
 import { redisExecutor, encodeWire, encodeSuccess } from '@nutmeg/queue';
 import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { countyJobs } from '../packages/cli/src/radon/unpooled.js';
+// The private redis-server the queue's tests start (a free loopback port, no persistence).
+import { startRedis } from '../packages/queue/test/helpers/redisServer.js';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/nutmeg.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A private redis-server on a free loopback port (no persistence). */
-async function startRedis(): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
 
 /** `nutmeg worker` processes from the build, resolved once each prints that it is ready. */
 async function startWorkers(n: number, url: string, queue: string): Promise<ChildProcess[]> {
@@ -67,9 +46,13 @@ export async function run(): Promise<void> {
     if (out.some((o) => !o.ok)) throw new Error('a fit failed');
     return (performance.now() - t0) / 1000;
   };
+  // Each line gives its throughput as a ratio to this thread's, measured first in the same process.
+  let local = NaN;
   const line = (executor: string, seconds: number, extra: object = {}): void =>
-    console.log(JSON.stringify({ bench: 'fits_radon_85_counties', executor, chains, draws, tune: draws, seconds: +seconds.toFixed(3), fits_per_s: +(jobs.length / seconds).toFixed(1), ...extra }));
-  const local = await time(inThreadExecutor());
+    console.log(
+      JSON.stringify({ bench: 'fits_radon_85_counties', executor, chains, draws, tune: draws, seconds: +seconds.toFixed(3), fits_per_s: +(jobs.length / seconds).toFixed(1), fits_per_s_vs_this_thread: +(local / seconds).toFixed(2), ...extra }),
+    );
+  local = await time(inThreadExecutor());
   line('this thread', local);
   line('2 worker threads', await time(workerFitExecutor({ threads: 2 })));
   if (spawnSync('redis-server', ['--version']).status !== 0) {
@@ -80,8 +63,8 @@ export async function run(): Promise<void> {
   try {
     for (const n of [1, 2]) {
       const queue = `bench-${n}-${Date.now()}`;
-      const workers = await startWorkers(n, redis.url, queue);
-      const seconds = await time(redisExecutor({ url: redis.url, queue, pollMs: 200 }));
+      const workers = await startWorkers(n, redis.url(), queue);
+      const seconds = await time(redisExecutor({ url: redis.url(), queue, pollMs: 200 }));
       line(`queue, ${n} worker process${n > 1 ? 'es' : ''}`, seconds, {
         overhead_per_job_ms: +(((seconds - local / n) * 1000 * n) / jobs.length).toFixed(1),
         payload_bytes_median: payloadBytes.sort((a, b) => a - b)[Math.floor(payloadBytes.length / 2)],
@@ -90,6 +73,6 @@ export async function run(): Promise<void> {
       for (const w of workers) w.kill('SIGTERM');
     }
   } finally {
-    redis.stop();
+    await redis.stop();
   }
 }
