@@ -1,5 +1,5 @@
 // The radon models of the tutorials, written with nutmeg's public API as a user would.
-import { HalfCauchy, Model, Normal, Uniform, type CompiledModel, type Tensor } from 'nutmeg';
+import { HalfCauchy, Model, Normal, Uniform, type CompiledModel, type DistributionSpec, type Tensor } from 'nutmeg';
 import type { RadonData } from './data.js';
 
 /** Priors: the first tutorial's (Normal(0, 1) / HalfCauchy(1)) or the second's flat ones. */
@@ -20,17 +20,26 @@ function countyData(m: Model, d: RadonData): { floor: Tensor; county: Tensor } {
 }
 
 /**
- * Hierarchical (partial pooling) model, centered: county intercepts and slopes drawn from
- * group distributions.
+ * The group-level parameters both hierarchical models share, declared in the tutorials' order:
+ * the means and scales of the county intercepts and slopes, and the prior of a scale (also eps's).
  */
-export function hierarchicalCentered(d: RadonData, priors: Priors = 'tutorial'): Model {
-  const m = new Model({ coords: { county: d.counties } });
+function groupLevel(m: Model, priors: Priors): { muAlpha: Tensor; sigmaAlpha: Tensor; muBeta: Tensor; sigmaBeta: Tensor; hyperSd: DistributionSpec } {
   const hyperMu = priors === 'flat' ? Normal({ mu: 0, sigma: 1e4 }) : Normal({ mu: 0, sigma: 1 });
   const hyperSd = priors === 'flat' ? Uniform({ lower: 0, upper: 100 }) : HalfCauchy({ beta: 1 });
   const muAlpha = m.rv('mu_alpha', hyperMu);
   const sigmaAlpha = m.rv('sigma_alpha', hyperSd);
   const muBeta = m.rv('mu_beta', hyperMu);
   const sigmaBeta = m.rv('sigma_beta', hyperSd);
+  return { muAlpha, sigmaAlpha, muBeta, sigmaBeta, hyperSd };
+}
+
+/**
+ * Hierarchical (partial pooling) model, centered: county intercepts and slopes drawn from
+ * group distributions.
+ */
+export function hierarchicalCentered(d: RadonData, priors: Priors = 'tutorial'): Model {
+  const m = new Model({ coords: { county: d.counties } });
+  const { muAlpha, sigmaAlpha, muBeta, sigmaBeta, hyperSd } = groupLevel(m, priors);
   const alpha = m.rv('alpha', Normal({ mu: muAlpha, sigma: sigmaAlpha }), { dims: 'county' });
   const beta = m.rv('beta', Normal({ mu: muBeta, sigma: sigmaBeta }), { dims: 'county' });
   const eps = m.rv('eps', hyperSd);
@@ -46,12 +55,7 @@ export function hierarchicalCentered(d: RadonData, priors: Priors = 'tutorial'):
  */
 export function hierarchicalNonCentered(d: RadonData, priors: Priors = 'tutorial'): Model {
   const m = new Model({ coords: { county: d.counties } });
-  const hyperMu = priors === 'flat' ? Normal({ mu: 0, sigma: 1e4 }) : Normal({ mu: 0, sigma: 1 });
-  const hyperSd = priors === 'flat' ? Uniform({ lower: 0, upper: 100 }) : HalfCauchy({ beta: 1 });
-  const muAlpha = m.rv('mu_alpha', hyperMu);
-  const sigmaAlpha = m.rv('sigma_alpha', hyperSd);
-  const muBeta = m.rv('mu_beta', hyperMu);
-  const sigmaBeta = m.rv('sigma_beta', hyperSd);
+  const { muAlpha, sigmaAlpha, muBeta, sigmaBeta, hyperSd } = groupLevel(m, priors);
   const alphaOffset = m.rv('alpha_offset', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
   const betaOffset = m.rv('beta_offset', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
   const alpha = m.deterministic('alpha', muAlpha.add(sigmaAlpha.mul(alphaOffset)), { dims: 'county' });
