@@ -54,8 +54,9 @@ export function jobIdOf(runId: string, index: number): string {
  * Completed jobs stay in Redis, so a coordinator started again with the same run id collects them
  * instead of running them again. A fit that throws is a result (its error rebuilt as its class);
  * a job the queue gives up on (its payload rejected, its worker lost too often) is an error
- * result too. Aborting gives the tasks not yet finished an error result and takes their waiting
- * jobs off the queue.
+ * result too. Aborting gives the tasks not yet finished an error result and leaves their jobs on
+ * the queue: workers go on with them, and a coordinator started again with the same run id
+ * collects them (to cancel a run instead, drain the queue or start over with a new run id).
  *
  * @param options - `url`, `queue`, `runId`, `connection`
  * @returns the executor
@@ -142,11 +143,9 @@ async function collect(
   const onAbort = (): void => {
     const reason: unknown = signal?.reason;
     const error = reason instanceof Error ? reason : new Error('the run was aborted before this fit finished');
-    for (const id of [...pending]) {
-      // A waiting job leaves the queue; an active one (locked by its worker) finishes and stays for the next run.
-      void queue.remove(id).catch(() => {});
-      settle(id, { error });
-    }
+    // The jobs stay on the queue for a restarted coordinator. Removing the waiting ones raced with
+    // workers taking them (a job removed as its lock lapsed under load ran again after a restart).
+    for (const id of [...pending]) settle(id, { error });
   };
   if (signal?.aborted) {
     onAbort();
