@@ -11,7 +11,12 @@ function find(dir, out) {
   }
   return out;
 }
-const only = process.argv.slice(2);
-const files = only.length > 0 ? only : readdirSync('packages').flatMap((pkg) => find(join('packages', pkg, 'test'), [])).sort();
+// `--fuzz` runs only the property-based suites (`*.fuzz.test.ts`; `npm run test:fuzz` also sets
+// NUTMEG_FUZZ_RUNS=10000); without it every test file runs, the fuzz suites with a few hundred cases.
+const args = process.argv.slice(2);
+const fuzzOnly = args.includes('--fuzz');
+const only = args.filter((a) => a !== '--fuzz');
+const all = readdirSync('packages').flatMap((pkg) => find(join('packages', pkg, 'test'), [])).sort();
+const files = only.length > 0 ? only : fuzzOnly ? all.filter((f) => f.endsWith('.fuzz.test.ts')) : all;
 const r = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
