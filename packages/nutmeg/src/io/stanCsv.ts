@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.js';
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 import { flatten, unflatten } from './drawsJson.js';
+import { shortList } from './nestedArrays.js';
 import { readStanCsvChain, showColumn, showText, type StanCsvChain } from './stanCsvChain.js';
 
 /** CmdStan sampler columns and the names ArviZ gives them in `sample_stats`, in CmdStan's order. */
@@ -20,11 +21,12 @@ export const STAN_SAMPLE_STATS: readonly (readonly [stan: string, arviz: string]
   ['energy__', 'energy'],
 ];
 
-/** A number as CmdStan writes it: shortest round-trip decimal, `nan`, `inf`, `-inf`. */
+/** A number as CmdStan writes it: shortest round-trip decimal, `nan`, `inf`, `-inf`, `-0`. */
 function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
+  if (Object.is(v, -0)) return '-0';
   return String(v);
 }
 
@@ -55,7 +57,8 @@ function columnMajorIndices(shape: readonly number[]): number[][] {
  * @param idata - results
  * @param chain - 0-based chain index
  * @returns the CSV text
- * @throws InputError when the chain does not exist or there is no posterior group
+ * @throws InputError when the chain does not exist, there is no posterior group, or a posterior
+ *   variable's name ends in `__` (reserved for sampler columns)
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
@@ -81,6 +84,9 @@ export function toStanCsv(idata: InferenceData, chain: number): string {
     getters.push((d) => v.values[chain * nDraws + d]);
   }
   for (const [name, v] of Object.entries(post.vars)) {
+    if (name.endsWith('__')) {
+      throw new InputError(`toStanCsv: posterior variable ${showColumn(name)} ends in '__', which CmdStan CSV reserves for sampler columns (it would be read back as one); rename it`);
+    }
     const k = shapeSize(v.shape);
     if (v.shape.length === 0) {
       names.push(name);
@@ -206,7 +212,7 @@ function gatherParameters(chains: readonly StanCsvChain[], columnOf: (j: number)
         }
       }
       throw new InputError(
-        `${first.name}: variable ${showColumn(base)}:${missing} (the largest indices imply shape [${shape.join(', ')}], ${k} elements, but there are ${list.length} columns)`,
+        `${first.name}: variable ${showColumn(base)}:${missing ? `${missing};` : ' columns are missing:'} the largest indices imply shape [${shortList(shape)}], ${k} elements, but there are ${list.length} columns`,
       );
     }
     const values = new Float64Array(nChains * nDraws * k);

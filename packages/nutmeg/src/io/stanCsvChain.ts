@@ -76,10 +76,10 @@ function parseCell(s: string): number | undefined {
   return undefined;
 }
 
-/** A whole number ≥ `min` from the header, or an InputError naming the file and key. */
-function headerCount(name: string, key: string, v: number, min: number): number {
+/** A whole number ≥ `min` from the header, or an InputError naming the file, the key and the text. */
+function headerCount(name: string, header: StanCsvHeader, key: string, v: number, min: number): number {
   if (!Number.isSafeInteger(v) || v < min) {
-    throw new InputError(`${name}: the header's ${key} = ${String(v)} is not a whole number ≥ ${min}`);
+    throw new InputError(`${name}: the header's ${key} = ${showText(header.config.get(key) ?? String(v))} is not a whole number ≥ ${min}`);
   }
   return v;
 }
@@ -177,9 +177,9 @@ export class StanCsvChainReader {
     let dropped = 0;
     const s = header.sample;
     if (s) {
-      const thin = headerCount(this.name, 'thin', s.thin, 1);
-      const numSamples = headerCount(this.name, 'num_samples', s.numSamples, 0);
-      const numWarmup = headerCount(this.name, 'num_warmup', s.numWarmup, 0);
+      const thin = headerCount(this.name, header, 'thin', s.thin, 1);
+      const numSamples = headerCount(this.name, header, 'num_samples', s.numSamples, 0);
+      const numWarmup = headerCount(this.name, header, 'num_warmup', s.numWarmup, 0);
       const sampling = Math.ceil(numSamples / thin);
       const warmup = s.saveWarmup ? Math.ceil(numWarmup / thin) : 0;
       const expected = sampling + warmup;
