@@ -235,6 +235,12 @@ function gatherParameters(chains: readonly StanCsvChain[], columnOf: (j: number)
  * @param chains - one per chain, in chain order
  * @returns the results
  * @throws InputError for no chains, or chains that are not one run (see {@link fromStanCsv})
+ * @example
+ * ```ts
+ * declare const chains: Parameters<typeof fromStanCsvChains>[0]; // e.g. from StanCsvChainReader, one per file
+ * const idata = fromStanCsvChains(chains);
+ * idata.nChains === chains.length; // true
+ * ```
  */
 export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceData {
   if (chains.length === 0) throw new InputError('fromStanCsv: no files given');

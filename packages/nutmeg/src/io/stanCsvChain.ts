@@ -84,7 +84,19 @@ function headerCount(name: string, header: StanCsvHeader, key: string, v: number
   return v;
 }
 
-/** Reads one CmdStan CSV file pushed line by line; {@link end} checks it and returns the chain. */
+/**
+ * Reads one CmdStan CSV file pushed line by line (so that a large file can be streamed);
+ * {@link StanCsvChainReader.end} checks it and returns the chain.
+ *
+ * @example
+ * ```ts
+ * const reader = new StanCsvChainReader('out-1.csv');
+ * for (const line of ['# method = sample', '#   num_samples = 2', 'lp__,theta', '-7.1,0.25', '-6.9,0.31']) reader.line(line);
+ * const chain = reader.end();
+ * chain.rows.length; // 2
+ * chain.header.sample?.numSamples; // 2
+ * ```
+ */
 export class StanCsvChainReader {
   private readonly headerReader = new StanCsvHeaderReader();
   private columns: string[] | undefined;
@@ -206,6 +218,11 @@ export class StanCsvChainReader {
  * @param text - its contents
  * @returns the chain
  * @throws InputError as {@link StanCsvChainReader.line} and {@link StanCsvChainReader.end}
+ * @example
+ * ```ts
+ * const chain = readStanCsvChain('out-1.csv', 'lp__,theta\n-7.1,0.25\n');
+ * chain.columns; // ['lp__', 'theta']
+ * ```
  */
 export function readStanCsvChain(name: string, text: string): StanCsvChain {
   const reader = new StanCsvChainReader(name);

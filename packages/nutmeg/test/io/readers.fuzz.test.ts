@@ -1,5 +1,7 @@
 // Property-based tests of the input readers (InferenceData JSON, draws JSON, CmdStan CSV): any input gives results or a typed, bounded, located error.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { InputError } from '../../src/core/errors.js';
@@ -23,14 +25,14 @@ const readers: Record<string, Reader> = {
 };
 
 /** Runs a reader: success, or an InputError naming the file with a short message; never another error, never slow. */
-function readsOrRefuses(read: Reader, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function readsOrRefuses(read: Reader, text: string, names: readonly string[] = [FILE]): { ok: true; value: unknown } | { ok: false; message: string } {
   const t0 = performance.now();
   let result: { ok: true; value: unknown } | { ok: false; message: string };
   try {
     result = { ok: true, value: read(text) };
   } catch (e) {
     if (!(e instanceof InputError)) throw new Error(`not an InputError: ${String(e)}`, { cause: e });
-    assert.ok(e.message.startsWith(`${FILE}: `), `names the file: ${e.message.slice(0, 200)}`);
+    assert.ok(names.some((n) => e.message.startsWith(`${n}: `) || e.message.startsWith(`${n} and `)), `names the file: ${e.message.slice(0, 200)}`);
     assert.ok(e.message.length <= FILE.length + MAX_MESSAGE, `message of ${e.message.length} characters: ${e.message.slice(0, 200)}…`);
     result = { ok: false, message: e.message };
   }
@@ -158,3 +160,19 @@ for (const [kind, read] of Object.entries(readers)) {
     );
   });
 }
+
+/** Real CmdStan files (test/fixtures/cmdstan): sample runs with and without saved warm-up and thinning, other methods. */
+const REAL = ['cmdstanpy-bern-1.csv', 'cmdstanr-model1-1-warmup.csv', 'cmdstan-bern_fitted_params_thin.csv', 'cmdstanr-model1-1-dense_e_metric.csv', 'cmdstanr-bernoulli-1-variational.csv', 'cmdstanpy-rosenbrock_mle.csv'];
+const realTexts = REAL.map((f) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'cmdstan', f), 'utf8'));
+
+test('csv reader: mutated real CmdStan files, alone or after an intact chain, give results or an InputError naming a file', () => {
+  fc.assert(
+    fc.property(fc.nat({ max: REAL.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (i, ms, withGood) => {
+      let text = realTexts[i];
+      for (const m of ms) text = m(text);
+      const read: Reader = (t) => fromStanCsv(withGood ? [{ name: 'good.csv', text: realTexts[i] }, { name: FILE, text: t }] : [{ name: FILE, text: t }]);
+      readsOrRefuses(read, text, ['good.csv', FILE]);
+    }),
+    { numRuns: fuzzRuns() },
+  );
+});
