@@ -57,7 +57,7 @@ test('messages stay short: long names and big values from a file are cut (they w
   }
 });
 
-test('CmdStan columns: index 0 is refused, and a huge index is reported at once (the search for the missing column ran to the index)', () => {
+test("CmdStan columns: index 0 is refused (it gave 'column  is missing'), and a huge index is reported with the shape it implies, at once", () => {
   assert.throws(() => fromStanCsv([{ name: 'a.csv', text: 'lp__,a.0\n1,2\n' }]), /a\.csv: column "a\.0": indices start at 1/);
   const t0 = performance.now();
   assert.throws(
