@@ -4,7 +4,7 @@
 // results after it, timings at the end), a header row, then one row of unquoted numbers per draw.
 // There is no quoting or escaping to handle, and we want each bad cell reported by file, line,
 // column and variable, so a dedicated line parser is used rather than a general CSV library.
-import { InputError } from '../core/errors.js';
+import { InputError, OptionError } from '../core/errors.js';
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 import { flatten, unflatten } from './drawsJson.js';
@@ -202,6 +202,22 @@ function parseColumnName(col: string): { base: string; index: number[] } {
   return { base: m[1], index: m[2].slice(1).split('.').map((s) => Number(s) - 1) };
 }
 
+/** Throws unless `texts` is an array of `{ name, text }` with string fields (one per chain). */
+function checkStanCsvArgument(texts: unknown): void {
+  const usage = "fromStanCsv needs an array of { name, text }, one per chain (e.g. [{ name: 'out-1.csv', text: readFileSync('out-1.csv', 'utf8') }])";
+  if (!Array.isArray(texts)) {
+    const got = typeof texts === 'string' ? 'a string (wrap it: [{ name, text }])' : texts === null ? 'null' : Array.isArray(texts) ? 'an array' : typeof texts;
+    throw new OptionError('texts', `${usage}, got ${got}`);
+  }
+  texts.forEach((t: unknown, i) => {
+    const f = t as { name?: unknown; text?: unknown } | null;
+    if (f === null || typeof f !== 'object' || typeof f.name !== 'string' || typeof f.text !== 'string') {
+      const what = f === null || typeof f !== 'object' ? (f === null ? 'null' : typeof f) : `an object whose ${typeof f.name !== 'string' ? 'name' : 'text'} is ${typeof f.name !== 'string' ? typeof f.name : typeof f.text}`;
+      throw new OptionError('texts', `${usage}; element ${i} is ${what}`);
+    }
+  });
+}
+
 /**
  * Reads CmdStan CSV files, one per chain, into results: the sampler columns become ArviZ-named
  * `sample_stats` (`lp`, `acceptance_rate`, `step_size`, `tree_depth`, `n_steps`, `diverging`,
@@ -212,7 +228,8 @@ function parseColumnName(col: string): { base: string; index: number[] } {
  * @param texts - the files' names (for messages) and contents, in chain order
  * @returns the results
  * @throws InputError naming the file, line, column and variable of a bad cell, a ragged row, files
- *   whose columns or numbers of draws differ, or incomplete array parameters
+ *   whose columns or numbers of draws differ, or incomplete array parameters; OptionError (`texts`)
+ *   when the argument is not an array of `{ name, text }` strings
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
@@ -222,6 +239,7 @@ function parseColumnName(col: string): { base: string; index: number[] } {
  * ```
  */
 export function fromStanCsv(texts: readonly { name: string; text: string }[]): InferenceData {
+  checkStanCsvArgument(texts);
   if (texts.length === 0) throw new InputError('fromStanCsv: no files given');
   const parsed = texts.map((t) => parseOne(t.name, t.text));
   const first = parsed[0];
