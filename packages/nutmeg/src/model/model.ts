@@ -298,6 +298,9 @@ export class Model {
     const transform = options.lower !== undefined ? TRANSFORMS.log : options.transform !== undefined ? TRANSFORMS[options.transform] : bijectTo(family.support);
     if (!transform) throw new ModelError(`'${name}': unknown transform '${options.transform}' (known: ${Object.keys(TRANSFORMS).join(', ')})`, name);
     const ushape = transform.unconstrainedShape(shape);
+    if (ushape.some((n) => !Number.isInteger(n) || n < 0) || (transform.name === 'simplex' && sizeOf(shape) === 0)) {
+      throw new ModelError(`'${name}': the ${transform.name} transform does not apply to shape ${formatShape(shape)}${transform.name === 'simplex' ? ' (a simplex is a vector of length ≥ 1: give Dirichlet at least one concentration)' : ''}`, name);
+    }
     const y = this.g.param(ushape, name);
     const support = family.support;
     const bounds =

@@ -13,7 +13,7 @@ import { resolveAdviSettings } from '../inference/vi/settings.js';
 import type { AdviOptions } from '../inference/vi/settings.js';
 import type { Model } from '../model/model.js';
 import { checkKnownKeys, optionsObject, seedOption } from '../core/optionChecks.js';
-import { adviMemory, DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, memoryLimitOption } from './resourceLimits.js';
+import { adviMemory, DEFAULT_MEMORY_LIMIT, enforceAdviWork, enforceMemoryLimit, memoryLimitOption } from './resourceLimits.js';
 import { modelArgument } from './layout.js';
 
 /** Options of {@link fit}: ADVI's ({@link AdviOptions}) and a memory limit. */
@@ -87,7 +87,8 @@ function listener(p: AdviOptions['progress']): AdviProgressCallback | undefined 
  * @returns the {@link Approximation}: `means`, `sds` (constrained), `mean`, `std` (unconstrained),
  *   `elboHistory`, `sample(n)`, `paretoK`
  * @throws OptionError for a bad or unknown option (n ≤ 0, unknown method, a seed outside [0, 2^32), a
- *   misspelt key, …), a model with discrete parameters, or a fit that would need more memory than `memoryLimit`
+ *   misspelt key, …), a model with discrete parameters, a fit that would need more memory than
+ *   `memoryLimit`, or one that would evaluate the log density more than 10^10 times (`MAX_ADVI_EVALUATIONS`)
  * @throws AdviError if the ELBO cannot be computed at the start or no step size works
  * @example
  * ```ts
@@ -119,6 +120,7 @@ export function fit(model: Model | CompiledModel | LogDensity, options?: FitOpti
   if (cm.dim <= 0) throw new OptionError('model', 'has no free parameters to fit');
   const limit = memoryLimitOption(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
   enforceMemoryLimit('n', adviMemory(cm, s), limit, options.memoryLimit !== undefined ? 'the memoryLimit option' : 'the default for fit');
+  enforceAdviWork(s);
   let init = options.init;
   if (init !== undefined) {
     if (!(init instanceof Float64Array) || init.length !== cm.dim) {

@@ -142,3 +142,40 @@ export function runTimeEstimate(run: { chains: number; workers: number; iteratio
     formula: `${fmtCount(run.chains)} chain${run.chains === 1 ? '' : 's'} on ${run.workers} thread${run.workers === 1 ? '' : 's'} × ${fmtCount(run.iterations)} iterations (tune + draws) × ~${TYPICAL_GRADIENTS_PER_ITERATION} gradients of ${us < 10 ? us.toFixed(2) : us.toFixed(0)} µs`,
   };
 }
+
+/**
+ * Most log-density evaluations `fit` starts: 10^10 (hours even for a tiny model at 1 µs per
+ * gradient; PyMC's and Stan's defaults use about 10^4–10^5). `fit` runs synchronously and cannot be
+ * stopped midway, so a run that size is a mistake (`elboSamples: 2 ** 53` would never return).
+ */
+export const MAX_ADVI_EVALUATIONS = 1e10;
+
+/**
+ * Refuses an ADVI fit that would evaluate the log density more than {@link MAX_ADVI_EVALUATIONS}
+ * times: `n × gradSamples` for the steps, `n / evalElbo × elboSamples` for the ELBO checks, and the
+ * step-size search (5 candidates × `adaptIterations` × `gradSamples` when `eta: 'adapt'`), naming
+ * the option furthest above its default.
+ *
+ * @throws OptionError with the estimate and the limit
+ */
+export function enforceAdviWork(s: { n: number; gradSamples: number; elboSamples: number; evalElbo: number; adaptIterations: number; eta: number | 'adapt' }): void {
+  const parts: [string, number][] = [
+    ['n', s.n * s.gradSamples],
+    ['elboSamples', Math.floor(s.n / s.evalElbo) * s.elboSamples],
+    ['adaptIterations', s.eta === 'adapt' ? 5 * s.adaptIterations * s.gradSamples : 0],
+  ];
+  const total = parts.reduce((sum, [, v]) => sum + v, 0);
+  if (total <= MAX_ADVI_EVALUATIONS) return;
+  // Blame the option furthest above its default (ADVI_DEFAULTS: n 10,000, gradSamples 1, elboSamples 100, adaptIterations 100).
+  const ratios: [string, number][] = [
+    ['n', s.n / 10000],
+    ['gradSamples', s.gradSamples],
+    ['elboSamples', s.elboSamples / 100],
+    ['adaptIterations', s.eta === 'adapt' ? s.adaptIterations / 100 : 0],
+  ];
+  const [blamed] = ratios.reduce((a, b) => (b[1] > a[1] ? b : a));
+  throw new OptionError(
+    blamed,
+    `the fit would evaluate the log density about ${total.toPrecision(3)} times (n × gradSamples = ${parts[0][1].toPrecision(3)}, ELBO checks ${parts[1][1].toPrecision(3)}, step-size search ${parts[2][1].toPrecision(3)}), more than the limit of ${MAX_ADVI_EVALUATIONS.toPrecision(1)}; fit cannot be stopped midway, so ask for less`,
+  );
+}

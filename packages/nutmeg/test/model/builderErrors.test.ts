@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ModelError, OptionError } from '../../src/core/errors.js';
 import { Model, MAX_VARIABLE_SIZE } from '../../src/model/model.js';
 import { Normal, HalfNormal } from '../../src/distributions/factories.js';
+import * as D from '../../src/distributions/factories.js';
 import type { DistributionSpec } from '../../src/distributions/factories.js';
 import { summary } from '../../src/posterior/summary.js';
 import { fromStanCsv } from '../../src/io/stanCsv.js';
@@ -69,4 +70,9 @@ test('fromStanCsv: a wrong argument names it and shows the expected form', () =>
   ] as const) {
     assert.throws(() => fromStanCsv(arg as never), (e: unknown) => e instanceof OptionError && e.option === 'texts' && pattern.test(e.message), String(arg));
   }
+});
+
+test('Dirichlet with no concentrations, or a simplex transform on a scalar, is a ModelError (found by fuzzing: a RangeError)', () => {
+  modelError(() => new Model().rv('p', D.Dirichlet({ a: [] })), 'p', /'p': the simplex transform does not apply to shape \[0\] \(a simplex is a vector of length ≥ 1/);
+  modelError(() => new Model().rv('s', Normal({ mu: 0, sigma: 1 }), { transform: 'simplex' }), 's', /the simplex transform does not apply to shape \[\]/);
 });

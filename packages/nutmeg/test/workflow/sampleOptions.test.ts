@@ -152,3 +152,11 @@ test('fit: misspelt options, seeds and memory are checked as in sample; a Model 
   assert.deepEqual(a.mean, b.mean);
   assert.deepEqual(Object.keys(FIT_OPTION_KEYS).sort(), ['adaptIterations', 'convergenceWindow', 'elboSamples', 'eta', 'evalElbo', 'gradSamples', 'init', 'initScale', 'iterateAveraging', 'memoryLimit', 'method', 'n', 'optimizer', 'paramTolerance', 'progress', 'psisDraws', 'seed', 'summaryDraws', 'tolerance']);
 });
+
+test('fit: a fit that could never finish (elboSamples, gradSamples or adaptIterations of 2^53) is refused before it starts (found by fuzzing: it hung)', async () => {
+  await refused(() => fit(compiled, { elboSamples: 2 ** 53, n: 200 }), 'elboSamples', /evaluate the log density about 1.80e\+16 times .* more than the limit of 1e\+10/);
+  await refused(() => fit(compiled, { gradSamples: 2 ** 53, n: 200 }), 'gradSamples', /limit of 1e\+10/);
+  await refused(() => fit(compiled, { adaptIterations: 2 ** 53 }), 'adaptIterations', /step-size search 4.50e\+16/);
+  // A fixed eta skips the search, so its iterations do not count.
+  assert.doesNotThrow(() => fit(compiled, { adaptIterations: 2 ** 53, eta: 0.1, n: 200, seed: 1 }));
+});
