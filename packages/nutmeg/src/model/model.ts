@@ -377,6 +377,7 @@ export class Model {
   /** A named function of the parameters, computed for every draw and kept in the results. */
   deterministic(name: string, value: Tensor, options: NamedOptions = {}): Tensor {
     this.claim(name);
+    this.checkTensor(name, value, 'deterministic');
     const r = this.resolveDims(name, options.dims, options.shape ?? value.shape);
     const shape = value.shape;
     if (r.shape && sizeOf(r.shape) !== sizeOf(shape)) throw new ModelError(`deterministic '${name}': dims give shape ${formatShape(r.shape)} but the value has shape ${formatShape(shape)}`, name);
@@ -384,9 +385,17 @@ export class Model {
     return value;
   }
 
+  /** Throws unless `value` is a tensor of this model (a number, or another model's tensor, would break compiling). */
+  private checkTensor(name: string, value: unknown, what: string): void {
+    if (!(value instanceof Tensor) || value.graph !== this.g) {
+      throw new ModelError(`${what} '${name}': the value must be a tensor of this model (from m.rv, m.data or tensor ops), got ${describe(value)}`, name);
+    }
+  }
+
   /** Adds the sum of `value`'s elements to the log density (PyMC's `pm.Potential`). */
   potential(name: string, value: Tensor): void {
     this.claim(name);
+    this.checkTensor(name, value, 'potential');
     this.terms.push({ kind: 'sum', variable: name, expr: value.id });
   }
 

@@ -173,6 +173,7 @@ function formatCell(column: string, v: number, digits: number): string {
  * @returns the table, ending with a newline
  */
 export function formatSummaryTable(rows: readonly SummaryRow[], opts: { digits?: number } = {}): string {
+  if (!Array.isArray(rows)) throw new OptionError('rows', `formatSummaryTable needs the rows of summary(idata), got ${describeValue(rows)}`);
   const digits = opts.digits ?? 3;
   const columns = columnsOf(rows);
   const cells = rows.map((r) => columns.map((c) => formatCell(c, r.stats[c], digits)));

@@ -6,7 +6,8 @@ import { Model, MAX_VARIABLE_SIZE } from '../../src/model/model.js';
 import { Normal, HalfNormal } from '../../src/distributions/factories.js';
 import * as D from '../../src/distributions/factories.js';
 import type { DistributionSpec } from '../../src/distributions/factories.js';
-import { summary } from '../../src/posterior/summary.js';
+import { formatSummaryTable, summary } from '../../src/posterior/summary.js';
+import { stackFits } from '../../src/workflow/stackFits.js';
 import { fromStanCsv } from '../../src/io/stanCsv.js';
 import { makeIdata } from '../io/makeIdata.js';
 import type { InferenceData } from '../../src/posterior/inferenceData.js';
@@ -75,4 +76,19 @@ test('fromStanCsv: a wrong argument names it and shows the expected form', () =>
 test('Dirichlet with no concentrations, or a simplex transform on a scalar, is a ModelError (found by fuzzing: a RangeError)', () => {
   modelError(() => new Model().rv('p', D.Dirichlet({ a: [] })), 'p', /'p': the simplex transform does not apply to shape \[0\] \(a simplex is a vector of length ≥ 1/);
   modelError(() => new Model().rv('s', Normal({ mu: 0, sigma: 1 }), { transform: 'simplex' }), 's', /the simplex transform does not apply to shape \[\]/);
+});
+
+test('deterministic and potential need a tensor of this model; a number was a TypeError at build or compile time', () => {
+  const m = new Model();
+  modelError(() => m.deterministic('d', 5 as never), 'd', /deterministic 'd': the value must be a tensor of this model .* got 5/);
+  modelError(() => m.potential('p', 5 as never), 'p', /potential 'p': the value must be a tensor of this model/);
+  const other = new Model().rv('z', Normal({ mu: 0, sigma: 1 }));
+  modelError(() => m.potential('q', other), 'q', /tensor of this model/);
+});
+
+test('summary tables and stackFits name a wrong argument instead of a TypeError', () => {
+  assert.throws(() => formatSummaryTable(null as never), (e: unknown) => e instanceof OptionError && e.option === 'rows');
+  assert.throws(() => stackFits(null as never, { dim: 'g' }), (e: unknown) => e instanceof OptionError && e.option === 'fits' && /got null/.test(e.message));
+  assert.throws(() => stackFits([makeIdata(), 3 as never], { dim: 'g' }), (e: unknown) => e instanceof OptionError && /element 1 is 3/.test(e.message));
+  assert.throws(() => stackFits([makeIdata()], undefined as never), (e: unknown) => e instanceof OptionError && e.option === 'options');
 });

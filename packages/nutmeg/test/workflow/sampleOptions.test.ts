@@ -160,3 +160,16 @@ test('fit: a fit that could never finish (elboSamples, gradSamples or adaptItera
   // A fixed eta skips the search, so its iterations do not count.
   assert.doesNotThrow(() => fit(compiled, { adaptIterations: 2 ** 53, eta: 0.1, n: 200, seed: 1 }));
 });
+
+test('sample: init values by name must be finite numbers (a string was reported as a NaN outside the support)', async () => {
+  await refused(() => sample(compiled, { ...QUIET, init: { mu: 'x' } as never }), 'init', /'mu' must be a finite number or an array of finite numbers \(constrained values\), got "x"/);
+  await refused(() => sample(compiled, { ...QUIET, init: { mu: NaN } }), 'init', /got NaN/);
+  await refused(() => sample(compiled, { ...QUIET, init: { sigma: 1 } }), 'init', /'sigma' is not a free variable/);
+});
+
+test('Approximation.sample: a number of draws beyond the memory limit is refused, not an out-of-memory crash; seeds as in fit', () => {
+  const approx = fit(compiled, { n: 300, seed: 1 });
+  assert.throws(() => approx.sample(1e9), (e: unknown) => e instanceof OptionError && e.option === 'n' && /about 14.9 GiB of memory \(1,000,000,000 draws × 2 numbers × 8 bytes\), more than the limit of 2.00 GiB/.test(e.message));
+  assert.throws(() => approx.sample(10, { seed: 2 ** 32 }), (e: unknown) => e instanceof OptionError && e.option === 'seed');
+  assert.equal(approx.sample(10, { memoryLimit: 1e6 }).nDraws, 10);
+});
