@@ -32,20 +32,23 @@ export interface SampleOptions {
   sampler?: SamplerName;
   /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
   pathLength?: number;
-  /** Draws kept per chain (default 1000). */
+  /** Draws kept per chain (default 1000); 0 runs the warm-up only (as PyMC and CmdStan allow), with a warning. */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
   tune?: number;
   /** Number of chains (default 4). */
   chains?: number;
-  /** Seed; the same seed gives bit-identical draws whether chains run in parallel or not. Default: from the clock (recorded in attrs). */
+  /**
+   * Seed, an integer in [0, 2^32); the same seed gives bit-identical draws whether chains run in
+   * parallel or not. Default: from the clock (recorded in attrs).
+   */
   seed?: number;
   /**
    * Target acceptance statistic of step-size adaptation (default 0.8 for NUTS, 0.65 for static HMC;
    * raise toward 0.95–0.99 against divergences).
    */
   targetAccept?: number;
-  /** Maximum tree depth (default 10). */
+  /** Maximum tree depth (default 10; at most 30, i.e. 2^30 gradients per iteration). */
   maxTreeDepth?: number;
   /** Metric adapted in warm-up: 'diag' (default) or 'dense'. */
   metric?: 'diag' | 'dense';
@@ -156,9 +159,9 @@ export async function sample(model: Model | LogDensity | CompiledModel, options?
   const settings = resolveSampleOptions(options, sampler, layout);
   const platform = options.platform ?? (await defaultPlatform());
   const memoryLimit = memoryLimitOption(options.memoryLimit, platform.memoryLimit?.() ?? DEFAULT_MEMORY_LIMIT);
-  const limitSource = options.memoryLimit !== undefined ? 'the memoryLimit option' : platform.memoryLimit ? "the platform's: half of this machine's memory" : 'the default for this platform';
+  const limitSource = options.memoryLimit !== undefined ? 'the memoryLimit option' : platform.memoryLimit ? "the platform's limit; in Node half of this machine's memory" : 'the default for this platform';
   const memory = sampleMemory(layout, { chains: settings.chains, draws: settings.draws, nStats: sampler.statNames.length, logLikelihood: settings.logLikelihood });
-  enforceMemoryLimit('draws', memory, memoryLimit, limitSource);
+  enforceMemoryLimit(settings.chains > settings.draws ? 'chains' : 'draws', memory, memoryLimit, limitSource);
   const jobs = chainJobs(target, settings);
   const { runner, parallel, workers } = chooseRunner(target, layout, platform, options, settings.chains);
   const sink: ProgressSink | undefined =
@@ -172,7 +175,7 @@ export async function sample(model: Model | LogDensity | CompiledModel, options?
   const problems = attachWarnings(built, attrs, settings, run.results);
   if (settings.draws === 0) {
     // PyMC warns too ("Tuning was enabled throughout the whole trace"); CmdStan allows num_samples = 0 for warm-up only.
-    const text = 'draws: 0, so no draws were kept: only the warm-up ran (its step size and metric are in attrs.step_size and attrs.inverse_metric); summaries of these results are empty. Ask for draws ≥ 1 to sample the posterior.';
+    const text = 'draws: 0, so no draws were kept: only the warm-up ran (its step size and metric are in attrs.step_size and attrs.inverse_metric); a summary of these results has no numbers (NaN). Ask for draws ≥ 1 to sample the posterior.';
     (attrs.warnings as string[]).unshift(text);
     if (progressShown) platform.printWarnings?.(text);
   }

@@ -173,3 +173,7 @@ test('Approximation.sample: a number of draws beyond the memory limit is refused
   assert.throws(() => approx.sample(10, { seed: 2 ** 32 }), (e: unknown) => e instanceof OptionError && e.option === 'seed');
   assert.equal(approx.sample(10, { memoryLimit: 1e6 }).nDraws, 10);
 });
+
+test('sample: chains: 1e6 is refused by memory naming chains (the larger factor)', async () => {
+  await refused(() => sample(compiled, { ...QUIET, chains: 1e6, draws: 100, memoryLimit: 2 ** 30 }), 'chains', /1,000,000 chains × 100 draws/);
+});
