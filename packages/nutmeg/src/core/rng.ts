@@ -42,7 +42,10 @@ export class Rng {
   private streamWord: number;
 
   /**
-   * @param seed - any integer in [0, 2^53); the same seed gives the same numbers.
+   * @param seed - an integer in [0, 2^32); the same seed gives the same numbers, and distinct seeds
+   *   in that range give distinct streams. (Higher bits are folded into the same 32-bit word, so a
+   *   seed ≥ 2^32 repeats the stream of one below it, and fractions are truncated: `sample` and
+   *   `fit` refuse such seeds.)
    * @param stream - stream id; different ids give independent streams.
    */
   constructor(seed: number, stream = 0) {

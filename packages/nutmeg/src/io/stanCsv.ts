@@ -3,7 +3,7 @@
 // Reading follows Stan's own readers (cmdstanpy's `check_sampler_csv`, cmdstanr's
 // `read_cmdstan_csv`): only `method = sample` output is MCMC draws; the chains of one run must come
 // from the same model, method and sampler settings; a chain must hold the rows its header promises.
-import { InputError } from '../core/errors.js';
+import { InputError, OptionError } from '../core/errors.js';
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 import { flatten, unflatten } from './drawsJson.js';
@@ -286,6 +286,22 @@ export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceDat
   return { nChains, nDraws, groups, coords: {}, attrs };
 }
 
+/** Throws unless `texts` is an array of `{ name, text }` with string fields (one per chain). */
+function checkStanCsvArgument(texts: unknown): void {
+  const usage = "fromStanCsv needs an array of { name, text }, one per chain (e.g. [{ name: 'out-1.csv', text: readFileSync('out-1.csv', 'utf8') }])";
+  if (!Array.isArray(texts)) {
+    const got = typeof texts === 'string' ? 'a string (wrap it: [{ name, text }])' : texts === null ? 'null' : typeof texts;
+    throw new OptionError('texts', `${usage}, got ${got}`);
+  }
+  texts.forEach((t: unknown, i) => {
+    const f = t as { name?: unknown; text?: unknown } | null;
+    if (f === null || typeof f !== 'object' || typeof f.name !== 'string' || typeof f.text !== 'string') {
+      const what = f === null || typeof f !== 'object' ? (f === null ? 'null' : typeof f) : `an object whose ${typeof f.name !== 'string' ? 'name' : 'text'} is ${typeof f.name !== 'string' ? typeof f.name : typeof f.text}`;
+      throw new OptionError('texts', `${usage}; element ${i} is ${what}`);
+    }
+  });
+}
+
 /**
  * Reads CmdStan CSV files, one per chain, into results, as Stan's own readers do (cmdstanpy,
  * cmdstanr). The `#` header is read ({@link StanCsvHeader}): only `method = sample` output is read
@@ -307,7 +323,8 @@ export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceDat
  * @returns the results
  * @throws InputError naming the file, line, column and variable of a bad cell, a ragged row, another
  *   method's output, an incomplete chain, chains whose headers (naming the key), columns or numbers
- *   of draws differ, or incomplete array parameters
+ *   of draws differ, or incomplete array parameters; OptionError (`texts`) when the argument is not
+ *   an array of `{ name, text }` strings
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
@@ -317,15 +334,7 @@ export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceDat
  * ```
  */
 export function fromStanCsv(texts: readonly { name: string; text: string }[]): InferenceData {
-  if (!Array.isArray(texts)) {
-    throw new InputError(`fromStanCsv: expected an array of { name, text } (one per chain), got ${texts === null ? 'null' : typeof texts}`);
-  }
+  checkStanCsvArgument(texts);
   if (texts.length === 0) throw new InputError('fromStanCsv: no files given');
-  texts.forEach((t: unknown, i) => {
-    const o = t as { name?: unknown; text?: unknown } | null;
-    if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || typeof o.text !== 'string') {
-      throw new InputError(`fromStanCsv: entry ${i} must be { name: string, text: string } (the file's name and contents)`);
-    }
-  });
   return fromStanCsvChains(texts.map((t) => readStanCsvChain(t.name, t.text)));
 }

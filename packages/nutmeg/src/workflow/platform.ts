@@ -18,6 +18,8 @@ export interface SamplingPlatform {
   printWarnings?(text: string): void;
   /** Worker threads worth starting (CPU cores). */
   defaultWorkers?(): number;
+  /** Bytes a run may hold (its draws), for the up-front memory check of `sample` (default 2 GiB). */
+  memoryLimit?(): number;
 }
 
 /**

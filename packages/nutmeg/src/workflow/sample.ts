@@ -3,6 +3,9 @@ import { nowMs } from '../core/clock.js';
 import type { LogDensity } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
+import { booleanOption, checkKnownKeys, describeValue, integerOption, optionsObject, seedOption, SEED_LIMIT } from '../core/optionChecks.js';
+import { DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, formatDuration, LONG_RUN_SECONDS, memoryLimitOption, runTimeEstimate, sampleMemory } from './resourceLimits.js';
+import type { Model } from '../model/model.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
@@ -10,7 +13,7 @@ import { getSampler, type SamplerName } from '../inference/samplers/registry.js'
 import type { ChainJob, ChainResult, ChainSettings } from '../inference/chain/chain.js';
 import type { Sampler } from '../inference/samplers/sampler.js';
 import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
-import { asCompiledModel } from './layout.js';
+import { asCompiledModel, modelArgument } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings, type SamplingWarning } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
@@ -29,20 +32,23 @@ export interface SampleOptions {
   sampler?: SamplerName;
   /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
   pathLength?: number;
-  /** Draws kept per chain (default 1000). */
+  /** Draws kept per chain (default 1000); 0 runs the warm-up only (as PyMC and CmdStan allow), with a warning. */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
   tune?: number;
   /** Number of chains (default 4). */
   chains?: number;
-  /** Seed; the same seed gives bit-identical draws whether chains run in parallel or not. Default: from the clock (recorded in attrs). */
+  /**
+   * Seed, an integer in [0, 2^32); the same seed gives bit-identical draws whether chains run in
+   * parallel or not. Default: from the clock (recorded in attrs).
+   */
   seed?: number;
   /**
    * Target acceptance statistic of step-size adaptation (default 0.8 for NUTS, 0.65 for static HMC;
    * raise toward 0.95–0.99 against divergences).
    */
   targetAccept?: number;
-  /** Maximum tree depth (default 10). */
+  /** Maximum tree depth (default 10; at most 30, i.e. 2^30 gradients per iteration). */
   maxTreeDepth?: number;
   /** Metric adapted in warm-up: 'diag' (default) or 'dense'. */
   metric?: 'diag' | 'dense';
@@ -74,7 +80,46 @@ export interface SampleOptions {
   platform?: SamplingPlatform;
   /** A custom chain runner (overrides `cores` and the platform's workers). */
   runner?: ChainRunner;
+  /**
+   * Memory the run may use for its draws, in bytes (default: the platform's, in Node half the
+   * machine's memory; elsewhere 2 GiB). A run whose estimate is larger is refused before it starts,
+   * with the estimate; `Infinity` turns the check off.
+   */
+  memoryLimit?: number;
 }
+
+/**
+ * Every option of {@link sample}, so that a misspelt one is refused (with a suggestion) rather
+ * than ignored. `satisfies` makes an option added to {@link SampleOptions} but not here a type error.
+ */
+export const SAMPLE_OPTION_KEYS = {
+  sampler: true,
+  pathLength: true,
+  draws: true,
+  tune: true,
+  chains: true,
+  seed: true,
+  targetAccept: true,
+  maxTreeDepth: true,
+  metric: true,
+  init: true,
+  progress: true,
+  cores: true,
+  divergenceThreshold: true,
+  computeConvergenceChecks: true,
+  logLikelihood: true,
+  signal: true,
+  platform: true,
+  runner: true,
+  memoryLimit: true,
+} as const satisfies Record<keyof SampleOptions, true>;
+
+/**
+ * Largest `maxTreeDepth`: 30, i.e. up to 2^30 gradient evaluations per iteration. Stan accepts any
+ * positive depth; beyond 30 a tree is never reached in practice, while the sampler allocates a
+ * stack frame per level up front, so 1e9 would exhaust memory.
+ */
+export const MAX_TREE_DEPTH = 30;
 
 /**
  * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
@@ -84,13 +129,17 @@ export interface SampleOptions {
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
  * so far, marked `attrs.incomplete = true`.
  *
- * @param model - a compiled model, or any log density on an unconstrained space
+ * @param model - a compiled model, or any log density on an unconstrained space; a `Model` is
+ *   compiled first (as PyMC's `pm.sample` needs no compile step; compile once yourself to reuse it)
  * @param options - see {@link SampleOptions}
  * @returns InferenceData with `posterior` (constrained values, deterministics included, with
  *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (the
  *   sampler's statistics, ArviZ names) and `observed_data`; attrs record the sampler, the seed,
  *   settings, version and timings
- * @throws OptionError for invalid options (an unknown `sampler` names the valid ones); ModelError when no chain can start (naming the
+ * @throws OptionError for invalid options, naming the option, the value and what is allowed (an
+ *   unknown `sampler` names the valid ones, a misspelt key the option it resembles; `draws: 0` is
+ *   allowed, warm-up only, with a warning as in PyMC; seeds are integers in [0, 2^32)), or for a run
+ *   whose memory estimate exceeds `memoryLimit` (the message gives both); ModelError when no chain can start (naming the
  *   variables whose log density is not finite) or the posterior is improper
  * @example
  * ```ts
@@ -101,20 +150,35 @@ export interface SampleOptions {
  *
  * References: Stan Reference Manual, "MCMC sampling"; PyMC `pm.sample`.
  */
-export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
+export async function sample(model: Model | LogDensity | CompiledModel, options?: SampleOptions): Promise<InferenceData> {
+  options = optionsObject(options, 'sample');
+  checkKnownKeys(options, SAMPLE_OPTION_KEYS, 'sample');
+  const target = modelArgument(model, 'sample');
   const sampler = getSampler(options.sampler ?? 'nuts');
-  const layout = asCompiledModel(model);
+  const layout = asCompiledModel(target);
   const settings = resolveSampleOptions(options, sampler, layout);
   const platform = options.platform ?? (await defaultPlatform());
-  const jobs = chainJobs(model, settings);
-  const { runner, parallel, workers } = chooseRunner(model, layout, platform, options, settings.chains);
+  const memoryLimit = memoryLimitOption(options.memoryLimit, platform.memoryLimit?.() ?? DEFAULT_MEMORY_LIMIT);
+  const limitSource = options.memoryLimit !== undefined ? 'the memoryLimit option' : platform.memoryLimit ? "the platform's limit; in Node half of this machine's memory" : 'the default for this platform';
+  const memory = sampleMemory(layout, { chains: settings.chains, draws: settings.draws, nStats: sampler.statNames.length, logLikelihood: settings.logLikelihood });
+  enforceMemoryLimit(settings.chains > settings.draws ? 'chains' : 'draws', memory, memoryLimit, limitSource);
+  const jobs = chainJobs(target, settings);
+  const { runner, parallel, workers } = chooseRunner(target, layout, platform, options, settings.chains);
   const sink: ProgressSink | undefined =
     options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
+  const progressShown = sink !== undefined && typeof options.progress !== 'object';
+  const longRun = longRunWarning(target, jobs[0].init, settings, parallel ? workers : 1);
+  if (longRun && progressShown) platform.printWarnings?.(longRun);
   const run = await runChains(runner, jobs, sink, platform, options.signal);
   const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
   const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
   const problems = attachWarnings(built, attrs, settings, run.results);
-  const progressShown = sink !== undefined && typeof options.progress !== 'object';
+  if (settings.draws === 0) {
+    // PyMC warns too ("Tuning was enabled throughout the whole trace"); CmdStan allows num_samples = 0 for warm-up only.
+    const text = 'draws: 0, so no draws were kept: only the warm-up ran (its step size and metric are in attrs.step_size and attrs.inverse_metric); a summary of these results has no numbers (NaN). Ask for draws ≥ 1 to sample the posterior.';
+    (attrs.warnings as string[]).unshift(text);
+    if (progressShown) platform.printWarnings?.(text);
+  }
   if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
   return settings.logLikelihood ? computeLogLikelihood(layout, built) : built;
 }
@@ -140,45 +204,103 @@ interface SampleSettings {
 
 /**
  * Validates the options of {@link sample} against the sampler and the model, and fills in defaults.
+ * Every message names the option, the value and what is allowed.
  *
  * @throws OptionError naming the offending option (or `model` for a model with nothing to sample)
  */
 function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: CompiledModel): SampleSettings {
-  const draws = positiveInt('draws', options.draws ?? 1000, true);
-  const tune = positiveInt('tune', options.tune ?? 1000, true);
-  const chains = positiveInt('chains', options.chains ?? 4);
-  const maxTreeDepth = positiveInt('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth);
+  const draws = integerOption('draws', options.draws ?? 1000, 0);
+  const tune = integerOption('tune', options.tune ?? 1000, 0);
+  const chains = integerOption('chains', options.chains ?? 4, 1);
+  const maxTreeDepth = integerOption('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth, 1, MAX_TREE_DEPTH);
+  if (options.cores !== undefined) integerOption('cores', options.cores, 1);
   const targetAccept = options.targetAccept ?? sampler.defaultTargetAccept;
-  if (!(targetAccept > 0 && targetAccept < 1)) throw new OptionError('targetAccept', `must be in (0, 1), got ${targetAccept}`);
+  if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) {
+    throw new OptionError('targetAccept', `must be a number in (0, 1), e.g. 0.9, got ${describeValue(targetAccept)}`);
+  }
   const metric = options.metric ?? 'diag';
-  if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got '${String(metric)}'`);
+  if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got ${describeValue(metric)}`);
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
+  if (typeof divergenceThreshold !== 'number' || !(divergenceThreshold > 0)) {
+    throw new OptionError('divergenceThreshold', `must be a number > 0 (an energy error), got ${describeValue(divergenceThreshold)}`);
+  }
   const pathLength = options.pathLength;
-  if (pathLength !== undefined && !(pathLength > 0 && Number.isFinite(pathLength))) {
-    throw new OptionError('pathLength', `must be finite and > 0, got ${pathLength}`);
+  if (pathLength !== undefined && (typeof pathLength !== 'number' || !(pathLength > 0 && Number.isFinite(pathLength)))) {
+    throw new OptionError('pathLength', `must be finite and > 0, got ${describeValue(pathLength)}`);
   }
   // Options of one sampler given to another would be ignored silently: say so instead.
   if (pathLength !== undefined && sampler.name !== 'hmc') throw new OptionError('pathLength', `applies to sampler 'hmc' only, not '${sampler.name}'`);
   if (options.maxTreeDepth !== undefined && sampler.name !== 'nuts') throw new OptionError('maxTreeDepth', `applies to sampler 'nuts' only, not '${sampler.name}'`);
-  const seed = options.seed ?? (Date.now() % 4294967296);
-  if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
+  const seed = options.seed === undefined ? Date.now() % SEED_LIMIT : seedOption(options.seed);
   const init = options.init ?? 'jitter+adapt_diag';
-  if (typeof init === 'string' && !['jitter+adapt_diag', 'adapt_diag', 'advi'].includes(init)) {
-    throw new OptionError('init', `unknown init '${init}' (expected 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array or values by name)`);
-  }
-  if (options.computeConvergenceChecks !== undefined && typeof options.computeConvergenceChecks !== 'boolean') {
-    throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
-  }
+  checkInit(init);
+  checkHandles(options);
+  const convergence = booleanOption('computeConvergenceChecks', options.computeConvergenceChecks, true);
+  const logLikelihood = booleanOption('logLikelihood', options.logLikelihood, false);
   if (layout.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
   const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
   if (discrete.length > 0) {
     throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
-  const convergence = options.computeConvergenceChecks !== false;
-  const logLikelihood = options.logLikelihood === true;
   // Checked before sampling, so that a hand-written density does not lose a finished run to it.
   if (logLikelihood) modelSpecOf(layout, 'logLikelihood: true');
   return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
+}
+
+/** The `init` option: a known name, a Float64Array, or constrained values by name (checked against the model later). */
+function checkInit(init: unknown): void {
+  if (typeof init === 'string') {
+    if (!['jitter+adapt_diag', 'adapt_diag', 'advi'].includes(init)) {
+      throw new OptionError('init', `unknown init '${init}' (expected 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array or values by name)`);
+    }
+    return;
+  }
+  if (init instanceof Float64Array) return;
+  if (init === null || typeof init !== 'object' || Array.isArray(init) || ArrayBuffer.isView(init)) {
+    throw new OptionError('init', `must be 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array (unconstrained) or values by name such as { mu: 0 }, got ${describeValue(init)}`);
+  }
+}
+
+/** The options that hand sample() objects: progress, signal, platform, runner. */
+function checkHandles(options: SampleOptions): void {
+  const p: unknown = options.progress;
+  if (p !== undefined && typeof p !== 'boolean' && (p === null || typeof p !== 'object' || typeof (p as ProgressSink).update !== 'function')) {
+    throw new OptionError('progress', `must be true, false or a progress sink { update, finish }, got ${describeValue(p)}`);
+  }
+  const signal: unknown = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof (signal as AbortSignal).addEventListener !== 'function')) {
+    throw new OptionError('signal', `must be an AbortSignal (new AbortController().signal), got ${describeValue(signal)}`);
+  }
+  if (options.platform !== undefined && (options.platform === null || typeof options.platform !== 'object')) {
+    throw new OptionError('platform', `must be a SamplingPlatform object, got ${describeValue(options.platform)}`);
+  }
+  const runner: unknown = options.runner;
+  if (runner !== undefined && (runner === null || typeof runner !== 'object' || typeof (runner as ChainRunner).start !== 'function')) {
+    throw new OptionError('runner', `must be a ChainRunner { start(jobs, onProgress) }, got ${describeValue(runner)}`);
+  }
+}
+
+/**
+ * A warning, before a run that may take more than {@link LONG_RUN_SECONDS}, with a rough estimate.
+ * Long runs are not refused (a hard posterior may need a long warm-up, and Ctrl-C keeps the draws
+ * so far); the gradient is timed only for runs long enough to matter (≥ 100,000 iterations in all).
+ *
+ * @returns the warning, or undefined
+ */
+function longRunWarning(model: LogDensity, start: Float64Array, s: SampleSettings, workers: number): string | undefined {
+  const iterations = s.tune + s.draws;
+  if (iterations * s.chains < 100_000) return undefined;
+  const grad = new Float64Array(model.dim);
+  const t0 = nowMs();
+  let n = 0;
+  while (n < 1000 && nowMs() - t0 < 5) {
+    model.logDensityGrad(start, grad);
+    n++;
+  }
+  const secondsPerGradient = (nowMs() - t0) / 1000 / n;
+  const estimate = runTimeEstimate({ chains: s.chains, workers, iterations, secondsPerGradient });
+  if (estimate.seconds < LONG_RUN_SECONDS) return undefined;
+  return `sample: this run may take about ${formatDuration(estimate.seconds)} (a rough estimate: ${estimate.formula}). Ctrl-C stops it and keeps the draws so far; fewer tune/draws or chains make it shorter.`;
 }
 
 /**
@@ -349,10 +471,4 @@ function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s:
   attrs.warnings = problems.map((w) => `${w.message} ${w.advice}`);
   attrs.warning_details = details;
   return problems;
-}
-
-/** `v` when it is an integer ≥ 1 (≥ 0 with `allowZero`); otherwise throws OptionError naming `name`. */
-function positiveInt(name: string, v: number, allowZero = false): number {
-  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new OptionError(name, `must be an integer ≥ ${allowZero ? 0 : 1}, got ${v}`);
-  return v;
 }

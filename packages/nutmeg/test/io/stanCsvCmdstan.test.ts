@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../../src/core/errors.js';
+import { InputError, OptionError } from '../../src/core/errors.js';
 import { fromStanCsv } from '../../src/io/stanCsv.js';
 import { readStanCsvChain } from '../../src/io/stanCsvChain.js';
 
@@ -128,8 +128,8 @@ test("sampler columns are those ending in '__': lp/accept_stat without it are re
   assert.equal(both.groups.sample_stats!.vars.lp.values[0], -7);
 });
 
-test('a wrong fromStanCsv argument is an InputError, not a TypeError', () => {
+test('a wrong fromStanCsv argument is an OptionError naming it, not a TypeError', () => {
   for (const bad of [null, 'out.csv', [{ name: 'a.csv' }], [null], [{ name: 1, text: '' }]]) {
-    assert.throws(() => fromStanCsv(bad as never), InputError);
+    assert.throws(() => fromStanCsv(bad as never), (e: unknown) => e instanceof OptionError && e.option === 'texts');
   }
 });

@@ -1,4 +1,5 @@
 // Node's sampling platform: worker-thread chains, terminal progress, SIGINT to stop and keep the draws.
+import { totalmem } from 'node:os';
 import type { SamplingPlatform } from '../../workflow/platform.js';
 import { coreCount, workerRunner } from './workers.js';
 import { terminalProgress } from './progressTerminal.js';
@@ -32,6 +33,8 @@ export const platform: SamplingPlatform = {
   createProgress: (nChains, draws) => terminalProgress(nChains, draws),
   onInterrupt: onSigint,
   defaultWorkers: coreCount,
+  // Half the machine's memory: draws live in typed arrays outside V8's heap, so the heap limit does not bound them; the rest is left to the OS and other programs.
+  memoryLimit: () => Math.floor(totalmem() / 2),
   printWarnings: (text) => {
     process.stderr.write(`${text}\n`);
   },
