@@ -2,6 +2,7 @@
 import type { SamplingPlatform } from '../../workflow/platform.js';
 import { coreCount, workerRunner } from './workers.js';
 import { terminalProgress } from './progressTerminal.js';
+import { nodeCheckpointStore } from './checkpointStore.js';
 
 /**
  * Calls `handler` on the first Ctrl-C (SIGINT) so sampling stops and returns its draws; a second
@@ -32,6 +33,7 @@ export const platform: SamplingPlatform = {
   createProgress: (nChains, draws) => terminalProgress(nChains, draws),
   onInterrupt: onSigint,
   defaultWorkers: coreCount,
+  openCheckpoint: nodeCheckpointStore,
   printWarnings: (text) => {
     process.stderr.write(`${text}\n`);
   },
