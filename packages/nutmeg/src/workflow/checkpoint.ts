@@ -41,8 +41,9 @@ export interface CheckpointRun {
 
 /**
  * Where a run's checkpoints go. `open` validates (on resume) or starts the folder and says where
- * each chain picks up; `write` stores one block (rows first, then the chain's state, atomically);
- * `close` ends the run's use of it.
+ * each chain picks up; `write` stores one block (rows first, then the chain's state, atomically),
+ * possibly later but in order per chain, and never throws; `close` waits for the writes and ends
+ * the run's use of the store.
  */
 export interface CheckpointStore {
   /**
@@ -54,7 +55,8 @@ export interface CheckpointStore {
   /** The seed recorded in the folder's checkpoint, if there is one (a resume without `seed` uses it). */
   savedSeed(): number | undefined;
   write(block: ChainBlock): void;
-  close(): void;
+  /** @returns the first write error, if a write failed (later blocks were then not written) */
+  close(): Promise<string | undefined>;
 }
 
 /**

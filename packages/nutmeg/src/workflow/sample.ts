@@ -154,23 +154,24 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     jobs.length === 0 || options.progress === false
       ? undefined
       : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
-  const writer = checkpoint ? blockWriter(checkpoint.store) : undefined;
   const runOptions: RunOptions = {
-    ...(writer ? { onBlock: writer.write } : {}),
+    ...(checkpoint ? { onBlock: (block: ChainBlock) => checkpoint.store.write(block) } : {}),
     ...(options.chainTimeoutSeconds !== undefined ? { chainTimeoutSeconds: options.chainTimeoutSeconds } : {}),
   };
   let run: ChainRun;
+  let checkpointError: string | undefined;
   try {
     run = jobs.length > 0 ? await runChains(runner, jobs, sink, platform, options.signal, runOptions) : { results: [], failures: [], interrupted: false, wall: 0 };
   } finally {
-    checkpoint?.store.close();
+    // Waits for the last blocks: once sample() returns, the folder holds the whole run.
+    checkpointError = await checkpoint?.store.close();
   }
   run = { ...run, results: [...run.results, ...finished.values()].sort((a, b) => a.chain - b.chain) };
   if (run.results.length === 0 && run.failures.length > 0) throw run.failures[0].error ?? new Error(run.failures[0].message);
   const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
   if (checkpoint) attrs.checkpoint_dir = checkpoint.dir;
   const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
-  const problems = attachWarnings(built, attrs, settings, run, writer?.error());
+  const problems = attachWarnings(built, attrs, settings, run, checkpointError);
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
   if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
   return settings.logLikelihood ? computeLogLikelihood(layout, built) : built;
@@ -492,23 +493,4 @@ function finishedChains(resumes: readonly (ChainResume | undefined)[] | undefine
 /** A job that checkpoints on the run's schedule, continuing from its resume point when it has one. */
 function withCheckpoint(job: ChainJob, resume: ChainResume | undefined, c: { every: number; saveWarmup: boolean }): ChainJob {
   return { ...job, checkpoint: { every: c.every, saveWarmup: c.saveWarmup }, ...(resume ? { resume } : {}) };
-}
-
-/**
- * Writes blocks to the store. A write that fails (a full disk) stops checkpointing, never the
- * sampling: the error is kept for the run's warnings.
- */
-function blockWriter(store: CheckpointStore): { write(block: ChainBlock): void; error(): string | undefined } {
-  let failed: string | undefined;
-  return {
-    write(block) {
-      if (failed !== undefined) return;
-      try {
-        store.write(block);
-      } catch (e) {
-        failed = e instanceof Error ? e.message : String(e);
-      }
-    },
-    error: () => failed,
-  };
 }

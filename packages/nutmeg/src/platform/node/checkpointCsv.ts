@@ -54,11 +54,13 @@ function columnMajor(shape: readonly number[]): number[][] {
  */
 export function checkpointCsv(layout: CompiledModel, statNames: readonly string[]) {
   const stats = STAN_SAMPLE_STATS.filter(([, arviz]) => statNames.includes(arviz));
-  const columns: { name: string; variable: string; flat: number }[] = [];
-  for (const v of layout.variables) {
-    if (v.shape.length === 0) columns.push({ name: v.name, variable: v.name, flat: 0 });
-    else for (const idx of columnMajor(v.shape)) columns.push({ name: `${v.name}.${idx.map((i) => i + 1).join('.')}`, variable: v.name, flat: flatten(idx, v.shape) });
-  }
+  // Each column: its variable's index in `layout.variables` and its element (row-major) in that variable.
+  const columns: { name: string; variable: number; flat: number }[] = [];
+  const sizes = layout.variables.map((v) => v.shape.reduce((a, b) => a * b, 1));
+  layout.variables.forEach((v, k) => {
+    if (v.shape.length === 0) columns.push({ name: v.name, variable: k, flat: 0 });
+    else for (const idx of columnMajor(v.shape)) columns.push({ name: `${v.name}.${idx.map((i) => i + 1).join('.')}`, variable: k, flat: flatten(idx, v.shape) });
+  });
   const names = [...stats.map(([stan]) => stan), ...columns.map((c) => c.name)];
   const d = layout.dim;
   return {
@@ -99,18 +101,20 @@ export function checkpointCsv(layout: CompiledModel, statNames: readonly string[
       }
       return lines.join('\n') + '\n';
     },
-    /** The rows of `block`, constrained, one line each. */
+    /** The rows of `block`, constrained (all at once: compiled models do it without allocating per row), one line each. */
     rows(block: IterationRows): string {
-      let text = '';
+      if (block.rows === 0) return '';
+      const values = sizes.map((n) => new Float64Array(n * block.rows));
+      layout.constrainRows(block.positions, block.rows, values, 0);
+      const lines = new Array<string>(block.rows);
       const cells = new Array<string>(names.length);
       for (let r = 0; r < block.rows; r++) {
         let j = 0;
         for (const [, arviz] of stats) cells[j++] = formatNumber(block.stats[arviz][r]);
-        const values = layout.constrain(block.positions.subarray(r * d, (r + 1) * d));
-        for (const c of columns) cells[j++] = formatNumber(values[c.variable]?.[c.flat] ?? NaN);
-        text += cells.join(',') + '\n';
+        for (const c of columns) cells[j++] = formatNumber(values[c.variable][r * sizes[c.variable] + c.flat]);
+        lines[r] = cells.join(',');
       }
-      return text;
+      return lines.join('\n') + '\n';
     },
   };
 }
