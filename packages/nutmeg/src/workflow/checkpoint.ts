@@ -66,6 +66,11 @@ export interface CheckpointStore {
  * @param resume - the chain's final checkpoint and draws
  * @param dim - the dimension of the unconstrained space
  * @returns the chain's result, as the run that finished it returned it
+ * @example
+ * ```ts
+ * declare const resume: Parameters<typeof finishedChainResult>[0]; // from CheckpointStore.open, a finished chain
+ * const result = finishedChainResult(resume, 3);
+ * ```
  */
 export function finishedChainResult(resume: ChainResume, dim: number): ChainResult {
   const cp = resume.checkpoint;

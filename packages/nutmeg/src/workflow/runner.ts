@@ -43,6 +43,12 @@ export interface ChainRunner {
  * @param job - the chain's job
  * @param failure - what ended it
  * @returns a result with `nDraws = 0` and `failure`
+ * @example
+ * ```ts
+ * // In a custom runner: a chain whose thread died ends alone, the others are kept.
+ * declare const job: ChainJob;
+ * const result = failedChainResult(job, { chain: job.chain, cause: 'exit', message: `chain ${job.chain} failed: its worker exited` });
+ * ```
  */
 export function failedChainResult(job: ChainJob, failure: ChainFailure): ChainResult {
   return {

@@ -61,6 +61,15 @@ async function writeFileAtomic(path: string, text: string): Promise<void> {
  * @throws (from `open`) OptionError when resuming a checkpoint of another model, data or settings
  *   (naming them), or when `dir` holds a checkpoint and `resume` is false; InputError when a
  *   chain's files are shorter than its state records
+ * @example
+ * ```ts
+ * // What sample() does with `checkpoint: { dir }` in Node; pass it in a platform of your own:
+ * declare const model: CompiledModel;
+ * const idata = await sample(model, {
+ *   checkpoint: { dir: 'runs/a' },
+ *   platform: { ...nodePlatform, openCheckpoint: nodeCheckpointStore },
+ * });
+ * ```
  */
 export function nodeCheckpointStore(dir: string): CheckpointStore {
   const files = (chain: number) => {

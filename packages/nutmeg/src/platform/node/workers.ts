@@ -77,6 +77,12 @@ let live = 0;
  * failures check (no orphaned threads).
  *
  * @returns the count
+ * @example
+ * ```ts
+ * declare const model: CompiledModel;
+ * await sample(model, { chains: 4, cores: 2 });
+ * liveWorkerCount() === idleWorkerCount(); // true once terminated threads have exited
+ * ```
  */
 export function liveWorkerCount(): number {
   return live;
