@@ -7,7 +7,7 @@ import { denseMetric, diagMetric } from '../hmc/metric.js';
 import { OptionError } from '../../core/errors.js';
 import type { AdaptedParams } from '../adaptation/windowAdaptation.js';
 import { getSampler } from '../samplers/registry.js';
-import type { Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
+import type { Adaptation, Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
 import type { ChainSettings } from '../samplers/chainSettings.js';
 import type { ChainProgress } from './progress.js';
 import type { ChainBlock, ChainCheckpoint, ChainResume, CheckpointSchedule, IterationRows } from './checkpoint.js';
@@ -113,7 +113,11 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
   }
 }
 
-/** The chain loop of {@link runChain} with its sampler and kernel. */
+/**
+ * The chain loop of {@link runChain} with its sampler and kernel. Longer than most functions here
+ * for a reason: the loop's counters are locals that V8 keeps in registers, and the closures that
+ * report progress and take checkpoints read them where they are.
+ */
 async function sampleChain(
   logDensity: LogDensity,
   sampler: Sampler,
@@ -148,15 +152,7 @@ async function sampleChain(
   let tWarmupEnd = resume && resume.nTuned >= settings.tune ? t0 + resume.warmupSeconds * 1000 : t0;
   let warmupClosed = resume !== undefined && resume.nTuned >= settings.tune;
   let interrupted = false;
-  let params: AdaptedParams;
-  if (resume) {
-    if (!adapt.restore) throw new OptionError('checkpoint', `sampler '${sampler.name}' cannot restore its adaptation from a checkpoint`);
-    adapt.restore(resume.adaptation);
-    params = { stepSize: resume.stepSize, metric: metricOf(resume.inverseMetric, settings.metric, d) };
-  } else {
-    // Without warm-up the adaptation's starting values are used as they are (no step-size search).
-    params = settings.tune > 0 ? adapt.start(rng, state) : adapt.final();
-  }
+  let params = startingParams(sampler, adapt, rng, state, job, d);
   let nTuned = resume?.nTuned ?? 0;
   let nDraws = resume?.nDraws ?? 0;
   const blocks = job.checkpoint && hooks.onBlock ? blockWriter(job.checkpoint, hooks.onBlock, sampler, d) : undefined;
@@ -301,6 +297,21 @@ async function sampleChain(
     samplingSeconds: (tEnd - tWarmupEnd) / 1000,
     interrupted,
   };
+}
+
+/**
+ * The tuning values of a chain's first transition: from its checkpoint (the adaptation restored),
+ * else from the adaptation's start (a step-size search), or its starting values without warm-up.
+ */
+function startingParams(sampler: Sampler, adapt: Adaptation, rng: Rng, state: HmcState, job: ChainJob, d: number): AdaptedParams {
+  const resume = job.resume?.checkpoint;
+  if (resume) {
+    if (!adapt.restore) throw new OptionError('checkpoint', `sampler '${sampler.name}' cannot restore its adaptation from a checkpoint`);
+    adapt.restore(resume.adaptation);
+    return { stepSize: resume.stepSize, metric: metricOf(resume.inverseMetric, job.settings.metric, d) };
+  }
+  // Without warm-up the adaptation's starting values are used as they are (no step-size search).
+  return job.settings.tune > 0 ? adapt.start(rng, state) : adapt.final();
 }
 
 /** A copy of an HMC state (checkpoints hold their own arrays). */
