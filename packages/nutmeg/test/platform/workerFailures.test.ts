@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sample } from '../../src/workflow/sample.js';
 import { idleWorkerCount, liveWorkerCount, workerRunner, type WorkerRunnerOptions } from '../../src/platform/node/workers.js';
 import type { FailureMode } from './fixtures/failingDensity.js';
