@@ -42,7 +42,8 @@ function minEssBulk(idata: InferenceData): number {
 
 /**
  * Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS;
- * BENCH_CHECKPOINT_EVERY=N checkpoints every N iterations into a temporary folder (the overhead of checkpointing).
+ * BENCH_CHECKPOINT_EVERY=N checkpoints every N iterations into a temporary folder (the overhead of checkpointing),
+ * BENCH_CHECKPOINT_CSV=0 without the CSV files.
  */
 export async function run(): Promise<void> {
   const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -64,7 +65,7 @@ export async function run(): Promise<void> {
     const t0 = performance.now();
     const every = process.env.BENCH_CHECKPOINT_EVERY;
     const dir = every !== undefined ? mkdtempSync(join(tmpdir(), 'nutmeg-bench-')) : undefined;
-    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false, ...(dir ? { checkpoint: { dir, every: Number(every) } } : {}) });
+    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false, ...(dir ? { checkpoint: { dir, every: Number(every), csv: process.env.BENCH_CHECKPOINT_CSV !== '0' } } : {}) });
     if (dir) rmSync(dir, { recursive: true, force: true });
     const total = (performance.now() - t0) / 1000;
     // Warm-up and draws across the parallel chains, worker start included (attrs.sampling_time);

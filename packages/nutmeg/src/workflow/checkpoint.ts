@@ -14,6 +14,12 @@ export interface CheckpointOptions {
   readonly every?: number;
   /** Also write the warm-up iterations into the CSV files (CmdStan's `save_warmup = 1`; default false). */
   readonly saveWarmup?: boolean;
+  /**
+   * Write the CmdStan CSV files (default true). Formatting every constrained value as text is most
+   * of a checkpoint's cost (~1 µs a number); without them a checkpoint holds only the exact draws
+   * and the states, which is all a resume needs.
+   */
+  readonly csv?: boolean;
 }
 
 /** Defaults of {@link CheckpointOptions}. */
@@ -35,6 +41,8 @@ export interface CheckpointRun {
   /** The sampler's per-draw statistics, in storage order. */
   readonly statNames: readonly string[];
   readonly saveWarmup: boolean;
+  /** Whether to write the CmdStan CSV files. */
+  readonly csv: boolean;
   /** Continue a checkpoint found in the folder (else the folder must hold none). */
   readonly resume: boolean;
 }

@@ -145,6 +145,7 @@ export async function sample(model: LogDensity | CompiledModel, options: SampleO
     layout,
     statNames: sampler.statNames,
     saveWarmup: checkpoint.saveWarmup,
+    csv: checkpoint.csv,
     resume: options.resume === true,
   });
   const finished = finishedChains(resumes, layout.dim);
@@ -449,7 +450,7 @@ function runFailureWarnings(run: ChainRun, chains: number, checkpointError: stri
 function checkpointOptions(
   options: SampleOptions,
   platform: SamplingPlatform,
-): { store: CheckpointStore; dir: string; every: number; saveWarmup: boolean } | undefined {
+): { store: CheckpointStore; dir: string; every: number; saveWarmup: boolean; csv: boolean } | undefined {
   if (options.resume !== undefined && typeof options.resume !== 'boolean') throw new OptionError('resume', `must be true or false, got ${String(options.resume)}`);
   if (options.chainTimeoutSeconds !== undefined && !(options.chainTimeoutSeconds > 0 && Number.isFinite(options.chainTimeoutSeconds))) {
     throw new OptionError('chainTimeoutSeconds', `must be a finite number of seconds > 0, got ${String(options.chainTimeoutSeconds)}`);
@@ -463,7 +464,7 @@ function checkpointOptions(
   const every = c.every ?? CHECKPOINT_DEFAULTS.every;
   if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
   if (!platform.openCheckpoint) throw new OptionError('checkpoint', 'this platform has no files to write checkpoints to (checkpoints need Node)');
-  return { store: platform.openCheckpoint(c.dir), dir: c.dir, every, saveWarmup: c.saveWarmup === true };
+  return { store: platform.openCheckpoint(c.dir), dir: c.dir, every, saveWarmup: c.saveWarmup === true, csv: c.csv !== false };
 }
 
 /** The settings that decide a run's draws, by name: what a checkpoint records and a resume must match. */

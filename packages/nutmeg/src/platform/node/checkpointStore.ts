@@ -107,7 +107,7 @@ export function nodeCheckpointStore(dir: string): CheckpointStore {
           return resumed.resume;
         }
         // A chain without a state starts afresh: its files begin again.
-        const header = csv!.header(csvInfo(r, job.chain));
+        const header = r.csv ? csv!.header(csvInfo(r, job.chain)) : '';
         writeFileSync(f.csv, header);
         writeFileSync(f.bin, '');
         open.set(job.chain, { csvBytes: Buffer.byteLength(header), binBytes: 0, adaptationWritten: false, queue: Promise.resolve() });
@@ -119,12 +119,12 @@ export function nodeCheckpointStore(dir: string): CheckpointStore {
       if (!chainFiles || !csv || !run) throw new Error(`checkpoint: chain ${block.chain} was not opened`);
       const f = files(block.chain);
       const cp = block.checkpoint;
-      let text = block.warmup && block.warmup.rows > 0 ? csv.rows(block.warmup) : '';
-      if (!chainFiles.adaptationWritten && cp.nTuned >= Number(run.settings.tune) && (block.draws.rows > 0 || cp.done)) {
+      let text = run.csv && block.warmup && block.warmup.rows > 0 ? csv.rows(block.warmup) : '';
+      if (run.csv && !chainFiles.adaptationWritten && cp.nTuned >= Number(run.settings.tune) && (block.draws.rows > 0 || cp.done)) {
         text += csv.adaptation(cp.stepSize, cp.inverseMetric, run.settings.metric === 'dense' ? 'dense' : 'diag');
         chainFiles.adaptationWritten = true;
       }
-      text += csv.rows(block.draws);
+      if (run.csv) text += csv.rows(block.draws);
       const bytes = binaryRows(block.draws, run.layout.dim, run.statNames);
       chainFiles.csvBytes += Buffer.byteLength(text);
       chainFiles.binBytes += bytes.byteLength;
@@ -158,7 +158,7 @@ export function nodeCheckpointStore(dir: string): CheckpointStore {
 function manifestOf(r: CheckpointRun): Manifest {
   const spec = r.spec === undefined ? { handWritten: true, dim: r.layout.dim } : r.spec;
   const { model, data, dataByName } = specHashes(spec);
-  const settings = { ...r.settings, saveWarmup: r.saveWarmup, chainStarts: hashText(encodeExact(r.jobs.map((j) => j.init))) };
+  const settings = { ...r.settings, saveWarmup: r.saveWarmup, csv: r.csv, chainStarts: hashText(encodeExact(r.jobs.map((j) => j.init))) };
   return {
     format: 'nutmeg-checkpoint',
     version: 1,
