@@ -1,7 +1,7 @@
 // The checkpoint folder in this thread: CSV on or off, a resume from it, and the damaged or missing pieces that must give named errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sample, type SampleOptions } from '../../src/workflow/sample.js';
@@ -66,3 +66,13 @@ test('checkpoint options: resume needs a checkpoint, every must be a whole numbe
   await assert.rejects(sample(gaussian, { ...base, checkpoint: { dir: 'x' }, platform: {} }), /checkpoint: this platform has no files/);
   await assert.rejects(sample(gaussian, { ...base, chainTimeoutSeconds: -1 }), /chainTimeoutSeconds: must be a finite number/);
 });
+
+test('checkpoint: a write that fails (here the state file cannot be replaced) stops checkpointing, not sampling; a warning says so', withDir(async (dir) => {
+  mkdirSync(join(dir, 'chain_1.state.json.tmp')); // writing the temporary state file fails (EISDIR)
+  const plain = await sample(gaussian, base);
+  const idata = await sample(gaussian, { ...base, checkpoint: { dir, every: 10 } });
+  assert.deepEqual(idata.groups.posterior!.vars.x.values, plain.groups.posterior!.vars.x.values);
+  assert.equal(idata.attrs.incomplete, false);
+  const details = idata.attrs.warning_details as { code: string; message: string }[];
+  assert.ok(details.some((w) => w.code === 'checkpoint_write' && /Checkpoints stopped being written: .*EISDIR/.test(w.message)), JSON.stringify(details));
+}));
