@@ -16,7 +16,7 @@ import {
   toStanCsv,
 } from 'nutmeg';
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processIo, runCommand, type Io } from '../cliRun.js';
 import { fitByGroup, type ByGroupDependencies } from './byGroup.js';
@@ -47,7 +47,9 @@ function fitProgram(): Command {
       'Fit a brms-style formula to a CSV file with NUTS. Prints an az.summary table of the brms-named parameters\n' +
         '(b_, sd_, cor_, sigma/nu/shape, r_) and the sampling warnings; writes idata.json (ArviZ), one CmdStan CSV\n' +
         'per chain, summary.json and report.html to --out. With --by COLUMN, one fit per level of COLUMN on worker threads:\n' +
-        'one table over all fits (group, parameter, …), summary.json, summary.csv and fits/<level>.json.\n\n' +
+        'one table over all fits (group, parameter, …), summary.json, summary.csv and fits/<level>.json.\n' +
+        'The chains stream to --out/checkpoint/ as they sample: after a kill or crash, the same command with --resume\n' +
+        'continues from the last checkpoint (the draws are those an uninterrupted run gives).\n\n' +
         'Example: nutmeg fit data/radon.csv "log_radon ~ floor + (1 + floor | county)"',
     )
     .argument('<DATA>', 'CSV file with a header row; empty cells and NA are missing')
@@ -66,7 +68,8 @@ function fitProgram(): Command {
     .option('--drop-missing', 'drop rows with a missing value in a column the formula uses')
     .option('--by <COLUMN>', 'fit the formula separately to the rows of each level of COLUMN (worker threads); one summary table over all fits')
     .option('--redis <URL>', 'with --by: run the fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
-    .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)');
+    .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)')
+    .option('--resume', 'continue the fit checkpointed in --out/checkpoint/ (same data, formula and options; a finished fit is not sampled again)');
 }
 
 /**
@@ -79,8 +82,14 @@ function fitProgram(): Command {
  */
 export async function run(argv: string[], io: Io = processIo, deps: FitDependencies = {}): Promise<number> {
   return runCommand(fitProgram(), argv, io, async (p) => {
-    const flags = p.opts<Omit<FitOptions, 'printPriors' | 'dropMissing' | 'json'> & { printPriors?: boolean; dropMissing?: boolean; json?: boolean }>();
-    const options: FitOptions = { ...flags, json: flags.json === true, printPriors: flags.printPriors === true, dropMissing: flags.dropMissing === true };
+    const flags = p.opts<Omit<FitOptions, 'printPriors' | 'dropMissing' | 'json' | 'resume'> & { printPriors?: boolean; dropMissing?: boolean; json?: boolean; resume?: boolean }>();
+    const options: FitOptions = {
+      ...flags,
+      json: flags.json === true,
+      printPriors: flags.printPriors === true,
+      dropMissing: flags.dropMissing === true,
+      resume: flags.resume === true,
+    };
     try {
       return await fitCommand(p.args[0], p.args[1], options, io, deps);
     } catch (e) {
@@ -101,7 +110,7 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     throw new OptionError(options.redis !== undefined ? '--redis' : '--queue', 'runs the fits of --by COLUMN on a queue; add --by');
   }
   if (options.by !== undefined) {
-    const clash = options.predict !== undefined ? '--predict' : options.printPriors ? '--print-priors' : undefined;
+    const clash = options.predict !== undefined ? '--predict' : options.printPriors ? '--print-priors' : options.resume ? '--resume' : undefined;
     if (clash) throw new OptionError('--by', `cannot be combined with ${clash}`);
     return fitByGroup(await readCsvTable(dataFile), formula, { ...options, by: options.by }, io, deps.byGroup);
   }
@@ -124,16 +133,21 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   // Everything that can fail on bad input fails before sampling: new data and the output directory.
   if (newCsv) withDataErrors(newCsv, () => fm.newData(newCsv.table));
   await prepareOutDir(options.out);
+  // The chains checkpoint into --out/checkpoint/; a run without --resume starts that folder afresh.
+  const checkpointDir = join(options.out, 'checkpoint');
+  if (!options.resume) await rm(checkpointDir, { recursive: true, force: true });
 
   const sampled = await sample(fm.model.compile(), {
     chains: options.chains,
     draws: options.draws,
     tune: options.tune,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    checkpoint: { dir: checkpointDir },
+    ...(options.resume ? { resume: true } : {}),
     ...deps.sampleOptions,
   });
   if (sampled.attrs.incomplete === true) {
-    io.err(`nutmeg fit: interrupted after ${sampled.nDraws} draws per chain; nothing written\n`);
+    io.err(`nutmeg fit: interrupted after ${sampled.nDraws} draws per chain; nothing written (the chains' work is kept in ${checkpointDir}: run again with --resume)\n`);
     return EXIT_INTERRUPTED;
   }
   const seed = Number(sampled.attrs.seed);

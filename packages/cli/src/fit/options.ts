@@ -22,6 +22,8 @@ export interface FitOptions {
   readonly redis?: string;
   /** The queue's name (--queue; default @nutmeg/queue's). */
   readonly queue?: string;
+  /** Continue the fit checkpointed in `<out>/checkpoint/` (--resume). */
+  readonly resume: boolean;
 }
 
 /** brms's family names, as --family takes them. */

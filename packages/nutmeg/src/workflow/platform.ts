@@ -1,6 +1,7 @@
 // What sampling needs from its environment (workers, a progress display, Ctrl-C), and the environment's own adapters.
 import type { ChainRunner } from './runner.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
+import type { CheckpointStore } from './checkpoint.js';
 
 /**
  * Environment adapters for {@link sample}. Each is optional: without `createRunner` chains run in
@@ -20,6 +21,8 @@ export interface SamplingPlatform {
   defaultWorkers?(): number;
   /** Bytes a run may hold (its draws), for the up-front memory check of `sample` (default 2 GiB). */
   memoryLimit?(): number;
+  /** The checkpoint store of the folder `dir` (without it, `sample()` refuses the `checkpoint` option). */
+  openCheckpoint?(dir: string): CheckpointStore;
 }
 
 /**

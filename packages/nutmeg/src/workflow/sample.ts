@@ -20,7 +20,10 @@ import type { ProgressSink } from '../inference/chain/progress.js';
 import { buildInferenceData } from './results.js';
 import { computeLogLikelihood } from '../predictive/logLikelihood.js';
 import { modelSpecOf } from '../predictive/modelSpecOf.js';
-import { sequentialRunner, type ChainRunner } from './runner.js';
+import { sequentialRunner, type ChainRunner, type RunOptions } from './runner.js';
+import { CHECKPOINT_DEFAULTS, finishedChainResult, type CheckpointOptions, type CheckpointStore } from './checkpoint.js';
+import type { ChainFailure } from '../inference/chain/chain.js';
+import type { ChainBlock, ChainResume } from '../inference/chain/checkpoint.js';
 import { NUTMEG_VERSION } from './version.js';
 
 /** Options of {@link sample} (PyMC's names in TypeScript case). */
@@ -86,6 +89,26 @@ export interface SampleOptions {
    * with the estimate; `Infinity` turns the check off.
    */
   memoryLimit?: number;
+  /**
+* Stream every chain to the folder `checkpoint.dir` as it samples: a CmdStan CSV of its draws
+   * (constrained values), the exact unconstrained draws, and the sampler's whole state every
+   * `checkpoint.every` iterations (default 100), so that a killed run can be continued with
+   * `resume: true`. Needs a platform with files (Node). See docs/checkpoint.md.
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue the run checkpointed in `checkpoint.dir` from each chain's last complete block; the
+   * finished draws are bit-identical to an uninterrupted run. Refuses (OptionError naming what
+   * differs) when the model, data or settings are not the checkpoint's; a finished run is returned
+   * without sampling; an empty folder starts a new run. Without `seed`, the checkpoint's seed is used.
+   */
+  resume?: boolean;
+  /**
+   * End a chain still running after this many seconds (its worker thread is terminated; in the
+   * calling thread it stops at its next iteration). The other chains are kept and the result is
+   * marked incomplete, with the chain in `attrs.failed_chains`.
+   */
+  chainTimeoutSeconds?: number;
 }
 
 /**
@@ -112,6 +135,9 @@ export const SAMPLE_OPTION_KEYS = {
   platform: true,
   runner: true,
   memoryLimit: true,
+  checkpoint: true,
+  resume: true,
+  chainTimeoutSeconds: true,
 } as const satisfies Record<keyof SampleOptions, true>;
 
 /**
@@ -127,7 +153,10 @@ export const MAX_TREE_DEPTH = 30;
  * chains from one seed (`new Rng(seed).split(chain)`), run on worker threads when the model can be
  * re-compiled there (a {@link CompiledModel} with a `spec`), otherwise one after another in this
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
- * so far, marked `attrs.incomplete = true`.
+ * so far, marked `attrs.incomplete = true`. A chain that fails (its code throws, its worker thread
+ * dies or runs out of memory, or it exceeds `chainTimeoutSeconds`) is dropped and the others are
+ * returned, marked incomplete, with `attrs.failed_chains` saying which and why. With `checkpoint`
+ * the chains stream to disk as they go and `resume: true` continues a killed run.
  *
  * @param model - a compiled model, or any log density on an unconstrained space; a `Model` is
  *   compiled first (as PyMC's `pm.sample` needs no compile step; compile once yourself to reuse it)
@@ -138,9 +167,11 @@ export const MAX_TREE_DEPTH = 30;
  *   settings, version and timings
  * @throws OptionError for invalid options, naming the option, the value and what is allowed (an
  *   unknown `sampler` names the valid ones, a misspelt key the option it resembles; `draws: 0` is
- *   allowed, warm-up only, with a warning as in PyMC; seeds are integers in [0, 2^32)), or for a run
- *   whose memory estimate exceeds `memoryLimit` (the message gives both); ModelError when no chain can start (naming the
- *   variables whose log density is not finite) or the posterior is improper
+ *   allowed, warm-up only, with a warning as in PyMC; seeds are integers in [0, 2^32)), for a run
+ *   whose memory estimate exceeds `memoryLimit` (the message gives both), or for a resume against
+ *   another model, data or settings (naming them); ModelError when no chain can start (naming the
+ *   variables whose log density is not finite) or the posterior is improper; when every chain fails,
+ *   the first chain's error
  * @example
  * ```ts
  * declare const model: Model; // built with m.rv(…)
@@ -156,23 +187,54 @@ export async function sample(model: Model | LogDensity | CompiledModel, options?
   const target = modelArgument(model, 'sample');
   const sampler = getSampler(options.sampler ?? 'nuts');
   const layout = asCompiledModel(target);
-  const settings = resolveSampleOptions(options, sampler, layout);
   const platform = options.platform ?? (await defaultPlatform());
+  const checkpoint = checkpointOptions(options, platform);
+  // A resume without a seed continues with the checkpoint's (a clock seed would never match it).
+  const seed = options.seed ?? (options.resume ? checkpoint?.store.savedSeed() : undefined);
+  const settings = resolveSampleOptions(seed === undefined ? options : { ...options, seed }, sampler, layout);
   const memoryLimit = memoryLimitOption(options.memoryLimit, platform.memoryLimit?.() ?? DEFAULT_MEMORY_LIMIT);
   const limitSource = options.memoryLimit !== undefined ? 'the memoryLimit option' : platform.memoryLimit ? "the platform's limit; in Node half of this machine's memory" : 'the default for this platform';
   const memory = sampleMemory(layout, { chains: settings.chains, draws: settings.draws, nStats: sampler.statNames.length, logLikelihood: settings.logLikelihood });
   enforceMemoryLimit(settings.chains > settings.draws ? 'chains' : 'draws', memory, memoryLimit, limitSource);
-  const jobs = chainJobs(target, settings);
-  const { runner, parallel, workers } = chooseRunner(target, layout, platform, options, settings.chains);
+  let jobs = chainJobs(target, settings);
+  const resumes = checkpoint?.store.open({
+    spec: layout.spec,
+    settings: checkpointSettings(settings),
+    jobs,
+    layout,
+    statNames: sampler.statNames,
+    saveWarmup: checkpoint.saveWarmup,
+    csv: checkpoint.csv,
+    resume: options.resume === true,
+  });
+  const finished = finishedChains(resumes, layout.dim);
+  if (checkpoint) jobs = jobs.flatMap((j, k) => (finished.has(j.chain) ? [] : [withCheckpoint(j, resumes?.[k], checkpoint)]));
+  const { runner, parallel, workers } = chooseRunner(target, layout, platform, options, Math.max(1, jobs.length));
   const sink: ProgressSink | undefined =
-    options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
+    jobs.length === 0 || options.progress === false
+      ? undefined
+      : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
-  const longRun = longRunWarning(target, jobs[0].init, settings, parallel ? workers : 1);
+  const longRun = jobs.length > 0 ? longRunWarning(target, jobs[0].init, settings, parallel ? workers : 1) : undefined;
   if (longRun && progressShown) platform.printWarnings?.(longRun);
-  const run = await runChains(runner, jobs, sink, platform, options.signal);
+  const runOptions: RunOptions = {
+    ...(checkpoint ? { onBlock: (block: ChainBlock) => checkpoint.store.write(block) } : {}),
+    ...(options.chainTimeoutSeconds !== undefined ? { chainTimeoutSeconds: options.chainTimeoutSeconds } : {}),
+  };
+  let run: ChainRun;
+  let checkpointError: string | undefined;
+  try {
+    run = jobs.length > 0 ? await runChains(runner, jobs, sink, platform, options.signal, runOptions) : { results: [], failures: [], interrupted: false, wall: 0 };
+  } finally {
+    // Waits for the last blocks: once sample() returns, the folder holds the whole run.
+    checkpointError = await checkpoint?.store.close();
+  }
+  run = { ...run, results: [...run.results, ...finished.values()].sort((a, b) => a.chain - b.chain) };
+  if (run.results.length === 0 && run.failures.length > 0) throw run.failures[0].error ?? new Error(run.failures[0].message);
   const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
+  if (checkpoint) attrs.checkpoint_dir = checkpoint.dir;
   const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
-  const problems = attachWarnings(built, attrs, settings, run.results);
+  const problems = attachWarnings(built, attrs, settings, run, checkpointError);
   if (settings.draws === 0) {
     // PyMC warns too ("Tuning was enabled throughout the whole trace"); CmdStan allows num_samples = 0 for warm-up only.
     const text = 'draws: 0, so no draws were kept: only the warm-up ran (its step size and metric are in attrs.step_size and attrs.inverse_metric); a summary of these results has no numbers (NaN). Ask for draws ≥ 1 to sample the posterior.';
@@ -365,6 +427,8 @@ function chooseRunner(
 /** What {@link runChains} returns: the chains' results, whether the run was stopped, and its wall time. */
 interface ChainRun {
   readonly results: ChainResult[];
+  /** The chains that failed (their results are not in `results`). */
+  readonly failures: readonly ChainFailure[];
   readonly interrupted: boolean;
   /** Wall-clock seconds of the whole run. */
   readonly wall: number;
@@ -381,9 +445,10 @@ async function runChains(
   sink: ProgressSink | undefined,
   platform: SamplingPlatform,
   signal: AbortSignal | undefined,
+  runOptions: RunOptions,
 ): Promise<ChainRun> {
   const t0 = nowMs();
-  const running = runner.start(jobs, sink ? (e) => sink.update(e) : undefined);
+  const running = runner.start(jobs, sink ? (e) => sink.update(e) : undefined, runOptions);
   let interrupted = false;
   const stop = (): void => {
     interrupted = true;
@@ -396,8 +461,11 @@ async function runChains(
     else signal.addEventListener('abort', onAbort, { once: true });
   }
   let results;
+  let failures: ChainFailure[];
   try {
     results = await running.results;
+    failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
+    results = results.filter((r) => r.failure === undefined);
     // Chains that never started (sequential runs stopped early) are dropped; the others are cut to a common length.
     if (results.some((r) => r.interrupted)) {
       const started = results.filter((r) => r.nDraws > 0);
@@ -409,13 +477,13 @@ async function runChains(
     sink?.finish();
   }
   const wall = (nowMs() - t0) / 1000;
-  return { results, interrupted, wall };
+  return { results, failures, interrupted, wall };
 }
 
 /** The attrs of the run: library, sampler, seed, settings, timings, adapted tuning and divergence counts. */
 function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boolean): Record<string, unknown> {
   const { results, wall } = run;
-  const incomplete = run.interrupted || results.some((r) => r.interrupted);
+  const incomplete = run.interrupted || run.failures.length > 0 || results.some((r) => r.interrupted);
   const nDraws = Math.min(...results.map((r) => r.nDraws));
   return {
     created_at: new Date().toISOString(),
@@ -450,6 +518,7 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
     }, 0),
     divergences_warmup: results.reduce((sum, r) => sum + r.divergencesWarmup, 0),
     incomplete,
+    ...(run.failures.length > 0 ? { failed_chains: run.failures.map((f) => ({ chain: f.chain, cause: f.cause, message: f.message })) } : {}),
   };
 }
 
@@ -460,15 +529,88 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
  *
  * @returns the errors and warnings (to print once where progress was shown)
  */
-function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s: SampleSettings, results: readonly ChainResult[]): SamplingWarning[] {
+function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s: SampleSettings, run: ChainRun, checkpointError: string | undefined): SamplingWarning[] {
   const details = samplingWarnings(idata, {
     targetAccept: s.targetAccept,
     maxTreeDepth: s.maxTreeDepth,
     convergence: s.convergence,
-    logDensityErrors: [...new Set(results.flatMap((r) => r.messages))],
+    logDensityErrors: [...new Set(run.results.flatMap((r) => r.messages))],
   });
+  details.unshift(...runFailureWarnings(run, s.chains, checkpointError));
   const problems = details.filter((w) => w.severity !== 'info');
   attrs.warnings = problems.map((w) => `${w.message} ${w.advice}`);
   attrs.warning_details = details;
   return problems;
+}
+
+/** Warnings for chains that failed and for checkpoints that could not be written (first in the list: they are errors). */
+function runFailureWarnings(run: ChainRun, chains: number, checkpointError: string | undefined): SamplingWarning[] {
+  const out: SamplingWarning[] = [];
+  if (run.failures.length > 0) {
+    out.push({
+      code: 'failed_chains',
+      severity: 'error',
+      message: `${run.failures.length} of ${chains} chains failed and are not in the results (attrs.incomplete; attrs.failed_chains): ${run.failures.map((f) => f.message).join('; ')}.`,
+      advice: 'Fix the cause and sample again (with checkpoint and resume: true only the failed chains are sampled again); the other chains alone may not show convergence problems.',
+    });
+  }
+  if (checkpointError !== undefined) {
+    out.push({
+      code: 'checkpoint_write',
+      severity: 'warning',
+      message: `Checkpoints stopped being written: ${checkpointError}. Sampling went on and the results are complete, but the run cannot be resumed past the last checkpoint written.`,
+      advice: 'Free space or fix the permissions of the checkpoint folder.',
+    });
+  }
+  return out;
+}
+
+/** Validated `checkpoint` and `resume` options, with the platform's store; undefined without `checkpoint`. */
+function checkpointOptions(
+  options: SampleOptions,
+  platform: SamplingPlatform,
+): { store: CheckpointStore; dir: string; every: number; saveWarmup: boolean; csv: boolean } | undefined {
+  if (options.resume !== undefined && typeof options.resume !== 'boolean') throw new OptionError('resume', `must be true or false, got ${String(options.resume)}`);
+  if (options.chainTimeoutSeconds !== undefined && !(options.chainTimeoutSeconds > 0 && Number.isFinite(options.chainTimeoutSeconds))) {
+    throw new OptionError('chainTimeoutSeconds', `must be a finite number of seconds > 0, got ${String(options.chainTimeoutSeconds)}`);
+  }
+  const c = options.checkpoint;
+  if (c === undefined) {
+    if (options.resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
+    return undefined;
+  }
+  if (typeof c !== 'object' || c === null || typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
+  const every = c.every ?? CHECKPOINT_DEFAULTS.every;
+  if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
+  if (!platform.openCheckpoint) throw new OptionError('checkpoint', 'this platform has no files to write checkpoints to (checkpoints need Node)');
+  return { store: platform.openCheckpoint(c.dir), dir: c.dir, every, saveWarmup: c.saveWarmup === true, csv: c.csv !== false };
+}
+
+/** The settings that decide a run's draws, by name: what a checkpoint records and a resume must match. */
+function checkpointSettings(s: SampleSettings): Record<string, unknown> {
+  return {
+    sampler: s.sampler.name,
+    draws: s.draws,
+    tune: s.tune,
+    chains: s.chains,
+    seed: s.seed,
+    targetAccept: s.targetAccept,
+    maxTreeDepth: s.maxTreeDepth,
+    metric: s.metric,
+    divergenceThreshold: s.divergenceThreshold,
+    pathLength: s.pathLength ?? null,
+    init: typeof s.init === 'string' ? s.init : s.init instanceof Float64Array ? 'vector' : 'values',
+  };
+}
+
+/** The results of chains whose checkpoint says they had finished, by chain. */
+function finishedChains(resumes: readonly (ChainResume | undefined)[] | undefined, dim: number): Map<number, ChainResult> {
+  const out = new Map<number, ChainResult>();
+  for (const r of resumes ?? []) if (r?.checkpoint.done) out.set(r.checkpoint.chain, finishedChainResult(r, dim));
+  return out;
+}
+
+/** A job that checkpoints on the run's schedule, continuing from its resume point when it has one. */
+function withCheckpoint(job: ChainJob, resume: ChainResume | undefined, c: { every: number; saveWarmup: boolean }): ChainJob {
+  return { ...job, checkpoint: { every: c.every, saveWarmup: c.saveWarmup }, ...(resume ? { resume } : {}) };
 }

@@ -15,6 +15,24 @@ export interface AdaptedParams {
   readonly metric: Metric;
 }
 
+/**
+ * Everything {@link windowAdaptation} carries between iterations, as plain data (structured-cloneable):
+ * with it a checkpoint restores the warm-up exactly where it stopped. Arrays are copies.
+ */
+export interface WindowAdaptationState {
+  /** Warm-up iterations folded in so far. */
+  readonly iteration: number;
+  /** The schedule stage of the last iteration (an index into `stages`). */
+  readonly stageIndex: number;
+  /** The current (not averaged) step size. */
+  readonly stepSize: number;
+  readonly dualAveraging: DualAveragingState;
+  /** The Welford estimator of the current slow window. */
+  readonly welford: { readonly n: number; readonly mean: Float64Array; readonly m2: Float64Array };
+  /** The current metric's inverse (diagonal, or d×d row-major for a dense metric). */
+  readonly inverseMetric: Float64Array;
+}
+
 /** Options of {@link windowAdaptation}. */
 export interface WindowAdaptationOptions extends AdaptationOptions {
   /** 'diag' (default) or 'dense' metric estimation. */
@@ -101,6 +119,33 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
     /** The tuned step size exp(x̄) and the last metric (before any update: the starting values). */
     final(): AdaptedParams {
       return { stepSize: daState.count > 0 ? da.final(daState) : stepSize, metric };
+    },
+    /** The adaptation's state as plain data (copies), for a checkpoint. */
+    snapshot(): WindowAdaptationState {
+      return {
+        iteration,
+        stageIndex,
+        stepSize,
+        dualAveraging: { ...daState },
+        welford: { n: welford.n, mean: Float64Array.from(welford.mean), m2: Float64Array.from(welford.m2) },
+        inverseMetric: Float64Array.from(metric.inverseMetric),
+      };
+    },
+    /**
+     * Continues from a {@link WindowAdaptationState} taken by `snapshot()` of an adaptation with the
+     * same settings; the following updates are then bit-identical to the original's.
+     */
+    restore(saved: WindowAdaptationState): void {
+      iteration = saved.iteration;
+      stageIndex = saved.stageIndex;
+      stepSize = saved.stepSize;
+      daState = { ...saved.dualAveraging };
+      welford = estimator.init();
+      welford.n = saved.welford.n;
+      welford.mean.set(saved.welford.mean);
+      welford.m2.set(saved.welford.m2);
+      const inv = Float64Array.from(saved.inverseMetric);
+      metric = kind === 'dense' ? denseMetric(inv, dim) : diagMetric(inv);
     },
   };
 }

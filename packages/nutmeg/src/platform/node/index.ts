@@ -3,6 +3,7 @@ import { totalmem } from 'node:os';
 import type { SamplingPlatform } from '../../workflow/platform.js';
 import { coreCount, workerRunner } from './workers.js';
 import { terminalProgress } from './progressTerminal.js';
+import { nodeCheckpointStore } from './checkpointStore.js';
 
 /**
  * Calls `handler` on the first Ctrl-C (SIGINT) so sampling stops and returns its draws; a second
@@ -35,6 +36,7 @@ export const platform: SamplingPlatform = {
   defaultWorkers: coreCount,
   // Half the machine's memory: draws live in typed arrays outside V8's heap, so the heap limit does not bound them; the rest is left to the OS and other programs.
   memoryLimit: () => Math.floor(totalmem() / 2),
+  openCheckpoint: nodeCheckpointStore,
   printWarnings: (text) => {
     process.stderr.write(`${text}\n`);
   },
