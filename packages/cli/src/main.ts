@@ -1,6 +1,6 @@
 // The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
 import { Command, CommanderError } from 'commander';
-import type { Io } from './cliRun.js';
+import { exitCodeOf, processIo, type Io } from './cliRun.js';
 import { versionText } from './version.js';
 
 /** The subcommands: name, one-line description, and the module that runs it. */
@@ -18,22 +18,33 @@ const COMMANDS: { name: string; description: string; load: () => Promise<{ run: 
  *
  * @param argv - arguments after `nutmeg`
  * @param io - where a subcommand writes (default: stdout and stderr; tests pass their own)
- * @returns the exit code (0 success, also for `--help` and `--version`; 2 usage errors)
+ * @returns the exit code (0 success, also for `--help` and `--version`; 2 usage errors and bad input;
+ *   1 an output failure or a bug, reported in one line with a log file; 130 interrupted)
  */
 export async function main(argv: string[], io?: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    // The subcommands report their own errors; this catches what escapes them (a module that fails to load, say).
+    return exitCodeOf('nutmeg', e, argv, io ?? processIo);
+  }
+}
+
+/** Runs the subcommand `argv[0]`, or the top level's help, version and usage errors. */
+async function dispatch(argv: string[], io?: Io): Promise<number> {
   const sub = COMMANDS.find((c) => c.name === argv[0]);
   if (sub) return (await sub.load()).run(argv.slice(1), io);
   // `nutmeg help <command>` is `nutmeg <command> --help`.
   const helped = argv[0] === 'help' ? COMMANDS.find((c) => c.name === argv[1]) : undefined;
-  if (helped) return (await helped.load()).run(['--help']);
+  if (helped) return (await helped.load()).run(['--help'], io);
   const program = new Command('nutmeg')
     .description('nutmeg: Bayesian modelling in TypeScript (NUTS, ADVI, diagnostics, plots).\nRun `nutmeg <command> --help` for a command\'s options.')
     .usage('<command> [options]')
     .version(versionText(), '-V, --version', "print the command's version (and the library's, if different)")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => (io ?? processIo).out(s),
+      writeErr: (s) => (io ?? processIo).err(s),
       outputError: (str, write) => write(`nutmeg: ${str.replace(/^error: /, '')}`),
     });
   for (const c of COMMANDS) program.command(c.name).description(c.description).helpOption(false).allowUnknownOption();
