@@ -65,3 +65,27 @@ export async function checkInterrupt(signal: AbortSignal | undefined): Promise<v
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (signal.aborted) throw new Interrupted();
 }
+
+/**
+ * Waits for `work`, or throws {@link Interrupted} as soon as `signal` aborts (the work, which
+ * cannot be stopped, such as rendering a chart, is left to finish or to end with the process).
+ *
+ * @param work - a promise
+ * @param signal - the command's interrupt signal
+ * @returns what `work` resolves to
+ * @throws Interrupted when `signal` aborts first
+ */
+export async function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) throw new Interrupted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}

@@ -1,6 +1,7 @@
 // The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, processIo, type Io } from './cliRun.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { versionText } from './version.js';
 
 /** The subcommands: name, one-line description, and the module that runs it. */
@@ -28,6 +29,20 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     // The subcommands report their own errors; this catches what escapes them (a module that fails to load, say).
     return exitCodeOf('nutmeg', e, argv, io ?? processIo);
   }
+}
+
+/**
+ * Runs the command line as the `nutmeg` process: sets the exit code, and after Ctrl-C (once what
+ * was complete is written) exits at once rather than waiting for work that cannot be stopped
+ * (a chart being rendered, worker threads finishing a fit).
+ *
+ * @param argv - arguments after `nutmeg`
+ * @returns when the command is done (the process then ends by itself)
+ */
+export async function runProcess(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  if (code === EXIT_INTERRUPTED) process.exit(code);
+  process.exitCode = code;
 }
 
 /** Runs the subcommand `argv[0]`, or the top level's help, version and usage errors. */

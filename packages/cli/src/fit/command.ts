@@ -28,6 +28,7 @@ import { renderFigures } from './figures.js';
 import { restateDataError } from './messages.js';
 import { collect, FAMILY_NAMES, familyName, type FitOptions } from './options.js';
 import { predictionsCsv, predictRows } from './predictions.js';
+import { phaseLog } from './phaseLog.js';
 import { fitReport } from './report.js';
 import { fitResults, type FitResults } from './results.js';
 
@@ -133,6 +134,7 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   await out.clearPrevious();
   const signal = deps.sampleOptions?.signal;
 
+  io.err(`nutmeg fit: sampling ${options.chains} chains × (${options.tune} warm-up + ${options.draws} draws)\n`);
   const sampled = await sample(compiled, {
     chains: options.chains,
     draws: options.draws,
@@ -140,6 +142,8 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     // Ctrl-C is the command's (listenForInterrupt): the library's own handler would print a second notice.
     platform: { ...nodePlatform, onInterrupt: undefined },
+    // A terminal gets the library's live bars; a log or a pipe one line per phase.
+    ...(io === processIo && !process.stderr.isTTY ? { progress: phaseLog(io.err, 'nutmeg fit') } : {}),
     ...deps.sampleOptions,
   });
   if (sampled.attrs.incomplete === true) return interruptedDuringSampling(sampled, options, out, io);
@@ -187,7 +191,7 @@ async function interruptedDuringSampling(sampled: InferenceData, options: FitOpt
     io.err(`nutmeg fit: interrupted during warm-up (0 ${of}draws per chain); nothing written\n`);
     return EXIT_INTERRUPTED;
   }
-  const note = `interrupted after ${sampled.nDraws} ${of}draws per chain`;
+  const note = `interrupted after ${sampled.nDraws} ${of}draws per chain, in ${sampled.nChains} of ${options.chains} chains`;
   await writeDraws(sampled, out, undefined, note);
   io.err(`nutmeg fit: ${note}; wrote the draws so far (${out.written().join(', ')}, marked incomplete) to ${options.out}; not written: summary.json, report.html\n`);
   return EXIT_INTERRUPTED;

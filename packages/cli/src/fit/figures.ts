@@ -2,7 +2,7 @@
 import { forestRows, plotForest, plotParetoK, plotPpc, plotTrace, renderSvg, traceVariables, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import type { FormulaModel } from 'nutmeg';
 import type { FitResults } from './results.js';
-import { checkInterrupt } from '../interrupt.js';
+import { checkInterrupt, unlessInterrupted } from '../interrupt.js';
 
 /** A rendered figure. */
 export interface Figure {
@@ -79,7 +79,7 @@ export async function renderFigures(fm: FormulaModel, r: FitResults, signal?: Ab
   const out: Figure[] = [];
   for (const f of figureSpecs(fm, r)) {
     await checkInterrupt(signal);
-    out.push({ name: f.name, caption: f.caption, svg: await renderSvg(f.spec()) });
+    out.push({ name: f.name, caption: f.caption, svg: await unlessInterrupted(renderSvg(f.spec()), signal) });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
 import { nodePlatform, svgToPng } from 'nutmeg/node';
-import { checkInterrupt, Interrupted } from '../interrupt.js';
+import { checkInterrupt, Interrupted, unlessInterrupted } from '../interrupt.js';
 import { checkSampleLimits } from '../limits.js';
 import { OutputFolder } from '../outputFolder.js';
 import { interruptedOutputs, type InterruptedRun, type InterruptedSummary } from './interrupted.js';
@@ -259,11 +259,15 @@ async function fitJointModels({ o, d, clock, signal, record }: RunContext): Prom
     const model = build();
     // Ctrl-C is the command's: the library's own handler would print a second notice.
     const stoppable = { ...(signal ? { signal } : {}), platform: { ...nodePlatform, onInterrupt: undefined } };
-    const f = await clock.timed(key, () => fitModel(model.compile(), fitSettings(o), stoppable, (done, total) => clock.progress(key, key, done, total)));
-    if (f.idata.attrs.incomplete === true) {
-      const n = f.idata.nDraws;
-      throw new Interrupted(n === 0 ? `during warm-up, no draws kept` : `${n} of ${o.draws} draws per chain kept in ${f.idata.nChains} of ${o.chains} chains`);
-    }
+    const f = await clock.timed(key, async () => {
+      const r = await fitModel(model.compile(), fitSettings(o), stoppable, (done, total) => clock.progress(key, key, done, total));
+      // Thrown inside the stage, so that the stage is not recorded as done.
+      if (r.idata.attrs.incomplete === true) {
+        const n = r.idata.nDraws;
+        throw new Interrupted(n === 0 ? `during warm-up, no draws kept` : `${n} of ${o.draws} draws per chain kept in ${r.idata.nChains} of ${o.chains} chains`);
+      }
+      return r;
+    });
     const detailed = nutsWarnings(f);
     const m: FittedModel = { key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f, model };
     fitted.push(m);
@@ -338,7 +342,8 @@ async function figuresStage(
         await checkInterrupt(signal);
         clock.progress('figures', `figure ${s.name}`, i++, plans.length);
         const base = `figures/${s.name}`;
-        const svg = await renderSvg(s.spec());
+        // Rendering cannot be stopped (the first chart also loads Vega, ~2 s): Ctrl-C stops waiting for it.
+        const svg = await unlessInterrupted(renderSvg(s.spec()), signal);
         await out.write(`${base}.svg`, svg);
         const png = svgToPng(svg).then((bytes) => out.write(`${base}.png`, bytes));
         png.catch(() => undefined); // awaited with the others; until then a failure must not count as unhandled
@@ -366,7 +371,15 @@ async function summariesStage({ d, clock, signal, record }: RunContext, fitted: 
   await clock.timed('summaries', async () => {
     for (const m of fitted) {
       await checkInterrupt(signal);
-      models.push({ ...m, rmsd: rmsdOf(d, m.idata), stats: parameterStats(m.idata) });
+      const rmsd = rmsdOf(d, m.idata);
+      // One variable at a time (a county vector takes ~0.1–0.5 s), so that Ctrl-C is seen within a second.
+      const names = Object.keys(m.idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
+      const stats: Record<string, ParameterStats> = {};
+      for (const name of names) {
+        await checkInterrupt(signal);
+        Object.assign(stats, parameterStats(m.idata, [name]));
+      }
+      models.push({ ...m, rmsd, stats });
     }
   });
   record.models = models;
