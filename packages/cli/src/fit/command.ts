@@ -143,7 +143,7 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     // Ctrl-C is the command's (listenForInterrupt): the library's own handler would print a second notice.
     platform: { ...nodePlatform, onInterrupt: undefined },
     // A terminal gets the library's live bars; a log or a pipe one line per phase.
-    ...(io === processIo && !process.stderr.isTTY ? { progress: phaseLog(io.err, 'nutmeg fit') } : {}),
+    ...(io === processIo && !process.stderr.isTTY ? { progress: phaseLog(io.err, 'nutmeg fit', options.chains) } : {}),
     ...deps.sampleOptions,
   });
   if (sampled.attrs.incomplete === true) return interruptedDuringSampling(sampled, options, out, io);

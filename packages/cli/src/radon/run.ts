@@ -187,8 +187,10 @@ export interface RunRecord {
   readonly figures: FigureOut[];
   /** The models with their summaries, once the summaries stage finished. */
   models?: FittedModel[];
-  /** The PNG files still being written. */
+  /** The PNG files still to be rasterised and written. */
   pngs?: Promise<void>;
+  /** The PNG files being written at this moment (waited for after Ctrl-C, so that none is left half-written). */
+  pngWrites?: () => Promise<void>;
 }
 
 /** What every stage of a run reads: the options, the data, the clock, the output folder, Ctrl-C, and the record of what is done. */
@@ -334,6 +336,8 @@ async function figuresStage(
   const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
   const figures = record.figures;
   const pending: Promise<void>[] = [];
+  /** PNG files being written now: after Ctrl-C only these are waited for (not the rasterising still queued). */
+  const writing = new Set<Promise<void>>();
   const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
   try {
     await clock.timed('figures', async () => {
@@ -345,7 +349,12 @@ async function figuresStage(
         // Rendering cannot be stopped (the first chart also loads Vega, ~2 s): Ctrl-C stops waiting for it.
         const svg = await unlessInterrupted(renderSvg(s.spec()), signal);
         await out.write(`${base}.svg`, svg);
-        const png = svgToPng(svg).then((bytes) => out.write(`${base}.png`, bytes));
+        const png = svgToPng(svg).then(async (bytes) => {
+          if (signal?.aborted) return;
+          const write = out.write(`${base}.png`, bytes);
+          writing.add(write);
+          await write.finally(() => writing.delete(write));
+        });
         png.catch(() => undefined); // awaited with the others; until then a failure must not count as unhandled
         pending.push(png);
         figures.push({ name: s.name, title: s.title, caption: s.caption, svg, section: s.section });
@@ -355,6 +364,7 @@ async function figuresStage(
   } finally {
     record.pngs = settled();
     record.pngs.catch(() => undefined);
+    record.pngWrites = () => Promise.all(writing).then(() => undefined);
   }
   return { figures, pngs: record.pngs };
 }
@@ -476,7 +486,7 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
     return await runStages(ctx);
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
-    await record.pngs;
+    await record.pngWrites?.().catch(() => undefined);
     // The stages run in the planned order: the interrupted one is the first not finished.
     const stages = plannedStages(o);
     const k = Math.max(0, stages.findIndex((s) => !(s in clock.timings)));
