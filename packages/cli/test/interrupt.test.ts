@@ -89,7 +89,7 @@ for (const [stage, cue] of [
   });
 }
 
-test('radon, a second Ctrl-C quits at once with exit code 130', async (t) => {
+test('radon, a second Ctrl-C quits at once with exit code 130', async () => {
   const out = join(root, 'twice');
   const p = spawnCli(['radon', '--model', 'unpooled', '--chains', '2', '--draws', '2000', '--tune', '2000', '--out', out]);
   await p.waitForErr(/unpooled: fitting/);
