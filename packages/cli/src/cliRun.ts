@@ -9,6 +9,8 @@ import { firstLine, reportUnexpected } from './unexpectedError.js';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Interrupts the command as Ctrl-C does (tests run commands in process with it). */
+  signal?: AbortSignal;
 }
 
 /** stdout and stderr of the process. */

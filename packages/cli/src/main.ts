@@ -63,9 +63,14 @@ async function dispatch(argv: string[], io?: Io): Promise<number> {
       outputError: (str, write) => write(`nutmeg: ${str.replace(/^error: /, '')}`),
     });
   for (const c of COMMANDS) program.command(c.name).description(c.description).helpOption(false).allowUnknownOption();
-  if (argv.length === 0) {
+  // `nutmeg` and `nutmeg help`: the help on stdout, exit 0 (commander's own `help` writes it to stderr with exit 2).
+  if (argv.length === 0 || (argv[0] === 'help' && (argv.length === 1 || argv[1] === 'help'))) {
     program.outputHelp();
     return 0;
+  }
+  if (argv[0] === 'help') {
+    (io ?? processIo).err(`nutmeg: unknown command ${JSON.stringify(argv[1])} (the commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return 2;
   }
   try {
     program.parse(argv, { from: 'user' });

@@ -64,6 +64,10 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
   await out.clearPrevious();
   const signal = deps.signal;
 
+  if (signal?.aborted) {
+    io.err(`nutmeg fit: interrupted before any group was fitted; nothing written\n`);
+    return EXIT_INTERRUPTED;
+  }
   const seed = options.seed ?? clockSeed();
   const failures = new Map<number, unknown>();
   // A group that could not be built keeps its place (and its seed) with an empty model that is never run.

@@ -81,7 +81,7 @@ export async function run(argv: string[], io: Io = processIo, deps: FitDependenc
   return runCommand(fitProgram(), argv, io, async (p) => {
     const flags = p.opts<Omit<FitOptions, 'printPriors' | 'dropMissing' | 'json'> & { printPriors?: boolean; dropMissing?: boolean; json?: boolean }>();
     const options: FitOptions = { ...flags, json: flags.json === true, printPriors: flags.printPriors === true, dropMissing: flags.dropMissing === true };
-    const interrupt = listenForInterrupt(io, deps.sampleOptions?.signal);
+    const interrupt = listenForInterrupt(io, deps.sampleOptions?.signal ?? io.signal);
     try {
       return await fitCommand(p.args[0], p.args[1], options, io, { ...deps, sampleOptions: { ...deps.sampleOptions, signal: interrupt.signal } });
     } catch (e) {
@@ -134,6 +134,13 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   await out.clearPrevious();
   const signal = deps.sampleOptions?.signal;
 
+  // Ctrl-C before sampling (the worker threads would have to start only to stop).
+  try {
+    await checkInterrupt(signal);
+  } catch {
+    io.err(`nutmeg fit: interrupted before sampling; nothing written\n`);
+    return EXIT_INTERRUPTED;
+  }
   io.err(`nutmeg fit: sampling ${options.chains} chains × (${options.tune} warm-up + ${options.draws} draws)\n`);
   const sampled = await sample(compiled, {
     chains: options.chains,

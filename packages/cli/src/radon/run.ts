@@ -293,6 +293,7 @@ async function fitAdviComparison({ o, d, clock, signal }: RunContext, target: Fi
 
 /** The fitting stage: unpooled, pooled, hierarchical models, then ADVI on the non-centered hierarchical model (else the centered one). */
 async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviTarget?: FittedModel }> {
+  await checkInterrupt(ctx.signal); // before worker threads start only to stop
   const fitted: FittedModel[] = [];
   if (ctx.o.models.includes('unpooled')) {
     const u = await fitUnpooledStage(ctx);
