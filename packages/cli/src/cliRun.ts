@@ -49,8 +49,13 @@ export function exitCodeOf(name: string, e: unknown, argv: readonly string[], io
   return 1;
 }
 
-/** Control characters and line separators of a message as escapes, so that it stays one line in a terminal. */
-function oneLine(message: string): string {
+/**
+ * Control characters and line separators of a message as `\\u` escapes, so that it stays one line in a terminal.
+ *
+ * @param message - the message
+ * @returns the escaped message
+ */
+export function oneLine(message: string): string {
   // eslint-disable-next-line no-control-regex
   return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -70,7 +75,7 @@ export async function runCommand(program: Command, argv: string[], io: Io, body:
   program.exitOverride().configureOutput({
     writeOut: io.out,
     writeErr: io.err,
-    outputError: (str, write) => write(`${name}: ${str.replace(/^error: /, '')}`),
+    outputError: (str, write) => write(`${name}: ${oneLine(str.replace(/^error: /, '').replace(/\n$/, ''))}\n`),
   });
   try {
     program.parse(argv, { from: 'user' });

@@ -83,9 +83,9 @@ export function checkSampleLimits(s: SamplerCounts, numbersPerDraw: number, json
   const numbers = s.chains * s.draws * numbersPerDraw;
   const what = `${s.chains} chains × ${count(s.draws)} draws × ${count(numbersPerDraw)} numbers per draw`;
   if (numbers * 8 > LIMITS.memoryBytes) {
-    throw new OptionError('--draws', `${what} would keep ${bytes(numbers * 8)} of draws in memory; the limit is ${bytes(LIMITS.memoryBytes)} (a quarter of this machine's memory, at most 4 GB): fewer --draws or --chains`);
+    throw new OptionError('--draws/--chains', `${what} would keep ${bytes(numbers * 8)} of draws in memory; the limit is ${bytes(LIMITS.memoryBytes)} (a quarter of this machine's memory, at most 4 GB): fewer --draws or --chains`);
   }
   if (json !== undefined && numbers > LIMITS.jsonNumbers) {
-    throw new OptionError('--draws', `${what} would put ${count(numbers)} numbers (≈ ${bytes(numbers * 20)}) in ${json}; the limit is ${count(LIMITS.jsonNumbers)}: fewer --draws or --chains`);
+    throw new OptionError('--draws/--chains', `${what} would put ${count(numbers)} numbers (≈ ${bytes(numbers * 20)}) in ${json}; the limit is ${count(LIMITS.jsonNumbers)}: fewer --draws or --chains`);
   }
 }

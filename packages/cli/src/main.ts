@@ -1,6 +1,6 @@
 // The nutmeg command line: a commander top level that lists the subcommands and dispatches to them.
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf, processIo, type Io } from './cliRun.js';
+import { exitCodeOf, oneLine, processIo, type Io } from './cliRun.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { versionText } from './version.js';
 
@@ -60,7 +60,7 @@ async function dispatch(argv: string[], io?: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => (io ?? processIo).out(s),
       writeErr: (s) => (io ?? processIo).err(s),
-      outputError: (str, write) => write(`nutmeg: ${str.replace(/^error: /, '')}`),
+      outputError: (str, write) => write(`nutmeg: ${oneLine(str.replace(/^error: /, '').replace(/\n$/, ''))}\n`),
     });
   for (const c of COMMANDS) program.command(c.name).description(c.description).helpOption(false).allowUnknownOption();
   // `nutmeg` and `nutmeg help`: the help on stdout, exit 0 (commander's own `help` writes it to stderr with exit 2).

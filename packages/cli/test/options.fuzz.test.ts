@@ -27,6 +27,7 @@ mkdirSync(join(root, 'a-folder'));
 const file = fc.constantFrom(goodCsv, 'empty.csv', 'header.csv', 'binary.bin', 'new.csv', 'loglik.json', 'draws.json', 'bad.json', 'a-folder', 'missing.csv', '', '-', 'ünï cødé.csv', join(goodCsv, 'below'));
 /** Numbers as a user might mistype them. */
 const number = fc.oneof(
+  { arbitrary: fc.constantFrom('1', '2', '3', '1e1'), weight: 3 },
   fc.constantFrom('0', '1', '2', '3', '-1', '1.5', 'NaN', 'Infinity', '-0', '1e9', '1e400', '1e2', '99999999999999999999', '9007199254740993', '0x10', ' 2 ', '', '２', '1_000', '1e-3', '+1', '٣', '129', '1000000000'),
   fc.integer({ min: -5, max: 4 }).map(String),
   fc.string({ maxLength: 6 }),
@@ -84,7 +85,8 @@ function args(positional: fc.Arbitrary<string[]>, flags: fc.Arbitrary<string[]>[
 }
 
 const argv = fc.oneof(
-  args(fc.tuple(file, formula).map((p) => [...p]), fitFlags).map((a) => ['fit', ...a]),
+  // Mostly good data and formulas, so that many cases get past reading the input.
+  args(fc.tuple(fc.oneof({ arbitrary: fc.constant(goodCsv), weight: 3 }, file), fc.oneof({ arbitrary: fc.constantFrom('y ~ x', 'y ~ x + (1 | g)'), weight: 2 }, formula)).map((p) => [...p]), fitFlags).map((a) => ['fit', ...a]),
   args(fc.constant([]), radonFlags).map((a) => ['radon', ...a]),
   args(fc.array(file, { maxLength: 2 }), summaryFlags).map((a) => ['summary', ...a]),
   args(fc.array(file, { maxLength: 1 }), looFlags).map((a) => ['loo', ...a]),

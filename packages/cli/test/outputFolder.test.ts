@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { writeFileAtomic } from '../../nutmeg/src/platform/node/atomicWrite.js';
+import { writeFileAtomic } from 'nutmeg/node';
 import { MANIFEST, OutputFolder, OutputError } from '../src/outputFolder.js';
 import { run as radon } from '../src/radon/command.js';
 import { FAST, fit, gaussianCsv, tempDir, writeText } from './fitHelpers.js';

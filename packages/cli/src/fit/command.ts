@@ -141,7 +141,7 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     io.err(`nutmeg fit: interrupted before sampling; nothing written\n`);
     return EXIT_INTERRUPTED;
   }
-  io.err(`nutmeg fit: sampling ${options.chains} chains × (${options.tune} warm-up + ${options.draws} draws)\n`);
+  io.err(`nutmeg fit: sampling ${options.chains} chain${options.chains === 1 ? '' : 's'} × (${options.tune} warm-up + ${options.draws} draws)\n`);
   const sampled = await sample(compiled, {
     chains: options.chains,
     draws: options.draws,

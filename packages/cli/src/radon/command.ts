@@ -1,7 +1,7 @@
 // `nutmeg radon`: the radon case study end to end (pooled, unpooled, hierarchical models; figures, report.html, summary.json).
 import { Command, Option } from 'commander';
 import { OptionError } from 'nutmeg';
-import { exitCodeOf } from '../cliRun.js';
+import { exitCodeOf, oneLine } from '../cliRun.js';
 import { EXIT_INTERRUPTED, listenForInterrupt } from '../interrupt.js';
 import { LIMITS, wholeNumber } from '../limits.js';
 import { OutputError } from '../outputFolder.js';
@@ -108,7 +108,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nutmeg radon: ${str.replace(/^error: /, '')}`),
+      outputError: (str, write) => write(`nutmeg radon: ${oneLine(str.replace(/^error: /, '').replace(/\n$/, ''))}\n`),
     });
   try {
     program.parse(argv, { from: 'user' });
