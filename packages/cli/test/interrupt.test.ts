@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { spawnCli, type CliProcess } from './helpers/spawnCli.js';
-import { gaussianCsv } from './fitHelpers.js';
+import { inThreadExecutor, type FitExecutor } from 'nutmeg';
+import { fit, gaussianCsv } from './fitHelpers.js';
 
 /** SIGINT → exit, at most (the stages check for Ctrl-C at least every ~0.5 s; a second of slack for a loaded machine). */
 const PROMPT_MS = 2000;
@@ -119,4 +120,19 @@ test('fit, Ctrl-C while drawing: the draws so far as idata.json and CmdStan CSVs
   const csv = readFileSync(join(dir, 'chain_1.csv'), 'utf8');
   assert.match(csv, /^# nutmeg: incomplete run: interrupted after \d+ of 20000 draws per chain/);
   assert.match(csv, /^lp__,/m);
+});
+
+test('fit --by, Ctrl-C after the first group: that group is written, the others named as not fitted, exit 130', async () => {
+  const dir = join(root, 'by');
+  const data = join(root, 'by.csv');
+  writeFileSync(data, gaussianCsv());
+  const controller = new AbortController();
+  // The fits in this thread; Ctrl-C (the abort) as soon as the first one is done.
+  const inner = inThreadExecutor();
+  const executor: FitExecutor = { run: (tasks, hooks) => inner.run(tasks, { ...hooks, onResult: (r) => (hooks.onResult(r), controller.abort()) }) };
+  const r = await fit([data, 'y ~ x', '--by', 'g', '--chains', '1', '--draws', '50', '--tune', '50', '--seed', '1', '--out', dir], { sampleOptions: { signal: controller.signal }, byGroup: { executor, progressBar: false } });
+  assert.equal(r.code, 130, r.err);
+  assert.match(r.err, /nutmeg fit: interrupted: 1 of 6 groups fitted \(seed 1\); wrote summary\.json, summary\.csv, fits\/ \(1 InferenceData files\) to .*; not fitted: 5 groups \(b, c, d, e, f\)/);
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as object), ['a']);
+  assert.deepEqual(readdirSync(join(dir, 'fits')), ['a.json']);
 });
