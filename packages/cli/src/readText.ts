@@ -1,6 +1,7 @@
 // Reads a user's input file as text within a size limit, refusing binary files quickly; file-system errors become InputErrors naming the file.
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError } from 'nutmeg';
+import { osReason } from './outputFolder.js';
 
 /**
  * The largest input file read, in bytes: 256 MiB. A file is read into one string (JSON is parsed
@@ -129,7 +130,7 @@ export async function readText(file: string, maxBytes: number = MAX_INPUT_BYTES)
     fh = await open(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : osReason(e);
     throw new InputError(`${file}: cannot read: ${why}`);
   }
   try {
@@ -137,7 +138,7 @@ export async function readText(file: string, maxBytes: number = MAX_INPUT_BYTES)
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read: ${code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new InputError(`${file}: cannot read: ${code === 'EISDIR' ? 'is a directory' : osReason(e)}`);
   } finally {
     await fh.close();
   }

@@ -19,3 +19,6 @@ export { adviTerminalProgress } from './platform/node/adviProgressTerminal.js';
 // ── Figure files: a Vega-Lite spec to SVG and PNG on disk ───────────────────────────────────────
 export { writeFigure, svgToPng } from './platform/node/render.js';
 export type { PngOptions, WrittenFigure } from './platform/node/render.js';
+
+// ── Files written whole or not at all (temporary name, then rename) ─────────────────────────────
+export { writeFileAtomic } from './platform/node/atomicWrite.js';
