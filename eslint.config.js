@@ -82,6 +82,9 @@ function layerRules() {
     });
   }
   blocks.push({ files: [`${SRC}/platform/node/**/*.ts`], rules: { 'no-restricted-imports': restrictions({ forbidden: [], nodeAllowed: true }) } });
+  // The browser platform (Web Workers) runs where Node does not: no Node built-ins, nothing of the Node platform.
+  const notNodeSibling = { regex: '^\\.\\./node(/|$)', caseSensitive: true, message: 'The browser platform cannot use the Node platform (worker_threads, fs).' };
+  blocks.push({ files: [`${SRC}/platform/browser/**/*.ts`], rules: { 'no-restricted-imports': restrictions({ forbidden: [], nodeAllowed: false, extraPatterns: [notNodeSibling] }) } });
   for (const [file, allowed] of Object.entries(EXCEPTIONS)) {
     const layer = file.slice(SRC.length + 1).split('/')[0];
     const sub = file.slice(SRC.length + 1).split('/')[1];

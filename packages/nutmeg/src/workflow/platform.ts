@@ -18,12 +18,18 @@ export interface SamplingPlatform {
   printWarnings?(text: string): void;
   /** Worker threads worth starting (CPU cores). */
   defaultWorkers?(): number;
+  /**
+   * Run chains on workers even when one is enough (unless `cores: 1` is asked for): a browser page
+   * must not sample on its main thread, which would freeze it.
+   */
+  readonly preferWorkers?: boolean;
 }
 
 /**
  * The platform adapters of the running environment. `#platform` is a subpath import of
  * `package.json`: the `node` condition selects `platform/node` (worker threads, terminal progress,
- * SIGINT); every other environment gets `platform/portable` (chains in the calling thread).
+ * SIGINT), the `browser` condition `platform/browser` (module Web Workers); every other
+ * environment gets `platform/portable` (chains in the calling thread).
  * Imported lazily so that loading the library does not start or load worker machinery.
  *
  * @returns the environment's adapters
