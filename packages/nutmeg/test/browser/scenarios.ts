@@ -138,8 +138,8 @@ export async function workflowReport(): Promise<Record<string, unknown>> {
     elpdLoo: l.elpdLoo,
     pLoo: l.pLoo,
     ppc: hashGroup(ppc, 'posterior_predictive'),
-    svgLength: svg.length,
     svgHash: hashFloats([Float64Array.from(svg, (c) => c.charCodeAt(0))]),
     svgStart: svg.slice(0, 5),
+    svg,
   };
 }
