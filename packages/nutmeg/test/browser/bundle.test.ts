@@ -16,7 +16,7 @@ const CORE_GZIP_BUDGET = 150 * 1024;
 /** A minified browser bundle of `entry`: its raw and gzipped sizes and the files with code in it (tree-shaken ones left out). */
 async function minified(entry: string): Promise<{ raw: number; gzip: number; inputs: string[] }> {
   const r = await build(browserBuildOptions({ entryPoints: [entry], write: false, minify: true, metafile: true, outfile: 'out.js' }));
-  const code = r.outputFiles[0].contents;
+  const code = r.outputFiles?.[0]?.contents ?? new Uint8Array();
   const output = Object.values(r.metafile?.outputs ?? {})[0];
   const inputs = Object.entries(output?.inputs ?? {}).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k);
   return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
