@@ -94,6 +94,13 @@ test('ADVI, summary, LOO, posterior predictive and a plot rendered to SVG give N
   assert.deepEqual(pageNumbers, nodeNumbers);
 });
 
+test('an error in a worker reaches the page as its own class (ModelError)', async () => {
+  const r = await page.evaluate(() => (globalThis as unknown as { nutmegTest: { improper: () => Promise<Record<string, unknown>> } }).nutmegTest.improper());
+  assert.equal(r.thrown, true);
+  assert.equal(r.isModelError, true, `got ${String(r.name)}: ${String(r.message)}`);
+  assert.match(String(r.message), /improper/);
+});
+
 test('no page errors and no fallback warning while workers are available', () => {
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleWarnings.filter((w) => w.includes('Web Workers could not start')), []);

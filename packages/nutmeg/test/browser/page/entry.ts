@@ -1,6 +1,6 @@
 // The browser tests' page: exposes the scenarios of ../scenarios.ts on `window.nutmegTest` for Playwright to call.
 import { buildModel, hashGroup, sampleReport, workflowReport, type RadonArrays } from '../scenarios.js';
-import { sample, type SampleOptions } from 'nutmeg';
+import { Flat, Model, ModelError, sample, type SampleOptions } from 'nutmeg';
 
 /** Long tasks (> 50 ms) seen on the main thread, in ms (PerformanceObserver 'longtask'). */
 const longTasks: number[] = [];
@@ -30,7 +30,20 @@ async function sampleAndStop(name: 'eight_schools', options: SampleOptions, afte
   return { nDraws: idata.nDraws, incomplete: idata.attrs.incomplete === true, phases: [...phases], posterior: hashGroup(idata, 'posterior') };
 }
 
+/** Samples an improper posterior (a flat prior alone): the workers' ModelError must reach the page as a ModelError. */
+async function improper(): Promise<Record<string, unknown>> {
+  const m = new Model();
+  m.rv('x', Flat());
+  try {
+    await sample(m.compile(), { chains: 2, tune: 50, draws: 10, seed: 1, cores: 2, progress: false });
+    return { thrown: false };
+  } catch (e) {
+    return { thrown: true, isModelError: e instanceof ModelError, name: (e as Error).name, message: (e as Error).message };
+  }
+}
+
 const api = {
+  improper,
   sample: (name: 'eight_schools' | 'logistic' | 'radon', options: SampleOptions, radonData?: RadonArrays) =>
     sampleReport(buildModel(name, radonData).compile(), options),
   sampleAndStop,
