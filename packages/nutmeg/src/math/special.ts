@@ -173,10 +173,10 @@ export function lchoose(n: number, k: number): number {
  * References: Mächler, M. (2012). Accurately computing log(1 − exp(−|a|)). Rmpfr vignette, eq. (10).
  */
 export function log1pexp(x: number): number {
-  if (x <= -37) return exp(x);
-  if (x <= 18) return log1p(exp(x));
-  if (x <= 33.3) return x + exp(-x);
-  return x;
+  if (x > 33.3) return x;
+  // One exp call site (eˣ, or e⁻ˣ above 18): the function stays small enough for V8 to inline.
+  const e = exp(x <= 18 ? x : -x);
+  return x <= -37 ? e : x <= 18 ? log1p(e) : x + e;
 }
 
 /**
@@ -303,9 +303,8 @@ export function logit(p: number): number {
  * ```
  */
 export function expit(x: number): number {
-  if (x >= 0) return 1 / (1 + exp(-x));
-  const e = exp(x);
-  return e / (1 + e);
+  const e = exp(x >= 0 ? -x : x); // one exp call site, as in log1pexp
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /**
