@@ -1,4 +1,5 @@
 // Explicit, splittable pseudo-random numbers: xoshiro128** streams derived from (seed, stream id).
+import { log } from './libm/index.js';
 
 /** Serialisable state of an {@link Rng}. */
 export interface RngState {
@@ -110,7 +111,7 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    const f = Math.sqrt((-2 * log(s)) / s);
     this.spare = v * f;
     return u * f;
   }
@@ -153,7 +154,7 @@ export class Rng {
         v = 2 * (((w2 >>> 5) * 67108864 + (w3 >>> 6)) / 9007199254740992) - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      const f = Math.sqrt((-2 * log(s)) / s);
       spare = v * f;
       out[i++] = u * f;
     }

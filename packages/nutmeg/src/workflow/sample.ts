@@ -406,7 +406,8 @@ function chainJobs(model: LogDensity, s: SampleSettings): ChainJob[] {
 
 /**
  * The runner for the chains: the caller's `runner`; else worker threads when there are several
- * cores and the model has a spec to re-compile there; else this thread, one chain after another.
+ * cores (or the platform prefers workers, as a browser does) and the model has a spec to re-compile
+ * there; else this thread, one chain after another.
  */
 function chooseRunner(
   model: LogDensity,
@@ -417,7 +418,8 @@ function chooseRunner(
 ): { runner: ChainRunner; parallel: boolean; workers: number } {
   const workers = Math.min(chains, options.cores ?? platform.defaultWorkers?.() ?? 1);
   if (options.runner) return { runner: options.runner, parallel: false, workers };
-  if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
+  const wantWorkers = workers > 1 || (platform.preferWorkers === true && options.cores === undefined);
+  if (wantWorkers && layout.spec !== undefined && platform.createRunner) {
     // A spec re-compiles in each worker; a hand-written log density has none and runs here.
     return { runner: platform.createRunner(layout.spec, { workers }), parallel: true, workers };
   }

@@ -8,6 +8,7 @@ import { windowSchedule, type Stage } from './schedule.js';
 import { dualAveraging, type DualAveragingState } from './dualAveraging.js';
 import { welfordCovariance, welfordVariance, type WelfordState } from './welford.js';
 import { initStepSize } from './initStepSize.js';
+import { exp } from '../../core/libm/index.js';
 
 /** Step size and metric, as adaptation hands them to the kernel. */
 export interface AdaptedParams {
@@ -100,7 +101,7 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
      */
     update(rng: Rng, state: HmcState, acceptanceRate: number): AdaptedParams {
       daState = da.update(daState, acceptanceRate);
-      stepSize = Math.exp(daState.x);
+      stepSize = exp(daState.x);
       while (stageIndex < stages.length && iteration >= stages[stageIndex].end) stageIndex++;
       const stage = stages[stageIndex];
       if (stage !== undefined && stage.kind === 'slow') {
