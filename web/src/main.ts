@@ -28,7 +28,12 @@ function start(): void {
   const notices = el('ul', { className: 'notices', attrs: { id: 'notices' } }, problems.map((p) => el('li', { text: p })));
   notices.hidden = problems.length === 0;
   const runMessage = el('p', { className: 'run-message', attrs: { id: 'run-message', role: 'status', 'aria-live': 'polite' } });
-  const results = el('section', { className: 'results', attrs: { id: 'results' } });
+  const results = el('section', { className: 'results', attrs: { id: 'results' } }, [
+    el('div', { className: 'intro' }, [
+      el('p', { text: 'Pick a radon tutorial model, or open a CSV file and write a brms formula; then press Sample.' }),
+      el('p', { text: 'Sampling runs in this tab: the data never leave your computer. The page address records the model and settings, so a link reproduces the fit.' }),
+    ]),
+  ]);
 
   const syncUrl = (): void => {
     const s = settings.value();

@@ -32,7 +32,7 @@ const PHASE_TEXT: Readonly<Record<ChainProgress['phase'] | 'waiting', string>> =
  * @returns the sink to pass as sample()'s `progress`
  */
 export function progressPanel(container: HTMLElement, chains: number, draws: number, tune: number): ProgressSink {
-  const head = el('tr', {}, ['chain', 'phase', 'progress', 'draws', 'divergences', 'step size', 'it/s'].map((h) => el('th', { text: h })));
+  const head = el('tr', {}, ['chain', 'phase', 'progress', 'draws', 'div.', 'step', 'it/s'].map((h) => el('th', { text: h })));
   const rows: ChainRow[] = [];
   const body = el('tbody');
   for (let c = 0; c < chains; c++) {

@@ -1,5 +1,5 @@
-// The Minnesota radon data embedded in the page (packages/cli/data/radon.csv, read at build time), as a table and as the models' typed arrays.
-import radonCsv from '../../packages/cli/data/radon.csv?raw';
+// The Minnesota radon data embedded in the page (the CLI's data/radon.csv, read at build time), as a table and as the models' typed arrays.
+import radonCsv from '@nutmeg/cli/data/radon.csv?raw';
 import { InputError } from 'nutmeg';
 import { parseCsvTable, type CsvTable, type RadonData } from '@nutmeg/cli/browser';
 

@@ -1,0 +1,200 @@
+// End-to-end tests of the web app in Debian's Chromium: built once with Vite, served from web/dist, driven through its automation hook.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import { formulaModel, sample, summary, summaryToJson } from 'nutmeg';
+import { launchChromium } from '../../packages/nutmeg/test/browser/chromium.js';
+import { loadRadon } from '../../packages/cli/src/radon/data.js';
+import { hierarchicalNonCentered } from '../../packages/cli/src/radon/models.js';
+import { parseCsvTable } from '../../packages/cli/src/fit/csvText.js';
+import { serveStatic, type StaticServer } from './staticServer.js';
+import type { AutomationResult } from '../src/automationHook.js';
+
+const WEB = fileURLToPath(new URL('..', import.meta.url));
+const SHOTS = join(WEB, 'test', 'screenshots');
+
+type Summary = AutomationResult['summary'];
+
+let server: StaticServer;
+let browser: Browser;
+/** Requests any page made outside the served origin (there must be none). */
+const outside: string[] = [];
+/** Uncaught errors in any page (there must be none). */
+const pageErrors: string[] = [];
+
+before(async () => {
+  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  server = await serveStatic(join(WEB, 'dist'));
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page of the app at `search`, recording dialogs, page errors and requests leaving the origin. */
+async function openApp(search: string): Promise<{ page: Page; dialogs: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => {
+    const url = r.url();
+    const same = url.startsWith(`${server.origin}/`) || url.startsWith(`blob:${server.origin}/`) || url.startsWith('data:');
+    if (!same) outside.push(url);
+  });
+  await page.goto(`${server.origin}/${search}`);
+  return { page, dialogs };
+}
+
+/** Waits until the hook says `done` or `error`; returns the status. */
+async function finished(page: Page, timeout = 120_000): Promise<string> {
+  await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.nutmegStatus ?? ''), null, { timeout });
+  return page.evaluate(() => document.documentElement.dataset.nutmegStatus ?? '');
+}
+
+const result = (page: Page): Promise<AutomationResult> => page.evaluate(() => window.nutmeg?.result as AutomationResult);
+
+/**
+ * Asserts two summaries agree: bit for bit when the draws are identical; otherwise every mean
+ * within 5 combined Monte Carlo standard errors (two independent estimates of one posterior).
+ * Returns whether they were identical.
+ */
+function assertSameSummary(browserSummary: Summary, nodeSummary: Summary): boolean {
+  assert.deepEqual(Object.keys(browserSummary), Object.keys(nodeSummary));
+  const identical = JSON.stringify(browserSummary) === JSON.stringify(nodeSummary);
+  if (identical) return true;
+  for (const [label, n] of Object.entries(nodeSummary)) {
+    const b = browserSummary[label];
+    const tolerance = 5 * Math.hypot(b.mcse_mean ?? NaN, n.mcse_mean ?? NaN);
+    assert.ok(Math.abs((b.mean ?? NaN) - (n.mean ?? NaN)) <= tolerance, `${label}: browser mean ${b.mean} vs Node ${n.mean} (±${tolerance})`);
+  }
+  return false;
+}
+
+/** A small grouped regression: y = 1 + 0.5 x + group effect + noise (fixed numbers, no RNG). */
+const GROUPS_CSV = ['x,y,g', ...Array.from({ length: 60 }, (_, i) => {
+  const x = (i % 10) / 3;
+  const g = ['north', 'south', 'east', 'west'][i % 4];
+  const y = 1 + 0.5 * x + [0.4, -0.3, 0.1, -0.2][i % 4] + 0.3 * Math.sin(7 * i);
+  return `${x.toFixed(4)},${y.toFixed(4)},${g}`;
+})].join('\n') + '\n';
+
+/** Drops a CSV file on the drop zone, as a user dragging a file does (a DataTransfer drop event). */
+async function dropCsv(page: Page, name: string, text: string): Promise<void> {
+  await page.evaluate(({ name, text }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], name, { type: 'text/csv' }));
+    document.querySelector('#dropzone')?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { name, text });
+}
+
+describe('the web app in Chromium', { timeout: 300_000 }, () => {
+  test('radon hierarchical_noncentered from a link with autorun=1 matches a Node run with the same seed', async () => {
+    const settings = { chains: 2, draws: 150, tune: 150, seed: 7 };
+    const { page } = await openApp(`?data=radon&model=hierarchical_noncentered&chains=2&draws=150&tune=150&seed=7&autorun=1`);
+    assert.equal(await finished(page), 'done', await page.evaluate(() => document.documentElement.dataset.nutmegError ?? ''));
+    const r = await result(page);
+    await page.screenshot({ path: join(SHOTS, 'radon-noncentered.png'), fullPage: true });
+
+    const idata = await sample(hierarchicalNonCentered(loadRadon()).compile(), { ...settings, cores: 1, progress: false });
+    const nodeSummary = JSON.parse(summaryToJson(summary(idata))) as Summary;
+    const identical = assertSameSummary(r.summary, nodeSummary);
+    console.log(`radon non-centered: Chromium ${identical ? 'bit-identical to' : 'within MCSE of (draws differ from)'} Node; sampling ${r.sampling_s.toFixed(2)} s in the page`);
+    assert.equal(r.chains, 2);
+    assert.equal(r.draws, 150);
+    assert.equal(r.incomplete, false);
+    assert.equal(r.seed, 7);
+    assert.ok(r.sampling_s > 0);
+    assert.equal(typeof r.divergences, 'number');
+    assert.ok(r.loo !== null && Number.isFinite(r.loo.elpd_loo), 'PSIS-LOO computed');
+    for (const chart of ['trace', 'forest', 'forest_groups', 'shrinkage', 'ppc', 'pareto_k']) {
+      assert.equal(await page.locator(`figure.chart[data-chart="${chart}"] img`).count(), 1, `chart ${chart}`);
+    }
+    assert.equal(new URL(page.url()).searchParams.get('model'), 'hierarchical_noncentered');
+    await page.close();
+  });
+
+  test('a formula on a dropped CSV samples, and matches a Node run of the same formula and seed', async () => {
+    const { page } = await openApp('?chains=2&draws=200&tune=200&seed=5');
+    await dropCsv(page, 'groups.csv', GROUPS_CSV);
+    await page.waitForFunction(() => document.querySelector('#data-status')?.textContent?.startsWith('groups.csv'));
+    assert.deepEqual(await page.locator('#data-preview .coltype').allTextContents(), ['number', 'number', 'text']);
+    await page.fill('#formula', 'y ~ x + (1 | g)');
+    await page.waitForSelector('#formula-status[data-valid="true"]');
+    await page.click('#sample');
+    assert.equal(await finished(page), 'done', await page.evaluate(() => document.documentElement.dataset.nutmegError ?? ''));
+    const r = await result(page);
+    await page.screenshot({ path: join(SHOTS, 'formula-dropped-csv.png'), fullPage: true });
+
+    const fm = formulaModel('y ~ x + (1 | g)', parseCsvTable(GROUPS_CSV, 'groups.csv').table, { family: 'gaussian' });
+    const idata = await sample(fm.model.compile(), { chains: 2, draws: 200, tune: 200, seed: 5, cores: 1, progress: false });
+    const nodeSummary = JSON.parse(summaryToJson(summary(idata, { varNames: fm.parameters, useCoords: true }))) as Summary;
+    const identical = assertSameSummary(r.summary, nodeSummary);
+    console.log(`formula on a dropped CSV: Chromium ${identical ? 'bit-identical to' : 'within MCSE of (draws differ from)'} Node`);
+    assert.ok('b_Intercept' in r.summary && 'b_x' in r.summary && 'sigma' in r.summary && 'sd_g__Intercept' in r.summary);
+    const url = new URL(page.url()).searchParams;
+    assert.equal(url.get('formula'), 'y ~ x + (1 | g)');
+    assert.equal(url.get('family'), 'gaussian');
+    assert.equal(url.get('seed'), '5');
+    await page.close();
+  });
+
+  test('Stop mid-run keeps the draws so far, marked incomplete', async () => {
+    const { page } = await openApp('?data=radon&model=hierarchical_noncentered&chains=2&draws=20000&tune=200&seed=11');
+    await page.click('#sample');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('#progress tr[data-chain]')).some((r) => r.dataset.phase === 'sampling' && Number(r.dataset.draws) >= 30), null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.nutmegStatus), 'running');
+    await page.screenshot({ path: join(SHOTS, 'stop-running.png') });
+    await page.click('#stop');
+    assert.equal(await finished(page), 'done');
+    const r = await result(page);
+    await page.screenshot({ path: join(SHOTS, 'stop-incomplete.png'), fullPage: true });
+    assert.equal(r.incomplete, true);
+    assert.ok(r.draws >= 30 && r.draws < 20000, `draws kept: ${r.draws}`);
+    assert.ok(Object.keys(r.summary).length > 0, 'the kept draws are summarised');
+    assert.match(await page.locator('#incomplete').textContent() ?? '', /incomplete/);
+    assert.equal(await page.locator('#progress tr[data-phase="stopped"]').count() >= 1, true, 'a chain shows as stopped');
+    assert.equal(await page.locator('#sample').isEnabled(), true, 'the page can sample again');
+    await page.close();
+  });
+
+  test('a malformed CSV and a broken formula give clear messages with the position, and nothing crashes', async () => {
+    const { page } = await openApp('?chains=1&draws=20&tune=20');
+    await page.setInputFiles('#csv-file', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4,5\n') });
+    await page.waitForSelector('#data-error:not([hidden])');
+    const csvMessage = (await page.locator('#data-error').textContent()) ?? '';
+    assert.match(csvMessage, /^ragged\.csv: not a valid CSV file: .*line 3/);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.nutmegStatus), 'idle');
+    assert.match((await page.locator('#data-status').textContent()) ?? '', /^radon\.csv/, 'the radon data stays loaded');
+
+    await page.check('#mode-formula');
+    await page.fill('#formula', 'log_radon ~ floor + (1 | county');
+    await page.waitForSelector('#formula-error');
+    assert.match((await page.locator('#formula-error').textContent()) ?? '', /formula syntax error at line 1, column 32/);
+    assert.equal(await page.locator('#formula-status pre.caret').getAttribute('data-offset'), '31');
+    await page.screenshot({ path: join(SHOTS, 'errors.png') });
+    await page.click('#sample');
+    assert.equal(await finished(page), 'error');
+    assert.match(await page.evaluate(() => document.documentElement.dataset.nutmegError ?? ''), /formula syntax error at line 1, column 32/);
+    assert.equal(await result(page), null);
+
+    await page.fill('#formula', 'log_radon ~ flor');
+    await page.waitForFunction(() => /unknown column "flor"/.test(document.querySelector('#formula-error')?.textContent ?? ''));
+    assert.match((await page.locator('#formula-error').textContent()) ?? '', /similar: "floor"/);
+    await page.fill('#formula', 'log_radon ~ floor');
+    await page.waitForSelector('#formula-status[data-valid="true"]');
+    await page.click('#sample');
+    assert.equal(await finished(page), 'done', 'the page recovers and samples');
+    await page.close();
+  });
+});
