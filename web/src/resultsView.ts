@@ -18,7 +18,7 @@ export async function showResults(container: HTMLElement, o: FitOutcome): Promis
   const s = o.settings;
   const facts = el('p', {
     className: 'facts',
-    text: `${o.idata.nChains} chains × ${o.idata.nDraws} draws (after ${s.tune} warm-up), seed ${s.seed}; sampling ${o.samplingSeconds.toFixed(2)} s; ${o.divergences} divergences.`,
+    text: `${plural(o.idata.nChains, 'chain')} × ${plural(o.idata.nDraws, 'draw')} (after ${s.tune} warm-up), seed ${s.seed}; sampling ${o.samplingSeconds.toFixed(2)} s; ${plural(o.divergences, 'divergence')}.`,
   });
   const parts: Node[] = [el('h2', { text: 'Results' }), el('p', { className: 'fitted', text: o.prepared.title }), facts];
   if (o.incomplete) {
@@ -47,6 +47,9 @@ export async function showResults(container: HTMLElement, o: FitOutcome): Promis
   if (o.idata.nDraws > 0) downloadArea.replaceChildren(...downloads(o, charts).map(downloadButton));
   else downloadArea.replaceChildren(el('p', { text: 'No draws to download.' }));
 }
+
+/** `1 chain`, `2 chains`. */
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** elpd_loo, p_loo, looic with their SEs, and the Pareto k counts. */
 function looBlock(o: FitOutcome): HTMLElement {

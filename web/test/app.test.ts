@@ -89,6 +89,21 @@ const GROUPS_CSV = ['x,y,g', ...Array.from({ length: 60 }, (_, i) => {
   return `${x.toFixed(4)},${y.toFixed(4)},${g}`;
 })].join('\n') + '\n';
 
+/** Column names and group levels a hostile CSV could carry. */
+const HOSTILE_X = `x"'<script>window.__pwned=5</script>`;
+const HOSTILE_G = '"><img src=x onerror="window.__pwned=6">';
+const HOSTILE_LEVELS = ['<img src=x onerror=window.__pwned=7>', `'"><script>window.__pwned=8</script>`, 'a&amp;b'];
+
+/** A CSV field, quoted as RFC 4180 does. */
+const field = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A column name in a formula, backquoted. */
+const backquoted = (s: string): string => `\`${s.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
+
+const HOSTILE_CSV = [['y', HOSTILE_X, HOSTILE_G].map(field).join(','), ...Array.from({ length: 36 }, (_, i) => {
+  const x = (i % 6) / 5;
+  return [(1 + x + 0.3 * (i % 3) + 0.2 * Math.cos(i)).toFixed(3), x.toFixed(2), field(HOSTILE_LEVELS[i % 3])].join(',');
+})].join('\n') + '\n';
+
 /** Drops a CSV file on the drop zone, as a user dragging a file does (a DataTransfer drop event). */
 async function dropCsv(page: Page, name: string, text: string): Promise<void> {
   await page.evaluate(({ name, text }) => {
@@ -196,5 +211,69 @@ describe('the web app in Chromium', { timeout: 300_000 }, () => {
     await page.click('#sample');
     assert.equal(await finished(page), 'done', 'the page recovers and samples');
     await page.close();
+  });
+
+  test('hostile column names, levels, formulas and URL parameters show as text and run nothing', async () => {
+    const hostileUrl = new URLSearchParams({
+      formula: '<script>window.__pwned=1</script>',
+      family: '"><img src=x onerror="window.__pwned=2">',
+      model: "<svg onload=window.__pwned=3>'",
+      chains: '"><script>window.__pwned=4</script>',
+      seed: '2',
+    });
+    const { page, dialogs } = await openApp(`?${hostileUrl.toString()}`);
+    await page.waitForSelector('#formula-error');
+    const notices = (await page.locator('#notices').textContent()) ?? '';
+    assert.ok(notices.includes('"><img src=x onerror=\\"window.__pwned=2\\">'), notices);
+    assert.ok(notices.includes('<svg onload=window.__pwned=3>'), notices);
+    assert.ok(notices.includes('"><script>window.__pwned=4</script>'), notices);
+    assert.equal(await page.inputValue('#formula'), '<script>window.__pwned=1</script>');
+    assert.match((await page.locator('#formula-error').textContent()) ?? '', /formula syntax error/);
+    await page.screenshot({ path: join(SHOTS, 'hostile-url.png') });
+
+    await dropCsv(page, 'hostile.csv', HOSTILE_CSV);
+    await page.waitForFunction(() => document.querySelector('#data-status')?.textContent?.startsWith('hostile.csv'));
+    assert.deepEqual(await page.locator('#data-preview .colname').allTextContents(), ['y', HOSTILE_X, HOSTILE_G]);
+    await page.fill('#chains', '2');
+    await page.fill('#draws', '100');
+    await page.fill('#tune', '100');
+    await page.fill('#formula', `y ~ ${backquoted(HOSTILE_X)} + (1 | ${backquoted(HOSTILE_G)})`);
+    await page.waitForSelector('#formula-status[data-valid="true"]');
+    await page.click('#sample');
+    assert.equal(await finished(page), 'done', await page.evaluate(() => document.documentElement.dataset.nutmegError ?? ''));
+    await page.screenshot({ path: join(SHOTS, 'hostile-csv.png'), fullPage: true });
+    const r = await result(page);
+    const labels = await page.locator('#summary-table tbody th').allTextContents();
+    for (const level of HOSTILE_LEVELS) {
+      assert.ok(Object.keys(r.summary).some((l) => l.includes(`[${level},Intercept]`)), `level ${level} in the hook's summary`);
+      assert.ok(labels.some((l) => l.includes(`[${level},Intercept]`)), `level ${level} shown as text in the summary table`);
+    }
+    assert.equal(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned), undefined, 'no hostile script ran');
+    assert.deepEqual(dialogs, []);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], script:not([src])').length), 0, 'no element from the data');
+    assert.equal(await page.evaluate(() => document.scripts.length), 1, "the page's only script is its bundle");
+    await page.close();
+  });
+
+  test('the page sets a Content-Security-Policy of self plus unsafe-eval, and it blocks inline scripts', async () => {
+    const { page } = await openApp('');
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.equal(
+      csp,
+      "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+    );
+    const inlineRan = await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1';
+      document.head.append(s);
+      return (window as { __inline?: number }).__inline;
+    });
+    assert.equal(inlineRan, undefined, 'an inline script is refused');
+    await page.close();
+  });
+
+  test('no page requested anything outside the served origin, and no page threw', () => {
+    assert.deepEqual(outside, []);
+    assert.deepEqual(pageErrors, []);
   });
 });
