@@ -5,7 +5,7 @@ import { dataPanel } from './dataPanel.js';
 import { modelPanel } from './modelPanel.js';
 import { settingsPanel } from './settingsPanel.js';
 import { progressPanel } from './progressPanel.js';
-import { radonTable } from './radonData.js';
+import { radonTable } from './radonCsv.js';
 import { parseState, stateToSearch, type AppState } from './urlState.js';
 import { prepareModel, type FitRequest } from './fitModel.js';
 import { runFit } from './fitRun.js';

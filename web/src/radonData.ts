@@ -1,12 +1,6 @@
-// The Minnesota radon data embedded in the page (the CLI's data/radon.csv, read at build time), as a table and as the models' typed arrays.
-import radonCsv from '@nutmeg/cli/data/radon.csv?raw';
+// The radon table's columns as the radon models take them: typed arrays, with county names in county_code order.
 import { InputError } from 'nutmeg';
-import { parseCsvTable, type CsvTable, type RadonData } from '@nutmeg/cli/browser';
-
-/** The radon table (919 homes), parsed as `nutmeg fit` parses a CSV file. */
-export function radonTable(): CsvTable {
-  return parseCsvTable(radonCsv, 'radon.csv');
-}
+import type { CsvTable, RadonData } from '@nutmeg/cli/browser';
 
 /**
  * The columns the radon models use, as typed arrays, with county names in county_code order.
