@@ -56,6 +56,16 @@ async function openApp(search: string): Promise<{ page: Page; dialogs: string[] 
   return { page, dialogs };
 }
 
+/** Clicks a download button of the results and returns the file's text. */
+async function download(page: Page, file: string): Promise<string> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads button[data-file="${file}"]`)]);
+  assert.equal(d.suggestedFilename(), file);
+  const stream = await d.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Waits until the hook says `done` or `error`; returns the status. */
 async function finished(page: Page, timeout = 120_000): Promise<string> {
   await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.nutmegStatus ?? ''), null, { timeout });
@@ -157,6 +167,10 @@ describe('the web app in Chromium', { timeout: 300_000 }, () => {
     const identical = assertSameSummary(r.summary, nodeSummary);
     console.log(`formula on a dropped CSV: Chromium ${identical ? 'bit-identical to' : 'within MCSE of (draws differ from)'} Node`);
     assert.ok('b_Intercept' in r.summary && 'b_x' in r.summary && 'sigma' in r.summary && 'sd_g__Intercept' in r.summary);
+    const json = JSON.parse(await download(page, 'idata.json')) as { posterior: Record<string, unknown> };
+    assert.ok('b_x' in json.posterior, 'idata.json has the posterior');
+    assert.match(await download(page, 'chain-1.csv'), /^# /m, 'a CmdStan CSV with its comment header');
+    assert.match(await download(page, 'report.html'), /<h1>nutmeg in the browser<\/h1>/);
     const url = new URL(page.url()).searchParams;
     assert.equal(url.get('formula'), 'y ~ x + (1 | g)');
     assert.equal(url.get('family'), 'gaussian');
@@ -248,6 +262,9 @@ describe('the web app in Chromium', { timeout: 300_000 }, () => {
       assert.ok(Object.keys(r.summary).some((l) => l.includes(`[${level},Intercept]`)), `level ${level} in the hook's summary`);
       assert.ok(labels.some((l) => l.includes(`[${level},Intercept]`)), `level ${level} shown as text in the summary table`);
     }
+    const report = await download(page, 'report.html');
+    assert.ok(!/<script>window\.__pwned|<img src=x|<svg onload/i.test(report), 'the report holds the hostile names escaped');
+    assert.ok(report.includes('&lt;img src=x onerror=window.__pwned=7&gt;'), 'and displays them');
     assert.equal(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned), undefined, 'no hostile script ran');
     assert.deepEqual(dialogs, []);
     assert.equal(await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], script:not([src])').length), 0, 'no element from the data');
