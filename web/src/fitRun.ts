@@ -53,7 +53,12 @@ const NUTS = { targetAccept: 0.8, maxTreeDepth: 10 } as const;
 /** Lets the page paint between long stages. */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Number of post-warm-up divergences in `sample_stats.diverging`. */
+/**
+ * Counts the post-warm-up divergences.
+ *
+ * @param idata - sample()'s result
+ * @returns the number of draws with `sample_stats.diverging` set, over all chains
+ */
 export function countDivergences(idata: InferenceData): number {
   const d = idata.groups.sample_stats?.vars.diverging?.values;
   if (!d) return 0;

@@ -19,6 +19,7 @@ interface Session {
   controller: AbortController | null;
 }
 
+/** Builds the page from the URL's state and wires the panels, the URL and the Sample and Stop buttons. */
 function start(): void {
   const app = must(document, '#app');
   const { state, problems } = parseState(location.search);
