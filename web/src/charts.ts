@@ -1,5 +1,5 @@
 // Charts in the page: the library's Vega-Lite specs rendered to SVG by renderSvg, shown as <img> from a blob URL (an SVG image runs no script, whatever its labels hold).
-import { renderSvg, type VegaLiteSpec } from 'nutmeg';
+import { plotForest, renderSvg, type VegaLiteSpec } from 'nutmeg';
 import { el } from './dom.js';
 
 /** A rendered chart: its SVG text (for the report) and the figure element shown. */
@@ -40,4 +40,19 @@ export async function renderChart(name: string, caption: string, spec: () => Veg
   const img = el('img', { attrs: { src: url, alt: caption, ...(size ? { width: size[1], height: size[2] } : {}) } });
   const figure = el('figure', { className: 'chart', attrs: { 'data-chart': name } }, [img, el('figcaption', { text: caption })]);
   return { name, caption, svg, figure };
+}
+
+/**
+ * Loads and compiles the charting libraries (vega, vega-lite: about a second of parsing) by
+ * drawing a one-row chart, so that the first real chart after a run does not pay for it. Called
+ * while the page is idle.
+ *
+ * @returns resolves when done (errors are ignored: the real charts report their own)
+ */
+export async function warmUpCharts(): Promise<void> {
+  try {
+    await renderSvg(plotForest([{ label: 'warm-up', mean: 0, lo: -1, hi: 1 }]));
+  } catch {
+    // The real charts say what went wrong.
+  }
 }

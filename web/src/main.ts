@@ -11,6 +11,7 @@ import { prepareModel, type FitRequest } from './fitModel.js';
 import { runFit } from './fitRun.js';
 import { showResults } from './resultsView.js';
 import { publishResult, setStatus } from './automationHook.js';
+import { warmUpCharts } from './charts.js';
 
 /** The running app's mutable parts. */
 interface Session {
@@ -104,7 +105,9 @@ function start(): void {
   settings.stopButton.addEventListener('click', () => session.controller?.abort());
 
   history.replaceState(null, '', stateToSearch({ ...state, autorun: false }) + (state.autorun ? '&autorun=1' : ''));
+  // The charting libraries load while the page waits for the user (not during an autorun's sampling, which runs in this thread).
   if (state.autorun) void run();
+  else setTimeout(() => void warmUpCharts(), 500);
 }
 
 setStatus('idle');
