@@ -82,6 +82,9 @@ function layerRules() {
     });
   }
   blocks.push({ files: [`${SRC}/platform/node/**/*.ts`], rules: { 'no-restricted-imports': restrictions({ forbidden: [], nodeAllowed: true }) } });
+  // The browser platform (Web Workers) runs where Node does not: no Node built-ins, nothing of the Node platform.
+  const notNodeSibling = { regex: '^\\.\\./node(/|$)', caseSensitive: true, message: 'The browser platform cannot use the Node platform (worker_threads, fs).' };
+  blocks.push({ files: [`${SRC}/platform/browser/**/*.ts`], rules: { 'no-restricted-imports': restrictions({ forbidden: [], nodeAllowed: false, extraPatterns: [notNodeSibling] }) } });
   for (const [file, allowed] of Object.entries(EXCEPTIONS)) {
     const layer = file.slice(SRC.length + 1).split('/')[0];
     const sub = file.slice(SRC.length + 1).split('/')[1];
@@ -99,6 +102,19 @@ function layerRules() {
     files: [`${SRC}/**/*.ts`],
     ignores: [`${SRC}/platform/node/**`, `${SRC}/node.ts`],
     rules: { 'no-restricted-globals': ['error', { name: 'process', message: 'process is Node-only: use it in src/platform/node/.' }] },
+  });
+  // The engines' own Math functions round differently (Node 20 vs Chromium): the library's core/libm
+  // gives the same bits everywhere, so that a seed draws the same in every engine.
+  const engineDependent = ['exp', 'expm1', 'log', 'log1p', 'pow', 'sin', 'cos', 'tanh', 'cosh'];
+  blocks.push({
+    files: [`${SRC}/**/*.ts`],
+    ignores: [`${SRC}/core/libm/**`],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...engineDependent.map((property) => ({ object: 'Math', property, message: `Math.${property} rounds differently across engines: use ${property} from core/libm.` })),
+      ],
+    },
   });
   return blocks;
 }

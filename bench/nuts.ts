@@ -4,6 +4,9 @@ import { idleWorkerCount } from 'nutmeg/node';
 import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { baselineScript } from './paths.js';
 
 const STAN_NAMES: Record<string, string> = {
@@ -37,7 +40,11 @@ function minEssBulk(idata: InferenceData): number {
   return min;
 }
 
-/** Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS. */
+/**
+ * Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS;
+ * BENCH_CHECKPOINT_EVERY=N checkpoints every N iterations into a temporary folder (the overhead of checkpointing),
+ * BENCH_CHECKPOINT_CSV=0 without the CSV files.
+ */
 export async function run(): Promise<void> {
   const env = (k: string, d: number) => Number(process.env[k] ?? d);
   const chains = env('BENCH_CHAINS', 4);
@@ -56,7 +63,10 @@ export async function run(): Promise<void> {
     // call); the line says so, since a fresh thread costs ~0.1 s more.
     const warmWorkers = idleWorkerCount() > 0;
     const t0 = performance.now();
-    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false });
+    const every = process.env.BENCH_CHECKPOINT_EVERY;
+    const dir = every !== undefined ? mkdtempSync(join(tmpdir(), 'nutmeg-bench-')) : undefined;
+    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false, ...(dir ? { checkpoint: { dir, every: Number(every), csv: process.env.BENCH_CHECKPOINT_CSV !== '0' } } : {}) });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     const total = (performance.now() - t0) / 1000;
     // Warm-up and draws across the parallel chains, worker start included (attrs.sampling_time);
     // total_s adds assembling the results and the post-run diagnostics behind the warnings.
@@ -75,6 +85,7 @@ export async function run(): Promise<void> {
         ess_bulk_per_s: Number((ess / wall).toFixed(1)),
         divergences: idata.attrs.divergences,
         warm_workers: warmWorkers,
+        ...(every !== undefined ? { checkpoint_every: Number(every) } : {}),
       }),
     );
     const stan = stanLine(name);

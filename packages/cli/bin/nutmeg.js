@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `nutmeg` command: runs the compiled CLI.
-import { main } from '../dist/main.js';
+import { runProcess } from '../dist/main.js';
 
 // Output piped into a program that stops reading (`nutmeg fit … | head`) ends the command quietly,
 // as other command-line tools do, instead of an unhandled EPIPE error with a stack trace.
@@ -11,4 +11,4 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runProcess(process.argv.slice(2));

@@ -28,6 +28,8 @@ export function namedFitsLine(affected: readonly NamedFit[], total: number, noun
 
 /** Each warning code as a predicate of a fit. */
 const PROBLEMS: Record<WarningCode, string> = {
+  failed_chains: 'had chains that failed',
+  checkpoint_write: 'could not write checkpoints',
   divergences: 'had divergent transitions',
   log_density_errors: 'had errors in the log density',
   nonfinite_draws: 'had non-finite draws',

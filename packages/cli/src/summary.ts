@@ -2,7 +2,7 @@
 import { InputError, OptionError, formatWarnings, samplingWarnings, fromArvizJson, looksLikeArvizJson, fromDrawsJson, parseJsonText, fromStanCsv, formatSummaryTable, summary, summaryToCsv, summaryToJson, type GroupName, type InferenceData, type SummaryRow } from 'nutmeg';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readText } from './readText.js';
+import { MAX_INPUT_BYTES, formatBytes, readText } from './readText.js';
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -49,10 +49,26 @@ async function loadRuns(files: readonly string[]): Promise<Run[]> {
     runs.push({ label: file, idata });
   }
   if (csv.length > 0) {
-    const texts = await Promise.all(csv.map(async (f) => ({ name: f, text: await readText(f) })));
+    const texts: { name: string; text: string }[] = [];
+    for (const f of csv) texts.push({ name: f, text: await readText(f) });
     runs.push({ label: csv.length === 1 ? csv[0] : csv.map((f) => basename(f)).join(' '), idata: fromStanCsv(texts) });
   }
   return runs;
+}
+
+/**
+ * A message or label for the terminal: control and invisible characters (from file names or file
+ * contents) as `\\uXXXX`, except the line breaks and tabs of a multi-line message.
+ */
+function forTerminal(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const invisible = (c < 0x20 && ch !== '\n' && ch !== '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x2028 && c <= 0x202e) ||
+      (c >= 0x2066 && c <= 0x2069) || (c >= 0xd800 && c <= 0xdfff);
+    out += invisible ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+  }
+  return out;
 }
 
 function checkVars(run: Run, group: string, names: readonly string[] | undefined): void {
@@ -82,7 +98,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .description(
       'Summarise MCMC draws as ArviZ\'s az.summary: mean, sd, HDI, MCSE, bulk/tail ESS and rank-normalised R-hat.\n\n' +
         'FILE is a draws JSON {"<name>": [[chain 0 draws], [chain 1 draws], ...]} (elements written "alpha[0]", ...),\n' +
-        'nutmeg\'s ArviZ InferenceData JSON, or CmdStan CSV files (one per chain, summarised together).',
+        'nutmeg\'s ArviZ InferenceData JSON, or CmdStan CSV files (one per chain, summarised together).\n' +
+        'CmdStan CSV is read by its header: only `method = sample` output (MCMC draws), chains of one run\n' +
+        '(same model and sampler settings), each with the rows its header promises; saved warm-up is dropped.\n' +
+        `Input files are limited to ${formatBytes(MAX_INPUT_BYTES)} each; binary files are refused.`,
     )
     .argument('<FILE...>', 'draws JSON, ArviZ JSON or CmdStan CSV files')
     .option('--json', 'print {"<name>": {"mean": ..., "sd": ..., ...}} instead of a table')
@@ -134,7 +153,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }
     } else {
       for (const { run: r, rows } of results) {
-        if (many) io.out(`${flags.csv ? '# ' : '== '}${r.label}${flags.csv ? '' : ' =='}\n`);
+        if (many) io.out(`${flags.csv ? '# ' : '== '}${forTerminal(r.label)}${flags.csv ? '' : ' =='}\n`);
         io.out(flags.csv ? summaryToCsv(rows) : formatSummaryTable(rows));
         if (many && !flags.csv) io.out('\n');
       }
@@ -148,17 +167,17 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           targetAccept: targetAccept > 0 && targetAccept < 1 ? targetAccept : 0.8,
           maxTreeDepth: Number.isInteger(maxTreeDepth) && maxTreeDepth > 0 ? maxTreeDepth : 10,
         });
-        if (ws.length > 0) io.err((many ? `${r.label}:\n` : '') + formatWarnings(ws));
+        if (ws.length > 0) io.err((many ? `${forTerminal(r.label)}:\n` : '') + formatWarnings(ws));
       }
     }
     return 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof OptionError) {
-      io.err(`nutmeg summary: ${e.message}\n`);
+      io.err(`nutmeg summary: ${forTerminal(e.message)}\n`);
       return 2;
     }
     // A bug rather than bad input: say so briefly (the stack only with NUTMEG_DEBUG set).
-    io.err(`nutmeg summary: unexpected error: ${(e as Error).message ?? String(e)}\n`);
+    io.err(`nutmeg summary: unexpected error: ${forTerminal(String((e as Error).message ?? e)).slice(0, 500)}\n`);
     if (process.env.NUTMEG_DEBUG) io.err(`${(e as Error).stack ?? ''}\n`);
     return 1;
   }

@@ -5,7 +5,7 @@ import * as special from './math/special.js';
 import * as random from './math/random.js';
 
 // ── Model building ────────────────────────────────────────────────────────────────────────────
-export { Model } from './model/model.js';
+export { Model, MAX_VARIABLE_SIZE } from './model/model.js';
 export type { RvOptions, NamedOptions, DataOptions } from './model/model.js';
 export { Tensor } from './graph/tensor.js';
 export type { TensorLike } from './graph/tensor.js';
@@ -60,8 +60,15 @@ export type { SampleOptions } from './workflow/sample.js';
 export type { InitOption } from './workflow/init.js';
 export type { ChainProgress, ProgressSink } from './inference/chain/progress.js';
 export type { SamplingPlatform } from './workflow/platform.js';
-export type { ChainRunner, RunningChains } from './workflow/runner.js';
+export type { ChainRunner, RunningChains, RunOptions } from './workflow/runner.js';
+export { failedChainResult } from './workflow/runner.js';
+export type { ChainFailure } from './inference/chain/chain.js';
+export { CHECKPOINT_DEFAULTS } from './workflow/checkpoint.js';
+export type { CheckpointOptions, CheckpointStore, CheckpointRun } from './workflow/checkpoint.js';
+export { SEED_LIMIT } from './core/optionChecks.js';
+export { DEFAULT_MEMORY_LIMIT } from './workflow/resourceLimits.js';
 export { fit } from './workflow/fit.js';
+export type { FitOptions } from './workflow/fit.js';
 export { Approximation } from './workflow/approximation.js';
 export type { ParetoDiagnostic, ApproximationSampleOptions } from './workflow/approximation.js';
 export type { AdviOptions, AdviMethod } from './inference/vi/settings.js';
@@ -114,7 +121,10 @@ export type { PsisOptions, PsisResult } from './diagnostics/psis.js';
 
 // ── Saving and loading ────────────────────────────────────────────────────────────────────────
 export { toArvizJson, fromArvizJson, looksLikeArvizJson } from './io/arvizJson.js';
-export { toStanCsv, fromStanCsv } from './io/stanCsv.js';
+export { toStanCsv, fromStanCsv, fromStanCsvChains } from './io/stanCsv.js';
+export { StanCsvChainReader, readStanCsvChain } from './io/stanCsvChain.js';
+export type { StanCsvChain } from './io/stanCsvChain.js';
+export type { StanCsvHeader, StanSampleConfig, StanMethod } from './io/stanCsvHeader.js';
 export { toDrawsJson, fromDrawsJson } from './io/drawsJson.js';
 export { parseJsonText } from './io/nestedArrays.js';
 

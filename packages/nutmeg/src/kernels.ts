@@ -35,7 +35,9 @@ export { welfordVariance, welfordCovariance } from './inference/adaptation/welfo
 export type { WelfordState } from './inference/adaptation/welford.js';
 export { initStepSize } from './inference/adaptation/initStepSize.js';
 export { windowAdaptation } from './inference/adaptation/windowAdaptation.js';
-export type { AdaptedParams, WindowAdaptationOptions } from './inference/adaptation/windowAdaptation.js';
+export type { AdaptedParams, WindowAdaptationOptions, WindowAdaptationState } from './inference/adaptation/windowAdaptation.js';
+export type { ChainCheckpoint, ChainBlock, ChainResume, CheckpointSchedule, IterationRows } from './inference/chain/checkpoint.js';
+export { finishedChainResult } from './workflow/checkpoint.js';
 
 // ── One chain: warm-up then draws, with progress and cancellation hooks ────────────────────────
 export { runChain } from './inference/chain/chain.js';

@@ -5,7 +5,9 @@
 export { platform as nodePlatform, onSigint } from './platform/node/index.js';
 
 // ── Chains on worker threads ────────────────────────────────────────────────────────────────────
-export { workerRunner, coreCount, idleWorkerCount } from './platform/node/workers.js';
+export { workerRunner, coreCount, idleWorkerCount, liveWorkerCount } from './platform/node/workers.js';
+export type { WorkerRunnerOptions } from './platform/node/workers.js';
+export { nodeCheckpointStore } from './platform/node/checkpointStore.js';
 export type { ChainSource } from './workflow/chainSource.js';
 
 // ── Many independent fits on worker threads: an executor for mapFits ────────────────────────────
@@ -19,3 +21,6 @@ export { adviTerminalProgress } from './platform/node/adviProgressTerminal.js';
 // ── Figure files: a Vega-Lite spec to SVG and PNG on disk ───────────────────────────────────────
 export { writeFigure, svgToPng } from './platform/node/render.js';
 export type { PngOptions, WrittenFigure } from './platform/node/render.js';
+
+// ── Files written whole or not at all (temporary name, then rename) ─────────────────────────────
+export { writeFileAtomic } from './platform/node/atomicWrite.js';

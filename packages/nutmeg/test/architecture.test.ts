@@ -50,6 +50,10 @@ test('Node built-ins and the process global only in the Node platform', async ()
   await reported('packages/nutmeg/src/diagnostics/snippet.ts', 'export const argv = process.argv;\n');
   await reported('packages/nutmeg/src/index.ts', "export { workerRunner } from './platform/node/workers.js';\n");
   await allowed('packages/nutmeg/src/platform/node/snippet.ts', "import { Worker } from 'node:worker_threads';\nexport const W = Worker;\nexport const argv = process.argv;\n");
+  await reported('packages/nutmeg/src/platform/browser/snippet.ts', "import { Worker } from 'node:worker_threads';\nexport const W = Worker;\n");
+  await reported('packages/nutmeg/src/platform/browser/snippet.ts', 'export const argv = process.argv;\n');
+  await reported('packages/nutmeg/src/platform/browser/snippet.ts', "import { coreCount } from '../node/workers.js';\nexport const f = coreCount;\n");
+  await allowed('packages/nutmeg/src/platform/browser/snippet.ts', "import { runChain } from '../../inference/chain/chain.js';\nimport { sample } from '../../workflow/sample.js';\nexport const f = [runChain, sample];\n");
   await allowed('packages/nutmeg/src/node.ts', "import { cpus } from 'node:os';\nexport const f = cpus;\n");
   await allowed('packages/cli/src/snippet.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n");
 });

@@ -2,13 +2,15 @@
 import { FitError, Model, formulaModel, mapFits, parseFormula, priorsFromStrings, type FitExecutor, type FitJob, type FormulaModel } from 'nutmeg';
 import { coreCount, workerFitExecutor } from 'nutmeg/node';
 import { processIo, type Io } from '../cliRun.js';
+import { EXIT_INTERRUPTED } from '../interrupt.js';
+import { checkSampleLimits } from '../limits.js';
+import { OutputFolder } from '../outputFolder.js';
 import { groupedWarnings } from '../fitsWarnings.js';
 import { formatGroupsTable, groupsToJson, writeGroupOutputs, type GroupSummary } from './byGroupOutput.js';
 import type { CsvTable } from './csvTable.js';
 import { fitsProgressBar } from './fitsProgressBar.js';
 import { restateDataError } from './messages.js';
 import type { FitOptions } from './options.js';
-import { prepareOutDir } from './outDir.js';
 import { prefailedExecutor } from './prefailedExecutor.js';
 import { plainOrQuoted } from './quote.js';
 import { fitResults } from './results.js';
@@ -20,6 +22,8 @@ export interface ByGroupDependencies {
   readonly executor?: FitExecutor;
   /** Whether to draw the progress bar (default: stderr is a terminal and `io` is the process's). */
   readonly progressBar?: boolean;
+  /** Ctrl-C: no new fit starts once aborted; the fitted groups are written (exit 130). */
+  readonly signal?: AbortSignal;
 }
 
 /** A group whose model was built, or the error that stopped it. */
@@ -39,7 +43,7 @@ function clockSeed(): number {
  * @param options - the command's options (`by` set)
  * @param io - output sinks
  * @param deps - executor and progress bar (tests)
- * @returns exit code: 0 when every group was fitted, 1 when some failed (after writing the others)
+ * @returns exit code: 0 when every group was fitted, 1 when some failed (after writing the others), 130 when interrupted (after writing the groups fitted)
  * @throws InputError/OptionError for bad input common to all groups (the --by column, the formula's syntax, priors, --out)
  */
 export async function fitByGroup(csv: CsvTable, formula: string, options: FitOptions & { by: string }, io: Io, deps: ByGroupDependencies = {}): Promise<number> {
@@ -55,8 +59,15 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
     }
   });
   throwWhenAllFailAlike(built);
-  await prepareOutDir(options.out);
+  checkGroupLimits(built, options);
+  const out = await OutputFolder.open(options.out, 'nutmeg fit --by');
+  await out.clearPrevious();
+  const signal = deps.signal;
 
+  if (signal?.aborted) {
+    io.err(`nutmeg fit: interrupted before any group was fitted; nothing written\n`);
+    return EXIT_INTERRUPTED;
+  }
   const seed = options.seed ?? clockSeed();
   const failures = new Map<number, unknown>();
   // A group that could not be built keeps its place (and its seed) with an empty model that is never run.
@@ -68,7 +79,7 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
   const executor = deps.executor ?? (options.redis !== undefined ? await queueExecutor(options.redis, options.queue, io) : workerFitExecutor({ threads: coreCount() }));
   let outcomes: Awaited<ReturnType<typeof mapFits>>;
   try {
-    outcomes = await mapFits(jobs, { seed, executor: prefailedExecutor(executor, failures), onProgress: (e) => bar.tick(plainOrQuoted(e.name)) });
+    outcomes = await mapFits(jobs, { seed, executor: prefailedExecutor(executor, failures), onProgress: (e) => bar.tick(plainOrQuoted(e.name)), ...(signal ? { signal } : {}) });
   } catch (e) {
     // A broken queue's error may quote the URL: never its credentials.
     if (options.redis !== undefined) throw new Error((await import('@nutmeg/queue')).safeMessage(e, options.redis));
@@ -79,8 +90,14 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
 
   const fitted: (GroupSummary & { divergences: number; warnings: ReturnType<typeof fitResults>['warnings'] })[] = [];
   const failed: { level: string; error: unknown }[] = [];
+  const notRun: string[] = [];
   for (const o of outcomes) {
     const g = built[o.index];
+    // After Ctrl-C: fits not started (an error) or stopped early (incomplete draws) are not run, not failed.
+    if (signal?.aborted && 'fm' in g && (!o.ok || o.idata.attrs.incomplete === true)) {
+      notRun.push(g.level);
+      continue;
+    }
     if (!o.ok || !('fm' in g)) {
       failed.push({ level: g.level, error: o.ok ? new Error('not built') : (o.error as FitError).cause });
       continue;
@@ -100,9 +117,28 @@ export async function fitByGroup(csv: CsvTable, formula: string, options: FitOpt
     if (warningText !== '') io.out(`\n${warningText}`);
   }
   for (const f of failed) io.err(`nutmeg fit: group ${plainOrQuoted(f.level)} (--by ${plainOrQuoted(options.by)}) failed: ${errorText(f.error)}\n`);
-  const written = await writeGroupOutputs(fitted, options.out);
+  const written = await writeGroupOutputs(fitted, out);
+  if (notRun.length > 0) {
+    const names = notRun.slice(0, 5).map(plainOrQuoted).join(', ') + (notRun.length > 5 ? ', …' : '');
+    io.err(`nutmeg fit: interrupted: ${fitted.length} of ${groups.length} groups fitted (seed ${seed}); wrote ${written.join(', ')} to ${options.out}; not fitted: ${notRun.length} groups (${names})\n`);
+    return EXIT_INTERRUPTED;
+  }
   io.err(`nutmeg fit: ${fitted.length} of ${groups.length} groups fitted (seed ${seed}); wrote ${written.join(', ')} to ${options.out}\n`);
   return failed.length > 0 ? 1 : 0;
+}
+
+/** The limits of every group's fit, and of all fits kept in memory together. */
+function checkGroupLimits(built: readonly BuiltGroup[], options: FitOptions): void {
+  let total = 0;
+  let largest = 0;
+  for (const g of built) {
+    if (!('fm' in g)) continue;
+    const perDraw = g.fm.model.compile().dim + 12 + 2 * g.fm.design.nRows;
+    total += perDraw;
+    largest = Math.max(largest, perDraw);
+  }
+  checkSampleLimits(options, largest, 'fits/<group>.json');
+  checkSampleLimits(options, total);
 }
 
 /**

@@ -1,7 +1,6 @@
 // The outputs of `nutmeg fit --by`: one summary table over all groups (text, JSON, CSV) and the files in --out.
 import { summaryToCsv, summaryToJson, formatSummaryTable, toArvizJson, type InferenceData, type SummaryRow } from 'nutmeg';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { OutputFolder } from '../outputFolder.js';
 import { plainOrQuoted } from './quote.js';
 
 /** One group's fit, summarised. */
@@ -77,14 +76,14 @@ function fileName(level: string, index: number, taken: Set<string>): string {
  * Writes summary.json, summary.csv and one InferenceData (ArviZ JSON) per group under `fits/`.
  *
  * @param groups - the fitted groups
- * @param out - the output directory (exists and is writable)
+ * @param out - the output folder (checked)
  * @returns the names written, for the closing message
+ * @throws OutputError when a file cannot be written
  */
-export async function writeGroupOutputs(groups: readonly GroupSummary[], out: string): Promise<string[]> {
-  await writeFile(join(out, 'summary.json'), groupsToJson(groups) + '\n');
-  await writeFile(join(out, 'summary.csv'), groupsToCsv(groups));
-  await mkdir(join(out, 'fits'), { recursive: true });
+export async function writeGroupOutputs(groups: readonly GroupSummary[], out: OutputFolder): Promise<string[]> {
+  await out.write('summary.json', groupsToJson(groups) + '\n');
+  await out.write('summary.csv', groupsToCsv(groups));
   const taken = new Set<string>();
-  for (const [i, g] of groups.entries()) await writeFile(join(out, 'fits', fileName(g.level, i, taken)), toArvizJson(g.idata));
+  for (const [i, g] of groups.entries()) await out.write(`fits/${fileName(g.level, i, taken)}`, toArvizJson(g.idata));
   return ['summary.json', 'summary.csv', `fits/ (${groups.length} InferenceData files)`];
 }

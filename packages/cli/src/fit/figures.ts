@@ -2,6 +2,7 @@
 import { forestRows, plotForest, plotParetoK, plotPpc, plotTrace, renderSvg, traceVariables, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import type { FormulaModel } from 'nutmeg';
 import type { FitResults } from './results.js';
+import { checkInterrupt, unlessInterrupted } from '../interrupt.js';
 
 /** A rendered figure. */
 export interface Figure {
@@ -70,10 +71,15 @@ export function figureSpecs(fm: FormulaModel, r: FitResults): { name: string; ca
  *
  * @param fm - the formula model
  * @param r - the fit
+ * @param signal - Ctrl-C: checked before each figure
  * @returns the figures, in report order
+ * @throws Interrupted when `signal` is aborted
  */
-export async function renderFigures(fm: FormulaModel, r: FitResults): Promise<Figure[]> {
+export async function renderFigures(fm: FormulaModel, r: FitResults, signal?: AbortSignal): Promise<Figure[]> {
   const out: Figure[] = [];
-  for (const f of figureSpecs(fm, r)) out.push({ name: f.name, caption: f.caption, svg: await renderSvg(f.spec()) });
+  for (const f of figureSpecs(fm, r)) {
+    await checkInterrupt(signal);
+    out.push({ name: f.name, caption: f.caption, svg: await unlessInterrupted(renderSvg(f.spec()), signal) });
+  }
   return out;
 }

@@ -1,4 +1,4 @@
-// The options of `nutmeg fit`, checked: positive whole numbers for the sampler settings, a known family.
+// The options of `nutmeg fit`, checked: a known family, repeatable options (whole numbers: limits.ts).
 import { InvalidArgumentError } from 'commander';
 import { FAMILIES, type FamilyName } from 'nutmeg';
 
@@ -22,6 +22,8 @@ export interface FitOptions {
   readonly redis?: string;
   /** The queue's name (--queue; default @nutmeg/queue's). */
   readonly queue?: string;
+  /** Continue the fit checkpointed in `<out>/checkpoint/` (--resume). */
+  readonly resume: boolean;
 }
 
 /** brms's family names, as --family takes them. */
@@ -29,21 +31,6 @@ export const FAMILY_NAMES = Object.keys(FAMILIES) as FamilyName[];
 
 /** Target acceptance and tree depth used (sample's defaults), for the warnings. */
 export const NUTS_SETTINGS = { targetAccept: 0.8, maxTreeDepth: 10 } as const;
-
-/**
- * A commander argument parser for whole numbers of at least `min`.
- *
- * @param min - smallest value accepted
- * @returns the parser
- */
-export function wholeNumber(min: number): (text: string) => number {
-  return (text) => {
-    const t = text.trim();
-    const n = /^\d+$/.test(t) ? Number(t) : NaN;
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}.`);
-    return n;
-  };
-}
 
 /**
  * A commander argument parser for `--family`.

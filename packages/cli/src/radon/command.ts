@@ -1,6 +1,11 @@
 // `nutmeg radon`: the radon case study end to end (pooled, unpooled, hierarchical models; figures, report.html, summary.json).
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { OptionError } from 'nutmeg';
+import { exitCodeOf, oneLine } from '../cliRun.js';
+import { EXIT_INTERRUPTED, listenForInterrupt } from '../interrupt.js';
+import { LIMITS, wholeNumber } from '../limits.js';
+import { OutputError } from '../outputFolder.js';
+import { interruptedSentence } from './interrupted.js';
 import { MODEL_NAMES, runRadon, type ModelName, type RadonProgress } from './run.js';
 import type { Method } from './fit.js';
 import type { Priors } from './models.js';
@@ -11,6 +16,8 @@ export interface Io {
   err: (s: string) => void;
   /** Whether err is a terminal (live progress on one line). */
   tty?: boolean;
+  /** Interrupts the run as Ctrl-C does (tests). */
+  signal?: AbortSignal;
 }
 
 const processIo: Io = {
@@ -32,14 +39,6 @@ interface Flags {
   threads?: number;
   redis?: string;
   queue?: string;
-}
-
-function integer(min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${v}'.`);
-    return n;
-  };
 }
 
 function parseModels(v: string): ModelName[] {
@@ -83,7 +82,8 @@ function progressPrinter(io: Io): { onProgress: (e: RadonProgress) => void; fini
  *
  * @param argv - arguments after `radon`
  * @param io - output streams (default: the process's)
- * @returns the exit code: 0 on success, 2 for bad options or an unwritable output folder, 1 otherwise
+ * @returns the exit code: 0 on success, 2 for bad options or an unwritable output folder, 130 when
+ *   interrupted (Ctrl-C; what was complete is written), 1 for an output failure or a bug (one line, and a log file for a bug)
  */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const program = new Command('nutmeg radon')
@@ -95,12 +95,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--model <name>', `models to fit: ${MODEL_NAMES.join(', ')} or all (several separated by commas)`).default('all'))
     .addOption(new Option('--priors <kind>', 'priors of the hierarchical models: the first tutorial\'s, or the second\'s flat ones').choices(['tutorial', 'flat']).default('tutorial'))
     .addOption(new Option('--method <method>', 'inference: NUTS, ADVI, or NUTS initialised by ADVI').choices(['nuts', 'advi', 'advi+nuts']).default('nuts'))
-    .addOption(new Option('--chains <N>', 'chains per model').default(4).argParser(integer(1)))
-    .addOption(new Option('--draws <N>', 'draws kept per chain').default(1000).argParser(integer(1)))
-    .addOption(new Option('--tune <N>', 'warm-up iterations per chain').default(1000).argParser(integer(0)))
-    .addOption(new Option('--seed <N>', 'random seed (same seed, same draws)').default(8924).argParser(integer(0)))
+    .addOption(new Option('--chains <N>', `chains per model (at most ${LIMITS.chains})`).default(4).argParser(wholeNumber(1)))
+    .addOption(new Option('--draws <N>', 'draws kept per chain').default(1000).argParser(wholeNumber(1)))
+    .addOption(new Option('--tune <N>', 'warm-up iterations per chain').default(1000).argParser(wholeNumber(0)))
+    .addOption(new Option('--seed <N>', 'random seed, 0 to 2^53 − 1 (same seed, same draws)').default(8924).argParser(wholeNumber(0)))
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
-    .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(integer(1)).hideHelp())
+    .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(wholeNumber(1)).hideHelp())
     .option('--redis <URL>', 'run the 85 unpooled fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
     .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)')
     .option('--quiet', 'no progress and no digest; print only where the report is')
@@ -108,13 +108,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nutmeg radon: ${str.replace(/^error: /, '')}`),
+      outputError: (str, write) => write(`nutmeg radon: ${oneLine(str.replace(/^error: /, '').replace(/\n$/, ''))}\n`),
     });
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
-    throw e;
+    return exitCodeOf('nutmeg radon', e, argv, io);
   }
   const flags = program.opts<Flags>();
   if (program.args.length > 0) {
@@ -123,6 +122,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   }
   const printer = progressPrinter(io);
   let secretUrl: string | undefined;
+  const interrupt = listenForInterrupt(io, io.signal);
   try {
     const models = parseModels(flags.model);
     if (flags.redis !== undefined && !models.includes('unpooled')) throw new OptionError('--redis', 'runs the unpooled fits on a queue; add unpooled to --model');
@@ -145,18 +145,26 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       ...(executor ? { executor } : {}),
       ...(flags.quiet ? {} : { onProgress: printer.onProgress }),
+      signal: interrupt.signal,
     });
     printer.finish();
     if (flags.quiet) io.out(`${result.reportPath}\n`);
     else io.out(`${result.digest}\n`);
-    return 0;
+    const i = result.interrupted;
+    if (!i) return 0;
+    const figures = i.written.filter((f) => f.startsWith('figures/')).length;
+    const wrote = [...i.written.filter((f) => !f.startsWith('figures/')).map((f) => (f === 'summary.json' || f === 'report.html' ? `${f} (marked incomplete)` : f)), ...(figures > 0 ? [`${figures} figure files`] : [])];
+    io.err(`nutmeg radon: ${interruptedSentence(i)}; wrote ${wrote.join(', ')} to ${flags.out}; not run: ${i.notRun.join(', ') || 'nothing'}\n`);
+    return EXIT_INTERRUPTED;
   } catch (e) {
     printer.finish();
-    if (e instanceof OptionError) {
-      io.err(`nutmeg radon: ${e.message}\n`);
-      return 2;
+    // A broken queue's error may quote the URL: never its credentials (one line, exit 1).
+    if (secretUrl !== undefined && !(e instanceof OptionError || e instanceof OutputError)) {
+      io.err(`nutmeg radon: ${(await import('@nutmeg/queue')).safeMessage(e, secretUrl)}\n`);
+      return 1;
     }
-    io.err(`nutmeg radon: ${secretUrl === undefined ? (e as Error).message : (await import('@nutmeg/queue')).safeMessage(e, secretUrl)}\n`);
-    return 1;
+    return exitCodeOf('nutmeg radon', e, argv, io);
+  } finally {
+    interrupt.dispose();
   }
 }

@@ -1,9 +1,11 @@
 // The radon case study end to end: fit the models, compute LOO and predictions, summaries and RMSDs, write figures, report.html and summary.json.
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { OptionError, renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
-import { svgToPng } from 'nutmeg/node';
+import { join } from 'node:path';
+import { renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
+import { nodePlatform, svgToPng } from 'nutmeg/node';
+import { checkInterrupt, Interrupted, unlessInterrupted } from '../interrupt.js';
+import { checkSampleLimits } from '../limits.js';
+import { OutputFolder } from '../outputFolder.js';
+import { interruptedOutputs, type InterruptedRun, type InterruptedSummary } from './interrupted.js';
 import { loadRadon, RADON_CSV, type RadonData } from './data.js';
 import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } from './models.js';
 import { fitAdvi, fitModel, type FitSettings, type Method, type ModelFit } from './fit.js';
@@ -38,6 +40,8 @@ export interface RadonOptions {
   readonly executor?: { readonly executor: FitExecutor; readonly where: string };
   /** Progress messages while running. */
   readonly onProgress?: (e: RadonProgress) => void;
+  /** Ctrl-C: the run stops at the next check and writes what is complete (`RadonResult.interrupted`). */
+  readonly signal?: AbortSignal;
 }
 
 /** A progress event: a stage starting or advancing. */
@@ -121,7 +125,8 @@ export interface FigureOut {
 
 /** What {@link runRadon} produced. */
 export interface RadonResult {
-  readonly summary: Record<string, ModelSummary>;
+  /** summary.json's content (with `incomplete: true` and the interrupt's markers when `interrupted` is set). */
+  readonly summary: Record<string, ModelSummary> | InterruptedSummary;
   readonly models: readonly FittedModel[];
   readonly figures: readonly FigureOut[];
   readonly reportPath: string;
@@ -131,39 +136,8 @@ export interface RadonResult {
   readonly workflow: WorkflowResults;
   /** Seconds per stage, and `total`. */
   readonly timings: Record<string, number>;
-}
-
-/**
- * Checks that `dir` can be created and written to.
- *
- * @throws OptionError naming `--out` when it cannot
- */
-export async function checkOutputDir(dir: string): Promise<void> {
-  // Created level by level, not with mkdir's `recursive` (which never returns under /proc on Linux).
-  const missing: string[] = [];
-  let p = resolve(dir);
-  for (;;) {
-    try {
-      const s = await stat(p);
-      if (!s.isDirectory()) throw new OptionError('--out', `cannot write to '${dir}': '${p}' is not a folder`);
-      break;
-    } catch (e) {
-      if (e instanceof OptionError) throw e;
-      const parent = dirname(p);
-      if (parent === p) break;
-      missing.unshift(p);
-      p = parent;
-    }
-  }
-  try {
-    await access(p, constants.W_OK);
-    for (const m of missing) await mkdir(m);
-    await access(dir, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : code === 'ENOENT' ? 'cannot create the folder' : (e as Error).message;
-    throw new OptionError('--out', `cannot write to '${dir}': ${why}`);
-  }
+  /** Set when the run was interrupted: the stage, how far it got, the stages not run, the files written. */
+  readonly interrupted?: InterruptedRun;
 }
 
 const r4 = (x: number): number => Number(x.toFixed(4));
@@ -178,19 +152,24 @@ interface RunClock {
   readonly progress: (stage: string, message: string, done?: number, total?: number) => void;
   /** Runs `f`, recording its seconds under `name`. */
   readonly timed: <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
-  /** Seconds per stage, in the order the stages ran. */
+  /** Seconds per stage, in the order the stages ran (the stages done). */
   readonly timings: Record<string, number>;
+  /** The stage running now, or the last one started. */
+  readonly current: () => string | undefined;
 }
 
 function startClock(onProgress: RadonOptions['onProgress']): RunClock {
   const t0 = performance.now();
   const elapsed = (): number => (performance.now() - t0) / 1000;
   const timings: Record<string, number> = {};
+  let current: string | undefined;
   return {
     elapsed,
     timings,
+    current: () => current,
     progress: (stage, message, done, total) => onProgress?.({ stage, message, elapsed: elapsed(), ...(done !== undefined ? { done, total } : {}) }),
     timed: async (name, f) => {
+      current = name;
       const s = performance.now();
       const r = await f();
       timings[name] = r4((performance.now() - s) / 1000);
@@ -199,11 +178,29 @@ function startClock(onProgress: RadonOptions['onProgress']): RunClock {
   };
 }
 
-/** What every stage of a run reads: the options, the data and the clock. */
+/** What a run has finished so far: kept for the outputs of an interrupted run. */
+export interface RunRecord {
+  /** The models fitted completely, in the order they finished. */
+  readonly fitted: FittedModel[];
+  workflow?: WorkflowResults;
+  /** The figures written. */
+  readonly figures: FigureOut[];
+  /** The models with their summaries, once the summaries stage finished. */
+  models?: FittedModel[];
+  /** The PNG files still to be rasterised and written. */
+  pngs?: Promise<void>;
+  /** The PNG files being written at this moment (waited for after Ctrl-C, so that none is left half-written). */
+  pngWrites?: () => Promise<void>;
+}
+
+/** What every stage of a run reads: the options, the data, the clock, the output folder, Ctrl-C, and the record of what is done. */
 interface RunContext {
   readonly o: RadonOptions;
   readonly d: RadonData;
   readonly clock: RunClock;
+  readonly out: OutputFolder;
+  readonly signal: AbortSignal | undefined;
+  readonly record: RunRecord;
 }
 
 const fitSettings = (o: RadonOptions): FitSettings => ({ method: o.method, chains: o.chains, draws: o.draws, tune: o.tune, seed: o.seed });
@@ -225,7 +222,7 @@ function unpooledWarnings(d: RadonData, u: UnpooledFit): string[] {
 }
 
 /** Fits the 85 counties separately (stage `unpooled`). */
-async function fitUnpooledStage({ o, d, clock }: RunContext): Promise<FittedModel> {
+async function fitUnpooledStage({ o, d, clock, signal }: RunContext): Promise<FittedModel> {
   const K = d.counties.length;
   let done = 0;
   clock.progress('unpooled', `unpooled: fitting ${K} counties separately (${o.method})`, 0, K);
@@ -233,6 +230,7 @@ async function fitUnpooledStage({ o, d, clock }: RunContext): Promise<FittedMode
     fitUnpooled(d, fitSettings(o), {
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
       ...(o.executor ? { executor: o.executor } : {}),
+      ...(signal ? { signal } : {}),
       onDone: () => clock.progress('unpooled', 'unpooled', ++done, K),
     }),
   );
@@ -248,7 +246,7 @@ async function fitUnpooledStage({ o, d, clock }: RunContext): Promise<FittedMode
 }
 
 /** Fits the chosen ones of the pooled and the two hierarchical models, one stage each (named by the model's key). */
-async function fitJointModels({ o, d, clock }: RunContext): Promise<FittedModel[]> {
+async function fitJointModels({ o, d, clock, signal, record }: RunContext): Promise<FittedModel[]> {
   const suffix = o.priors === 'flat' ? '_flat' : '';
   const builders: [ModelName, string, () => Model][] = [
     ['pooled', 'pooled', () => pooled(d)],
@@ -258,11 +256,24 @@ async function fitJointModels({ o, d, clock }: RunContext): Promise<FittedModel[
   const fitted: FittedModel[] = [];
   for (const [kind, key, build] of builders) {
     if (!o.models.includes(kind)) continue;
+    await checkInterrupt(signal);
     clock.progress(key, `${key}: ${o.method === 'advi' ? 'fitting ADVI' : `sampling ${o.chains} chains × (${o.tune} + ${o.draws})`}`);
     const model = build();
-    const f = await clock.timed(key, () => fitModel(model.compile(), fitSettings(o), {}, (done, total) => clock.progress(key, key, done, total)));
+    // Ctrl-C is the command's: the library's own handler would print a second notice.
+    const stoppable = { ...(signal ? { signal } : {}), platform: { ...nodePlatform, onInterrupt: undefined } };
+    const f = await clock.timed(key, async () => {
+      const r = await fitModel(model.compile(), fitSettings(o), stoppable, (done, total) => clock.progress(key, key, done, total));
+      // Thrown inside the stage, so that the stage is not recorded as done.
+      if (r.idata.attrs.incomplete === true) {
+        const n = r.idata.nDraws;
+        throw new Interrupted(n === 0 ? `during warm-up, no draws kept` : `${n} of ${o.draws} draws per chain kept in ${r.idata.nChains} of ${o.chains} chains`);
+      }
+      return r;
+    });
     const detailed = nutsWarnings(f);
-    fitted.push({ key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f, model });
+    const m: FittedModel = { key, kind, idata: f.idata, sampler: samplerOf(f), warnings: detailed.length > 0 ? detailed.map((w) => w.message) : f.warnings, detailed, fit: f, model };
+    fitted.push(m);
+    record.fitted.push(m);
   }
   return fitted;
 }
@@ -271,8 +282,9 @@ async function fitJointModels({ o, d, clock }: RunContext): Promise<FittedModel[
  * ADVI on `target` (a hierarchical model), for comparison with NUTS (stage `advi`); when the run's
  * method is ADVI already, the target's fit is reused.
  */
-async function fitAdviComparison({ o, d, clock }: RunContext, target: FittedModel): Promise<FittedModel> {
+async function fitAdviComparison({ o, d, clock, signal }: RunContext, target: FittedModel): Promise<FittedModel> {
   if (o.method === 'advi') return { ...target, key: 'advi', kind: 'advi' };
+  await checkInterrupt(signal);
   clock.progress('advi', `advi: mean-field ADVI on the ${target.key} model`);
   const build = target.kind === 'hierarchical_noncentered' ? hierarchicalNonCentered : hierarchicalCentered;
   const f = await clock.timed('advi', () => fitAdvi(build(d, o.priors).compile(), o.seed, o.chains * o.draws));
@@ -281,12 +293,20 @@ async function fitAdviComparison({ o, d, clock }: RunContext, target: FittedMode
 
 /** The fitting stage: unpooled, pooled, hierarchical models, then ADVI on the non-centered hierarchical model (else the centered one). */
 async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviTarget?: FittedModel }> {
+  await checkInterrupt(ctx.signal); // before worker threads start only to stop
   const fitted: FittedModel[] = [];
-  if (ctx.o.models.includes('unpooled')) fitted.push(await fitUnpooledStage(ctx));
+  if (ctx.o.models.includes('unpooled')) {
+    const u = await fitUnpooledStage(ctx);
+    fitted.push(u);
+    ctx.record.fitted.push(u);
+  }
   fitted.push(...(await fitJointModels(ctx)));
   const adviTarget = fitted.find((m) => m.kind === 'hierarchical_noncentered') ?? fitted.find((m) => m.kind === 'hierarchical');
   if (!adviTarget) return { fitted };
-  fitted.push(await fitAdviComparison(ctx, adviTarget));
+  const advi = await fitAdviComparison(ctx, adviTarget);
+  await checkInterrupt(ctx.signal);
+  fitted.push(advi);
+  ctx.record.fitted.push(advi);
   return { fitted, adviTarget };
 }
 
@@ -296,9 +316,10 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
  *
  * @returns the results, and the models with `loo` filled in
  */
-async function workflowStage({ o, d, clock }: RunContext, fitted: readonly FittedModel[]): Promise<{ workflow: WorkflowResults; fitted: FittedModel[] }> {
+async function workflowStage({ o, d, clock, signal, record }: RunContext, fitted: readonly FittedModel[]): Promise<{ workflow: WorkflowResults; fitted: FittedModel[] }> {
   clock.progress('loo & predictive', 'log-likelihood, PSIS-LOO, posterior predictive and predictions');
-  const workflow = await clock.timed('loo & predictive', () => runWorkflow(d, fitted, o.seed));
+  const workflow = await clock.timed('loo & predictive', () => runWorkflow(d, fitted, o.seed, () => checkInterrupt(signal)));
+  record.workflow = workflow;
   return { workflow, fitted: fitted.map((m) => (workflow.loo[m.key] ? { ...m, loo: workflow.loo[m.key] } : m)) };
 }
 
@@ -308,30 +329,45 @@ async function workflowStage({ o, d, clock }: RunContext, fitted: readonly Fitte
  * are computed. `pngs` settles when every PNG file is written.
  */
 async function figuresStage(
-  { o, d, clock }: RunContext,
+  { o, d, clock, out, signal, record }: RunContext,
   fitted: readonly FittedModel[],
   adviTarget: FittedModel | undefined,
   workflow: WorkflowResults,
 ): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
   const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
-  const figures: FigureOut[] = [];
+  const figures = record.figures;
   const pending: Promise<void>[] = [];
-  await clock.timed('figures', async () => {
-    await mkdir(join(o.out, 'figures'), { recursive: true });
-    let i = 0;
-    for (const s of plans) {
-      clock.progress('figures', `figure ${s.name}`, i++, plans.length);
-      const base = join(o.out, 'figures', s.name);
-      const svg = await renderSvg(s.spec());
-      await writeFile(`${base}.svg`, svg, 'utf8');
-      pending.push(svgToPng(svg).then((png) => writeFile(`${base}.png`, png)));
-      figures.push({ name: s.name, title: s.title, caption: s.caption, svg, section: s.section });
-    }
-    clock.progress('figures', 'figures', plans.length, plans.length);
-  });
-  const pngs = Promise.all(pending).then(() => undefined);
-  pngs.catch(() => undefined); // awaited after the summaries; until then a failure must not count as unhandled
-  return { figures, pngs };
+  /** PNG files being written now: after Ctrl-C only these are waited for (not the rasterising still queued). */
+  const writing = new Set<Promise<void>>();
+  const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
+  try {
+    await clock.timed('figures', async () => {
+      let i = 0;
+      for (const s of plans) {
+        await checkInterrupt(signal);
+        clock.progress('figures', `figure ${s.name}`, i++, plans.length);
+        const base = `figures/${s.name}`;
+        // Rendering cannot be stopped (the first chart also loads Vega, ~2 s): Ctrl-C stops waiting for it.
+        const svg = await unlessInterrupted(renderSvg(s.spec()), signal);
+        await out.write(`${base}.svg`, svg);
+        const png = svgToPng(svg).then(async (bytes) => {
+          if (signal?.aborted) return;
+          const write = out.write(`${base}.png`, bytes);
+          writing.add(write);
+          await write.finally(() => writing.delete(write));
+        });
+        png.catch(() => undefined); // awaited with the others; until then a failure must not count as unhandled
+        pending.push(png);
+        figures.push({ name: s.name, title: s.title, caption: s.caption, svg, section: s.section });
+      }
+      clock.progress('figures', 'figures', plans.length, plans.length);
+    });
+  } finally {
+    record.pngs = settled();
+    record.pngs.catch(() => undefined);
+    record.pngWrites = () => Promise.all(writing).then(() => undefined);
+  }
+  return { figures, pngs: record.pngs };
 }
 
 /**
@@ -340,10 +376,24 @@ async function figuresStage(
  *
  * @returns the models with `stats` and `rmsd` filled in, and summary.json's content
  */
-async function summariesStage({ d, clock }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
+async function summariesStage({ d, clock, signal, record }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
   clock.progress('summaries', 'summaries and RMSDs');
-  const computed = await clock.timed('summaries', () => fitted.map((m) => ({ stats: parameterStats(m.idata), rmsd: rmsdOf(d, m.idata) })));
-  const models = fitted.map((m, i): FittedModel => ({ ...m, rmsd: computed[i].rmsd, stats: computed[i].stats }));
+  const models: FittedModel[] = [];
+  await clock.timed('summaries', async () => {
+    for (const m of fitted) {
+      await checkInterrupt(signal);
+      const rmsd = rmsdOf(d, m.idata);
+      // One variable at a time (a county vector takes ~0.1–0.5 s), so that Ctrl-C is seen within a second.
+      const names = Object.keys(m.idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
+      const stats: Record<string, ParameterStats> = {};
+      for (const name of names) {
+        await checkInterrupt(signal);
+        Object.assign(stats, parameterStats(m.idata, [name]));
+      }
+      models.push({ ...m, rmsd, stats });
+    }
+  });
+  record.models = models;
   const summary: Record<string, ModelSummary> = {};
   for (const m of models) {
     summary[m.key] = { parameters: m.stats!, rmsd: r4(m.rmsd!.inSample), rmsd_loo: r4(m.rmsd!.loo), loo: looSummary(m, workflow), sampler: m.sampler, warnings: m.warnings };
@@ -352,7 +402,7 @@ async function summariesStage({ d, clock }: RunContext, fitted: readonly FittedM
 }
 
 /** A model's PSIS-LOO for summary.json, or null when it has none. */
-function looSummary(m: FittedModel, w: WorkflowResults): LooSummary | null {
+export function looSummary(m: FittedModel, w: WorkflowResults): LooSummary | null {
   const l = m.loo;
   if (!l) return null;
   const row = w.compare?.find((r) => r.name === m.key);
@@ -373,7 +423,7 @@ function looSummary(m: FittedModel, w: WorkflowResults): LooSummary | null {
 
 /** Writes summary.json and report.html (the report's total time is taken just before). */
 async function writeOutputs(
-  { o, d, clock }: RunContext,
+  { o, d, clock, out }: RunContext,
   models: readonly FittedModel[],
   figures: readonly FigureOut[],
   summary: Record<string, ModelSummary>,
@@ -382,23 +432,74 @@ async function writeOutputs(
   const summaryPath = join(o.out, 'summary.json');
   const reportPath = join(o.out, 'report.html');
   const html = buildReport({ data: d, options: o, models, figures, workflow, timings: { ...clock.timings, total: r4(clock.elapsed()) } });
-  await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', 'utf8');
-  await writeFile(reportPath, html, 'utf8');
+  await out.write('summary.json', JSON.stringify(summary, null, 2) + '\n');
+  await out.write('report.html', html);
   return { summaryPath, reportPath };
 }
 
 /**
- * Runs the radon case study: fits the chosen models, then writes `summary.json`, `report.html` and
- * every figure as SVG and PNG (`figures/`) into `o.out`.
+ * The stages a run will go through, in order (the keys of `timings`, and `report`).
  *
- * @param o - models, priors, method, chains, draws, tune, seed, output folder, progress callback
- * @returns the summaries, fits, figures, paths, a plain-text digest and timings
- * @throws OptionError when the output folder cannot be written
+ * @param o - the run's options
+ * @returns the stage names
+ */
+export function plannedStages(o: Pick<RadonOptions, 'models' | 'priors' | 'method'>): string[] {
+  const suffix = o.priors === 'flat' ? '_flat' : '';
+  const fits = MODEL_NAMES.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
+  // With --method advi the comparison reuses the hierarchical fit: no stage of its own.
+  const advi = o.method !== 'advi' && (o.models.includes('hierarchical') || o.models.includes('hierarchical_noncentered')) ? ['advi'] : [];
+  return [...fits, ...advi, 'loo & predictive', 'figures', 'summaries', 'png', 'report'];
+}
+
+/**
+ * The numbers a run keeps for each draw of one chain, over all its models at once (an upper
+ * bound): parameters, sampler statistics, and for the joint models the pointwise log-likelihood
+ * and posterior predictive draws of every home.
+ */
+function numbersPerDraw(d: RadonData): number {
+  const homes = d.logRadon.length;
+  const counties = d.counties.length;
+  // unpooled 3 per county; pooled 3 + log-lik; centered 2 per county + 4 + log-lik + predictive;
+  // non-centered twice the county terms + log-lik + predictive; ADVI a copy of one; ~12 statistics per NUTS model.
+  return 3 * counties + (3 + homes) + (2 * counties + 4 + 2 * homes) + (4 * counties + 4 + 2 * homes) + 4 * counties + 4 * 12;
+}
+
+/**
+ * Runs the radon case study: fits the chosen models, then writes `summary.json`, `report.html` and
+ * every figure as SVG and PNG (`figures/`) into `o.out`. The folder is checked and cleared of an
+ * earlier nutmeg run's files before any work. When `o.signal` aborts (Ctrl-C) the run stops at the
+ * next check, waits for the files being written, and writes what is complete: summary.json and a
+ * report.html that say the run is incomplete, what was interrupted and what did not run.
+ *
+ * @param o - models, priors, method, chains, draws, tune, seed, output folder, progress callback, signal
+ * @returns the summaries, fits, figures, paths, a plain-text digest and timings; `interrupted` when stopped
+ * @throws OptionError when the settings exceed the limits or the output folder cannot be written; OutputError when a file cannot be written
  */
 export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const clock = startClock(o.onProgress);
-  await checkOutputDir(o.out);
-  const ctx: RunContext = { o, d: loadRadon(o.csv ?? RADON_CSV), clock };
+  const d = loadRadon(o.csv ?? RADON_CSV);
+  checkSampleLimits(o, numbersPerDraw(d));
+  const out = await OutputFolder.open(o.out, 'nutmeg radon');
+  await out.clearPrevious();
+  const record: RunRecord = { fitted: [], figures: [] };
+  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record };
+  try {
+    return await runStages(ctx);
+  } catch (e) {
+    if (!(e instanceof Interrupted)) throw e;
+    await record.pngWrites?.().catch(() => undefined);
+    // The stages run in the planned order: the interrupted one is the first not finished.
+    const stages = plannedStages(o);
+    const k = Math.max(0, stages.findIndex((s) => !(s in clock.timings)));
+    const interrupted: InterruptedRun = { stage: stages[k], ...(e.detail !== undefined ? { detail: e.detail } : {}), notRun: stages.slice(k + 1), written: [] };
+    const files = await interruptedOutputs({ data: d, options: o, record, interrupted, out, elapsed: clock.elapsed() });
+    return { ...files, figures: record.figures, models: record.models ?? record.fitted, workflow: record.workflow ?? { loo: {} }, timings: clock.timings, interrupted: { ...interrupted, written: [...out.written()] } };
+  }
+}
+
+/** The stages of a run, one after another. */
+async function runStages(ctx: RunContext): Promise<RadonResult> {
+  const { clock } = ctx;
   const fit = await fitStage(ctx);
   const { workflow, fitted } = await workflowStage(ctx, fit.fitted);
   const adviTarget = fit.adviTarget ? fitted.find((m) => m.key === fit.adviTarget!.key) : undefined;
@@ -406,6 +507,7 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const { models, summary } = await summariesStage(ctx, fitted, workflow);
   // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
   await clock.timed('png', () => pngs);
+  await checkInterrupt(ctx.signal);
   const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary, workflow);
   const timings = clock.timings;
   timings.total = r4(clock.elapsed());

@@ -3,6 +3,7 @@ import { mapFits, stackFits, type FitExecutor, type FitJob, type FitOutcome, typ
 import { coreCount, workerFitExecutor } from 'nutmeg/node';
 import type { RadonData } from './data.js';
 import { singleCounty } from './models.js';
+import { Interrupted } from '../interrupt.js';
 
 /** How every county is fitted. */
 export interface CountyFitOptions {
@@ -82,14 +83,14 @@ function countyFit(o: FitOutcome & { ok: true }): CountyFit {
  *
  * @param d - the radon data
  * @param o - method, chains, draws, tune, seed
- * @param options - threads, and a callback per finished county
+ * @param options - threads, another executor, a callback per finished county, and an abort signal (Ctrl-C: no new county starts)
  * @returns the fits combined
- * @throws the first county's FitError when a county cannot be fitted
+ * @throws the first county's FitError when a county cannot be fitted; Interrupted (saying how many counties were fitted) when `signal` aborted the run
  */
 export async function fitUnpooled(
   d: RadonData,
   o: CountyFitOptions,
-  options: { threads?: number; executor?: { executor: FitExecutor; where: string }; onDone?: (county: number) => void } = {},
+  options: { threads?: number; executor?: { executor: FitExecutor; where: string }; onDone?: (county: number) => void; signal?: AbortSignal } = {},
 ): Promise<UnpooledFit> {
   const t0 = performance.now();
   const threads = options.executor ? 1 : Math.max(1, Math.min(options.threads ?? Math.min(2, coreCount()), d.counties.length));
@@ -98,7 +99,12 @@ export async function fitUnpooled(
     seed: o.seed,
     ...(executor ? { executor } : {}),
     ...(options.onDone ? { onProgress: (e: { index: number }) => options.onDone?.(e.index) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (options.signal?.aborted) {
+    const complete = outcomes.filter((r) => r.ok && r.idata.attrs.incomplete !== true).length;
+    if (complete < outcomes.length) throw new Interrupted(`${complete} of ${outcomes.length} counties fitted`);
+  }
   const ok = outcomes.map((r) => {
     if (!r.ok) throw r.error;
     return r;

@@ -49,26 +49,32 @@ function perDraw(values: Float64Array, draws: number, n: number): Float64Array[]
  * @param d - the radon data
  * @param fitted - the fitted models (those without `model`, or of other kinds, are skipped)
  * @param seed - seed of the posterior predictive and the predictions
+ * @param between - awaited between the steps (each well under a second): the command checks for Ctrl-C there
  * @returns LOO per model, the comparison, the check and the predictions
  */
-export function runWorkflow(d: RadonData, fitted: readonly WorkflowInput[], seed: number): WorkflowResults {
+export async function runWorkflow(d: RadonData, fitted: readonly WorkflowInput[], seed: number, between: () => Promise<void> = async () => undefined): Promise<WorkflowResults> {
   const joint = LOO_KINDS.map((k) => fitted.find((m) => m.kind === k && m.model !== undefined)).filter((m): m is WorkflowInput & { model: Model } => m !== undefined);
   const withLogLik = new Map<string, InferenceData>();
   const looByKey: Record<string, LooResult> = {};
   for (const m of joint) {
+    await between();
     const idata = computeLogLikelihood(m.model, m.idata);
     withLogLik.set(m.key, idata);
+    await between();
     looByKey[m.key] = loo(idata);
   }
   const compare = joint.length >= 2 ? looCompare(looByKey) : undefined;
   const focusModel = joint.find((m) => m.kind === 'hierarchical_noncentered') ?? joint.find((m) => m.kind === 'hierarchical') ?? joint.find((m) => m.kind === 'pooled');
   if (!focusModel) return { loo: looByKey, ...(compare ? { compare } : {}) };
   const idata = withLogLik.get(focusModel.key)!;
+  await between();
   const pp = samplePosteriorPredictive(focusModel.model, idata, { seed });
   const S = idata.nChains * idata.nDraws;
   const yRep = perDraw(pp.groups.posterior_predictive!.vars.log_radon.values, S, d.logRadon.length);
   // loo's r_eff (NaN already replaced by 1) gives the same PSIS weights without computing the ESS again.
+  await between();
   const pit = looPit({ y: d.logRadon, yRep, logLik: idata, rEff: looByKey[focusModel.key].diagnostics.rEff });
+  await between();
   const prediction = focusModel.kind === 'pooled' ? undefined : predictNewHouse(d, focusModel.model, idata, seed);
   return {
     loo: looByKey,

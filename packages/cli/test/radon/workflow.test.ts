@@ -26,7 +26,7 @@ before(async () => {
     const idata = await sample(model.compile(), { chains: 2, draws: 150, tune: 150, seed: 11, progress: false });
     fitted.push({ key: kind, kind, model, idata });
   }
-  w = runWorkflow(d, fitted, 11);
+  w = await runWorkflow(d, fitted, 11);
 });
 
 test('LOO of the three joint models, compared best first; the pooled model loses by over 3 se_diff', () => {

@@ -1,4 +1,5 @@
 // Explicit, splittable pseudo-random numbers: xoshiro128** streams derived from (seed, stream id).
+import { log } from './libm/index.js';
 
 /** Serialisable state of an {@link Rng}. */
 export interface RngState {
@@ -42,7 +43,10 @@ export class Rng {
   private streamWord: number;
 
   /**
-   * @param seed - any integer in [0, 2^53); the same seed gives the same numbers.
+   * @param seed - an integer in [0, 2^32); the same seed gives the same numbers, and distinct seeds
+   *   in that range give distinct streams. (Higher bits are folded into the same 32-bit word, so a
+   *   seed ≥ 2^32 repeats the stream of one below it, and fractions are truncated: `sample` and
+   *   `fit` refuse such seeds.)
    * @param stream - stream id; different ids give independent streams.
    */
   constructor(seed: number, stream = 0) {
@@ -107,7 +111,7 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    const f = Math.sqrt((-2 * log(s)) / s);
     this.spare = v * f;
     return u * f;
   }
@@ -150,7 +154,7 @@ export class Rng {
         v = 2 * (((w2 >>> 5) * 67108864 + (w3 >>> 6)) / 9007199254740992) - 1;
         s = u * u + v * v;
       } while (s >= 1 || s === 0);
-      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      const f = Math.sqrt((-2 * log(s)) / s);
       spare = v * f;
       out[i++] = u * f;
     }

@@ -1,5 +1,6 @@
 // Autocovariances of chains, by FFT (zero-padded, so the circular correlation equals the linear one) or, for the first lags, by direct sums.
 import { scratchFloat64 } from './scratch.js';
+import { sin, cos } from '../core/libm/index.js';
 
 /** An FFT plan: bit-reversal permutation and, for the stage of half-size h, twiddles `w[h + k] = e^{−πik/h}`. */
 interface FftPlan {
@@ -27,8 +28,8 @@ function plan(m: number): FftPlan {
   for (let h = 1; h < m; h <<= 1) {
     const step = m / (2 * h);
     for (let k = 0; k < h; k++) {
-      wr[h + k] = Math.cos((2 * Math.PI * (k * step)) / m);
-      wi[h + k] = -Math.sin((2 * Math.PI * (k * step)) / m);
+      wr[h + k] = cos((2 * Math.PI * (k * step)) / m);
+      wi[h + k] = -sin((2 * Math.PI * (k * step)) / m);
     }
   }
   p = { rev, wr, wi };

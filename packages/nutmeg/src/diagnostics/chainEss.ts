@@ -2,6 +2,7 @@
 import { autocovarianceDirect, autocovarianceFft } from './autocovariance.js';
 import { degeneracy, meanOf, variance } from './draws.js';
 import { scratchFloat64, scratchUint32, scratchUint8 } from './scratch.js';
+import { log } from '../core/libm/index.js';
 
 /**
  * The effective sample size of draws already laid out as chains (split or not): R posterior's
@@ -110,7 +111,7 @@ function slowDecay(acov: Float64Array, have: number, total: number, limit: numbe
   const last = have - 1;
   const r = acov[last] / acov[0];
   if (!(r > 0 && r < 1)) return false;
-  return (last * Math.log(1 / Math.sqrt(total))) / Math.log(r) > limit;
+  return (last * log(1 / Math.sqrt(total))) / log(r) > limit;
 }
 
 /**

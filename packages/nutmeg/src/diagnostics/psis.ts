@@ -1,5 +1,6 @@
 // Pareto-smoothed importance sampling (loo 2.x's psis()): generalized Pareto fit, smoothed log weights and k-hat; the one PSIS of LOO, ADVI and the radon app.
 import { selectFloat64 } from './sort.js';
+import { exp, log, log1p, expm1 } from '../core/libm/index.js';
 
 /** A fitted generalized Pareto distribution (location 0): shape `k` and scale `sigma`. */
 export interface GpdFit {
@@ -65,7 +66,7 @@ const MIN_TAIL_LENGTH = 5;
 /** Mean of log1p(-b·x) over x. */
 function meanLog1p(b: number, x: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += Math.log1p(-b * x[i]);
+  for (let i = 0; i < x.length; i++) s += log1p(-b * x[i]);
   return s / x.length;
 }
 
@@ -102,15 +103,15 @@ export function gpdFit(x: Float64Array, regularise = true): GpdFit {
     b[j] = 1 / xMax + (1 - Math.sqrt(m / (j + 1 - 0.5))) / ZS_PRIOR / xQuart;
     const kj = meanLog1p(b[j], x); // = −k(b) in Zhang & Stephens' sign
     // Profile log likelihood: n·(log(−b/kj) − kj − 1), written with −b and kj of the same sign.
-    l[j] = n * (Math.log(-b[j] / kj) - kj - 1);
+    l[j] = n * (log(-b[j] / kj) - kj - 1);
     if (l[j] > lMax) lMax = l[j];
   }
   // Posterior weights of the grid points, w_j = exp(l_j − logsumexp(l)).
   let sumW = 0;
-  for (let j = 0; j < m; j++) sumW += Math.exp(l[j] - lMax);
-  const logNorm = lMax + Math.log(sumW);
+  for (let j = 0; j < m; j++) sumW += exp(l[j] - lMax);
+  const logNorm = lMax + log(sumW);
   let bHat = 0;
-  for (let j = 0; j < m; j++) bHat += b[j] * Math.exp(l[j] - logNorm);
+  for (let j = 0; j < m; j++) bHat += b[j] * exp(l[j] - logNorm);
   let k = meanLog1p(bHat, x);
   const sigma = -k / bHat;
   if (regularise) k = (n * k + K_PRIOR_N * K_PRIOR_CENTRE) / (n + K_PRIOR_N);
@@ -128,8 +129,8 @@ export function gpdFit(x: Float64Array, regularise = true): GpdFit {
  */
 export function gpdQuantile(p: number, k: number, sigma: number): number {
   if (!(sigma > 0)) return NaN;
-  if (k === 0) return -sigma * Math.log1p(-p);
-  return (sigma * Math.expm1(-k * Math.log1p(-p))) / k;
+  if (k === 0) return -sigma * log1p(-p);
+  return (sigma * expm1(-k * log1p(-p))) / k;
 }
 
 /**
@@ -208,16 +209,16 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
       const lowest = lw[idx[0]];
       const highest = lw[idx[tailLength - 1]];
       if (Number.isFinite(lowest) && Math.abs(highest - lowest) >= Number.EPSILON / 100) {
-        const expCutoff = Math.exp(cutoff);
+        const expCutoff = exp(cutoff);
         const exceedances = new Float64Array(tailLength);
-        for (let j = 0; j < tailLength; j++) exceedances[j] = Math.exp(lw[idx[j]]) - expCutoff;
+        for (let j = 0; j < tailLength; j++) exceedances[j] = exp(lw[idx[j]]) - expCutoff;
         const fit = gpdFit(exceedances);
         if (Number.isFinite(fit.k)) {
           k = fit.k;
           sigma = fit.sigma;
           smoothed = true;
           for (let j = 0; j < tailLength; j++) {
-            lw[idx[j]] = Math.log(gpdQuantile((j + 0.5) / tailLength, fit.k, fit.sigma) + expCutoff);
+            lw[idx[j]] = log(gpdQuantile((j + 0.5) / tailLength, fit.k, fit.sigma) + expCutoff);
           }
         }
       }
@@ -228,7 +229,7 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
     for (let i = 0; i < s; i++) lw[i] = lw[i] === Infinity ? 0 : -Infinity;
   }
   const sumSq = normaliseLogWeights(lw);
-  const scaledSigma = smoothed ? sigma * Math.exp(maxLog) : NaN;
+  const scaledSigma = smoothed ? sigma * exp(maxLog) : NaN;
   return { logWeights: lw, k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
 
@@ -241,17 +242,17 @@ function normaliseLogWeights(lw: Float64Array): number {
   for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
   if (!Number.isFinite(max)) {
     let sumSq = 0;
-    for (let i = 0; i < lw.length; i++) sumSq += Math.exp(2 * lw[i]);
+    for (let i = 0; i < lw.length; i++) sumSq += exp(2 * lw[i]);
     return sumSq;
   }
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < lw.length; i++) {
-    const w = Math.exp(lw[i] - max);
+    const w = exp(lw[i] - max);
     sum += w;
     sumSq += w * w;
   }
-  const norm = max + Math.log(sum);
+  const norm = max + log(sum);
   for (let i = 0; i < lw.length; i++) lw[i] -= norm;
   return sumSq / (sum * sum);
 }

@@ -3,8 +3,9 @@ import type { SNode } from '../ir/scalarIr.js';
 import { LN_PI, LN_SQRT_2PI, LN2 } from '../math/special.js';
 import { check, type ElementwiseDistribution } from './distribution.js';
 import * as draw from '../math/random.js';
+import { exp, log, log1p, pow } from '../core/libm/index.js';
 
-const LOG_2_OVER_PI = Math.log(2 / Math.PI);
+const LOG_2_OVER_PI = log(2 / Math.PI);
 
 /** sigma from `sigma` or from a precision `tau` (sigma = 1/sqrt(tau)). */
 function scaleOf(b: import('../ir/scalarIr.js').IrBuilder, p: Readonly<Record<string, SNode>>): SNode {
@@ -151,7 +152,7 @@ export const Exponential: ElementwiseDistribution = {
     const lam = p.lam ?? b.recip(p.scale);
     return { terms: [b.log(lam), b.neg(b.mul(lam, x))], checks: [check(lam, '>', b.c(0)), check(x, '>=', b.c(0))] };
   },
-  sample: (rng, p) => -Math.log(rng.uniformOpen()) / (p.lam ?? 1 / p.scale),
+  sample: (rng, p) => -log(rng.uniformOpen()) / (p.lam ?? 1 / p.scale),
 };
 
 /** Gamma(alpha, beta): shape alpha, rate beta. */
@@ -232,7 +233,7 @@ export const LogNormal: ElementwiseDistribution = {
       checks: [check(sigma, '>', b.c(0)), check(x, '>', b.c(0))],
     };
   },
-  sample: (rng, p) => Math.exp(p.mu + scaleValue(p) * rng.normal()),
+  sample: (rng, p) => exp(p.mu + scaleValue(p) * rng.normal()),
 };
 
 /** Laplace(mu, b). */
@@ -250,7 +251,7 @@ export const Laplace: ElementwiseDistribution = {
   },
   sample: (rng, p) => {
     const u = rng.uniformOpen() - 0.5;
-    return p.mu - p.b * Math.sign(u) * Math.log1p(-2 * Math.abs(u));
+    return p.mu - p.b * Math.sign(u) * log1p(-2 * Math.abs(u));
   },
 };
 
@@ -268,7 +269,7 @@ export const Weibull: ElementwiseDistribution = {
       checks: [check(p.alpha, '>', b.c(0)), check(p.beta, '>', b.c(0)), check(x, '>=', b.c(0))],
     };
   },
-  sample: (rng, p) => p.beta * Math.pow(-Math.log(rng.uniformOpen()), 1 / p.alpha),
+  sample: (rng, p) => p.beta * pow(-log(rng.uniformOpen()), 1 / p.alpha),
 };
 
 /** Flat: the improper uniform density on the real line (log density 0). */

@@ -7,6 +7,7 @@ import * as draw from '../math/random.js';
 import type { GraphBuilder } from '../graph/graphBuilder.js';
 import { sum, type Tensor } from '../graph/tensor.js';
 import type { Support } from './distribution.js';
+import { log } from '../core/libm/index.js';
 
 /**
  * A distribution whose log density is not elementwise: it builds its log density from graph ops
@@ -73,7 +74,7 @@ export const MvNormal: CompositeDistribution = {
     const r = g.ew('sub', [value, p.mu]);
     const z = g.kernel('solveLowerRows', [r], r.shape, { L, k });
     let logDiag = 0;
-    for (let i = 0; i < k; i++) logDiag += Math.log(L[i * k + i]);
+    for (let i = 0; i < k; i++) logDiag += log(L[i * k + i]);
     const constant = g.constant(-rows * (logDiag + 0.5 * k * LOG_2PI));
     return [g.ew('mul', [g.constant(-0.5), g.ew('square', [z])]), constant];
   },

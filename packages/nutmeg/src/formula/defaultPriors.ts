@@ -1,6 +1,7 @@
 // brms's default priors and their data-dependent location and scale (brms 2.18 R/priors.R; see docs/formula-defaults.md).
 import { Flat, Gamma, StudentT, type DistributionSpec } from '../distributions/factories.js';
 import type { Family } from './families.js';
+import { log } from '../core/libm/index.js';
 
 /** A prior as a distribution and as the text brms's `prior_summary` shows. */
 export interface PriorChoice {
@@ -32,7 +33,7 @@ export function roundOneDecimal(x: number): number {
 /** The response on the link scale as brms's `def_scale_prior` takes it, or null when brms uses the fixed 0 / 2.5 prior. */
 function linkScaleResponse(family: Family, y: Float64Array): Float64Array | null {
   if (family.link === 'logit') return null;
-  if (family.logScale || family.link === 'log') return Float64Array.from(y, (v) => Math.log(family.link === 'log' && v === 0 ? 0.1 : v));
+  if (family.logScale || family.link === 'log') return Float64Array.from(y, (v) => log(family.link === 'log' && v === 0 ? 0.1 : v));
   return y;
 }
 

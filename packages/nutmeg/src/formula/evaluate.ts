@@ -4,6 +4,7 @@ import { InputError } from '../core/errors.js';
 import type { ArithNode, CallNode, FunctionName } from './ast.js';
 import { deparseArith } from './print.js';
 import { getColumn, type DataTable } from './table.js';
+import { exp, log, log1p, pow } from '../core/libm/index.js';
 
 /** Centre and scale of one `scale(...)` call, as R computes them: the mean and the sd (n − 1 denominator). */
 export interface ScaleParameters {
@@ -23,11 +24,12 @@ export interface EvaluationContext {
 
 /** Elementwise functions by name (R's semantics: `log` of a negative number is NaN, caught by the caller). */
 const ELEMENTWISE: Partial<Record<FunctionName, (x: number) => number>> = {
-  log: Math.log,
+  // nutmeg's own exp/log (core/libm): the same bits in every engine, so a formula gives the same model everywhere.
+  log,
   log2: Math.log2,
   log10: Math.log10,
-  log1p: Math.log1p,
-  exp: Math.exp,
+  log1p,
+  exp,
   sqrt: Math.sqrt,
   abs: Math.abs,
   I: (x) => x,
@@ -38,7 +40,7 @@ const BINARY: Record<'+' | '-' | '*' | '/' | '^', (a: number, b: number) => numb
   '-': (a, b) => a - b,
   '*': (a, b) => a * b,
   '/': (a, b) => a / b,
-  '^': (a, b) => a ** b,
+  '^': pow,
 };
 
 /** A numeric column at the selected rows, or an InputError for text or a categorical column. */

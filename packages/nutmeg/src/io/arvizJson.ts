@@ -8,7 +8,7 @@ import {
   shapeSize,
   type VariableArray,
 } from '../posterior/inferenceData.js';
-import { flattenNested, nestFlat, parseJsonText } from './nestedArrays.js';
+import { flattenNested, getOwn, nestFlat, parseJsonText, setOwn, shortList, shortName, show } from './nestedArrays.js';
 
 /** Groups whose variables carry leading (chain, draw) axes. */
 const SAMPLED_GROUPS: readonly GroupName[] = ['posterior', 'sample_stats', 'posterior_predictive', 'log_likelihood', 'prior', 'prior_predictive', 'predictions'];
@@ -52,16 +52,16 @@ export function toArvizJson(idata: InferenceData): string {
     const vars: Record<string, unknown> = {};
     for (const [vn, v] of Object.entries(g.vars)) {
       const shape = sampled ? [idata.nChains, idata.nDraws, ...v.shape] : [...v.shape];
-      vars[vn] = nestFlat(v.values, shape);
+      setOwn(vars, vn, nestFlat(v.values, shape));
       if (v.dims.length > 0) {
-        dims[vn] = [...v.dims];
+        setOwn(dims, vn, [...v.dims]);
       }
     }
     out[name] = vars;
     out[`${name}_attrs`] = g.attrs;
   }
   const coords: Record<string, CoordValues> = {};
-  for (const [d, values] of Object.entries(idata.coords)) coords[d] = values;
+  for (const [d, values] of Object.entries(idata.coords)) setOwn(coords, d, values);
   out.coords = coords;
   out.dims = dims;
   out.attrs = idata.attrs;
@@ -95,9 +95,9 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
   const coords: Record<string, CoordValues> = {};
   for (const [d, values] of Object.entries(coordsSpec)) {
     if (!Array.isArray(values) || !values.every((x) => typeof x === 'string' || typeof x === 'number')) {
-      throw new InputError(`${file}: coords.${d}: expected an array of strings or numbers`);
+      throw new InputError(`${file}: coords.${shortName(d)}: expected an array of strings or numbers`);
     }
-    coords[d] = values as (string | number)[];
+    setOwn(coords, d, values as (string | number)[]);
   }
   let nChains = -1;
   let nDraws = -1;
@@ -114,38 +114,38 @@ export function fromArvizJson(text: string, fileName?: string): InferenceData {
     let gDraws = -1;
     let gFirst = '';
     for (const [vn, value] of Object.entries(gvars)) {
-      const where = { file, what: `${name}.${vn}` };
+      const where = { file, what: `${name}.${shortName(vn)}` };
       const { shape, values } = flattenNested(value, where, sampled ? ['chain', 'draw'] : []);
       let elementShape = shape;
       if (sampled) {
         if (shape.length < 2) {
-          throw new InputError(`${file}: ${name}.${vn}: expected (chain, draw, …) nested arrays, got ${shape.length} axis`);
+          throw new InputError(`${file}: ${name}.${shortName(vn)}: expected (chain, draw, …) nested arrays, got ${shape.length} axis`);
         }
         if (gChains < 0) {
-          [gChains, gDraws, gFirst] = [shape[0], shape[1], `${name}.${vn}`];
+          [gChains, gDraws, gFirst] = [shape[0], shape[1], `${name}.${shortName(vn)}`];
         } else if (shape[0] !== gChains || shape[1] !== gDraws) {
           throw new InputError(
-            `${file}: ${name}.${vn} has ${shape[0]} chains × ${shape[1]} draws, but ${gFirst} has ${gChains} × ${gDraws}`,
+            `${file}: ${name}.${shortName(vn)} has ${shape[0]} chains × ${shape[1]} draws, but ${gFirst} has ${gChains} × ${gDraws}`,
           );
         }
         elementShape = shape.slice(2);
       }
-      const given = dimsSpec[vn];
+      const given = getOwn(dimsSpec, vn);
       let dims: string[];
       if (given === undefined) dims = elementShape.map((_, a) => `${vn}_dim_${a}`);
       else if (!Array.isArray(given) || !given.every((x) => typeof x === 'string') || given.length !== elementShape.length) {
-        throw new InputError(`${file}: dims.${vn}: expected ${elementShape.length} dim names for shape [${elementShape.join(', ')}], got ${JSON.stringify(given)}`);
+        throw new InputError(`${file}: dims.${shortName(vn)}: expected ${elementShape.length} dim names for shape [${shortList(elementShape)}], got ${show(given)}`);
       } else dims = given as string[];
       for (let a = 0; a < dims.length; a++) {
-        const labels = coords[dims[a]];
+        const labels = getOwn(coords, dims[a]);
         if (labels && labels.length !== elementShape[a]) {
-          throw new InputError(`${file}: ${name}.${vn}: dim '${dims[a]}' has ${elementShape[a]} entries but coords.${dims[a]} has ${labels.length}`);
+          throw new InputError(`${file}: ${name}.${shortName(vn)}: dim '${shortName(dims[a])}' has ${elementShape[a]} entries but coords.${shortName(dims[a])} has ${labels.length}`);
         }
       }
       if (values.length !== (sampled ? shape[0] * shape[1] : 1) * shapeSize(elementShape)) {
-        throw new InputError(`${file}: ${name}.${vn}: inconsistent shape`);
+        throw new InputError(`${file}: ${name}.${shortName(vn)}: inconsistent shape`);
       }
-      vars[vn] = { dims, shape: elementShape, values };
+      setOwn(vars, vn, { dims, shape: elementShape, values });
     }
     if (sampled && gChains >= 0) {
       if (nChains < 0) [nChains, nDraws, firstSampled] = [gChains, gDraws, gFirst];

@@ -1,7 +1,7 @@
 // The plain draws JSON format, {"<name>": [[chain 0 draws], [chain 1 draws], …], …}, read into and written from InferenceData.
 import { InputError } from '../core/errors.js';
 import { type InferenceData, shapeSize, type VariableArray } from '../posterior/inferenceData.js';
-import { flattenNested, parseJsonText } from './nestedArrays.js';
+import { flattenNested, parseJsonText, setOwn, shortList, shortName } from './nestedArrays.js';
 
 /** `alpha[0]`, `L[1,2]`: a name with 0-based integer indices. */
 const ELEMENT_KEY = /^(.+)\[(\d+(?:\s*,\s*\d+)*)\]$/;
@@ -41,12 +41,12 @@ export function fromDrawsJson(text: string, fileName?: string): InferenceData {
   let first = '';
   const vars = new Map<string, Pending>();
   for (const [key, value] of entries) {
-    const where = { file, what: `variable '${key}'` };
+    const where = { file, what: `variable '${shortName(key)}'` };
     if (!Array.isArray(value)) {
-      throw new InputError(`${file}: variable '${key}': expected draws[chain][draw] (an array of chains), got ${value === null ? 'null' : typeof value}`);
+      throw new InputError(`${file}: variable '${shortName(key)}': expected draws[chain][draw] (an array of chains), got ${value === null ? 'null' : typeof value}`);
     }
     if (value.length > 0 && !Array.isArray(value[0])) {
-      throw new InputError(`${file}: variable '${key}': expected draws[chain][draw], an array of chains each an array of draws; got a flat array (wrap a single chain in [ ])`);
+      throw new InputError(`${file}: variable '${shortName(key)}': expected draws[chain][draw], an array of chains each an array of draws; got a flat array (wrap a single chain in [ ])`);
     }
     const { shape, values } = flattenNested(value, where, ['chain', 'draw'], false);
     const [c, d] = [shape[0], shape[1] ?? 0];
@@ -54,7 +54,7 @@ export function fromDrawsJson(text: string, fileName?: string): InferenceData {
       [nChains, nDraws, first] = [c, d, key];
     } else if (c !== nChains || d !== nDraws) {
       throw new InputError(
-        `${file}: variable '${key}' has ${c} chains × ${d} draws, but '${first}' has ${nChains} × ${nDraws}; all variables must have the same chains and draws`,
+        `${file}: variable '${shortName(key)}' has ${c} chains × ${d} draws, but '${shortName(first)}' has ${nChains} × ${nDraws}; all variables must have the same chains and draws`,
       );
     }
     const m = ELEMENT_KEY.exec(key);
@@ -65,12 +65,12 @@ export function fromDrawsJson(text: string, fileName?: string): InferenceData {
       p = { name, elements: new Map(), scalar: !m };
       vars.set(name, p);
     } else if (p.scalar || !m) {
-      throw new InputError(`${file}: variable '${name}' is given both whole and by element ('${key}')`);
+      throw new InputError(`${file}: variable '${shortName(name)}' is given both whole and by element ('${shortName(key)}')`);
     }
     p.elements.set(index.join(','), { index, values, extraShape: shape.slice(2) });
   }
   const posterior: Record<string, VariableArray> = {};
-  for (const p of vars.values()) posterior[p.name] = assemble(p, nChains, nDraws, file);
+  for (const p of vars.values()) setOwn(posterior, p.name, assemble(p, nChains, nDraws, file));
   return { nChains, nDraws, groups: { posterior: { vars: posterior, attrs: {} } }, coords: {}, attrs: { source: file } };
 }
 
@@ -84,10 +84,10 @@ function assemble(p: Pending, nChains: number, nDraws: number, file: string): Va
   const rank = list[0].index.length;
   for (const e of list) {
     if (e.index.length !== rank) {
-      throw new InputError(`${file}: variable '${p.name}': elements have different numbers of indices (${p.name}[${list[0].index}] and ${p.name}[${e.index}])`);
+      throw new InputError(`${file}: variable '${shortName(p.name)}': elements have different numbers of indices (${shortName(p.name)}[${shortList(list[0].index, ',')}] and ${shortName(p.name)}[${shortList(e.index, ',')}])`);
     }
     if (e.extraShape.length > 0) {
-      throw new InputError(`${file}: variable '${p.name}[${e.index}]': an element must hold draws[chain][draw] of numbers`);
+      throw new InputError(`${file}: variable '${shortName(p.name)}[${shortList(e.index, ',')}]': an element must hold draws[chain][draw] of numbers`);
     }
   }
   const shape = new Array<number>(rank).fill(0);
@@ -97,9 +97,9 @@ function assemble(p: Pending, nChains: number, nDraws: number, file: string): Va
     const missing: string[] = [];
     for (let f = 0; f < k && missing.length < 3; f++) {
       const idx = unflatten(f, shape);
-      if (!p.elements.has(idx.join(','))) missing.push(`${p.name}[${idx.join(',')}]`);
+      if (!p.elements.has(idx.join(','))) missing.push(`${shortName(p.name)}[${shortList(idx, ',')}]`);
     }
-    throw new InputError(`${file}: variable '${p.name}': element ${missing.join(', ')} is missing (the largest indices imply shape [${shape.join(', ')}])`);
+    throw new InputError(`${file}: variable '${shortName(p.name)}': element ${missing.join(', ')} is missing (the largest indices imply shape [${shortList(shape)}])`);
   }
   const values = new Float64Array(nChains * nDraws * k);
   for (const e of list) {
@@ -153,7 +153,7 @@ export function toDrawsJson(idata: InferenceData, group: 'posterior' | 'sample_s
         }
         chains.push(row);
       }
-      out[key] = chains;
+      setOwn(out, key, chains);
     }
   }
   return JSON.stringify(out);

@@ -1,6 +1,9 @@
 // Nested JSON arrays ↔ flat row-major Float64Arrays, with errors that name the file, variable and position.
 import { InputError } from '../core/errors.js';
 
+/** The most nested axes read (chain, draw and the variable's own); deeper nesting is refused before it is walked recursively. */
+export const MAX_AXES = 32;
+
 /** Where a value came from, for error messages: `draws.json: variable 'mu'`. */
 export interface Where {
   /** File name, when reading a file. */
@@ -14,11 +17,66 @@ export function describe(where: Where): string {
   return where.file ? `${where.file}: ${where.what}` : where.what;
 }
 
-/** A short rendering of a JSON value for an error message. */
-function show(v: unknown): string {
+/**
+ * Sets an own property, even one named `__proto__` (plain assignment would change the prototype
+ * and drop a variable of that name).
+ *
+ * @param obj - the object
+ * @param key - property name, from a file or a user
+ * @param value - the value
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * An own property's value, or undefined (never an inherited one such as `constructor`).
+ *
+ * @param obj - the object
+ * @param key - property name, from a file or a user
+ * @returns the value
+ */
+export function getOwn<T>(obj: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+/**
+ * A name from a file (a variable, dim or coord) for an error message: as is when short and plain,
+ * else cut to 40 characters with control and invisible characters escaped, so that messages stay
+ * short and never carry raw control bytes.
+ *
+ * @param name - the name
+ * @returns the name for a message
+ */
+export function shortName(name: string): string {
+  if (name.length <= 60 && !/[^\x20-\x7e\u00a1-\u00ac\u00ae-\u1fff\u3000-\ud7ff\uf900-\ufef8]/.test(name)) return name;
+  return JSON.stringify(name.slice(0, 40)).slice(1, -1).replace(/[\u007f-\u00a0\u00ad\u2000-\u2fff\ud800-\udfff\ufeff-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + (name.length > 40 ? '…' : '');
+}
+
+/**
+ * A shape (or index list) for an error message, cut after 8 entries.
+ *
+ * @param xs - the numbers
+ * @param separator - between numbers (default `, `)
+ * @returns `2, 3` or `1, 1, 1, 1, 1, 1, 1, 1, … (40 in all)`
+ */
+export function shortList(xs: readonly number[], separator = ', '): string {
+  return xs.length <= 8 ? xs.join(separator) : `${xs.slice(0, 8).join(separator)}${separator}… (${xs.length} in all)`;
+}
+
+/**
+ * A short rendering of a JSON value for an error message.
+ *
+ * @param v - the value
+ * @returns at most 40 characters of its JSON
+ */
+export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  // Summarise containers rather than stringify them: they may be huge or nested past the stack.
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `an array of ${v.length}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  const s = typeof v === 'string' ? `"${shortName(v)}"` : String(JSON.stringify(v) ?? v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 /**
@@ -43,6 +101,9 @@ export function flattenNested(
   let probe: unknown = value;
   while (Array.isArray(probe)) {
     shape.push(probe.length);
+    if (shape.length > MAX_AXES) {
+      throw new InputError(`${describe(where)}: arrays nested more than ${MAX_AXES} deep; expected draws[chain][draw] with a few more axes at most`);
+    }
     probe = probe.length > 0 ? probe[0] : undefined;
   }
   let size = 1;

@@ -1,13 +1,14 @@
 // CmdStan CSV (one file per chain) ↔ InferenceData: sampler diagnostics as sample_stats, parameters as posterior.
 //
-// CmdStan's CSV is a narrow dialect: `#` comment blocks (configuration before the header, adaptation
-// results after it, timings at the end), a header row, then one row of unquoted numbers per draw.
-// There is no quoting or escaping to handle, and we want each bad cell reported by file, line,
-// column and variable, so a dedicated line parser is used rather than a general CSV library.
-import { InputError } from '../core/errors.js';
+// Reading follows Stan's own readers (cmdstanpy's `check_sampler_csv`, cmdstanr's
+// `read_cmdstan_csv`): only `method = sample` output is MCMC draws; the chains of one run must come
+// from the same model, method and sampler settings; a chain must hold the rows its header promises.
+import { InputError, OptionError } from '../core/errors.js';
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 import { flatten, unflatten } from './drawsJson.js';
+import { shortList } from './nestedArrays.js';
+import { readStanCsvChain, showColumn, showText, type StanCsvChain } from './stanCsvChain.js';
 
 /** CmdStan sampler columns and the names ArviZ gives them in `sample_stats`, in CmdStan's order. */
 export const STAN_SAMPLE_STATS: readonly (readonly [stan: string, arviz: string])[] = [
@@ -20,11 +21,12 @@ export const STAN_SAMPLE_STATS: readonly (readonly [stan: string, arviz: string]
   ['energy__', 'energy'],
 ];
 
-/** A number as CmdStan writes it: shortest round-trip decimal, `nan`, `inf`, `-inf`. */
+/** A number as CmdStan writes it: shortest round-trip decimal, `nan`, `inf`, `-inf`, `-0`. */
 function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
+  if (Object.is(v, -0)) return '-0';
   return String(v);
 }
 
@@ -55,7 +57,8 @@ function columnMajorIndices(shape: readonly number[]): number[][] {
  * @param idata - results
  * @param chain - 0-based chain index
  * @returns the CSV text
- * @throws InputError when the chain does not exist or there is no posterior group
+ * @throws InputError when the chain does not exist, there is no posterior group, or a posterior
+ *   variable's name ends in `__` (reserved for sampler columns)
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
@@ -81,6 +84,9 @@ export function toStanCsv(idata: InferenceData, chain: number): string {
     getters.push((d) => v.values[chain * nDraws + d]);
   }
   for (const [name, v] of Object.entries(post.vars)) {
+    if (name.endsWith('__')) {
+      throw new InputError(`toStanCsv: posterior variable ${showColumn(name)} ends in '__', which CmdStan CSV reserves for sampler columns (it would be read back as one); rename it`);
+    }
     const k = shapeSize(v.shape);
     if (v.shape.length === 0) {
       names.push(name);
@@ -126,75 +132,6 @@ export function toStanCsv(idata: InferenceData, chain: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** Parses one cell as CmdStan writes numbers (`nan`, `inf`, `-inf` included); undefined if not a number. */
-function parseCell(s: string): number | undefined {
-  const t = s.trim();
-  if (t === '') return undefined;
-  const n = Number(t);
-  if (!Number.isNaN(n)) return n;
-  const l = t.toLowerCase();
-  if (l === 'nan' || l === '-nan') return NaN;
-  if (l === 'inf' || l === '+inf' || l === 'infinity') return Infinity;
-  if (l === '-inf' || l === '-infinity') return -Infinity;
-  return undefined;
-}
-
-interface ParsedCsv {
-  name: string;
-  columns: string[];
-  rows: Float64Array[];
-  config: Record<string, string>;
-}
-
-/** Parses one CmdStan CSV file, dropping saved warm-up draws. */
-function parseOne(name: string, text: string): ParsedCsv {
-  const lines = text.split(/\r?\n/);
-  const config: Record<string, string> = {};
-  let columns: string[] | undefined;
-  const rows: Float64Array[] = [];
-  for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln];
-    if (line.trim() === '') continue;
-    if (line.startsWith('#')) {
-      const m = /^#\s*([A-Za-z_][\w]*)\s*=\s*(.*?)\s*(?:\(Default\))?\s*$/.exec(line);
-      if (m && !(m[1] in config)) config[m[1]] = m[2];
-      continue;
-    }
-    const cells = line.split(',');
-    if (!columns) {
-      columns = cells.map((c) => c.trim());
-      const seen = new Set<string>();
-      for (const c of columns) {
-        if (c === '') throw new InputError(`${name}: line ${ln + 1}: the header has an empty column name`);
-        if (seen.has(c)) throw new InputError(`${name}: line ${ln + 1}: column '${c}' appears twice in the header`);
-        seen.add(c);
-      }
-      continue;
-    }
-    if (cells.length !== columns.length) {
-      throw new InputError(`${name}: line ${ln + 1}: ${cells.length} values where the header has ${columns.length} columns`);
-    }
-    const r = new Float64Array(cells.length);
-    for (let j = 0; j < cells.length; j++) {
-      const v = parseCell(cells[j]);
-      if (v === undefined) {
-        throw new InputError(`${name}: line ${ln + 1}, column ${j + 1} ('${columns[j]}'): expected a number, got ${JSON.stringify(cells[j])}`);
-      }
-      r[j] = v;
-    }
-    rows.push(r);
-  }
-  if (!columns) throw new InputError(`${name}: no header row (is this a CmdStan CSV file?)`);
-  const saveWarmup = config.save_warmup === '1' || config.save_warmup === 'true';
-  if (saveWarmup) {
-    const warm = Number(config.num_warmup ?? 0);
-    const thin = Math.max(1, Number(config.thin ?? 1));
-    const drop = Math.ceil(warm / thin);
-    if (Number.isFinite(drop) && drop > 0) rows.splice(0, Math.min(drop, rows.length));
-  }
-  return { name, columns, rows, config };
-}
-
 /** `alpha.2.3` → base `alpha`, 0-based indices [1, 2]; a plain name has no indices. */
 function parseColumnName(col: string): { base: string; index: number[] } {
   const m = /^(.+?)((?:\.\d+)+)$/.exec(col);
@@ -202,17 +139,192 @@ function parseColumnName(col: string): { base: string; index: number[] } {
   return { base: m[1], index: m[2].slice(1).split('.').map((s) => Number(s) - 1) };
 }
 
+/** The settings that must agree across the chains of one run (cmdstanr's `check_csv_metadata_matches`). */
+const SAME_RUN_KEYS = ['model', 'method', 'num_samples', 'num_warmup', 'save_warmup', 'thin', 'algorithm', 'engine', 'metric', 'max_depth', 'engaged', 'delta'];
+
+/** Refuses chains from different models, methods or sampler settings, or with different columns or lengths. */
+function checkSameRun(chains: readonly StanCsvChain[]): void {
+  const first = chains[0];
+  for (const p of chains.slice(1)) {
+    for (const key of SAME_RUN_KEYS) {
+      const a = first.header.config.get(key);
+      const b = p.header.config.get(key);
+      if (a !== b) {
+        const show = (v: string | undefined): string => (v === undefined ? '(not set)' : showText(v, 60));
+        throw new InputError(
+          `${p.name} and ${first.name} are not chains of one run: their headers differ in '${key}' (${show(b)} vs ${show(a)}); summarise them separately`,
+        );
+      }
+    }
+    if (p.columns.join(',') !== first.columns.join(',')) {
+      const missing = first.columns.filter((c) => !p.columns.includes(c));
+      const extra = p.columns.filter((c) => !first.columns.includes(c));
+      const list = (cs: string[]): string => (cs.length === 0 ? 'none' : cs.slice(0, 5).map((c) => showText(c, 30).slice(1, -1)).join(', ') + (cs.length > 5 ? ', …' : ''));
+      const detail = missing.length + extra.length > 0 ? ` (missing: ${list(missing)}; extra: ${list(extra)})` : ' (same columns in a different order)';
+      throw new InputError(`${p.name}: its columns differ from ${first.name}'s${detail}`);
+    }
+    if (p.rows.length !== first.rows.length) {
+      throw new InputError(`${p.name}: ${p.rows.length} draws, but ${first.name} has ${first.rows.length}; chains must have the same number of draws`);
+    }
+  }
+}
+
+/** The posterior variables of the chains' model columns: `alpha.1`, `alpha.2` gathered into `alpha`. */
+function gatherParameters(chains: readonly StanCsvChain[], columnOf: (j: number) => Float64Array): Record<string, VariableArray> {
+  const first = chains[0];
+  const nChains = chains.length;
+  const nDraws = first.rows.length;
+  const paramCols = new Map<string, { index: number[]; col: number }[]>();
+  first.columns.forEach((col, j) => {
+    if (col.endsWith('__')) return;
+    const { base, index } = parseColumnName(col);
+    if (index.some((i) => i < 0 || !Number.isSafeInteger(i))) {
+      throw new InputError(`${first.name}: column ${showText(col)}: indices start at 1 in CmdStan's column names`);
+    }
+    const list = paramCols.get(base) ?? [];
+    if (list.length > 0 && (list[0].index.length === 0) !== (index.length === 0)) {
+      throw new InputError(`${first.name}: variable ${showColumn(base)} appears both as a scalar and with indices (${showText(col)})`);
+    }
+    list.push({ index, col: j });
+    paramCols.set(base, list);
+  });
+  const post: Record<string, VariableArray> = Object.create(null) as Record<string, VariableArray>;
+  for (const [base, list] of paramCols) {
+    if (list[0].index.length === 0) {
+      post[base] = { dims: [], shape: [], values: columnOf(list[0].col) };
+      continue;
+    }
+    const rank = list[0].index.length;
+    if (list.some((e) => e.index.length !== rank)) {
+      throw new InputError(`${first.name}: variable ${showColumn(base)} has columns with different numbers of indices`);
+    }
+    const shape = new Array<number>(rank).fill(0);
+    for (const e of list) for (let a = 0; a < rank; a++) shape[a] = Math.max(shape[a], e.index[a] + 1);
+    const k = shapeSize(shape);
+    if (list.length !== k) {
+      // Name the first missing element when the implied array is small enough to search.
+      let missing = '';
+      if (k <= 1e6) {
+        const have = new Set(list.map((e) => e.index.join(',')));
+        for (let f = 0; f < k && missing === ''; f++) {
+          const idx = unflatten(f, shape);
+          if (!have.has(idx.join(','))) missing = ` column ${showColumn(`${base}.${idx.map((i) => i + 1).join('.')}`, '')} is missing`;
+        }
+      }
+      throw new InputError(
+        `${first.name}: variable ${showColumn(base)}:${missing ? `${missing};` : ' columns are missing:'} the largest indices imply shape [${shortList(shape)}], ${k} elements, but there are ${list.length} columns`,
+      );
+    }
+    const values = new Float64Array(nChains * nDraws * k);
+    for (const e of list) {
+      const f = flatten(e.index, shape);
+      for (let c = 0; c < nChains; c++) {
+        const rows = chains[c].rows;
+        for (let d = 0; d < nDraws; d++) values[(c * nDraws + d) * k + f] = rows[d][e.col];
+      }
+    }
+    post[base] = { dims: shape.map((_, a) => `${base}_dim_${a}`), shape, values };
+  }
+  return { ...post };
+}
+
 /**
- * Reads CmdStan CSV files, one per chain, into results: the sampler columns become ArviZ-named
+ * Gathers chains read by {@link StanCsvChainReader} (or {@link readStanCsvChain}) into results; see
+ * {@link fromStanCsv}.
+ *
+ * @param chains - one per chain, in chain order
+ * @returns the results
+ * @throws InputError for no chains, or chains that are not one run (see {@link fromStanCsv})
+ * @example
+ * ```ts
+ * declare const chains: Parameters<typeof fromStanCsvChains>[0]; // e.g. from StanCsvChainReader, one per file
+ * const idata = fromStanCsvChains(chains);
+ * idata.nChains === chains.length; // true
+ * ```
+ */
+export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceData {
+  if (chains.length === 0) throw new InputError('fromStanCsv: no files given');
+  checkSameRun(chains);
+  const first = chains[0];
+  const nChains = chains.length;
+  const nDraws = first.rows.length;
+  const statName = new Map<string, string>(STAN_SAMPLE_STATS.map(([s, a]) => [s, a]));
+  const columnOf = (j: number): Float64Array => {
+    const out = new Float64Array(nChains * nDraws);
+    for (let c = 0; c < nChains; c++) for (let d = 0; d < nDraws; d++) out[c * nDraws + d] = chains[c].rows[d][j];
+    return out;
+  };
+  const statVars: Record<string, VariableArray> = {};
+  first.columns.forEach((col, j) => {
+    if (!col.endsWith('__')) return;
+    const name = statName.get(col) ?? col.replace(/__$/, '');
+    Object.defineProperty(statVars, name, { value: { dims: [], shape: [], values: columnOf(j) }, enumerable: true, configurable: true, writable: true });
+  });
+  const post = gatherParameters(chains, columnOf);
+  const groups: Partial<Record<'posterior' | 'sample_stats', Group>> = {
+    posterior: { vars: post, attrs: {} },
+  };
+  if (Object.keys(statVars).length > 0) groups.sample_stats = { vars: statVars, attrs: {} };
+  const h = first.header;
+  const attrs: Record<string, unknown> = { source: 'CmdStan CSV', files: chains.map((p) => p.name) };
+  if (h.model !== undefined) attrs.model_name = h.model;
+  if (h.stanVersion !== undefined) attrs.stan_version = h.stanVersion;
+  if (h.sample) {
+    attrs.num_samples = h.sample.numSamples;
+    attrs.num_warmup = h.sample.numWarmup;
+    attrs.thin = h.sample.thin;
+    attrs.save_warmup = h.sample.saveWarmup;
+    if (h.sample.algorithm !== undefined) attrs.algorithm = h.sample.algorithm;
+    if (h.sample.metric !== undefined) attrs.metric = h.sample.metric;
+    if (h.sample.maxDepth !== undefined) attrs.max_tree_depth = h.sample.maxDepth;
+    if (h.sample.delta !== undefined) attrs.target_accept = h.sample.delta;
+  }
+  const steps = chains.map((c) => c.header.adaptation?.stepSize);
+  if (steps.every((s) => s !== undefined)) attrs.step_size = steps;
+  const totals = chains.map((c) => c.header.elapsedSeconds.total);
+  if (totals.every((t) => t !== undefined)) attrs.sampling_time = totals;
+  return { nChains, nDraws, groups, coords: {}, attrs };
+}
+
+/** Throws unless `texts` is an array of `{ name, text }` with string fields (one per chain). */
+function checkStanCsvArgument(texts: unknown): void {
+  const usage = "fromStanCsv needs an array of { name, text }, one per chain (e.g. [{ name: 'out-1.csv', text: readFileSync('out-1.csv', 'utf8') }])";
+  if (!Array.isArray(texts)) {
+    const got = typeof texts === 'string' ? 'a string (wrap it: [{ name, text }])' : texts === null ? 'null' : typeof texts;
+    throw new OptionError('texts', `${usage}, got ${got}`);
+  }
+  texts.forEach((t: unknown, i) => {
+    const f = t as { name?: unknown; text?: unknown } | null;
+    if (f === null || typeof f !== 'object' || typeof f.name !== 'string' || typeof f.text !== 'string') {
+      const what = f === null || typeof f !== 'object' ? (f === null ? 'null' : typeof f) : `an object whose ${typeof f.name !== 'string' ? 'name' : 'text'} is ${typeof f.name !== 'string' ? typeof f.name : typeof f.text}`;
+      throw new OptionError('texts', `${usage}; element ${i} is ${what}`);
+    }
+  });
+}
+
+/**
+ * Reads CmdStan CSV files, one per chain, into results, as Stan's own readers do (cmdstanpy,
+ * cmdstanr). The `#` header is read ({@link StanCsvHeader}): only `method = sample` output is read
+ * (optimize, variational, pathfinder, laplace, diagnose and generate_quantities output is refused,
+ * naming the method and what its rows are); the chains must share model, method and sampler
+ * settings (num_samples, num_warmup, save_warmup, thin, algorithm, engine, metric, max_depth,
+ * adaptation); each must hold the rows its header promises (`ceil(num_samples / thin)`, plus
+ * `ceil(num_warmup / thin)` warm-up rows with save_warmup, which are dropped). A file without
+ * CmdStan's configuration comments is read as is.
+ *
+ * Columns ending in `__` (Stan reserves the suffix) are sampler diagnostics and become ArviZ-named
  * `sample_stats` (`lp`, `acceptance_rate`, `step_size`, `tree_depth`, `n_steps`, `diverging`,
- * `energy`; other `name__` columns keep their name without the underscores), every other column a
- * posterior element, `alpha.1` becoming `alpha[0]` (0-based, gathered into one variable). Warm-up
- * draws saved with `save_warmup` are dropped.
+ * `energy`; other `name__` columns keep their name without the underscores); every other column is
+ * a posterior element, `alpha.1` becoming `alpha[0]` (0-based, gathered into one variable). A
+ * column named like a sampler diagnostic without `__` (`lp`, `accept_stat`) in a file with no `__`
+ * column is refused rather than misread as a parameter.
  *
  * @param texts - the files' names (for messages) and contents, in chain order
  * @returns the results
- * @throws InputError naming the file, line, column and variable of a bad cell, a ragged row, files
- *   whose columns or numbers of draws differ, or incomplete array parameters
+ * @throws InputError naming the file, line, column and variable of a bad cell, a ragged row, another
+ *   method's output, an incomplete chain, chains whose headers (naming the key), columns or numbers
+ *   of draws differ, or incomplete array parameters; OptionError (`texts`) when the argument is not
+ *   an array of `{ name, text }` strings
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
@@ -222,89 +334,7 @@ function parseColumnName(col: string): { base: string; index: number[] } {
  * ```
  */
 export function fromStanCsv(texts: readonly { name: string; text: string }[]): InferenceData {
+  checkStanCsvArgument(texts);
   if (texts.length === 0) throw new InputError('fromStanCsv: no files given');
-  const parsed = texts.map((t) => parseOne(t.name, t.text));
-  const first = parsed[0];
-  for (const p of parsed.slice(1)) {
-    if (p.columns.join(',') !== first.columns.join(',')) {
-      const missing = first.columns.filter((c) => !p.columns.includes(c));
-      const extra = p.columns.filter((c) => !first.columns.includes(c));
-      const detail = missing.length + extra.length > 0
-        ? ` (missing: ${missing.slice(0, 5).join(', ') || 'none'}; extra: ${extra.slice(0, 5).join(', ') || 'none'})`
-        : ' (same columns in a different order)';
-      throw new InputError(`${p.name}: its columns differ from ${first.name}'s${detail}`);
-    }
-    if (p.rows.length !== first.rows.length) {
-      throw new InputError(`${p.name}: ${p.rows.length} draws, but ${first.name} has ${first.rows.length}; chains must have the same number of draws`);
-    }
-  }
-  const nChains = parsed.length;
-  const nDraws = first.rows.length;
-  const statName = new Map<string, string>(STAN_SAMPLE_STATS.map(([s, a]) => [s, a]));
-  const statVars: Record<string, VariableArray> = {};
-  const columnOf = (j: number): Float64Array => {
-    const out = new Float64Array(nChains * nDraws);
-    for (let c = 0; c < nChains; c++) for (let d = 0; d < nDraws; d++) out[c * nDraws + d] = parsed[c].rows[d][j];
-    return out;
-  };
-  const paramCols = new Map<string, { index: number[]; col: number }[]>();
-  first.columns.forEach((col, j) => {
-    if (col.endsWith('__')) {
-      statVars[statName.get(col) ?? col.replace(/__$/, '')] = { dims: [], shape: [], values: columnOf(j) };
-      return;
-    }
-    const { base, index } = parseColumnName(col);
-    const list = paramCols.get(base) ?? [];
-    if (list.length > 0 && (list[0].index.length === 0) !== (index.length === 0)) {
-      throw new InputError(`${first.name}: variable '${base}' appears both as a scalar and with indices ('${col}')`);
-    }
-    list.push({ index, col: j });
-    paramCols.set(base, list);
-  });
-  const post: Record<string, VariableArray> = {};
-  for (const [base, list] of paramCols) {
-    if (list[0].index.length === 0) {
-      post[base] = { dims: [], shape: [], values: columnOf(list[0].col) };
-      continue;
-    }
-    const rank = list[0].index.length;
-    if (list.some((e) => e.index.length !== rank)) {
-      throw new InputError(`${first.name}: variable '${base}' has columns with different numbers of indices`);
-    }
-    const shape = new Array<number>(rank).fill(0);
-    for (const e of list) for (let a = 0; a < rank; a++) shape[a] = Math.max(shape[a], e.index[a] + 1);
-    const k = shapeSize(shape);
-    if (list.length !== k) {
-      const have = new Set(list.map((e) => e.index.join(',')));
-      let missing = '';
-      for (let f = 0; f < k; f++) {
-        const idx = unflatten(f, shape);
-        if (!have.has(idx.join(','))) {
-          missing = `${base}.${idx.map((i) => i + 1).join('.')}`;
-          break;
-        }
-      }
-      throw new InputError(`${first.name}: variable '${base}': column ${missing} is missing (the largest indices imply shape [${shape.join(', ')}])`);
-    }
-    const values = new Float64Array(nChains * nDraws * k);
-    for (const e of list) {
-      const f = flatten(e.index, shape);
-      const col = e.col;
-      for (let c = 0; c < nChains; c++) {
-        const rows = parsed[c].rows;
-        for (let d = 0; d < nDraws; d++) values[(c * nDraws + d) * k + f] = rows[d][col];
-      }
-    }
-    post[base] = { dims: shape.map((_, a) => `${base}_dim_${a}`), shape, values };
-  }
-  const groups: Partial<Record<'posterior' | 'sample_stats', Group>> = {
-    posterior: { vars: post, attrs: {} },
-  };
-  if (Object.keys(statVars).length > 0) groups.sample_stats = { vars: statVars, attrs: {} };
-  const attrs: Record<string, unknown> = { source: 'CmdStan CSV', files: parsed.map((p) => p.name) };
-  if (first.config.model !== undefined) attrs.model_name = first.config.model;
-  if (first.config.num_warmup !== undefined) attrs.num_warmup = Number(first.config.num_warmup);
-  if (first.config.max_depth !== undefined) attrs.max_tree_depth = Number(first.config.max_depth);
-  if (first.config.delta !== undefined) attrs.target_accept = Number(first.config.delta);
-  return { nChains, nDraws, groups, coords: {}, attrs };
+  return fromStanCsvChains(texts.map((t) => readStanCsvChain(t.name, t.text)));
 }

@@ -12,7 +12,7 @@ export const CHOLESKY_CORR_KERNELS: Record<string, Kernel> = {
     forward: (c) => {
       const [y] = c.args;
       const K = c.integer('K', c.attrs.K as number);
-      return `{ let k = 0; for (let i = 0; i < ${K}; i++) { const o = i * ${K}; let w = 1; for (let j = 0; j < i; j++) { const yk = ${y.read('k')}; k++; ${c.out}[o + j] = Math.tanh(yk) * w; w /= Math.cosh(yk); } ${c.out}[o + i] = w; for (let j = i + 1; j < ${K}; j++) ${c.out}[o + j] = 0; } }`;
+      return `{ let k = 0; for (let i = 0; i < ${K}; i++) { const o = i * ${K}; let w = 1; for (let j = 0; j < i; j++) { const yk = ${y.read('k')}; k++; ${c.out}[o + j] = tanh(yk) * w; w /= cosh(yk); } ${c.out}[o + i] = w; for (let j = i + 1; j < ${K}; j++) ${c.out}[o + j] = 0; } }`;
     },
     backward: (c) => {
       // Per row, in reverse: L_ij = t_j w_j and w_{j+1} = s_j w_j with t = tanh(y), s = sech(y);
@@ -23,9 +23,9 @@ export const CHOLESKY_CORR_KERNELS: Record<string, Kernel> = {
       const K = c.integer('K', Kv);
       const ws = c.constant(new Float64Array(Math.max(Kv, 1)));
       return `for (let i = 1; i < ${K}; i++) { const o = i * ${K}; const base = (i * (i - 1)) / 2;
-        let w = 1; for (let j = 0; j < i; j++) { ${ws}[j] = w; w /= Math.cosh(${y.read('base + j')}); }
+        let w = 1; for (let j = 0; j < i; j++) { ${ws}[j] = w; w /= cosh(${y.read('base + j')}); }
         let aw = ${c.outAdj}[o + i];
-        for (let j = i - 1; j >= 0; j--) { const yk = ${y.read('base + j')}; const t = Math.tanh(yk), s = 1 / Math.cosh(yk), wj = ${ws}[j], aL = ${c.outAdj}[o + j];
+        for (let j = i - 1; j >= 0; j--) { const yk = ${y.read('base + j')}; const t = tanh(yk), s = 1 / cosh(yk), wj = ${ws}[j], aL = ${c.outAdj}[o + j];
           ${y.adj('base + j')} += wj * s * (aL * s - aw * t); aw = aL * t + aw * s; } }`;
     },
   },
@@ -35,13 +35,13 @@ export const CHOLESKY_CORR_KERNELS: Record<string, Kernel> = {
     forward: (c) => {
       const [y] = c.args;
       const K = c.integer('K', c.attrs.K as number);
-      return `{ let s = 0, k = 0; for (let i = 1; i < ${K}; i++) for (let j = 0; j < i; j++) { const ay = Math.abs(${y.read('k')}); k++; s -= (i + 1 - j) * (ay + Math.log1p(Math.exp(-2 * ay)) - Math.LN2); } ${c.out}[0] = s; }`;
+      return `{ let s = 0, k = 0; for (let i = 1; i < ${K}; i++) for (let j = 0; j < i; j++) { const ay = Math.abs(${y.read('k')}); k++; s -= (i + 1 - j) * (ay + log1p(exp(-2 * ay)) - Math.LN2); } ${c.out}[0] = s; }`;
     },
     backward: (c) => {
       const [y] = c.args;
       if (!y.adj('0')) return '';
       const K = c.integer('K', c.attrs.K as number);
-      return `{ const a = ${c.outAdj}[0]; let k = 0; for (let i = 1; i < ${K}; i++) for (let j = 0; j < i; j++) { ${y.adj('k')} -= a * (i + 1 - j) * Math.tanh(${y.read('k')}); k++; } }`;
+      return `{ const a = ${c.outAdj}[0]; let k = 0; for (let i = 1; i < ${K}; i++) for (let j = 0; j < i; j++) { ${y.adj('k')} -= a * (i + 1 - j) * tanh(${y.read('k')}); k++; } }`;
     },
   },
 };

@@ -92,14 +92,14 @@ export const KERNELS: Record<string, Kernel> = {
     forward: (c) => {
       const [y] = c.args;
       const K1 = y.count; // K − 1
-      return `{ let rem = 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - Math.log(${K1} - k)); const xk = rem * z; ${c.out}[k] = xk; rem -= xk; } ${c.out}[${K1}] = rem; }`;
+      return `{ let rem = 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - log(${K1} - k)); const xk = rem * z; ${c.out}[k] = xk; rem -= xk; } ${c.out}[${K1}] = rem; }`;
     },
     backward: (c) => {
       const [y] = c.args;
       const K1 = y.count; // K − 1
       const zs = c.constant(new Float64Array(c.size));
       const rs = c.constant(new Float64Array(c.size));
-      return `{ let rem = 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - Math.log(${K1} - k)); ${zs}[k] = z; ${rs}[k] = rem; rem -= rem * z; }
+      return `{ let rem = 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - log(${K1} - k)); ${zs}[k] = z; ${rs}[k] = rem; rem -= rem * z; }
         let aRem = ${c.outAdj}[${K1}];
         for (let k = ${K1} - 1; k >= 0; k--) { const z = ${zs}[k], r = ${rs}[k], ax = ${c.outAdj}[k];
           const az = (ax - aRem) * r; aRem = ax * z + aRem * (1 - z); ${addTo(y.adj('k'), 'az * z * (1 - z)')} } }`;
@@ -110,12 +110,12 @@ export const KERNELS: Record<string, Kernel> = {
     forward: (c) => {
       const [y] = c.args;
       const K1 = y.count; // K − 1
-      return `{ let rem = 1, s = 0; for (let k = 0; k < ${K1}; k++) { const u = ${y.read('k')} - Math.log(${K1} - k); const z = expit(u); s += -log1pexp(-u) - log1pexp(u) + Math.log(rem); rem -= rem * z; } ${c.out}[0] = s; }`;
+      return `{ let rem = 1, s = 0; for (let k = 0; k < ${K1}; k++) { const u = ${y.read('k')} - log(${K1} - k); const z = expit(u); s += -log1pexp(-u) - log1pexp(u) + log(rem); rem -= rem * z; } ${c.out}[0] = s; }`;
     },
     backward: (c) => {
       const [y] = c.args;
       const K1 = y.count; // K − 1
-      return `{ const a = ${c.outAdj}[0]; const K2 = ${K1} - 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - Math.log(${K1} - k)); ${addTo(y.adj('k'), `a * (1 - 2 * z - K2 * z + k * z)`)} } }`;
+      return `{ const a = ${c.outAdj}[0]; const K2 = ${K1} - 1; for (let k = 0; k < ${K1}; k++) { const z = expit(${y.read('k')} - log(${K1} - k)); ${addTo(y.adj('k'), `a * (1 - 2 * z - K2 * z + k * z)`)} } }`;
     },
   },
   solveLowerRows: {

@@ -1,6 +1,7 @@
 // The scalar ops of the IR: JS emission, numeric evaluation and gradient rules, registered as data.
 import { digamma, expit, lgamma, log1pexp, trigamma } from '../math/special.js';
 import { IrBuilder, SCALAR_OP_EVAL, type SNode } from './scalarIr.js';
+import { exp, log, log1p, expm1, pow, sin, cos, tanh, cosh, LIBM_IO, expIO, logIO, log1pIO } from '../core/libm/index.js';
 
 /**
  * One scalar op. `emit` returns a JS expression from the argument expressions; `grad` returns, for
@@ -13,8 +14,15 @@ export interface ScalarOp {
   readonly grad: (b: IrBuilder, out: SNode, g: SNode) => (SNode | null)[];
 }
 
-/** Functions that generated code calls by name (passed in as closure constants). */
-export const SCALAR_FUNCTIONS = { lgamma, digamma, trigamma, log1pexp, expit } as const;
+/**
+ * Functions that generated code calls by name (passed in as closure constants). The elementary
+ * functions are nutmeg's own (core/libm), not `Math`'s: engines' `Math.exp`, `Math.log`, … differ in
+ * the last bit, and a seed must give the same draws in Node and in every browser.
+ */
+export const SCALAR_FUNCTIONS = { lgamma, digamma, trigamma, log1pexp, expit, exp, log, log1p, expm1, pow, sin, cos, tanh, cosh, libmIO: LIBM_IO, expIO, logIO, log1pIO } as const;
+
+/** A call of exp, log or log1p through `libmIO` (core/libm/index.ts): no boxed double, inlined or not. */
+const viaIO = (fn: 'expIO' | 'logIO' | 'log1pIO', a: string): string => `(libmIO[0] = ${a}, ${fn}(), libmIO[0])`;
 
 const A = (n: SNode, k: number): SNode => n.args[k];
 
@@ -37,15 +45,15 @@ export const SCALAR_OPS: Record<string, ScalarOp> = {
   neg: { arity: 1, emit: (a) => `(-${a})`, eval: (a) => -a, grad: (b, _o, g) => [b.neg(g)] },
   recip: { arity: 1, emit: (a) => `(1 / ${a})`, eval: (a) => 1 / a, grad: (b, o, g) => [b.neg(b.mul(g, b.square(o)))] },
   square: { arity: 1, emit: (a) => `(${a} * ${a})`, eval: (a) => a * a, grad: (b, o, g) => [b.mul(b.c(2), b.mul(g, A(o, 0)))] },
-  exp: { arity: 1, emit: (a) => `Math.exp(${a})`, eval: Math.exp, grad: (b, o, g) => [b.mul(g, o)] },
-  log: { arity: 1, emit: (a) => `Math.log(${a})`, eval: Math.log, grad: (b, o, g) => [b.div(g, A(o, 0))] },
-  log1p: { arity: 1, emit: (a) => `Math.log1p(${a})`, eval: Math.log1p, grad: (b, o, g) => [b.div(g, b.add(b.c(1), A(o, 0)))] },
-  expm1: { arity: 1, emit: (a) => `Math.expm1(${a})`, eval: Math.expm1, grad: (b, o, g) => [b.mul(g, b.add(o, b.c(1)))] },
+  exp: { arity: 1, emit: (a) => viaIO('expIO', a), eval: exp, grad: (b, o, g) => [b.mul(g, o)] },
+  log: { arity: 1, emit: (a) => viaIO('logIO', a), eval: log, grad: (b, o, g) => [b.div(g, A(o, 0))] },
+  log1p: { arity: 1, emit: (a) => viaIO('log1pIO', a), eval: log1p, grad: (b, o, g) => [b.div(g, b.add(b.c(1), A(o, 0)))] },
+  expm1: { arity: 1, emit: (a) => `expm1(${a})`, eval: expm1, grad: (b, o, g) => [b.mul(g, b.add(o, b.c(1)))] },
   sqrt: { arity: 1, emit: (a) => `Math.sqrt(${a})`, eval: Math.sqrt, grad: (b, o, g) => [b.div(b.mul(b.c(0.5), g), o)] },
   pow: {
     arity: 2,
-    emit: (a, b) => `Math.pow(${a}, ${b})`,
-    eval: Math.pow,
+    emit: (a, b) => `pow(${a}, ${b})`,
+    eval: pow,
     grad: (b, o, g) => {
       const x = A(o, 0);
       const y = A(o, 1);
@@ -68,9 +76,9 @@ export const SCALAR_OPS: Record<string, ScalarOp> = {
     eval: expit,
     grad: (b, o, g) => [b.mul(g, b.mul(o, b.sub(b.c(1), o)))],
   },
-  tanh: { arity: 1, emit: (a) => `Math.tanh(${a})`, eval: Math.tanh, grad: (b, o, g) => [b.mul(g, b.sub(b.c(1), b.square(o)))] },
-  sin: { arity: 1, emit: (a) => `Math.sin(${a})`, eval: Math.sin, grad: (b, o, g) => [b.mul(g, b.op('cos', A(o, 0)))] },
-  cos: { arity: 1, emit: (a) => `Math.cos(${a})`, eval: Math.cos, grad: (b, o, g) => [b.neg(b.mul(g, b.op('sin', A(o, 0))))] },
+  tanh: { arity: 1, emit: (a) => `tanh(${a})`, eval: tanh, grad: (b, o, g) => [b.mul(g, b.sub(b.c(1), b.square(o)))] },
+  sin: { arity: 1, emit: (a) => `sin(${a})`, eval: sin, grad: (b, o, g) => [b.mul(g, b.op('cos', A(o, 0)))] },
+  cos: { arity: 1, emit: (a) => `cos(${a})`, eval: cos, grad: (b, o, g) => [b.neg(b.mul(g, b.op('sin', A(o, 0))))] },
 };
 
 for (const [name, op] of Object.entries(SCALAR_OPS)) SCALAR_OP_EVAL[name] = op.eval;

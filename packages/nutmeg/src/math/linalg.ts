@@ -1,4 +1,5 @@
 // Small dense linear algebra on row-major Float64Arrays: Cholesky, triangular solves, log-determinant, products, SPD inverse.
+import { log } from '../core/libm/index.js';
 //
 // Matrices are n×n (or rows×cols) row-major `Float64Array`s: element (i, j) is `a[i * cols + j]`.
 // Every function writes into a caller-supplied `out` buffer and allocates nothing, so the
@@ -163,7 +164,7 @@ export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>, 
  */
 export function logDetFromCholesky(L: Float64Array, n: number): number {
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
+  for (let i = 0; i < n; i++) s += log(L[i * n + i]);
   return 2 * s;
 }
 

@@ -10,6 +10,7 @@
 import type { Rng } from '../core/rng.js';
 import { lfactorial } from './special.js';
 import { lowerMatVec } from './linalg.js';
+import { exp, log, log1p, pow } from '../core/libm/index.js';
 
 function bad(fn: string, what: string, value: unknown): never {
   throw new RangeError(`${fn}: ${what}, got ${String(value)}`);
@@ -82,7 +83,7 @@ export function uniform(rng: Rng, lower = 0, upper = 1): number {
  */
 export function exponential(rng: Rng, lam = 1): number {
   if (!(lam > 0)) bad('exponential', 'lam must be > 0', lam);
-  return -Math.log1p(-rng.uniform()) / lam;
+  return -log1p(-rng.uniform()) / lam;
 }
 
 /** Standard gamma draw (rate 1) for shape ≥ 1 (Marsaglia & Tsang 2000). */
@@ -99,7 +100,7 @@ function gammaShapeAtLeastOne(rng: Rng, shape: number): number {
     const u = rng.uniformOpen();
     const x2 = x * x;
     if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (log(u) < 0.5 * x2 + d * (1 - v + log(v))) return d * v;
   }
 }
 
@@ -120,8 +121,8 @@ function gammaShapeAtLeastOne(rng: Rng, shape: number): number {
  */
 export function logGamma(rng: Rng, shape: number): number {
   if (!(shape > 0)) bad('logGamma', 'shape must be > 0', shape);
-  if (shape >= 1) return Math.log(gammaShapeAtLeastOne(rng, shape));
-  return Math.log(gammaShapeAtLeastOne(rng, shape + 1)) + Math.log(rng.uniformOpen()) / shape;
+  if (shape >= 1) return log(gammaShapeAtLeastOne(rng, shape));
+  return log(gammaShapeAtLeastOne(rng, shape + 1)) + log(rng.uniformOpen()) / shape;
 }
 
 /**
@@ -146,7 +147,7 @@ export function gamma(rng: Rng, alpha: number, beta = 1): number {
   if (!(alpha > 0)) bad('gamma', 'alpha (shape) must be > 0', alpha);
   if (!(beta > 0)) bad('gamma', 'beta (rate) must be > 0', beta);
   if (alpha >= 1) return gammaShapeAtLeastOne(rng, alpha) / beta;
-  return (gammaShapeAtLeastOne(rng, alpha + 1) * Math.pow(rng.uniformOpen(), 1 / alpha)) / beta;
+  return (gammaShapeAtLeastOne(rng, alpha + 1) * pow(rng.uniformOpen(), 1 / alpha)) / beta;
 }
 
 /**
@@ -169,7 +170,7 @@ export function inverseGamma(rng: Rng, alpha: number, beta = 1): number {
   if (alpha >= 1) return beta / gammaShapeAtLeastOne(rng, alpha);
   // For α < 1 the gamma draw underflows to 0 with probability ≈ 1e-308^α / Γ(α + 1) (8e-4 at
   // α = 0.01), where β/G is often still a double: divide on the log scale (same uniforms as gamma()).
-  return Math.exp(Math.log(beta) - logGamma(rng, alpha));
+  return exp(log(beta) - logGamma(rng, alpha));
 }
 
 /**
@@ -216,10 +217,10 @@ export function beta(rng: Rng, alpha: number, beta: number): number {
   // x/(x + y) = 1/(1 + exp(ly − lx)), stable for any difference.
   const d = ly - lx;
   if (d >= 0) {
-    const e = Math.exp(-d);
+    const e = exp(-d);
     return e / (1 + e);
   }
-  return 1 / (1 + Math.exp(d));
+  return 1 / (1 + exp(d));
 }
 
 /**
@@ -244,8 +245,8 @@ export function studentT(rng: Rng, nu: number, mu = 0, sigma = 1): number {
   if (nu >= 2) return mu + (sigma * z) / Math.sqrt((2 * gammaShapeAtLeastOne(rng, nu / 2)) / nu);
   // For ν < 2 the χ² draw V = 2·Gamma(ν/2) underflows to 0 with probability ≈ 1e-308^(ν/2)
   // (8e-4 at ν = 0.02) while t = Z·√(ν/V) is still a double: compute |t| on the log scale.
-  const logAbsT = Math.log(Math.abs(z)) + 0.5 * (Math.log(nu / 2) - logGamma(rng, nu / 2));
-  return mu + sigma * Math.sign(z) * Math.exp(logAbsT);
+  const logAbsT = log(Math.abs(z)) + 0.5 * (log(nu / 2) - logGamma(rng, nu / 2));
+  return mu + sigma * Math.sign(z) * exp(logAbsT);
 }
 
 /**
@@ -299,7 +300,7 @@ export function halfCauchy(rng: Rng, beta = 1): number {
 export function laplace(rng: Rng, mu = 0, b = 1): number {
   if (!(b > 0)) bad('laplace', 'b must be > 0', b);
   const u = rng.uniformOpen();
-  return u < 0.5 ? mu + b * Math.log(2 * u) : mu - b * Math.log(2 * (1 - u));
+  return u < 0.5 ? mu + b * log(2 * u) : mu - b * log(2 * (1 - u));
 }
 
 /**
@@ -318,7 +319,7 @@ export function laplace(rng: Rng, mu = 0, b = 1): number {
 export function weibull(rng: Rng, alpha: number, beta = 1): number {
   if (!(alpha > 0)) bad('weibull', 'alpha (shape) must be > 0', alpha);
   if (!(beta > 0)) bad('weibull', 'beta (scale) must be > 0', beta);
-  return beta * Math.pow(-Math.log1p(-rng.uniform()), 1 / alpha);
+  return beta * pow(-log1p(-rng.uniform()), 1 / alpha);
 }
 
 /**
@@ -336,7 +337,7 @@ export function weibull(rng: Rng, alpha: number, beta = 1): number {
  */
 export function logNormal(rng: Rng, mu = 0, sigma = 1): number {
   if (!(sigma > 0)) bad('logNormal', 'sigma must be > 0', sigma);
-  return Math.exp(mu + sigma * rng.normal());
+  return exp(mu + sigma * rng.normal());
 }
 
 /**
@@ -380,7 +381,7 @@ export function poisson(rng: Rng, mu: number): number {
   if (mu === 0) return 0;
   if (mu < POISSON_INVERSION_MAX_MEAN) {
     for (;;) {
-      let p = Math.exp(-mu);
+      let p = exp(-mu);
       let s = p;
       let k = 0;
       const u = rng.uniform();
@@ -394,7 +395,7 @@ export function poisson(rng: Rng, mu: number): number {
     }
   }
   const smu = Math.sqrt(mu);
-  const logMu = Math.log(mu);
+  const logMu = log(mu);
   const b = 0.931 + 2.53 * smu;
   const a = -0.059 + 0.02483 * b;
   const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -406,7 +407,7 @@ export function poisson(rng: Rng, mu: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mu + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mu + k * logMu - lfactorial(k)) return k;
+    if (log(v) + log(invAlpha) - log(a / (us * us) + b) <= -mu + k * logMu - lfactorial(k)) return k;
   }
 }
 
@@ -441,7 +442,7 @@ export function binomial(rng: Rng, n: number, p: number): number {
   if (n * p < BINOMIAL_INVERSION_MAX_MEAN) {
     const s = p / q;
     const a = (n + 1) * s;
-    const r0 = Math.exp(n * Math.log1p(-p));
+    const r0 = exp(n * log1p(-p));
     for (;;) {
       let r = r0;
       let u = rng.uniform();
@@ -461,7 +462,7 @@ export function binomial(rng: Rng, n: number, p: number): number {
   const c = n * p + 0.5;
   const vr = 0.92 - 4.2 / b;
   const alpha = (2.83 + 5.1 / b) * spq;
-  const lpq = Math.log(p / q);
+  const lpq = log(p / q);
   const m = Math.floor((n + 1) * p);
   const h = lfactorial(m) + lfactorial(n - m);
   for (;;) {
@@ -471,7 +472,7 @@ export function binomial(rng: Rng, n: number, p: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= vr) return k;
-    v = Math.log((v * alpha) / (a / (us * us) + b));
+    v = log((v * alpha) / (a / (us * us) + b));
     if (v <= h - lfactorial(k) - lfactorial(n - k) + (k - m) * lpq) return k;
   }
 }
@@ -566,7 +567,7 @@ export function dirichlet(rng: Rng, alpha: ArrayLike<number>, out: Float64Array 
     if (out[i] > m) m = out[i];
   }
   let s = 0;
-  for (let i = 0; i < k; i++) s += out[i] = Math.exp(out[i] - m);
+  for (let i = 0; i < k; i++) s += out[i] = exp(out[i] - m);
   for (let i = 0; i < k; i++) out[i] /= s;
   return out;
 }

@@ -6,6 +6,7 @@
 // written here, following the references given on each function.
 
 import { gammaln as stdlibGammaln, digamma as stdlibDigamma, betaln as stdlibBetaln, erf as stdlibErf, erfc as stdlibErfc, erfcx as stdlibErfcx } from './stdlib.js';
+import { exp, log, log1p, expm1, sin } from '../core/libm/index.js';
 
 /** log(2π). */
 export const LOG_2PI = 1.8378770664093453;
@@ -79,7 +80,7 @@ export function trigamma(x: number): number {
     if (x === Math.floor(x)) return Infinity;
     // Reflection; sin(πx) computed from the reduced argument to keep precision for large |x|.
     const r = x - Math.round(x);
-    const s = Math.sin(Math.PI * r);
+    const s = sin(Math.PI * r);
     return (Math.PI * Math.PI) / (s * s) - trigamma(1 - x);
   }
   if (x > 1e15) return 1 / x + 0.5 / (x * x);
@@ -154,8 +155,8 @@ export function lchoose(n: number, k: number): number {
   if (Number.isNaN(n) || Number.isNaN(k) || n < 0) return NaN;
   if (k < 0 || k > n) return -Infinity;
   if (k === 0 || k === n) return 0;
-  if (k === 1 || k === n - 1) return Math.log(n);
-  return -Math.log1p(n) - stdlibBetaln(n - k + 1, k + 1);
+  if (k === 1 || k === n - 1) return log(n);
+  return -log1p(n) - stdlibBetaln(n - k + 1, k + 1);
 }
 
 /**
@@ -172,10 +173,10 @@ export function lchoose(n: number, k: number): number {
  * References: Mächler, M. (2012). Accurately computing log(1 − exp(−|a|)). Rmpfr vignette, eq. (10).
  */
 export function log1pexp(x: number): number {
-  if (x <= -37) return Math.exp(x);
-  if (x <= 18) return Math.log1p(Math.exp(x));
-  if (x <= 33.3) return x + Math.exp(-x);
-  return x;
+  if (x > 33.3) return x;
+  // One exp call site (eˣ, or e⁻ˣ above 18): the function stays small enough for V8 to inline.
+  const e = exp(x <= 18 ? x : -x);
+  return x <= -37 ? e : x <= 18 ? log1p(e) : x + e;
 }
 
 /**
@@ -193,8 +194,8 @@ export function log1pexp(x: number): number {
  * References: Mächler, M. (2012). Accurately computing log(1 − exp(−|a|)). Rmpfr vignette.
  */
 export function log1mexp(x: number): number {
-  if (x > -LN2) return x > 0 ? NaN : Math.log(-Math.expm1(x));
-  return Math.log1p(-Math.exp(x));
+  if (x > -LN2) return x > 0 ? NaN : log(-expm1(x));
+  return log1p(-exp(x));
 }
 
 /**
@@ -212,7 +213,7 @@ export function logAddExp(a: number, b: number): number {
   if (a !== a || b !== b) return NaN;
   const m = a > b ? a : b;
   if (m === -Infinity || m === Infinity) return m;
-  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+  return m + log1p(exp(-Math.abs(a - b)));
 }
 
 /**
@@ -254,8 +255,8 @@ export function logsumexp(values: ArrayLike<number>, start = 0, end = values.len
   }
   if (m === -Infinity || m === Infinity) return m;
   let s = 0;
-  for (let i = start; i < end; i++) s += Math.exp(values[i] - m);
-  return m + Math.log(s);
+  for (let i = start; i < end; i++) s += exp(values[i] - m);
+  return m + log(s);
 }
 
 /**
@@ -271,7 +272,7 @@ export function logsumexp(values: ArrayLike<number>, start = 0, end = values.len
  */
 export function softmax<T extends { [i: number]: number; length: number }>(values: ArrayLike<number>, out: T): T {
   const lse = logsumexp(values);
-  for (let i = 0; i < values.length; i++) out[i] = Math.exp(values[i] - lse);
+  for (let i = 0; i < values.length; i++) out[i] = exp(values[i] - lse);
   return out;
 }
 
@@ -286,8 +287,8 @@ export function softmax<T extends { [i: number]: number; length: number }>(value
  * ```
  */
 export function logit(p: number): number {
-  if (p < 0.5) return Math.log(p) - Math.log1p(-p);
-  return Math.log(p / (1 - p));
+  if (p < 0.5) return log(p) - log1p(-p);
+  return log(p / (1 - p));
 }
 
 /**
@@ -302,9 +303,8 @@ export function logit(p: number): number {
  * ```
  */
 export function expit(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+  const e = exp(x >= 0 ? -x : x); // one exp call site, as in log1pexp
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /**
@@ -385,7 +385,7 @@ function expNegHalfSquare(x: number): number {
   const c = 134217729 * x;
   const hi = c - (c - x);
   const lo = x - hi;
-  return Math.exp(-0.5 * hi * hi) * Math.exp(-0.5 * lo * (2 * hi + lo));
+  return exp(-0.5 * hi * hi) * exp(-0.5 * lo * (2 * hi + lo));
 }
 
 /**
@@ -422,9 +422,9 @@ export function normalCdf(x: number): number {
 export function logNormalCdf(x: number): number {
   if (x < 0) {
     if (x === -Infinity) return -Infinity;
-    return Math.log(0.5 * stdlibErfcx(-x * Math.SQRT1_2)) - 0.5 * x * x;
+    return log(0.5 * stdlibErfcx(-x * Math.SQRT1_2)) - 0.5 * x * x;
   }
-  return Math.log1p(-normalCdf(-x));
+  return log1p(-normalCdf(-x));
 }
 
 /**

@@ -59,6 +59,50 @@ function nodeIds(params: Record<string, Tensor>): Record<string, number> {
 const NAME_RE = /^[^\s\p{C}[\],"']{1,256}$/u;
 
 /**
+ * Most elements of one variable or data container: 2^27 (1 GiB as float64). Arbitrary but safe:
+ * compiling keeps several buffers of every variable and sampling one row per draw, so a larger
+ * variable cannot be sampled in the memory of an ordinary machine; a clear error at build time
+ * beats an allocation failure later.
+ */
+export const MAX_VARIABLE_SIZE = 2 ** 27;
+
+/** Throws unless `shape` is an array of non-negative integers whose product is at most {@link MAX_VARIABLE_SIZE}. */
+function checkShape(name: string, shape: unknown, what = 'shape'): void {
+  if (!Array.isArray(shape)) throw new ModelError(`'${name}': ${what} must be an array of lengths such as [3] or [2, 4], got ${describe(shape)}`, name);
+  shape.forEach((n: unknown, k) => {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      throw new ModelError(`'${name}': ${what} ${formatShape(shape as number[])} has ${describe(n)} at axis ${k}; lengths must be integers ≥ 0`, name);
+    }
+  });
+  const size = sizeOf(shape as number[]);
+  if (size > MAX_VARIABLE_SIZE) {
+    throw new ModelError(`'${name}': ${what} ${formatShape(shape as number[])} has ${size.toPrecision(3)} elements, more than the limit of ${MAX_VARIABLE_SIZE} (2^27, 1 GiB per copy)`, name);
+  }
+}
+
+/** A value in a message: numbers and strings as written, other things by kind. */
+function describe(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.slice(0, 40));
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return `an object {${Object.keys(v).slice(0, 5).join(', ')}}`;
+  return typeof v;
+}
+
+/** Throws unless `dist` is what a distribution factory returns (`Normal({ mu: 0, sigma: 1 })`). */
+function checkDistribution(name: string, dist: unknown): asserts dist is DistributionSpec {
+  const d = dist as Partial<DistributionSpec> | null;
+  const family = d && typeof d === 'object' ? (d.family as { paramSets?: unknown } | undefined) : undefined;
+  if (!family || typeof family !== 'object' || !Array.isArray(family.paramSets)) {
+    const hint = d && typeof d === 'object' && !('family' in d) ? ` (parameters such as {${Object.keys(d).join(', ')}} go inside a distribution: Normal({ mu: 0, sigma: 1 }))` : '';
+    throw new ModelError(`'${name}': the second argument must be a distribution such as Normal({ mu: 0, sigma: 1 }), got ${describe(dist)}${hint}`, name);
+  }
+  if (d!.params === null || typeof d!.params !== 'object') {
+    throw new ModelError(`'${name}': the distribution's parameters must be an object such as { mu: 0, sigma: 1 }, got ${describe(d!.params)}`, name);
+  }
+}
+
+/**
  * A Bayesian model, built explicitly (no hidden global context as in PyMC's `with pm.Model()`):
  * declare random variables with {@link Model.rv}, combine them with tensor ops, observe data, then
  * {@link Model.compile} to a {@link CompiledModel} that samplers and ADVI use.
@@ -87,8 +131,21 @@ export class Model {
   private readonly names = new Set<string>();
   readonly coords: Record<string, CoordValues>;
 
+  /**
+   * @param options - `coords`: the labels of each dim, e.g. `{ county: ['A', 'B'] }`
+   * @throws ModelError when `coords` is not an object of arrays of labels
+   */
   constructor(options: { coords?: Record<string, CoordValues> } = {}) {
-    this.coords = { ...(options.coords ?? {}) };
+    const coords: unknown = options?.coords ?? {};
+    if (coords === null || typeof coords !== 'object' || Array.isArray(coords)) {
+      throw new ModelError(`coords must be an object of label arrays such as { county: ['A', 'B'] }, got ${describe(coords)}`);
+    }
+    for (const [dim, labels] of Object.entries(coords)) {
+      if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string' && typeof l !== 'number')) {
+        throw new ModelError(`coords '${dim}' must be an array of labels (strings or numbers), got ${describe(labels)}`);
+      }
+    }
+    this.coords = { ...(coords as Record<string, CoordValues>) };
   }
 
   private claim(name: string): void {
@@ -98,7 +155,11 @@ export class Model {
   }
 
   private resolveDims(name: string, dims: string | readonly string[] | undefined, shape: readonly number[] | undefined): { shape: number[] | undefined; dims: string[] | undefined } {
+    if (shape !== undefined) checkShape(name, shape);
     if (dims === undefined) return { shape: shape ? [...shape] : undefined, dims: undefined };
+    if (typeof dims !== 'string' && (!Array.isArray(dims) || dims.some((d) => typeof d !== 'string'))) {
+      throw new ModelError(`'${name}': dims must be a dim name or an array of dim names, got ${describe(dims)}`, name);
+    }
     const list = typeof dims === 'string' ? [dims] : [...dims];
     const fromCoords = list.map((d, k) => {
       const c = this.coords[d];
@@ -172,15 +233,21 @@ export class Model {
    * @param options - shape/dims, observed data, transform override
    * @returns the variable's (constrained) value as a tensor
    * @throws ModelError naming the variable: bad shapes, unknown dims, unknown or missing parameters,
-   *   non-finite observed data, duplicate names
+   *   non-finite or empty observed data, duplicate names, a second argument that is not a distribution,
+   *   shapes that are not arrays of integers ≥ 0 or have more than MAX_VARIABLE_SIZE elements
    */
   rv(name: string, dist: DistributionSpec, options: RvOptions = {}): Tensor {
     this.claim(name);
+    checkDistribution(name, dist);
+    if (options === null || typeof options !== 'object') throw new ModelError(`'${name}': options must be an object such as { dims: 'county' }, got ${describe(options)}`, name);
     const family = dist.family;
     const params = this.resolveParams(name, family, dist.params);
     let observed: { values: Float64Array; shape: number[] } | undefined;
     if (options.observed !== undefined) {
       observed = toFlatArray(options.observed, `observed data of '${name}'`);
+      if (observed.values.length === 0) {
+        throw new ModelError(`'${name}': observed data is empty; an empty observation adds nothing to the likelihood (the fit would be the prior). Pass the data, or leave out observed for a free parameter`, name);
+      }
       for (let i = 0; i < observed.values.length; i++) {
         if (!Number.isFinite(observed.values[i])) {
           throw new ModelError(`'${name}': observed data has ${observed.values[i]} at position ${i}; remove or impute missing values`, name);
@@ -231,6 +298,9 @@ export class Model {
     const transform = options.lower !== undefined ? TRANSFORMS.log : options.transform !== undefined ? TRANSFORMS[options.transform] : bijectTo(family.support);
     if (!transform) throw new ModelError(`'${name}': unknown transform '${options.transform}' (known: ${Object.keys(TRANSFORMS).join(', ')})`, name);
     const ushape = transform.unconstrainedShape(shape);
+    if (ushape.some((n) => !Number.isInteger(n) || n < 0) || (transform.name === 'simplex' && sizeOf(shape) === 0)) {
+      throw new ModelError(`'${name}': the ${transform.name} transform does not apply to shape ${formatShape(shape)}${transform.name === 'simplex' ? ' (a simplex is a vector of length ≥ 1: give Dirichlet at least one concentration)' : ''}`, name);
+    }
     const y = this.g.param(ushape, name);
     const support = family.support;
     const bounds =
@@ -307,6 +377,7 @@ export class Model {
   /** A named function of the parameters, computed for every draw and kept in the results. */
   deterministic(name: string, value: Tensor, options: NamedOptions = {}): Tensor {
     this.claim(name);
+    this.checkTensor(name, value, 'deterministic');
     const r = this.resolveDims(name, options.dims, options.shape ?? value.shape);
     const shape = value.shape;
     if (r.shape && sizeOf(r.shape) !== sizeOf(shape)) throw new ModelError(`deterministic '${name}': dims give shape ${formatShape(r.shape)} but the value has shape ${formatShape(shape)}`, name);
@@ -314,9 +385,17 @@ export class Model {
     return value;
   }
 
+  /** Throws unless `value` is a tensor of this model (a number, or another model's tensor, would break compiling). */
+  private checkTensor(name: string, value: unknown, what: string): void {
+    if (!(value instanceof Tensor) || value.graph !== this.g) {
+      throw new ModelError(`${what} '${name}': the value must be a tensor of this model (from m.rv, m.data or tensor ops), got ${describe(value)}`, name);
+    }
+  }
+
   /** Adds the sum of `value`'s elements to the log density (PyMC's `pm.Potential`). */
   potential(name: string, value: Tensor): void {
     this.claim(name);
+    this.checkTensor(name, value, 'potential');
     this.terms.push({ kind: 'sum', variable: name, expr: value.id });
   }
 

@@ -1,4 +1,5 @@
 // Gaussian kernel density estimate on a grid (linear binning + truncated convolution), Silverman/Scott bandwidth.
+import { exp } from '../core/libm/index.js';
 
 /** Bandwidth rule of a {@link kde}, or a fixed bandwidth. */
 export type BandwidthRule = 'silverman' | 'scott' | number;
@@ -134,7 +135,7 @@ export function kde(values: ArrayLike<number>, options: KdeOptions = {}): KdeRes
   const half = Math.min(g - 1, Math.ceil((5 * h) / dx));
   const kernel = new Float64Array(2 * half + 1);
   const norm = 1 / (n * h * Math.sqrt(2 * Math.PI));
-  for (let k = -half; k <= half; k++) kernel[k + half] = norm * Math.exp(-0.5 * ((k * dx) / h) ** 2);
+  for (let k = -half; k <= half; k++) kernel[k + half] = norm * exp(-0.5 * ((k * dx) / h) ** 2);
   const density = new Float64Array(g);
   for (let j = 0; j < g; j++) {
     const w = weights[j];

@@ -1,6 +1,7 @@
 // LOO-PIT check as ArviZ's plot_loo_pit(ecdf=True): the ECDF of the LOO-PIT values minus the uniform CDF, inside a pointwise band for uniform values.
 import { lgamma } from '../math/special.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
+import { exp, log, log1p } from '../core/libm/index.js';
 
 /** Options of {@link plotLooPit}. */
 export interface LooPitPlotOptions {
@@ -19,12 +20,12 @@ export interface LooPitPlotOptions {
 function binomialQuantile(q: number, n: number, p: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return n;
-  const logP = Math.log(p);
-  const logQ = Math.log1p(-p);
+  const logP = log(p);
+  const logQ = log1p(-p);
   const lgn = lgamma(n + 1);
   let cdf = 0;
   for (let k = 0; k < n; k++) {
-    cdf += Math.exp(lgn - lgamma(k + 1) - lgamma(n - k + 1) + k * logP + (n - k) * logQ);
+    cdf += exp(lgn - lgamma(k + 1) - lgamma(n - k + 1) + k * logP + (n - k) * logQ);
     if (cdf >= q * (1 - 1e-12)) return k;
   }
   return n;

@@ -1,6 +1,7 @@
 // ADVI marginals over NUTS histograms, one panel per parameter, to compare an approximation with MCMC.
 import { kde } from './kde.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
+import { exp } from '../core/libm/index.js';
 
 /** An approximate marginal: a Gaussian (mean, sd) or draws (shown as a KDE). */
 export type ApproxMarginal = { readonly mean: number; readonly sd: number } | ArrayLike<number>;
@@ -88,7 +89,7 @@ function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title'
     for (let j = 0; j < G; j++) {
       const x = lo + ((hi - lo) * j) / (G - 1);
       const z = (x - mean) / sd;
-      curve.push({ method: o.approxName, x: r6(x), density: r6(Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI))) });
+      curve.push({ method: o.approxName, x: r6(x), density: r6(exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI))) });
     }
   } else {
     const k = kde(p.approx as ArrayLike<number>, { gridSize: G });

@@ -1,5 +1,6 @@
 // summary(idata): ArviZ's az.summary table (one row per parameter element), printed, or as JSON or CSV.
 import { OptionError } from '../core/errors.js';
+import { checkKnownKeys, describeValue, optionsObject } from '../core/optionChecks.js';
 import { DEFAULT_HDI_PROB, hdiColumnNames } from '../diagnostics/hdi.js';
 import { type DrawsSummary, summarizeDraws } from '../diagnostics/summarizeDraws.js';
 import { elementDraws, elementLabel, type GroupName, type InferenceData, shapeSize } from './inferenceData.js';
@@ -22,9 +23,9 @@ export interface SummaryOptions {
   hdiProb?: number;
   /**
    * Variables to show (default all of the group). A name prefixed with `~` is left out instead,
-   * as in ArviZ's `var_names`.
+   * as in ArviZ's `var_names`. One name may be given as a string (`'mu'`), as ArviZ accepts.
    */
-  varNames?: readonly string[];
+  varNames?: string | readonly string[];
   /**
    * Which statistics: `'all'` (default: ArviZ's columns), `'stats'` (mean, sd, HDI),
    * `'diagnostics'` (MCSE, ESS, R̂), or a list of statistic names in the order to show.
@@ -35,6 +36,15 @@ export interface SummaryOptions {
   /** Group to summarise (default `posterior`). */
   group?: GroupName;
 }
+
+/** Every option of `summary`: a misspelt one is refused with a suggestion. */
+const SUMMARY_OPTION_KEYS = {
+  hdiProb: true,
+  varNames: true,
+  statistics: true,
+  useCoords: true,
+  group: true,
+} as const satisfies Record<keyof SummaryOptions, true>;
 
 /** One row of a summary: a parameter element and its statistics, in column order. */
 export interface SummaryRow {
@@ -66,7 +76,11 @@ function resolveStatistics(statistics: SummaryOptions['statistics']): SummarySta
 }
 
 /** The variables of a group selected by ArviZ-style `var_names` (with `~` exclusions). */
-function selectVariables(available: readonly string[], varNames: readonly string[] | undefined, group: string): string[] {
+function selectVariables(available: readonly string[], given: string | readonly string[] | undefined, group: string): string[] {
+  if (given !== undefined && typeof given !== 'string' && (!Array.isArray(given) || given.some((n) => typeof n !== 'string'))) {
+    throw new OptionError('varNames', `must be a variable name or an array of names such as ['mu', 'tau'], got ${describeValue(given)}`);
+  }
+  const varNames: readonly string[] | undefined = typeof given === 'string' ? [given] : given;
   if (varNames === undefined || varNames.length === 0) return [...available];
   const include = varNames.filter((n) => !n.startsWith('~'));
   const exclude = varNames.filter((n) => n.startsWith('~')).map((n) => n.slice(1));
@@ -88,16 +102,24 @@ function selectVariables(available: readonly string[], varNames: readonly string
  * @param idata - results of sampling
  * @param opts - HDI probability, variable filter, statistics shown, coord labels, group
  * @returns the rows, in variable order then row-major element order
- * @throws OptionError for an unknown variable, statistic or group, or an HDI probability outside (0, 1]
+ * @throws OptionError for an unknown variable, statistic, group or option (a misspelt one with a
+ *   suggestion), an HDI probability outside (0, 1], `varNames` that is neither a name nor a list of
+ *   names (one name as a string is accepted, as in ArviZ), or `idata` that is not InferenceData
  * @example
  * declare const idata: InferenceData; // e.g. from sample()
  * const rows = summary(idata, { varNames: ['mu', 'tau'] });
  * console.log(formatSummaryTable(rows));
  */
-export function summary(idata: InferenceData, opts: SummaryOptions = {}): SummaryRow[] {
+export function summary(idata: InferenceData, opts?: SummaryOptions): SummaryRow[] {
+  if (idata === null || typeof idata !== 'object' || typeof idata.groups !== 'object' || idata.groups === null) {
+    throw new OptionError('idata', `summary needs InferenceData (the result of sample(), fromStanCsv(), …), got ${describeValue(idata)}`);
+  }
+  opts = optionsObject(opts, 'summary');
+  checkKnownKeys(opts, SUMMARY_OPTION_KEYS, 'summary');
   const hdiProb = opts.hdiProb ?? DEFAULT_HDI_PROB;
   const groupName = opts.group ?? 'posterior';
-  const group = idata.groups[groupName];
+  if (typeof groupName !== 'string') throw new OptionError('group', `must be a group name such as 'posterior', got ${describeValue(groupName)}`);
+  const group = Object.hasOwn(idata.groups, groupName) ? idata.groups[groupName] : undefined;
   if (!group) {
     const have = Object.keys(idata.groups).join(', ') || '(none)';
     throw new OptionError('group', `the results have no '${groupName}' group; groups: ${have}`);
@@ -151,6 +173,7 @@ function formatCell(column: string, v: number, digits: number): string {
  * @returns the table, ending with a newline
  */
 export function formatSummaryTable(rows: readonly SummaryRow[], opts: { digits?: number } = {}): string {
+  if (!Array.isArray(rows)) throw new OptionError('rows', `formatSummaryTable needs the rows of summary(idata), got ${describeValue(rows)}`);
   const digits = opts.digits ?? 3;
   const columns = columnsOf(rows);
   const cells = rows.map((r) => columns.map((c) => formatCell(c, r.stats[c], digits)));

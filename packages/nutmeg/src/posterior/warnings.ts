@@ -9,7 +9,7 @@ import { convergenceDiagnostics } from '../diagnostics/convergence.js';
 
 /** One problem found in a run, with what to try. */
 export interface SamplingWarning {
-  /** Stable identifier: `divergences`, `r_hat`, `ess_bulk`, `ess_tail`, `ebfmi`, `acceptance_rate`, `tree_depth`, `nonfinite_draws`. */
+  /** Stable identifier: `failed_chains`, `checkpoint_write` (set by `sample`), `divergences`, `r_hat`, `ess_bulk`, `ess_tail`, `ebfmi`, `acceptance_rate`, `tree_depth`, `nonfinite_draws`. */
   code: WarningCode;
   /** `error`: the draws may be biased; `warning`: estimates may be unreliable; `info`: efficiency only. */
   severity: 'error' | 'warning' | 'info';
@@ -20,7 +20,7 @@ export interface SamplingWarning {
 }
 
 /** The kinds of problems `samplingWarnings` reports, as stable codes (ranked in this order within a severity). */
-export type WarningCode = 'nonfinite_draws' | 'divergences' | 'log_density_errors' | 'r_hat' | 'ess_bulk' | 'ess_tail' | 'ebfmi' | 'acceptance_rate' | 'tree_depth';
+export type WarningCode = 'failed_chains' | 'checkpoint_write' | 'nonfinite_draws' | 'divergences' | 'log_density_errors' | 'r_hat' | 'ess_bulk' | 'ess_tail' | 'ebfmi' | 'acceptance_rate' | 'tree_depth';
 
 /** Options of `samplingWarnings`: the settings the run used. */
 export interface SamplingWarningOptions {
@@ -65,6 +65,8 @@ export const WARNING_THRESHOLDS = {
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 const CODE_RANK: Record<WarningCode, number> = {
+  failed_chains: -2,
+  checkpoint_write: -1,
   nonfinite_draws: 0,
   divergences: 1,
   log_density_errors: 2,

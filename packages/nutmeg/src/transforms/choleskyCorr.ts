@@ -1,5 +1,6 @@
 // The Cholesky-factor-of-correlation transform (Stan's cholesky_factor_corr), for LKJCholeskyCorr variables.
 import type { Transform } from './transform.js';
+import { exp, log1p, tanh, cosh } from '../core/libm/index.js';
 
 /** K for an unconstrained length K(K−1)/2. */
 function orderOf(m: number): number {
@@ -11,7 +12,7 @@ function orderOf(m: number): number {
 /** log sech(y) = −log cosh(y), exact for large |y|. */
 const logSech = (y: number): number => {
   const a = Math.abs(y);
-  return -(a + Math.log1p(Math.exp(-2 * a)) - Math.LN2);
+  return -(a + log1p(exp(-2 * a)) - Math.LN2);
 };
 
 /**
@@ -41,8 +42,8 @@ export const choleskyCorrTransform: Transform = {
     for (let i = 0; i < K; i++) {
       let w = 1;
       for (let j = 0; j < i; j++) {
-        L[i * K + j] = Math.tanh(y[k]) * w;
-        w /= Math.cosh(y[k++]);
+        L[i * K + j] = tanh(y[k]) * w;
+        w /= cosh(y[k++]);
       }
       L[i * K + i] = w;
     }

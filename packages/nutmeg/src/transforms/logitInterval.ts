@@ -1,6 +1,7 @@
 // The interval transform: x = lower + (upper − lower)·logistic(y), for Uniform and Beta variables.
 import { expit, log1pexp, logit } from '../math/special.js';
 import type { Transform } from './transform.js';
+import { log } from '../core/libm/index.js';
 
 /**
  * x = a + (b − a)·σ(y) on (a, b); log|J| = log(b − a) − softplus(−y) − softplus(y).
@@ -21,5 +22,5 @@ export const logitIntervalTransform: Transform = {
   forward: (y, b) => y.map((v) => (b?.lower ?? 0) + ((b?.upper ?? 1) - (b?.lower ?? 0)) * expit(v)),
   inverse: (x, b) => x.map((v) => logit((v - (b?.lower ?? 0)) / ((b?.upper ?? 1) - (b?.lower ?? 0)))),
   logAbsDetJacobian: (y, b) =>
-    y.reduce((s, v) => s + Math.log((b?.upper ?? 1) - (b?.lower ?? 0)) - log1pexp(-v) - log1pexp(v), 0),
+    y.reduce((s, v) => s + log((b?.upper ?? 1) - (b?.lower ?? 0)) - log1pexp(-v) - log1pexp(v), 0),
 };

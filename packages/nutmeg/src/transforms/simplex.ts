@@ -1,6 +1,7 @@
 // The stick-breaking transform (Stan's), for simplex-valued variables such as Dirichlet draws.
 import { expit } from '../math/special.js';
 import type { Transform } from './transform.js';
+import { log, log1p } from '../core/libm/index.js';
 
 /**
  * K−1 unconstrained coordinates → a K-simplex: z_k = σ(y_k − log(K−1−k)), x_k = r_k·z_k with
@@ -21,7 +22,7 @@ export const simplexTransform: Transform = {
     const x = new Float64Array(K);
     let rem = 1;
     for (let k = 0; k < K - 1; k++) {
-      x[k] = rem * expit(y[k] - Math.log(K - 1 - k));
+      x[k] = rem * expit(y[k] - log(K - 1 - k));
       rem -= x[k];
     }
     x[K - 1] = rem;
@@ -33,7 +34,7 @@ export const simplexTransform: Transform = {
     let rem = 1;
     for (let k = 0; k < K - 1; k++) {
       const z = x[k] / rem;
-      y[k] = Math.log(z) - Math.log1p(-z) + Math.log(K - 1 - k);
+      y[k] = log(z) - log1p(-z) + log(K - 1 - k);
       rem -= x[k];
     }
     return y;
@@ -43,8 +44,8 @@ export const simplexTransform: Transform = {
     let rem = 1;
     let s = 0;
     for (let k = 0; k < K - 1; k++) {
-      const z = expit(y[k] - Math.log(K - 1 - k));
-      s += Math.log(z) + Math.log1p(-z) + Math.log(rem);
+      const z = expit(y[k] - log(K - 1 - k));
+      s += log(z) + log1p(-z) + log(rem);
       rem -= rem * z;
     }
     return s;

@@ -4,6 +4,8 @@ import type { InferenceData, VariableArray } from '../posterior/inferenceData.js
 import { shapeSize } from '../posterior/inferenceData.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
+import { seedOption } from '../core/optionChecks.js';
+import { DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, memoryLimitOption } from './resourceLimits.js';
 import type { GaussianFamily } from '../inference/vi/family.js';
 import { fillStandardNormal } from '../inference/vi/normals.js';
 import { paretoKHat } from '../diagnostics/psis.js';
@@ -31,6 +33,8 @@ export interface ApproximationSampleOptions {
   seed?: number;
   /** Compute the log density of each draw into `sample_stats.lp` (default true). */
   lp?: boolean;
+  /** Memory the draws may take, in bytes (default 2 GiB, `DEFAULT_MEMORY_LIMIT`); more is refused up front. */
+  memoryLimit?: number;
 }
 
 function paretoMessage(k: ParetoKHat, method: AdviMethod): ParetoDiagnostic {
@@ -258,7 +262,8 @@ export class Approximation {
    * @param n - number of draws (positive integer)
    * @param options - seed, whether to compute lp
    * @returns the draws
-   * @throws OptionError if n is not a positive integer
+   * @throws OptionError if n is not a positive integer, the seed is not an integer in [0, 2^32), or
+   *   the draws would take more memory than `memoryLimit` (the message gives both)
    * @example
    * ```ts
    * declare const model: CompiledModel; // e.g. new Model()…compile()
@@ -269,7 +274,11 @@ export class Approximation {
    */
   sample(n: number, options: ApproximationSampleOptions = {}): InferenceData {
     if (!Number.isInteger(n) || n <= 0) throw new OptionError('n', `must be a positive integer, got ${String(n)}`);
-    const seed = options.seed ?? this.settings.seed;
+    const seed = options.seed === undefined ? this.settings.seed : seedOption(options.seed);
+    const perDraw = this.model.variables.reduce((k, v) => k + shapeSize(v.shape), 0) + 1;
+    const limit = memoryLimitOption(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+    const estimate = { bytes: n * perDraw * 8, formula: `${n.toLocaleString('en-US')} draws × ${perDraw} numbers × 8 bytes` };
+    enforceMemoryLimit('n', estimate, limit, options.memoryLimit === undefined ? 'the default' : 'the memoryLimit option');
     const withLp = options.lp ?? true;
     const rng = new Rng(seed, STREAM_SAMPLE);
     const model = this.model;

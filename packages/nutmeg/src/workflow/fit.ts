@@ -11,6 +11,46 @@ import { formatAdviEvent } from '../inference/vi/progress.js';
 import type { AdviEvent, AdviProgressCallback } from '../inference/vi/progress.js';
 import { resolveAdviSettings } from '../inference/vi/settings.js';
 import type { AdviOptions } from '../inference/vi/settings.js';
+import type { Model } from '../model/model.js';
+import { checkKnownKeys, optionsObject, seedOption } from '../core/optionChecks.js';
+import { adviMemory, DEFAULT_MEMORY_LIMIT, enforceAdviWork, enforceMemoryLimit, memoryLimitOption } from './resourceLimits.js';
+import { modelArgument } from './layout.js';
+
+/** Options of {@link fit}: ADVI's ({@link AdviOptions}) and a memory limit. */
+export interface FitOptions extends AdviOptions {
+  /**
+   * Memory the fit may use, in bytes (default 2 GiB, `DEFAULT_MEMORY_LIMIT`): the ELBO history
+   * (one number per iteration), the variational parameters and the draws of the summaries. A fit
+   * whose estimate is larger is refused before it starts; `Infinity` turns the check off.
+   */
+  memoryLimit?: number;
+}
+
+/**
+ * Every option of {@link fit}, so that a misspelt one is refused (with a suggestion) rather than
+ * ignored. `satisfies` makes an option added to {@link FitOptions} but not here a type error.
+ */
+export const FIT_OPTION_KEYS = {
+  method: true,
+  n: true,
+  seed: true,
+  tolerance: true,
+  paramTolerance: true,
+  initScale: true,
+  convergenceWindow: true,
+  gradSamples: true,
+  elboSamples: true,
+  evalElbo: true,
+  eta: true,
+  adaptIterations: true,
+  optimizer: true,
+  iterateAveraging: true,
+  psisDraws: true,
+  summaryDraws: true,
+  init: true,
+  progress: true,
+  memoryLimit: true,
+} as const satisfies Record<keyof FitOptions, true>;
 
 /**
  * A console listener for `progress: true`: the start, the chosen step size, every tenth ELBO
@@ -41,12 +81,14 @@ function listener(p: AdviOptions['progress']): AdviProgressCallback | undefined 
  * correlations; started cold, the per-coordinate step sizes blow L up in high dimension).
  * Deterministic for a given seed.
  *
- * @param model - a compiled model (`m.compile()`); a bare {@link LogDensity} is accepted too, and
- *   its results then hold one vector variable `theta`
- * @param options - see {@link AdviOptions}: `method`, `n`, `seed`, `tolerance`, `progress`, …
+ * @param model - a compiled model (`m.compile()`; a `Model` is compiled first); a bare
+ *   {@link LogDensity} is accepted too, and its results then hold one vector variable `theta`
+ * @param options - see {@link FitOptions}: `method`, `n`, `seed`, `tolerance`, `progress`, `memoryLimit`, …
  * @returns the {@link Approximation}: `means`, `sds` (constrained), `mean`, `std` (unconstrained),
  *   `elboHistory`, `sample(n)`, `paretoK`
- * @throws OptionError for a bad option (n ≤ 0, unknown method, …) or a model with discrete parameters
+ * @throws OptionError for a bad or unknown option (n ≤ 0, unknown method, a seed outside [0, 2^32), a
+ *   misspelt key, …), a model with discrete parameters, a fit that would need more memory than
+ *   `memoryLimit`, or one that would evaluate the log density more than 10^10 times (`MAX_ADVI_EVALUATIONS`)
  * @throws AdviError if the ELBO cannot be computed at the start or no step size works
  * @example
  * ```ts
@@ -60,11 +102,13 @@ function listener(p: AdviOptions['progress']): AdviProgressCallback | undefined 
  * differentiation variational inference, JMLR 18(14); Yao, Y., Vehtari, A., Simpson, D. & Gelman,
  * A. (2018), Yes, but did it work?: Evaluating variational inference, ICML.
  */
-export function fit(model: CompiledModel | LogDensity, options: AdviOptions = {}): Approximation {
-  if (options === null || typeof options !== 'object') throw new OptionError('options', 'must be an object');
+export function fit(model: Model | CompiledModel | LogDensity, options?: FitOptions): Approximation {
+  options = optionsObject(options, 'fit');
+  checkKnownKeys(options, FIT_OPTION_KEYS, 'fit');
+  if (options.seed !== undefined) seedOption(options.seed);
   const s = resolveAdviSettings(options);
   const onEvent = listener(options.progress);
-  const cm = asCompiledModel(model, 'theta');
+  const cm = asCompiledModel(modelArgument(model, 'fit'), 'theta');
   const discrete = cm.variables.filter((v) => v.kind === 'free' && v.discrete).map((v) => v.name);
   if (discrete.length > 0) {
     throw new OptionError(
@@ -74,6 +118,9 @@ export function fit(model: CompiledModel | LogDensity, options: AdviOptions = {}
     );
   }
   if (cm.dim <= 0) throw new OptionError('model', 'has no free parameters to fit');
+  const limit = memoryLimitOption(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+  enforceMemoryLimit('n', adviMemory(cm, s), limit, options.memoryLimit !== undefined ? 'the memoryLimit option' : 'the default for fit');
+  enforceAdviWork(s);
   let init = options.init;
   if (init !== undefined) {
     if (!(init instanceof Float64Array) || init.length !== cm.dim) {

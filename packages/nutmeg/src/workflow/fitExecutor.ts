@@ -59,6 +59,10 @@ export function inThreadExecutor(): FitExecutor {
   return {
     async run(tasks, { onResult, signal }) {
       for (const task of tasks) {
+        // A turn of the event loop between fits: awaiting a fit only runs microtasks, so without it
+        // a run of many short fits (each shorter than a chain's ~50 ms yield interval) would never
+        // let an abort (Ctrl-C) or a timer through until the last fit had finished.
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (signal?.aborted) {
           onResult({ index: task.index, error: abortedError(signal) });
           continue;

@@ -3,6 +3,7 @@ import type { LogDensity } from '../core/types.js';
 import type { Rng } from '../core/rng.js';
 import { isRecoverable, ModelError, OptionError, type DomainError } from '../core/errors.js';
 import { fit } from './fit.js';
+import { describeValue } from '../core/optionChecks.js';
 import { asCompiledModel, isCompiledModel } from './layout.js';
 
 /**
@@ -65,7 +66,13 @@ export function basePoint(ld: LogDensity, init: InitOption): Float64Array {
     if (!isCompiledModel(ld)) throw new OptionError('init', 'values by name need a compiled model, not a hand-written log density');
     const defaults = ld.constrain(ld.initialPoint());
     const free = new Set(ld.variables.filter((v) => v.kind === 'free').map((v) => v.name));
-    for (const k of Object.keys(init)) if (!free.has(k)) throw new OptionError('init', `'${k}' is not a free variable of the model`);
+    for (const [k, v] of Object.entries(init)) {
+      if (!free.has(k)) throw new OptionError('init', `'${k}' is not a free variable of the model`);
+      const list: unknown[] = typeof v === 'number' ? [v] : Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v as ArrayLike<unknown>) : [v];
+      if (list.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+        throw new OptionError('init', `'${k}' must be a finite number or an array of finite numbers (constrained values), got ${describeValue(v)}`);
+      }
+    }
     const values: Record<string, number | ArrayLike<number>> = {};
     for (const name of free) values[name] = init[name] ?? defaults[name];
     return ld.unconstrain(values);

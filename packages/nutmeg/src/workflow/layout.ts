@@ -2,6 +2,7 @@
 import type { LogDensity } from '../core/types.js';
 import { OptionError } from '../core/errors.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
+import type { Model } from '../model/model.js';
 
 /**
  * True when `ld` is a compiled model (has names, transforms and an initial point), not a bare log
@@ -55,4 +56,30 @@ export function asCompiledModel(model: LogDensity | CompiledModel, vectorName = 
     logDensityByVariable: () => ({}),
     spec: undefined,
   };
+}
+
+/**
+ * The model argument of `sample` and `fit`: a compiled model or a log density as it is; a
+ * {@link Model} compiled first, as PyMC users expect (`pm.sample()` samples the model it is
+ * given, with no compile step). Compile once yourself (`m.compile()`) to reuse it across calls.
+ *
+ * @param model - what the caller passed
+ * @param fn - the function's name, for the message
+ * @returns something to sample or fit
+ * @throws OptionError (option `model`) when it is none of these; ModelError from compiling a Model
+ */
+export function modelArgument(model: Model | LogDensity | CompiledModel, fn: string): LogDensity | CompiledModel {
+  const m: unknown = model;
+  if (m !== null && typeof m === 'object') {
+    const maybe = m as { compile?: unknown; logDensityGrad?: unknown; spec?: unknown };
+    if (typeof maybe.logDensityGrad === 'function') return model as LogDensity | CompiledModel;
+    if (typeof maybe.compile === 'function') return (model as Model).compile();
+  }
+  throw new OptionError('model', `${fn} needs a Model, a compiled model (m.compile()) or a LogDensity { dim, logDensityGrad }, got ${describeModel(m)}`);
+}
+
+function describeModel(m: unknown): string {
+  if (m === null || m === undefined) return String(m);
+  if (typeof m === 'object') return `an object {${Object.keys(m).slice(0, 5).join(', ')}}`;
+  return typeof m;
 }

@@ -1,6 +1,7 @@
 // mapFits(): many independent small fits (one model per group, per data set, per simulation), each seeded from Rng.split.
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
+import { seedOption, SEED_LIMIT } from '../core/optionChecks.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { FitJob, FitTask } from './fitJob.js';
 import { inThreadExecutor, type FitExecutor, type FitTaskResult } from './fitExecutor.js';
@@ -36,19 +37,18 @@ export type FitOutcome =
   | { readonly ok: false; readonly index: number; readonly name: string; readonly seed: number; readonly error: FitError };
 
 /**
- * The seed of job `index` of a run seeded with `seed`: the first 53 bits of the stream
+ * The seed of job `index` of a run seeded with `seed`: the first 32 bits of the stream
  * `new Rng(seed).split(index)`, so each job's draws depend only on the run's seed and the job's
- * position, never on which thread or machine ran it, or when.
+ * position, never on which thread or machine ran it, or when. 32 bits because seeds are integers
+ * in [0, 2^32) (`SEED_LIMIT`): `Rng` folds higher bits into the same 32-bit word, so 53-bit seeds
+ * gave no more distinct streams, and `sample`/`fit` refuse them.
  *
  * @param seed - the run's seed
  * @param index - the job's position
- * @returns an integer in [0, 2^53)
+ * @returns an integer in [0, 2^32)
  */
 export function fitSeed(seed: number, index: number): number {
-  const rng = new Rng(seed).split(index);
-  const hi = rng.nextUint32() >>> 11;
-  const lo = rng.nextUint32();
-  return hi * 4294967296 + lo;
+  return new Rng(seed).split(index).nextUint32();
 }
 
 /**
@@ -63,7 +63,7 @@ export function fitSeed(seed: number, index: number): number {
  * @param jobs - the fits, as plain data ({@link FitJob})
  * @param options - seed, executor, progress callback, abort signal
  * @returns one outcome per job, in job order
- * @throws OptionError when the jobs are not an array or the seed is not a finite number; whatever
+ * @throws OptionError when the jobs are not an array or the seed is not an integer in [0, 2^32); whatever
  *   the executor throws when it breaks (a failing job does not throw)
  * @example
  * ```ts
@@ -94,8 +94,7 @@ export function fitSeed(seed: number, index: number): number {
  */
 export async function mapFits(jobs: readonly FitJob[], options: MapFitsOptions = {}): Promise<FitOutcome[]> {
   if (!Array.isArray(jobs)) throw new OptionError('jobs', 'must be an array of fit jobs');
-  const seed = options.seed ?? Date.now() % 4294967296;
-  if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
+  const seed = options.seed === undefined ? Date.now() % SEED_LIMIT : seedOption(options.seed);
   const tasks: FitTask[] = jobs.map((job, index) => ({ index, name: job.name ?? `job ${index}`, seed: fitSeed(seed, index), job }));
   const outcomes: (FitOutcome | undefined)[] = new Array(tasks.length);
   let done = 0;

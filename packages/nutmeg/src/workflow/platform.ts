@@ -1,6 +1,7 @@
 // What sampling needs from its environment (workers, a progress display, Ctrl-C), and the environment's own adapters.
 import type { ChainRunner } from './runner.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
+import type { CheckpointStore } from './checkpoint.js';
 
 /**
  * Environment adapters for {@link sample}. Each is optional: without `createRunner` chains run in
@@ -18,12 +19,22 @@ export interface SamplingPlatform {
   printWarnings?(text: string): void;
   /** Worker threads worth starting (CPU cores). */
   defaultWorkers?(): number;
+  /** Bytes a run may hold (its draws), for the up-front memory check of `sample` (default 2 GiB). */
+  memoryLimit?(): number;
+  /** The checkpoint store of the folder `dir` (without it, `sample()` refuses the `checkpoint` option). */
+  openCheckpoint?(dir: string): CheckpointStore;
+  /**
+   * Run chains on workers even when one is enough (unless `cores: 1` is asked for): a browser page
+   * must not sample on its main thread, which would freeze it.
+   */
+  readonly preferWorkers?: boolean;
 }
 
 /**
  * The platform adapters of the running environment. `#platform` is a subpath import of
  * `package.json`: the `node` condition selects `platform/node` (worker threads, terminal progress,
- * SIGINT); every other environment gets `platform/portable` (chains in the calling thread).
+ * SIGINT), the `browser` condition `platform/browser` (module Web Workers); every other
+ * environment gets `platform/portable` (chains in the calling thread).
  * Imported lazily so that loading the library does not start or load worker machinery.
  *
  * @returns the environment's adapters

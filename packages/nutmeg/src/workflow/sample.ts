@@ -3,6 +3,9 @@ import { nowMs } from '../core/clock.js';
 import type { LogDensity } from '../core/types.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
+import { booleanOption, checkKnownKeys, describeValue, integerOption, optionsObject, seedOption, SEED_LIMIT } from '../core/optionChecks.js';
+import { DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, formatDuration, LONG_RUN_SECONDS, memoryLimitOption, runTimeEstimate, sampleMemory } from './resourceLimits.js';
+import type { Model } from '../model/model.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
@@ -10,14 +13,17 @@ import { getSampler, type SamplerName } from '../inference/samplers/registry.js'
 import type { ChainJob, ChainResult, ChainSettings } from '../inference/chain/chain.js';
 import type { Sampler } from '../inference/samplers/sampler.js';
 import { adviStart, basePoint, chainStart, type InitOption } from './init.js';
-import { asCompiledModel } from './layout.js';
+import { asCompiledModel, modelArgument } from './layout.js';
 import { defaultPlatform, type SamplingPlatform } from './platform.js';
 import { formatWarnings, samplingWarnings, type SamplingWarning } from '../posterior/warnings.js';
 import type { ProgressSink } from '../inference/chain/progress.js';
 import { buildInferenceData } from './results.js';
 import { computeLogLikelihood } from '../predictive/logLikelihood.js';
 import { modelSpecOf } from '../predictive/modelSpecOf.js';
-import { sequentialRunner, type ChainRunner } from './runner.js';
+import { sequentialRunner, type ChainRunner, type RunOptions } from './runner.js';
+import { CHECKPOINT_DEFAULTS, finishedChainResult, type CheckpointOptions, type CheckpointStore } from './checkpoint.js';
+import type { ChainFailure } from '../inference/chain/chain.js';
+import type { ChainBlock, ChainResume } from '../inference/chain/checkpoint.js';
 import { NUTMEG_VERSION } from './version.js';
 
 /** Options of {@link sample} (PyMC's names in TypeScript case). */
@@ -29,20 +35,23 @@ export interface SampleOptions {
   sampler?: SamplerName;
   /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
   pathLength?: number;
-  /** Draws kept per chain (default 1000). */
+  /** Draws kept per chain (default 1000); 0 runs the warm-up only (as PyMC and CmdStan allow), with a warning. */
   draws?: number;
   /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
   tune?: number;
   /** Number of chains (default 4). */
   chains?: number;
-  /** Seed; the same seed gives bit-identical draws whether chains run in parallel or not. Default: from the clock (recorded in attrs). */
+  /**
+   * Seed, an integer in [0, 2^32); the same seed gives bit-identical draws whether chains run in
+   * parallel or not. Default: from the clock (recorded in attrs).
+   */
   seed?: number;
   /**
    * Target acceptance statistic of step-size adaptation (default 0.8 for NUTS, 0.65 for static HMC;
    * raise toward 0.95–0.99 against divergences).
    */
   targetAccept?: number;
-  /** Maximum tree depth (default 10). */
+  /** Maximum tree depth (default 10; at most 30, i.e. 2^30 gradients per iteration). */
   maxTreeDepth?: number;
   /** Metric adapted in warm-up: 'diag' (default) or 'dense'. */
   metric?: 'diag' | 'dense';
@@ -74,7 +83,69 @@ export interface SampleOptions {
   platform?: SamplingPlatform;
   /** A custom chain runner (overrides `cores` and the platform's workers). */
   runner?: ChainRunner;
+  /**
+   * Memory the run may use for its draws, in bytes (default: the platform's, in Node half the
+   * machine's memory; elsewhere 2 GiB). A run whose estimate is larger is refused before it starts,
+   * with the estimate; `Infinity` turns the check off.
+   */
+  memoryLimit?: number;
+  /**
+* Stream every chain to the folder `checkpoint.dir` as it samples: a CmdStan CSV of its draws
+   * (constrained values), the exact unconstrained draws, and the sampler's whole state every
+   * `checkpoint.every` iterations (default 100), so that a killed run can be continued with
+   * `resume: true`. Needs a platform with files (Node). See docs/checkpoint.md.
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue the run checkpointed in `checkpoint.dir` from each chain's last complete block; the
+   * finished draws are bit-identical to an uninterrupted run. Refuses (OptionError naming what
+   * differs) when the model, data or settings are not the checkpoint's; a finished run is returned
+   * without sampling; an empty folder starts a new run. Without `seed`, the checkpoint's seed is used.
+   */
+  resume?: boolean;
+  /**
+   * End a chain still running after this many seconds (its worker thread is terminated; in the
+   * calling thread it stops at its next iteration). The other chains are kept and the result is
+   * marked incomplete, with the chain in `attrs.failed_chains`.
+   */
+  chainTimeoutSeconds?: number;
 }
+
+/**
+ * Every option of {@link sample}, so that a misspelt one is refused (with a suggestion) rather
+ * than ignored. `satisfies` makes an option added to {@link SampleOptions} but not here a type error.
+ */
+export const SAMPLE_OPTION_KEYS = {
+  sampler: true,
+  pathLength: true,
+  draws: true,
+  tune: true,
+  chains: true,
+  seed: true,
+  targetAccept: true,
+  maxTreeDepth: true,
+  metric: true,
+  init: true,
+  progress: true,
+  cores: true,
+  divergenceThreshold: true,
+  computeConvergenceChecks: true,
+  logLikelihood: true,
+  signal: true,
+  platform: true,
+  runner: true,
+  memoryLimit: true,
+  checkpoint: true,
+  resume: true,
+  chainTimeoutSeconds: true,
+} as const satisfies Record<keyof SampleOptions, true>;
+
+/**
+ * Largest `maxTreeDepth`: 30, i.e. up to 2^30 gradient evaluations per iteration. Stan accepts any
+ * positive depth; beyond 30 a tree is never reached in practice, while the sampler allocates a
+ * stack frame per level up front, so 1e9 would exhaust memory.
+ */
+export const MAX_TREE_DEPTH = 30;
 
 /**
  * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
@@ -82,16 +153,25 @@ export interface SampleOptions {
  * chains from one seed (`new Rng(seed).split(chain)`), run on worker threads when the model can be
  * re-compiled there (a {@link CompiledModel} with a `spec`), otherwise one after another in this
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
- * so far, marked `attrs.incomplete = true`.
+ * so far, marked `attrs.incomplete = true`. A chain that fails (its code throws, its worker thread
+ * dies or runs out of memory, or it exceeds `chainTimeoutSeconds`) is dropped and the others are
+ * returned, marked incomplete, with `attrs.failed_chains` saying which and why. With `checkpoint`
+ * the chains stream to disk as they go and `resume: true` continues a killed run.
  *
- * @param model - a compiled model, or any log density on an unconstrained space
+ * @param model - a compiled model, or any log density on an unconstrained space; a `Model` is
+ *   compiled first (as PyMC's `pm.sample` needs no compile step; compile once yourself to reuse it)
  * @param options - see {@link SampleOptions}
  * @returns InferenceData with `posterior` (constrained values, deterministics included, with
  *   dims/coords; a hand-written log density's draws as one vector `x`), `sample_stats` (the
  *   sampler's statistics, ArviZ names) and `observed_data`; attrs record the sampler, the seed,
  *   settings, version and timings
- * @throws OptionError for invalid options (an unknown `sampler` names the valid ones); ModelError when no chain can start (naming the
- *   variables whose log density is not finite) or the posterior is improper
+ * @throws OptionError for invalid options, naming the option, the value and what is allowed (an
+ *   unknown `sampler` names the valid ones, a misspelt key the option it resembles; `draws: 0` is
+ *   allowed, warm-up only, with a warning as in PyMC; seeds are integers in [0, 2^32)), for a run
+ *   whose memory estimate exceeds `memoryLimit` (the message gives both), or for a resume against
+ *   another model, data or settings (naming them); ModelError when no chain can start (naming the
+ *   variables whose log density is not finite) or the posterior is improper; when every chain fails,
+ *   the first chain's error
  * @example
  * ```ts
  * declare const model: Model; // built with m.rv(…)
@@ -101,20 +181,66 @@ export interface SampleOptions {
  *
  * References: Stan Reference Manual, "MCMC sampling"; PyMC `pm.sample`.
  */
-export async function sample(model: LogDensity | CompiledModel, options: SampleOptions = {}): Promise<InferenceData> {
+export async function sample(model: Model | LogDensity | CompiledModel, options?: SampleOptions): Promise<InferenceData> {
+  options = optionsObject(options, 'sample');
+  checkKnownKeys(options, SAMPLE_OPTION_KEYS, 'sample');
+  const target = modelArgument(model, 'sample');
   const sampler = getSampler(options.sampler ?? 'nuts');
-  const layout = asCompiledModel(model);
-  const settings = resolveSampleOptions(options, sampler, layout);
+  const layout = asCompiledModel(target);
   const platform = options.platform ?? (await defaultPlatform());
-  const jobs = chainJobs(model, settings);
-  const { runner, parallel, workers } = chooseRunner(model, layout, platform, options, settings.chains);
+  const checkpoint = checkpointOptions(options, platform);
+  // A resume without a seed continues with the checkpoint's (a clock seed would never match it).
+  const seed = options.seed ?? (options.resume ? checkpoint?.store.savedSeed() : undefined);
+  const settings = resolveSampleOptions(seed === undefined ? options : { ...options, seed }, sampler, layout);
+  const memoryLimit = memoryLimitOption(options.memoryLimit, platform.memoryLimit?.() ?? DEFAULT_MEMORY_LIMIT);
+  const limitSource = options.memoryLimit !== undefined ? 'the memoryLimit option' : platform.memoryLimit ? "the platform's limit; in Node half of this machine's memory" : 'the default for this platform';
+  const memory = sampleMemory(layout, { chains: settings.chains, draws: settings.draws, nStats: sampler.statNames.length, logLikelihood: settings.logLikelihood });
+  enforceMemoryLimit(settings.chains > settings.draws ? 'chains' : 'draws', memory, memoryLimit, limitSource);
+  let jobs = chainJobs(target, settings);
+  const resumes = checkpoint?.store.open({
+    spec: layout.spec,
+    settings: checkpointSettings(settings),
+    jobs,
+    layout,
+    statNames: sampler.statNames,
+    saveWarmup: checkpoint.saveWarmup,
+    csv: checkpoint.csv,
+    resume: options.resume === true,
+  });
+  const finished = finishedChains(resumes, layout.dim);
+  if (checkpoint) jobs = jobs.flatMap((j, k) => (finished.has(j.chain) ? [] : [withCheckpoint(j, resumes?.[k], checkpoint)]));
+  const { runner, parallel, workers } = chooseRunner(target, layout, platform, options, Math.max(1, jobs.length));
   const sink: ProgressSink | undefined =
-    options.progress === false ? undefined : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
-  const run = await runChains(runner, jobs, sink, platform, options.signal);
-  const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
-  const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
-  const problems = attachWarnings(built, attrs, settings, run.results);
+    jobs.length === 0 || options.progress === false
+      ? undefined
+      : typeof options.progress === 'object' ? options.progress : platform.createProgress?.(settings.chains, settings.draws);
   const progressShown = sink !== undefined && typeof options.progress !== 'object';
+  const longRun = jobs.length > 0 ? longRunWarning(target, jobs[0].init, settings, parallel ? workers : 1) : undefined;
+  if (longRun && progressShown) platform.printWarnings?.(longRun);
+  const runOptions: RunOptions = {
+    ...(checkpoint ? { onBlock: (block: ChainBlock) => checkpoint.store.write(block) } : {}),
+    ...(options.chainTimeoutSeconds !== undefined ? { chainTimeoutSeconds: options.chainTimeoutSeconds } : {}),
+  };
+  let run: ChainRun;
+  let checkpointError: string | undefined;
+  try {
+    run = jobs.length > 0 ? await runChains(runner, jobs, sink, platform, options.signal, runOptions) : { results: [], failures: [], interrupted: false, wall: 0 };
+  } finally {
+    // Waits for the last blocks: once sample() returns, the folder holds the whole run.
+    checkpointError = await checkpoint?.store.close();
+  }
+  run = { ...run, results: [...run.results, ...finished.values()].sort((a, b) => a.chain - b.chain) };
+  if (run.results.length === 0 && run.failures.length > 0) throw run.failures[0].error ?? new Error(run.failures[0].message);
+  const attrs = runAttrs(settings, run, parallel ? workers : 1, parallel);
+  if (checkpoint) attrs.checkpoint_dir = checkpoint.dir;
+  const built = buildInferenceData(layout, run.results, sampler.statNames, attrs);
+  const problems = attachWarnings(built, attrs, settings, run, checkpointError);
+  if (settings.draws === 0) {
+    // PyMC warns too ("Tuning was enabled throughout the whole trace"); CmdStan allows num_samples = 0 for warm-up only.
+    const text = 'draws: 0, so no draws were kept: only the warm-up ran (its step size and metric are in attrs.step_size and attrs.inverse_metric); a summary of these results has no numbers (NaN). Ask for draws ≥ 1 to sample the posterior.';
+    (attrs.warnings as string[]).unshift(text);
+    if (progressShown) platform.printWarnings?.(text);
+  }
   if (progressShown && problems.length > 0) platform.printWarnings?.(formatWarnings(problems));
   return settings.logLikelihood ? computeLogLikelihood(layout, built) : built;
 }
@@ -140,45 +266,103 @@ interface SampleSettings {
 
 /**
  * Validates the options of {@link sample} against the sampler and the model, and fills in defaults.
+ * Every message names the option, the value and what is allowed.
  *
  * @throws OptionError naming the offending option (or `model` for a model with nothing to sample)
  */
 function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: CompiledModel): SampleSettings {
-  const draws = positiveInt('draws', options.draws ?? 1000, true);
-  const tune = positiveInt('tune', options.tune ?? 1000, true);
-  const chains = positiveInt('chains', options.chains ?? 4);
-  const maxTreeDepth = positiveInt('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth);
+  const draws = integerOption('draws', options.draws ?? 1000, 0);
+  const tune = integerOption('tune', options.tune ?? 1000, 0);
+  const chains = integerOption('chains', options.chains ?? 4, 1);
+  const maxTreeDepth = integerOption('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth, 1, MAX_TREE_DEPTH);
+  if (options.cores !== undefined) integerOption('cores', options.cores, 1);
   const targetAccept = options.targetAccept ?? sampler.defaultTargetAccept;
-  if (!(targetAccept > 0 && targetAccept < 1)) throw new OptionError('targetAccept', `must be in (0, 1), got ${targetAccept}`);
+  if (typeof targetAccept !== 'number' || !(targetAccept > 0 && targetAccept < 1)) {
+    throw new OptionError('targetAccept', `must be a number in (0, 1), e.g. 0.9, got ${describeValue(targetAccept)}`);
+  }
   const metric = options.metric ?? 'diag';
-  if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got '${String(metric)}'`);
+  if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got ${describeValue(metric)}`);
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
+  if (typeof divergenceThreshold !== 'number' || !(divergenceThreshold > 0)) {
+    throw new OptionError('divergenceThreshold', `must be a number > 0 (an energy error), got ${describeValue(divergenceThreshold)}`);
+  }
   const pathLength = options.pathLength;
-  if (pathLength !== undefined && !(pathLength > 0 && Number.isFinite(pathLength))) {
-    throw new OptionError('pathLength', `must be finite and > 0, got ${pathLength}`);
+  if (pathLength !== undefined && (typeof pathLength !== 'number' || !(pathLength > 0 && Number.isFinite(pathLength)))) {
+    throw new OptionError('pathLength', `must be finite and > 0, got ${describeValue(pathLength)}`);
   }
   // Options of one sampler given to another would be ignored silently: say so instead.
   if (pathLength !== undefined && sampler.name !== 'hmc') throw new OptionError('pathLength', `applies to sampler 'hmc' only, not '${sampler.name}'`);
   if (options.maxTreeDepth !== undefined && sampler.name !== 'nuts') throw new OptionError('maxTreeDepth', `applies to sampler 'nuts' only, not '${sampler.name}'`);
-  const seed = options.seed ?? (Date.now() % 4294967296);
-  if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
+  const seed = options.seed === undefined ? Date.now() % SEED_LIMIT : seedOption(options.seed);
   const init = options.init ?? 'jitter+adapt_diag';
-  if (typeof init === 'string' && !['jitter+adapt_diag', 'adapt_diag', 'advi'].includes(init)) {
-    throw new OptionError('init', `unknown init '${init}' (expected 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array or values by name)`);
-  }
-  if (options.computeConvergenceChecks !== undefined && typeof options.computeConvergenceChecks !== 'boolean') {
-    throw new OptionError('computeConvergenceChecks', `must be true or false, got ${String(options.computeConvergenceChecks)}`);
-  }
+  checkInit(init);
+  checkHandles(options);
+  const convergence = booleanOption('computeConvergenceChecks', options.computeConvergenceChecks, true);
+  const logLikelihood = booleanOption('logLikelihood', options.logLikelihood, false);
   if (layout.dim < 1) throw new OptionError('model', 'the model has no free parameters to sample');
   const discrete = layout.variables.filter((v) => v.kind === 'free' && v.discrete);
   if (discrete.length > 0) {
     throw new OptionError('model', `${sampler.label} cannot sample discrete parameters: ${discrete.map((v) => v.name).join(', ')}`);
   }
-  const convergence = options.computeConvergenceChecks !== false;
-  const logLikelihood = options.logLikelihood === true;
   // Checked before sampling, so that a hand-written density does not lose a finished run to it.
   if (logLikelihood) modelSpecOf(layout, 'logLikelihood: true');
   return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
+}
+
+/** The `init` option: a known name, a Float64Array, or constrained values by name (checked against the model later). */
+function checkInit(init: unknown): void {
+  if (typeof init === 'string') {
+    if (!['jitter+adapt_diag', 'adapt_diag', 'advi'].includes(init)) {
+      throw new OptionError('init', `unknown init '${init}' (expected 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array or values by name)`);
+    }
+    return;
+  }
+  if (init instanceof Float64Array) return;
+  if (init === null || typeof init !== 'object' || Array.isArray(init) || ArrayBuffer.isView(init)) {
+    throw new OptionError('init', `must be 'jitter+adapt_diag', 'adapt_diag', 'advi', a Float64Array (unconstrained) or values by name such as { mu: 0 }, got ${describeValue(init)}`);
+  }
+}
+
+/** The options that hand sample() objects: progress, signal, platform, runner. */
+function checkHandles(options: SampleOptions): void {
+  const p: unknown = options.progress;
+  if (p !== undefined && typeof p !== 'boolean' && (p === null || typeof p !== 'object' || typeof (p as ProgressSink).update !== 'function')) {
+    throw new OptionError('progress', `must be true, false or a progress sink { update, finish }, got ${describeValue(p)}`);
+  }
+  const signal: unknown = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof (signal as AbortSignal).addEventListener !== 'function')) {
+    throw new OptionError('signal', `must be an AbortSignal (new AbortController().signal), got ${describeValue(signal)}`);
+  }
+  if (options.platform !== undefined && (options.platform === null || typeof options.platform !== 'object')) {
+    throw new OptionError('platform', `must be a SamplingPlatform object, got ${describeValue(options.platform)}`);
+  }
+  const runner: unknown = options.runner;
+  if (runner !== undefined && (runner === null || typeof runner !== 'object' || typeof (runner as ChainRunner).start !== 'function')) {
+    throw new OptionError('runner', `must be a ChainRunner { start(jobs, onProgress) }, got ${describeValue(runner)}`);
+  }
+}
+
+/**
+ * A warning, before a run that may take more than {@link LONG_RUN_SECONDS}, with a rough estimate.
+ * Long runs are not refused (a hard posterior may need a long warm-up, and Ctrl-C keeps the draws
+ * so far); the gradient is timed only for runs long enough to matter (≥ 100,000 iterations in all).
+ *
+ * @returns the warning, or undefined
+ */
+function longRunWarning(model: LogDensity, start: Float64Array, s: SampleSettings, workers: number): string | undefined {
+  const iterations = s.tune + s.draws;
+  if (iterations * s.chains < 100_000) return undefined;
+  const grad = new Float64Array(model.dim);
+  const t0 = nowMs();
+  let n = 0;
+  while (n < 1000 && nowMs() - t0 < 5) {
+    model.logDensityGrad(start, grad);
+    n++;
+  }
+  const secondsPerGradient = (nowMs() - t0) / 1000 / n;
+  const estimate = runTimeEstimate({ chains: s.chains, workers, iterations, secondsPerGradient });
+  if (estimate.seconds < LONG_RUN_SECONDS) return undefined;
+  return `sample: this run may take about ${formatDuration(estimate.seconds)} (a rough estimate: ${estimate.formula}). Ctrl-C stops it and keeps the draws so far; fewer tune/draws or chains make it shorter.`;
 }
 
 /**
@@ -222,7 +406,8 @@ function chainJobs(model: LogDensity, s: SampleSettings): ChainJob[] {
 
 /**
  * The runner for the chains: the caller's `runner`; else worker threads when there are several
- * cores and the model has a spec to re-compile there; else this thread, one chain after another.
+ * cores (or the platform prefers workers, as a browser does) and the model has a spec to re-compile
+ * there; else this thread, one chain after another.
  */
 function chooseRunner(
   model: LogDensity,
@@ -233,7 +418,8 @@ function chooseRunner(
 ): { runner: ChainRunner; parallel: boolean; workers: number } {
   const workers = Math.min(chains, options.cores ?? platform.defaultWorkers?.() ?? 1);
   if (options.runner) return { runner: options.runner, parallel: false, workers };
-  if (workers > 1 && layout.spec !== undefined && platform.createRunner) {
+  const wantWorkers = workers > 1 || (platform.preferWorkers === true && options.cores === undefined);
+  if (wantWorkers && layout.spec !== undefined && platform.createRunner) {
     // A spec re-compiles in each worker; a hand-written log density has none and runs here.
     return { runner: platform.createRunner(layout.spec, { workers }), parallel: true, workers };
   }
@@ -243,6 +429,8 @@ function chooseRunner(
 /** What {@link runChains} returns: the chains' results, whether the run was stopped, and its wall time. */
 interface ChainRun {
   readonly results: ChainResult[];
+  /** The chains that failed (their results are not in `results`). */
+  readonly failures: readonly ChainFailure[];
   readonly interrupted: boolean;
   /** Wall-clock seconds of the whole run. */
   readonly wall: number;
@@ -259,9 +447,10 @@ async function runChains(
   sink: ProgressSink | undefined,
   platform: SamplingPlatform,
   signal: AbortSignal | undefined,
+  runOptions: RunOptions,
 ): Promise<ChainRun> {
   const t0 = nowMs();
-  const running = runner.start(jobs, sink ? (e) => sink.update(e) : undefined);
+  const running = runner.start(jobs, sink ? (e) => sink.update(e) : undefined, runOptions);
   let interrupted = false;
   const stop = (): void => {
     interrupted = true;
@@ -274,8 +463,11 @@ async function runChains(
     else signal.addEventListener('abort', onAbort, { once: true });
   }
   let results;
+  let failures: ChainFailure[];
   try {
     results = await running.results;
+    failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
+    results = results.filter((r) => r.failure === undefined);
     // Chains that never started (sequential runs stopped early) are dropped; the others are cut to a common length.
     if (results.some((r) => r.interrupted)) {
       const started = results.filter((r) => r.nDraws > 0);
@@ -287,13 +479,13 @@ async function runChains(
     sink?.finish();
   }
   const wall = (nowMs() - t0) / 1000;
-  return { results, interrupted, wall };
+  return { results, failures, interrupted, wall };
 }
 
 /** The attrs of the run: library, sampler, seed, settings, timings, adapted tuning and divergence counts. */
 function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boolean): Record<string, unknown> {
   const { results, wall } = run;
-  const incomplete = run.interrupted || results.some((r) => r.interrupted);
+  const incomplete = run.interrupted || run.failures.length > 0 || results.some((r) => r.interrupted);
   const nDraws = Math.min(...results.map((r) => r.nDraws));
   return {
     created_at: new Date().toISOString(),
@@ -328,6 +520,7 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
     }, 0),
     divergences_warmup: results.reduce((sum, r) => sum + r.divergencesWarmup, 0),
     incomplete,
+    ...(run.failures.length > 0 ? { failed_chains: run.failures.map((f) => ({ chain: f.chain, cause: f.cause, message: f.message })) } : {}),
   };
 }
 
@@ -338,21 +531,88 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
  *
  * @returns the errors and warnings (to print once where progress was shown)
  */
-function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s: SampleSettings, results: readonly ChainResult[]): SamplingWarning[] {
+function attachWarnings(idata: InferenceData, attrs: Record<string, unknown>, s: SampleSettings, run: ChainRun, checkpointError: string | undefined): SamplingWarning[] {
   const details = samplingWarnings(idata, {
     targetAccept: s.targetAccept,
     maxTreeDepth: s.maxTreeDepth,
     convergence: s.convergence,
-    logDensityErrors: [...new Set(results.flatMap((r) => r.messages))],
+    logDensityErrors: [...new Set(run.results.flatMap((r) => r.messages))],
   });
+  details.unshift(...runFailureWarnings(run, s.chains, checkpointError));
   const problems = details.filter((w) => w.severity !== 'info');
   attrs.warnings = problems.map((w) => `${w.message} ${w.advice}`);
   attrs.warning_details = details;
   return problems;
 }
 
-/** `v` when it is an integer ≥ 1 (≥ 0 with `allowZero`); otherwise throws OptionError naming `name`. */
-function positiveInt(name: string, v: number, allowZero = false): number {
-  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new OptionError(name, `must be an integer ≥ ${allowZero ? 0 : 1}, got ${v}`);
-  return v;
+/** Warnings for chains that failed and for checkpoints that could not be written (first in the list: they are errors). */
+function runFailureWarnings(run: ChainRun, chains: number, checkpointError: string | undefined): SamplingWarning[] {
+  const out: SamplingWarning[] = [];
+  if (run.failures.length > 0) {
+    out.push({
+      code: 'failed_chains',
+      severity: 'error',
+      message: `${run.failures.length} of ${chains} chains failed and are not in the results (attrs.incomplete; attrs.failed_chains): ${run.failures.map((f) => f.message).join('; ')}.`,
+      advice: 'Fix the cause and sample again (with checkpoint and resume: true only the failed chains are sampled again); the other chains alone may not show convergence problems.',
+    });
+  }
+  if (checkpointError !== undefined) {
+    out.push({
+      code: 'checkpoint_write',
+      severity: 'warning',
+      message: `Checkpoints stopped being written: ${checkpointError}. Sampling went on and the results are complete, but the run cannot be resumed past the last checkpoint written.`,
+      advice: 'Free space or fix the permissions of the checkpoint folder.',
+    });
+  }
+  return out;
+}
+
+/** Validated `checkpoint` and `resume` options, with the platform's store; undefined without `checkpoint`. */
+function checkpointOptions(
+  options: SampleOptions,
+  platform: SamplingPlatform,
+): { store: CheckpointStore; dir: string; every: number; saveWarmup: boolean; csv: boolean } | undefined {
+  if (options.resume !== undefined && typeof options.resume !== 'boolean') throw new OptionError('resume', `must be true or false, got ${String(options.resume)}`);
+  if (options.chainTimeoutSeconds !== undefined && !(options.chainTimeoutSeconds > 0 && Number.isFinite(options.chainTimeoutSeconds))) {
+    throw new OptionError('chainTimeoutSeconds', `must be a finite number of seconds > 0, got ${String(options.chainTimeoutSeconds)}`);
+  }
+  const c = options.checkpoint;
+  if (c === undefined) {
+    if (options.resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
+    return undefined;
+  }
+  if (typeof c !== 'object' || c === null || typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
+  const every = c.every ?? CHECKPOINT_DEFAULTS.every;
+  if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
+  if (!platform.openCheckpoint) throw new OptionError('checkpoint', 'this platform has no files to write checkpoints to (checkpoints need Node)');
+  return { store: platform.openCheckpoint(c.dir), dir: c.dir, every, saveWarmup: c.saveWarmup === true, csv: c.csv !== false };
+}
+
+/** The settings that decide a run's draws, by name: what a checkpoint records and a resume must match. */
+function checkpointSettings(s: SampleSettings): Record<string, unknown> {
+  return {
+    sampler: s.sampler.name,
+    draws: s.draws,
+    tune: s.tune,
+    chains: s.chains,
+    seed: s.seed,
+    targetAccept: s.targetAccept,
+    maxTreeDepth: s.maxTreeDepth,
+    metric: s.metric,
+    divergenceThreshold: s.divergenceThreshold,
+    pathLength: s.pathLength ?? null,
+    init: typeof s.init === 'string' ? s.init : s.init instanceof Float64Array ? 'vector' : 'values',
+  };
+}
+
+/** The results of chains whose checkpoint says they had finished, by chain. */
+function finishedChains(resumes: readonly (ChainResume | undefined)[] | undefined, dim: number): Map<number, ChainResult> {
+  const out = new Map<number, ChainResult>();
+  for (const r of resumes ?? []) if (r?.checkpoint.done) out.set(r.checkpoint.chain, finishedChainResult(r, dim));
+  return out;
+}
+
+/** A job that checkpoints on the run's schedule, continuing from its resume point when it has one. */
+function withCheckpoint(job: ChainJob, resume: ChainResume | undefined, c: { every: number; saveWarmup: boolean }): ChainJob {
+  return { ...job, checkpoint: { every: c.every, saveWarmup: c.saveWarmup }, ...(resume ? { resume } : {}) };
 }

@@ -1,5 +1,6 @@
 // stackFits(): the InferenceData of many fits of one model as one, along a new dim (one fit per county, per group…).
-import { InputError } from '../core/errors.js';
+import { InputError, OptionError } from '../core/errors.js';
+import { describeValue } from '../core/optionChecks.js';
 import type { CoordValues, Group, GroupName, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
 
@@ -77,6 +78,14 @@ function concatVariable(parts: readonly VariableArray[], dim: string): VariableA
  * ```
  */
 export function stackFits(fits: readonly InferenceData[], options: StackFitsOptions): InferenceData {
+  if (!Array.isArray(fits)) throw new OptionError('fits', `stackFits needs an array of InferenceData (the idata of each fit), got ${describeValue(fits)}`);
+  fits.forEach((f: unknown, k) => {
+    const groups = (f as InferenceData | null)?.groups;
+    if (f === null || typeof f !== 'object' || groups === null || typeof groups !== 'object') throw new OptionError('fits', `element ${k} is ${describeValue(f)}, not InferenceData`);
+  });
+  if (options === null || typeof options !== 'object' || typeof options.dim !== 'string') {
+    throw new OptionError('options', `stackFits needs options { dim: 'group', coords?: [...] }, got ${describeValue(options)}`);
+  }
   if (fits.length === 0) throw new InputError('stackFits: no fits to stack');
   const { dim } = options;
   const nChains = fits[0].nChains;

@@ -1,5 +1,6 @@
 // Nesterov dual averaging of the log step size toward a target acceptance statistic (Stan's stepsize_adaptation).
 import { ADAPTATION_DEFAULTS } from './settings.js';
+import { exp, log, pow } from '../../core/libm/index.js';
 
 /** State of dual averaging (plain data). */
 export interface DualAveragingState {
@@ -46,7 +47,7 @@ export function dualAveraging(options: DualAveragingOptions = {}) {
   return {
     /** Starts (or restarts) around step size `stepSize`, shrinking toward log(10·stepSize). */
     init(stepSize: number): DualAveragingState {
-      return { count: 0, sBar: 0, xBar: 0, x: Math.log(stepSize), mu: Math.log(10 * stepSize) };
+      return { count: 0, sBar: 0, xBar: 0, x: log(stepSize), mu: log(10 * stepSize) };
     },
     /** Folds in one transition's acceptance statistic; the new step size is exp(state.x). */
     update(state: DualAveragingState, acceptStat: number): DualAveragingState {
@@ -55,13 +56,13 @@ export function dualAveraging(options: DualAveragingOptions = {}) {
       const eta = 1 / (count + t0);
       const sBar = (1 - eta) * state.sBar + eta * (delta - a);
       const x = state.mu - (sBar * Math.sqrt(count)) / gamma;
-      const xEta = Math.pow(count, -kappa);
+      const xEta = pow(count, -kappa);
       const xBar = (1 - xEta) * state.xBar + xEta * x;
       return { count, sBar, xBar, x, mu: state.mu };
     },
     /** The adapted step size exp(x̄). */
     final(state: DualAveragingState): number {
-      return Math.exp(state.xBar);
+      return exp(state.xBar);
     },
   };
 }

@@ -5,6 +5,7 @@ import { ModelError } from '../../core/errors.js';
 import type { HmcState } from '../hmc/nuts.js';
 import { sampleMomentum, velocity, type Metric } from '../hmc/metric.js';
 import { leapfrog, newPhasePoint } from '../hmc/integrators.js';
+import { log } from '../../core/libm/index.js';
 
 /**
  * Stan's `init_stepsize`: from `state`, take one leapfrog step with a fresh momentum; if the
@@ -26,7 +27,7 @@ export function initStepSize(logDensity: LogDensity, metric: Metric, rng: Rng, s
   const d = logDensity.dim;
   const z = newPhasePoint(d);
   const v = new Float64Array(d);
-  const threshold = Math.log(0.8);
+  const threshold = log(0.8);
   const trial = (eps: number): number => {
     z.q.set(state.position);
     z.grad.set(state.grad);

@@ -8,11 +8,30 @@ import { windowSchedule, type Stage } from './schedule.js';
 import { dualAveraging, type DualAveragingState } from './dualAveraging.js';
 import { welfordCovariance, welfordVariance, type WelfordState } from './welford.js';
 import { initStepSize } from './initStepSize.js';
+import { exp } from '../../core/libm/index.js';
 
 /** Step size and metric, as adaptation hands them to the kernel. */
 export interface AdaptedParams {
   readonly stepSize: number;
   readonly metric: Metric;
+}
+
+/**
+ * Everything {@link windowAdaptation} carries between iterations, as plain data (structured-cloneable):
+ * with it a checkpoint restores the warm-up exactly where it stopped. Arrays are copies.
+ */
+export interface WindowAdaptationState {
+  /** Warm-up iterations folded in so far. */
+  readonly iteration: number;
+  /** The schedule stage of the last iteration (an index into `stages`). */
+  readonly stageIndex: number;
+  /** The current (not averaged) step size. */
+  readonly stepSize: number;
+  readonly dualAveraging: DualAveragingState;
+  /** The Welford estimator of the current slow window. */
+  readonly welford: { readonly n: number; readonly mean: Float64Array; readonly m2: Float64Array };
+  /** The current metric's inverse (diagonal, or d×d row-major for a dense metric). */
+  readonly inverseMetric: Float64Array;
 }
 
 /** Options of {@link windowAdaptation}. */
@@ -82,7 +101,7 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
      */
     update(rng: Rng, state: HmcState, acceptanceRate: number): AdaptedParams {
       daState = da.update(daState, acceptanceRate);
-      stepSize = Math.exp(daState.x);
+      stepSize = exp(daState.x);
       while (stageIndex < stages.length && iteration >= stages[stageIndex].end) stageIndex++;
       const stage = stages[stageIndex];
       if (stage !== undefined && stage.kind === 'slow') {
@@ -101,6 +120,33 @@ export function windowAdaptation(logDensity: LogDensity, numWarmup: number, opti
     /** The tuned step size exp(x̄) and the last metric (before any update: the starting values). */
     final(): AdaptedParams {
       return { stepSize: daState.count > 0 ? da.final(daState) : stepSize, metric };
+    },
+    /** The adaptation's state as plain data (copies), for a checkpoint. */
+    snapshot(): WindowAdaptationState {
+      return {
+        iteration,
+        stageIndex,
+        stepSize,
+        dualAveraging: { ...daState },
+        welford: { n: welford.n, mean: Float64Array.from(welford.mean), m2: Float64Array.from(welford.m2) },
+        inverseMetric: Float64Array.from(metric.inverseMetric),
+      };
+    },
+    /**
+     * Continues from a {@link WindowAdaptationState} taken by `snapshot()` of an adaptation with the
+     * same settings; the following updates are then bit-identical to the original's.
+     */
+    restore(saved: WindowAdaptationState): void {
+      iteration = saved.iteration;
+      stageIndex = saved.stageIndex;
+      stepSize = saved.stepSize;
+      daState = { ...saved.dualAveraging };
+      welford = estimator.init();
+      welford.n = saved.welford.n;
+      welford.mean.set(saved.welford.mean);
+      welford.m2.set(saved.welford.m2);
+      const inv = Float64Array.from(saved.inverseMetric);
+      metric = kind === 'dense' ? denseMetric(inv, dim) : diagMetric(inv);
     },
   };
 }

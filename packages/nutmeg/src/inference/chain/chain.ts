@@ -3,10 +3,14 @@ import { nowMs as now } from '../../core/clock.js';
 import type { LogDensity } from '../../core/types.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import type { HmcState } from '../hmc/nuts.js';
+import { denseMetric, diagMetric } from '../hmc/metric.js';
+import { OptionError } from '../../core/errors.js';
+import type { AdaptedParams } from '../adaptation/windowAdaptation.js';
 import { getSampler } from '../samplers/registry.js';
-import type { Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
+import type { Adaptation, Sampler, SamplerKernel, TransitionInfo } from '../samplers/sampler.js';
 import type { ChainSettings } from '../samplers/chainSettings.js';
 import type { ChainProgress } from './progress.js';
+import type { ChainBlock, ChainCheckpoint, ChainResume, CheckpointSchedule, IterationRows } from './checkpoint.js';
 
 export type { ChainSettings } from '../samplers/chainSettings.js';
 
@@ -16,6 +20,10 @@ export interface ChainJob {
   readonly init: Float64Array;
   readonly rngState: RngState;
   readonly settings: ChainSettings;
+  /** Continue from this checkpoint (with the draws kept before it) instead of starting at `init`. */
+  readonly resume?: ChainResume;
+  /** Hand out a {@link ChainBlock} every `checkpoint.every` iterations to `hooks.onBlock`. */
+  readonly checkpoint?: CheckpointSchedule;
 }
 
 /** What a chain hands back: unconstrained draws, statistics, tuned values, timings. */
@@ -41,6 +49,21 @@ export interface ChainResult {
   readonly samplingSeconds: number;
   /** True when the chain was stopped before finishing. */
   readonly interrupted: boolean;
+  /** Set when the chain failed (no draws are kept then); see {@link ChainFailure}. */
+  readonly failure?: ChainFailure;
+}
+
+/**
+ * Why a chain ended without finishing: an exception of its code ('error'), its thread exiting
+ * ('exit') or running out of memory ('out-of-memory'), or its time limit ('timeout').
+ */
+export interface ChainFailure {
+  readonly chain: number;
+  readonly cause: 'error' | 'exit' | 'out-of-memory' | 'timeout';
+  /** A sentence naming the chain and the cause. */
+  readonly message: string;
+  /** The error thrown, when there was one. */
+  readonly error?: Error;
 }
 
 /** Hooks into a running chain. */
@@ -54,6 +77,12 @@ export interface ChainHooks {
    */
   yieldNow?(): Promise<void>;
   yieldIntervalMs?: number;
+  /**
+   * Receives the chain's blocks when the job has a `checkpoint` schedule: every `every`
+   * iterations, and once more when the chain finishes or stops. Called synchronously between
+   * iterations; the block's arrays are the receiver's (copies).
+   */
+  onBlock?(block: ChainBlock): void;
 }
 
 /**
@@ -67,8 +96,11 @@ export interface ChainHooks {
  * @param job - chain index, start, RNG state, settings
  * @param hooks - progress, stop and yield hooks
  * @returns the chain's draws and statistics
- * @throws OptionError for an unknown sampler name; ModelError from the step-size search when the
- *   posterior is improper
+ * With `job.resume` the chain continues from a {@link ChainCheckpoint} instead (no initialisation,
+ * no step-size search): the draws after it are bit-identical to those of the run it was taken from.
+ *
+ * @throws OptionError for an unknown sampler name, or a checkpoint for a sampler whose adaptation
+ *   cannot snapshot its state; ModelError from the step-size search when the posterior is improper
  */
 export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: ChainHooks = {}): Promise<ChainResult> {
   const sampler = getSampler(job.settings.sampler ?? 'nuts');
@@ -81,7 +113,11 @@ export async function runChain(logDensity: LogDensity, job: ChainJob, hooks: Cha
   }
 }
 
-/** The chain loop of {@link runChain} with its sampler and kernel. */
+/**
+ * The chain loop of {@link runChain} with its sampler and kernel. Longer than most functions here
+ * for a reason: the loop's counters are locals that V8 keeps in registers, and the closures that
+ * report progress and take checkpoints read them where they are.
+ */
 async function sampleChain(
   logDensity: LogDensity,
   sampler: Sampler,
@@ -91,31 +127,62 @@ async function sampleChain(
 ): Promise<ChainResult> {
   const { settings, chain } = job;
   const d = logDensity.dim;
-  const rng = Rng.fromState(job.rngState);
+  const resume = job.resume?.checkpoint;
+  const rng = Rng.fromState(resume?.rng ?? job.rngState);
   const adapt = sampler.adaptation(logDensity, settings);
   const nDrawsTarget = settings.draws;
   const positions = new Float64Array(nDrawsTarget * d);
   const stats: Record<string, Float64Array> = {};
   for (const name of sampler.statNames) stats[name] = new Float64Array(nDrawsTarget);
-  const messages: string[] = [];
+  if (job.resume) copyRows(job.resume.draws, positions, stats, resume!.nDraws * d);
+  const messages: string[] = resume ? [...resume.messages] : [];
   const interval = settings.progressIntervalMs ?? 100;
   const yieldInterval = hooks.yieldIntervalMs ?? 50;
 
-  let state: HmcState = kernel.init(job.init);
-  let gradEvals = 0;
-  let divergences = 0;
-  let divergencesWarmup = 0;
+  let state: HmcState = resume ? copyState(resume.state) : kernel.init(job.init);
+  let gradEvals = resume?.gradEvals ?? 0;
+  let divergences = resume?.divergences ?? 0;
+  let divergencesWarmup = resume?.divergencesWarmup ?? 0;
   let stepsSinceReport = 0;
   let itersSinceReport = 0;
   let lastReport = -Infinity;
   let lastYield = now();
-  const t0 = now();
-  let tWarmupEnd = t0;
+  // A resumed chain's clocks continue from the seconds it had already spent.
+  const t0 = now() - (resume ? (resume.warmupSeconds + resume.samplingSeconds) * 1000 : 0);
+  let tWarmupEnd = resume && resume.nTuned >= settings.tune ? t0 + resume.warmupSeconds * 1000 : t0;
+  let warmupClosed = resume !== undefined && resume.nTuned >= settings.tune;
   let interrupted = false;
-  // Without warm-up the adaptation's starting values are used as they are (no step-size search).
-  let params = settings.tune > 0 ? adapt.start(rng, state) : adapt.final();
-  let nTuned = 0;
-  let nDraws = 0;
+  let params = startingParams(sampler, adapt, rng, state, job, d);
+  let nTuned = resume?.nTuned ?? 0;
+  let nDraws = resume?.nDraws ?? 0;
+  const blocks = job.checkpoint && hooks.onBlock ? blockWriter(job.checkpoint, hooks.onBlock, sampler, d) : undefined;
+  if (blocks && !adapt.snapshot) throw new OptionError('checkpoint', `sampler '${sampler.name}' cannot snapshot its adaptation for a checkpoint`);
+  const checkpointNow = (done: boolean): ChainCheckpoint => ({
+    chain,
+    nTuned,
+    nDraws,
+    done,
+    state: copyState(state),
+    rng: rng.getState(),
+    adaptation: adapt.snapshot!(),
+    stepSize: params.stepSize,
+    inverseMetric: Float64Array.from(params.metric.inverseMetric),
+    gradEvals,
+    divergences,
+    divergencesWarmup,
+    messages: [...messages],
+    warmupSeconds: ((warmupClosed ? tWarmupEnd : now()) - t0) / 1000,
+    samplingSeconds: warmupClosed ? (now() - tWarmupEnd) / 1000 : 0,
+  });
+  let drawsFlushed = nDraws;
+  /** Hands out the rows since the last block and the checkpoint after them. */
+  const flush = (done: boolean): void => {
+    blocks!.emit(positions, stats, drawsFlushed, nDraws, checkpointNow(done));
+    drawsFlushed = nDraws;
+  };
+  // Counted down per iteration: one predictable branch in the hot loop, none of the work when off.
+  const every = blocks ? job.checkpoint!.every : 0;
+  let untilBlock = every;
 
   const report = (phase: ChainProgress['phase'], force: boolean): void => {
     if (!hooks.onProgress) return;
@@ -174,31 +241,45 @@ async function sampleChain(
   };
 
   report('warmup', true);
-  for (let i = 0; i < settings.tune; i++) {
+  const warmupLeft = nTuned < settings.tune;
+  for (let i = nTuned; i < settings.tune; i++) {
     if (yieldDue() ? await pause() : stopRequested()) break;
     const info = transition();
     // Counted without a branch: the first divergence would otherwise meet a branch V8 never saw
     // run and throw away the optimised chain loop (once per chain).
     divergencesWarmup += info.diverging ? 1 : 0;
+    blocks?.recordWarmup(state, info, params);
     params = adapt.update(rng, state, info.acceptanceRate);
     nTuned++;
+    if (every > 0 && --untilBlock === 0) {
+      untilBlock = every;
+      flush(false);
+    }
     report('warmup', false);
   }
+  // The tuned values are a function of the adaptation's state: a chain resumed after warm-up
+  // recomputes them from the restored state, bit for bit.
   if (!interrupted && settings.tune > 0) params = adapt.final();
-  tWarmupEnd = now();
+  if (warmupLeft) tWarmupEnd = now();
+  warmupClosed = true;
   if (!interrupted) {
     report('sampling', true);
-    for (let i = 0; i < nDrawsTarget; i++) {
+    for (let i = nDraws; i < nDrawsTarget; i++) {
       if (yieldDue() ? await pause() : stopRequested()) break;
       const info = transition();
       divergences += info.diverging ? 1 : 0;
       positions.set(state.position, i * d);
       sampler.recordDraw(stats, i, state, info, params);
       nDraws++;
+      if (every > 0 && --untilBlock === 0) {
+        untilBlock = every;
+        flush(false);
+      }
       report('sampling', false);
     }
   }
   const tEnd = now();
+  if (blocks) flush(!interrupted);
   report(interrupted ? 'stopped' : 'done', true);
   return {
     chain,
@@ -215,5 +296,82 @@ async function sampleChain(
     warmupSeconds: (tWarmupEnd - t0) / 1000,
     samplingSeconds: (tEnd - tWarmupEnd) / 1000,
     interrupted,
+  };
+}
+
+/**
+ * The tuning values of a chain's first transition: from its checkpoint (the adaptation restored),
+ * else from the adaptation's start (a step-size search), or its starting values without warm-up.
+ */
+function startingParams(sampler: Sampler, adapt: Adaptation, rng: Rng, state: HmcState, job: ChainJob, d: number): AdaptedParams {
+  const resume = job.resume?.checkpoint;
+  if (resume) {
+    if (!adapt.restore) throw new OptionError('checkpoint', `sampler '${sampler.name}' cannot restore its adaptation from a checkpoint`);
+    adapt.restore(resume.adaptation);
+    return { stepSize: resume.stepSize, metric: metricOf(resume.inverseMetric, job.settings.metric, d) };
+  }
+  // Without warm-up the adaptation's starting values are used as they are (no step-size search).
+  return job.settings.tune > 0 ? adapt.start(rng, state) : adapt.final();
+}
+
+/** A copy of an HMC state (checkpoints hold their own arrays). */
+function copyState(s: HmcState): HmcState {
+  return { position: Float64Array.from(s.position), logDensity: s.logDensity, grad: Float64Array.from(s.grad) };
+}
+
+/** The metric of a checkpoint's inverse metric (its Cholesky factor recomputed: the same bits). */
+function metricOf(inverseMetric: Float64Array, kind: 'diag' | 'dense', d: number) {
+  const inv = Float64Array.from(inverseMetric);
+  return kind === 'dense' ? denseMetric(inv, d) : diagMetric(inv);
+}
+
+/** Copies a resumed chain's kept draws into the chain's buffers. */
+function copyRows(rows: IterationRows, positions: Float64Array, stats: Record<string, Float64Array>, nValues: number): void {
+  positions.set(rows.positions.subarray(0, nValues));
+  for (const [name, buf] of Object.entries(stats)) {
+    const saved = rows.stats[name];
+    if (saved) buf.set(saved.subarray(0, rows.rows));
+  }
+}
+
+/**
+ * Collects the rows of a checkpointing chain and hands out blocks: warm-up rows (when asked for) in
+ * a buffer of one block, draws as copies of the chain's own buffers.
+ */
+function blockWriter(schedule: CheckpointSchedule, onBlock: (b: ChainBlock) => void, sampler: Sampler, d: number) {
+  if (!(Number.isInteger(schedule.every) && schedule.every >= 1)) {
+    throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${schedule.every}`);
+  }
+  const cap = schedule.every;
+  const newStats = (n: number): Record<string, Float64Array> => Object.fromEntries(sampler.statNames.map((k) => [k, new Float64Array(n)]));
+  let warmPositions = new Float64Array(schedule.saveWarmup ? cap * d : 0);
+  let warmStats = newStats(schedule.saveWarmup ? cap : 0);
+  let warmRows = 0;
+  return {
+    /** Records one warm-up iteration's row (before the adaptation updates `params`). */
+    recordWarmup(state: HmcState, info: TransitionInfo, params: AdaptedParams): void {
+      if (!schedule.saveWarmup) return;
+      warmPositions.set(state.position, warmRows * d);
+      sampler.recordDraw(warmStats, warmRows, state, info, params);
+      warmRows++;
+    },
+    /** Hands out the warm-up rows collected and draws `from … to − 1`, with the checkpoint. */
+    emit(positions: Float64Array, stats: Record<string, Float64Array>, from: number, to: number, checkpoint: ChainCheckpoint): void {
+      const draws: IterationRows = {
+        rows: to - from,
+        positions: positions.slice(from * d, to * d),
+        stats: Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v.slice(from, to)])),
+      };
+      const warmup: IterationRows | undefined = schedule.saveWarmup
+        ? { rows: warmRows, positions: warmPositions.subarray(0, warmRows * d), stats: Object.fromEntries(Object.entries(warmStats).map(([k, v]) => [k, v.subarray(0, warmRows)])) }
+        : undefined;
+      onBlock({ chain: checkpoint.chain, ...(warmup ? { warmup } : {}), draws, checkpoint });
+      if (schedule.saveWarmup) {
+        // The receiver owns the handed-out rows: fresh buffers for the next block.
+        warmPositions = new Float64Array(cap * d);
+        warmStats = newStats(cap);
+        warmRows = 0;
+      }
+    },
   };
 }

@@ -11,6 +11,7 @@ import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
 import { diagMetric, sampleMomentum, velocity, type Metric } from './metric.js';
 import { copyPhasePoint, evaluate, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
 import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
+import { exp } from '../../core/libm/index.js';
 
 /** The state of a chain between transitions. Never aliased with kernel scratch. */
 export interface HmcState {
@@ -217,14 +218,14 @@ class Trajectory {
       let logWeight = this.Href - H;
       if (logWeight > MAX_LOG_WEIGHT) {
         // Rebase the weights on this H (an energy far below H0: early warm-up far from the mode).
-        const f = Math.exp(-logWeight);
+        const f = exp(-logWeight);
         this.treeWeight *= f;
         W *= f;
         this.Href = H;
         logWeight = 0;
       }
-      const weight = Math.exp(logWeight);
-      this.sumMetroProb += err <= 0 ? 1 : this.Href === this.H0 ? weight : Math.exp(-err);
+      const weight = exp(logWeight);
+      this.sumMetroProb += err <= 0 ? 1 : this.Href === this.H0 ? weight : exp(-err);
       if (err > this.divergenceThreshold) {
         this.divergent = true;
         this.divergence = {

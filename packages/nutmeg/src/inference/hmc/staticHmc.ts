@@ -10,6 +10,7 @@ import { NUTS_DEFAULTS, STATIC_HMC_DEFAULTS, type StaticHmcOptions } from './set
 import { sampleMomentum, velocity } from './metric.js';
 import { evaluate, leapfrog, newPhasePoint } from './integrators.js';
 import type { DivergenceInfo, HmcState, NutsParams } from './nuts.js';
+import { exp } from '../../core/libm/index.js';
 
 /** What one static HMC transition did (ArviZ's sample_stats, in TypeScript case). */
 export interface StaticHmcInfo {
@@ -104,7 +105,7 @@ export function buildStaticHmc(logDensity: LogDensity, options: StaticHmcOptions
         }
       }
       const energyError = H - H0;
-      const acceptanceRate = divergence !== undefined ? 0 : Math.min(1, Math.exp(-energyError));
+      const acceptanceRate = divergence !== undefined ? 0 : Math.min(1, exp(-energyError));
       // Always one uniform per transition, so the stream's position does not depend on the outcome.
       const accepted = rng.uniform() < acceptanceRate;
       const next: HmcState = accepted ? { position: z.q.slice(), logDensity: z.logDensity, grad: z.grad.slice() } : state;

@@ -47,6 +47,13 @@ export interface Adaptation {
   update(rng: Rng, state: HmcState, acceptanceRate: number): AdaptedParams;
   /** The tuned values after warm-up (the starting values when there was no warm-up). */
   final(): AdaptedParams;
+  /**
+   * The adaptation's state as structured-cloneable plain data, for checkpoints (optional: a
+   * sampler without it cannot be checkpointed).
+   */
+  snapshot?(): unknown;
+  /** Continues from a state `snapshot()` returned (same settings); later updates are bit-identical. */
+  restore?(state: unknown): void;
 }
 
 /**

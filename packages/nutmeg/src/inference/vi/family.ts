@@ -2,6 +2,7 @@
 
 import { lowerTimesTranspose } from '../../math/linalg.js';
 import { LOG_2PI } from '../../math/special.js';
+import { exp, log } from '../../core/libm/index.js';
 
 /** Which Gaussian family: independent coordinates, or a full covariance through its Cholesky factor. */
 export type FamilyKind = 'meanfield' | 'fullrank';
@@ -53,7 +54,7 @@ export class GaussianFamily {
     const d = this.dim;
     this.params.fill(0);
     this.params.set(mean, 0);
-    if (scale) for (let i = 0; i < d; i++) this.params[d + i] = Math.log(scale[i]);
+    if (scale) for (let i = 0; i < d; i++) this.params[d + i] = log(scale[i]);
   }
 
   /** Writes θ = μ + L·η into `out`. */
@@ -63,14 +64,14 @@ export class GaussianFamily {
     const sc = this.scale;
     if (this.kind === 'meanfield') {
       for (let i = 0; i < d; i++) {
-        const e = (sc[i] = Math.exp(p[d + i]));
+        const e = (sc[i] = exp(p[d + i]));
         out[i] = p[i] + e * eta[i];
       }
       return;
     }
     let off = 2 * d;
     for (let i = 0; i < d; i++) {
-      const e = (sc[i] = Math.exp(p[d + i]));
+      const e = (sc[i] = exp(p[d + i]));
       let s = p[i] + e * eta[i];
       for (let j = 0; j < i; j++) s += p[off + j] * eta[j];
       off += i;
@@ -140,7 +141,7 @@ export class GaussianFamily {
     const p = this.params;
     let off = 2 * d;
     for (let i = 0; i < d; i++) {
-      const lii = Math.exp(p[d + i]);
+      const lii = exp(p[d + i]);
       let s = lii * lii;
       if (this.kind === 'fullrank') {
         for (let j = 0; j < i; j++) s += p[off + j] * p[off + j];
@@ -164,7 +165,7 @@ export class GaussianFamily {
     const l = new Float64Array(d * d);
     let off = 2 * d;
     for (let i = 0; i < d; i++) {
-      l[i * d + i] = Math.exp(p[d + i]);
+      l[i * d + i] = exp(p[d + i]);
       if (this.kind === 'fullrank') {
         for (let j = 0; j < i; j++) l[i * d + j] = p[off + j];
         off += i;

@@ -1,5 +1,6 @@
 // Fast standard normal fills for the ADVI hot loop (polar method on 32-bit uniforms from an Rng stream).
 import type { Rng } from '../../core/rng.js';
+import { log } from '../../core/libm/index.js';
 
 /** 2^-31: maps a uint32 to [0, 2). */
 const TWO_POW_M31 = 4.656612873077393e-10;
@@ -25,7 +26,7 @@ export function fillStandardNormal(rng: Rng, out: Float64Array): Float64Array {
       v = rng.nextUint32() * TWO_POW_M31 - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    const f = Math.sqrt((-2 * log(s)) / s);
     out[i++] = u * f;
     if (i < n) out[i++] = v * f;
   }

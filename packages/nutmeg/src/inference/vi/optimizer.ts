@@ -1,4 +1,5 @@
 // Stochastic-gradient ascent steps for ADVI: Stan's adaptive step-size sequence, and Adam.
+import { pow } from '../../core/libm/index.js';
 
 /** Which step-size rule drives the ascent. */
 export type OptimizerKind = 'stan' | 'adam';
@@ -89,8 +90,8 @@ export function adamStep(nParams: number, lr: number): AscentStep {
       v.fill(0);
     },
     step(params, grad, iteration) {
-      const c1 = 1 - Math.pow(beta1, iteration);
-      const c2 = 1 - Math.pow(beta2, iteration);
+      const c1 = 1 - pow(beta1, iteration);
+      const c2 = 1 - pow(beta2, iteration);
       for (let i = 0; i < nParams; i++) {
         const g = grad[i];
         m[i] = beta1 * m[i] + (1 - beta1) * g;

@@ -17,6 +17,7 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'progress'; readonly event: import('../../inference/chain/progress.js').ChainProgress }
   | { readonly type: 'result'; readonly result: ChainResult }
+  | { readonly type: 'block'; readonly block: import('../../inference/chain/checkpoint.js').ChainBlock }
   | { readonly type: 'error'; readonly error: SerializedError }
   | FitReplyMessage;
 
@@ -56,6 +57,8 @@ if (port) {
     runChain(logDensity, msg.job, {
       onProgress: (event) => send({ type: 'progress', event }),
       shouldStop: () => Atomics.load(flag, 0) === 1,
+      // Checkpoint blocks go to the parent, which writes them (files are the parent's business).
+      ...(msg.job.checkpoint ? { onBlock: (block) => send({ type: 'block', block }) } : {}),
     }).then((result) => {
       // Copied, not transferred: transferring detaches the buffers, and the first detached
       // ArrayBuffer in an isolate makes V8 throw away all optimised code that assumed none ever

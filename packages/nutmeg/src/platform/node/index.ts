@@ -1,7 +1,9 @@
 // Node's sampling platform: worker-thread chains, terminal progress, SIGINT to stop and keep the draws.
+import { totalmem } from 'node:os';
 import type { SamplingPlatform } from '../../workflow/platform.js';
 import { coreCount, workerRunner } from './workers.js';
 import { terminalProgress } from './progressTerminal.js';
+import { nodeCheckpointStore } from './checkpointStore.js';
 
 /**
  * Calls `handler` on the first Ctrl-C (SIGINT) so sampling stops and returns its draws; a second
@@ -32,6 +34,9 @@ export const platform: SamplingPlatform = {
   createProgress: (nChains, draws) => terminalProgress(nChains, draws),
   onInterrupt: onSigint,
   defaultWorkers: coreCount,
+  // Half the machine's memory: draws live in typed arrays outside V8's heap, so the heap limit does not bound them; the rest is left to the OS and other programs.
+  memoryLimit: () => Math.floor(totalmem() / 2),
+  openCheckpoint: nodeCheckpointStore,
   printWarnings: (text) => {
     process.stderr.write(`${text}\n`);
   },

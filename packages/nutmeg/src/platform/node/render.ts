@@ -1,10 +1,11 @@
 // Node adapter for charts: Vega-Lite spec → SVG and PNG files (resvg rasteriser, bundled DejaVu fonts).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { renderSvg, type RenderSvgOptions } from '../../plots/render.js';
 import type { VegaLiteSpec } from '../../plots/spec.js';
+import { writeFileAtomic } from './atomicWrite.js';
 
 /** Options of {@link svgToPng} and {@link writeFigure}. */
 export interface PngOptions {
@@ -133,7 +134,8 @@ export async function writeFigure(
   await mkdir(dirname(basePath), { recursive: true });
   const svgPath = `${basePath}.svg`;
   const pngPath = `${basePath}.png`;
-  await writeFile(svgPath, svg, 'utf8');
-  await writeFile(pngPath, png);
+  // Whole files or none: a full disk never leaves a truncated figure that looks complete.
+  await writeFileAtomic(svgPath, svg);
+  await writeFileAtomic(pngPath, png);
   return { svgPath, pngPath, svg };
 }

@@ -1,10 +1,10 @@
 // Parallel chains on Node worker threads: a pool that re-creates the log density per worker and runs chain jobs.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { deserializeError } from '../../core/errorTransfer.js';
-import type { ChainJob, ChainResult } from '../../inference/chain/chain.js';
-import type { ChainRunner } from '../../workflow/runner.js';
+import type { ChainFailure, ChainJob, ChainResult } from '../../inference/chain/chain.js';
+import { chainErrorFailure, failedChainResult, timeoutFailure, type ChainRunner } from '../../workflow/runner.js';
 import type { ChainSource } from '../../workflow/chainSource.js';
 import type { FromWorker, ToWorker } from './chainWorker.js';
 
@@ -48,18 +48,44 @@ export function withoutModuleLoaders(execArgv: readonly string[]): string[] {
  * do), Node 20 does not pass `--import` loader hooks on to worker threads, so a two-line bootstrap
  * loads the .ts entry through tsx's `tsImport`.
  */
-function spawnWorker(): Worker {
+function spawnWorker(resourceLimits?: ResourceLimits): Worker {
+  const limits = resourceLimits ? { resourceLimits } : {};
+  let w: Worker;
   if (!import.meta.url.endsWith('.ts')) {
     if (bundledWorker === undefined) {
       const url = new URL('./chainWorker.bundle.js', import.meta.url);
       bundledWorker = existsSync(url) ? url : null;
     }
-    return new Worker(bundledWorker ?? new URL('./chainWorker.js', import.meta.url), { execArgv: withoutModuleLoaders(process.execArgv) });
+    w = new Worker(bundledWorker ?? new URL('./chainWorker.js', import.meta.url), { execArgv: withoutModuleLoaders(process.execArgv), ...limits });
+  } else {
+    const entry = new URL('./chainWorker.ts', import.meta.url).href;
+    const api = import.meta.resolve('tsx/esm/api');
+    const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
+    w = new Worker(code, { eval: true, ...limits });
   }
-  const entry = new URL('./chainWorker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(code, { eval: true });
+  live++;
+  w.once('exit', () => live--);
+  return w;
+}
+
+/** Chain worker threads alive now (running, idle in the pool, or ending). */
+let live = 0;
+
+/**
+ * The number of chain worker threads alive (started and not yet exited), in use or idle: after a
+ * run it equals {@link idleWorkerCount} once terminated threads have exited, which tests of
+ * failures check (no orphaned threads).
+ *
+ * @returns the count
+ * @example
+ * ```ts
+ * declare const model: CompiledModel;
+ * await sample(model, { chains: 4, cores: 2 });
+ * liveWorkerCount() === idleWorkerCount(); // true once terminated threads have exited
+ * ```
+ */
+export function liveWorkerCount(): number {
+  return live;
 }
 
 /**
@@ -117,86 +143,162 @@ export function idleWorkerCount(): number {
   return idle.length;
 }
 
+/** Options of {@link workerRunner}. */
+export interface WorkerRunnerOptions {
+  /** A chain still running this many seconds after it started is ended: its worker is terminated. */
+  readonly chainTimeoutSeconds?: number;
+  /**
+   * Node's limits for each worker thread (heap sizes, stack). A thread over its heap limit dies
+   * with ERR_WORKER_OUT_OF_MEMORY and only its chain fails. Threads with limits are not pooled.
+   */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** One worker of a run: the thread, the chain it runs, and that chain's time limit. */
+interface Slot {
+  readonly worker: Worker;
+  job: ChainJob | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  detach(): void;
+}
+
 /**
  * A chain runner on `workers` Node worker threads. Each worker rebuilds the log density from
  * `source` once (a model spec via `compileModelSpec`, or a module factory) and runs jobs from a
  * shared queue; a chain's draws depend only on its job, so the scheduling never changes them.
  * Stopping sets a shared flag that every chain polls between iterations.
  *
+ * Failures are contained to their chain: an exception of the chain's code, its thread exiting
+ * (`process.exit` in a density), running out of memory or past `chainTimeoutSeconds` ends that
+ * chain only (a dead or timed-out thread is terminated and replaced while jobs remain), and the
+ * run resolves with the other chains' results beside a result carrying `failure`. Only a failure
+ * to build the log density in a worker (before any chain) fails the whole run.
+ *
  * @param source - how workers get the log density
  * @param workers - threads to start (at most one per job)
+ * @param options - a per-chain time limit, thread resource limits
  * @returns a runner
  */
-export function workerRunner(source: ChainSource, workers: number): ChainRunner {
+export function workerRunner(source: ChainSource, workers: number, options: WorkerRunnerOptions = {}): ChainRunner {
   return {
-    start(jobs: readonly ChainJob[], onProgress) {
+    start(jobs: readonly ChainJob[], onProgress, runOptions = {}) {
       const runId = ++runCount;
       const stopBuffer = new SharedArrayBuffer(4);
       const stopFlag = new Int32Array(stopBuffer);
-      const pool: Worker[] = [];
-      /** Removes this run's listeners from each worker of the pool. */
-      const detach: (() => void)[] = [];
+      const timeoutSeconds = runOptions.chainTimeoutSeconds ?? options.chainTimeoutSeconds;
+      const pooled = options.resourceLimits === undefined;
+      const slots = new Set<Slot>();
       const results: ChainResult[] = new Array(jobs.length);
       const promise = new Promise<ChainResult[]>((resolve, reject) => {
         let next = 0;
-        let finished = 0;
-        let failed = false;
-        const shutdown = (): void => {
-          for (const d of detach) d();
-          for (const w of pool) void w.terminate();
+        let settled = 0;
+        let closed = false;
+        const indexOf = (chain: number): number => jobs.findIndex((j) => j.chain === chain);
+        const release = (slot: Slot, keep: boolean): void => {
+          clearTimeout(slot.timer);
+          slot.detach();
+          slots.delete(slot);
+          if (keep && pooled) keepIdle(slot.worker);
+          else void slot.worker.terminate();
         };
-        const failAll = (e: Error): void => {
-          if (failed) return;
-          failed = true;
+        const finishIfDone = (): void => {
+          if (closed || settled < jobs.length) return;
+          closed = true;
+          // Every chain is done: healthy workers wait, idle, for the next run.
+          for (const slot of [...slots]) release(slot, true);
+          resolve(results);
+        };
+        const failRun = (e: Error): void => {
+          if (closed) return;
+          closed = true;
           Atomics.store(stopFlag, 0, 1);
-          shutdown();
+          for (const slot of [...slots]) release(slot, false);
           reject(e);
         };
-        const dispatch = (w: Worker): void => {
+        const dispatch = (slot: Slot): void => {
+          slot.job = undefined;
           if (next >= jobs.length) return;
           const job = jobs[next++];
+          slot.job = job;
           const msg: ToWorker = { type: 'run', job, stop: stopBuffer };
-          w.postMessage(msg);
+          slot.worker.postMessage(msg);
+          if (timeoutSeconds !== undefined) {
+            slot.timer = setTimeout(() => chainFailed(slot, timeoutFailure(job.chain, timeoutSeconds), true), timeoutSeconds * 1000);
+            (slot.timer as { unref?: () => void }).unref?.();
+          }
         };
-        const n = Math.max(1, Math.min(workers, jobs.length));
+        /** Records the failure of the slot's chain; a thread that died or hangs is ended and replaced. */
+        const chainFailed = (slot: Slot, failure: ChainFailure, endThread: boolean): void => {
+          const job = slot.job;
+          clearTimeout(slot.timer);
+          slot.timer = undefined;
+          if (job) {
+            results[indexOf(job.chain)] = failedChainResult(job, failure);
+            settled++;
+          }
+          if (endThread) {
+            release(slot, false);
+            if (next < jobs.length && !closed) addWorker();
+            else if (slots.size === 0 && next < jobs.length) failRun(failure.error ?? new Error(failure.message));
+          } else dispatch(slot);
+          finishIfDone();
+        };
+        const threadDied = (slot: Slot, cause: ChainFailure['cause'], what: string, error?: Error): void => {
+          if (!slots.has(slot) || closed) return;
+          if (!slot.job) {
+            // Died before running a chain (building the density, or idle): the run cannot use it.
+            release(slot, false);
+            if (slots.size === 0) failRun(error ?? new Error(`chain worker ${what}`));
+            return;
+          }
+          const chain = slot.job.chain;
+          chainFailed(slot, { chain, cause, message: `chain ${chain} failed: its worker thread ${what}`, ...(error ? { error } : {}) }, true);
+        };
+        const addWorker = (): void => {
+          const w = pooled ? takeWorker() : spawnWorker(options.resourceLimits);
+          const slot: Slot = { worker: w, job: undefined, timer: undefined, detach: () => {} };
+          slots.add(slot);
+          const onMessage = (m: FromWorker): void => {
+            if (closed) return;
+            if (m.type === 'ready') {
+              if (m.id === runId) dispatch(slot);
+            } else if (m.type === 'progress') onProgress?.(m.event);
+            else if (m.type === 'block') runOptions.onBlock?.(m.block);
+            else if (m.type === 'result') {
+              clearTimeout(slot.timer);
+              results[indexOf(m.result.chain)] = m.result;
+              settled++;
+              dispatch(slot);
+              finishIfDone();
+            } else if (m.type === 'error') {
+              const error = deserializeError(m.error); // with its class, message and fields
+              // A chain's exception ends that chain; one before any chain (building the density) ends the run.
+              if (slot.job) chainFailed(slot, chainErrorFailure(slot.job.chain, error), false);
+              else failRun(error);
+            }
+          };
+          const onError = (e: Error): void => {
+            const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+            threadDied(slot, oom ? 'out-of-memory' : 'error', oom ? `ran out of memory (${e.message})` : `crashed: ${e.name}: ${e.message}`, e);
+          };
+          const onExit = (code: number): void => threadDied(slot, 'exit', `exited (code ${code}; process.exit in the log density?)`);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          slot.detach = () => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+          };
+          const init: ToWorker = { type: 'init', source, id: runId };
+          w.postMessage(init);
+        };
         if (jobs.length === 0) {
           resolve([]);
           return;
         }
-        for (let k = 0; k < n; k++) {
-          const w = takeWorker();
-          pool.push(w);
-          const onMessage = (m: FromWorker): void => {
-            if (m.type === 'ready') {
-              if (m.id === runId) dispatch(w);
-            }
-            else if (m.type === 'progress') onProgress?.(m.event);
-            else if (m.type === 'result') {
-              results[jobs.findIndex((j) => j.chain === m.result.chain)] = m.result;
-              finished++;
-              if (finished === jobs.length) {
-                // Every chain is done: the workers wait, idle, for the next run.
-                for (const d of detach) d();
-                for (const x of pool) keepIdle(x);
-                resolve(results);
-              } else dispatch(w);
-            } else if (m.type === 'error') failAll(deserializeError(m.error)); // with its class, message and fields
-          };
-          const onError = (e: Error): void => failAll(e);
-          const onExit = (code: number): void => {
-            if (code !== 0 && finished < jobs.length) failAll(new Error(`chain worker exited with code ${code}`));
-          };
-          w.on('message', onMessage);
-          w.on('error', onError);
-          w.on('exit', onExit);
-          detach.push(() => {
-            w.off('message', onMessage);
-            w.off('error', onError);
-            w.off('exit', onExit);
-          });
-          const init: ToWorker = { type: 'init', source, id: runId };
-          w.postMessage(init);
-        }
+        const n = Math.max(1, Math.min(workers, jobs.length));
+        for (let k = 0; k < n; k++) addWorker();
       });
       return {
         results: promise,

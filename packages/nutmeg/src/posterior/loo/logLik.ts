@@ -1,6 +1,7 @@
 // Pointwise log-likelihood as LOO, WAIC and relative efficiency take it: from InferenceData's log_likelihood group or a plain array, as a [chain][draw][obs] block.
 import { OptionError } from '../../core/errors.js';
 import { shapeSize, type InferenceData } from '../inferenceData.js';
+import { exp, log } from '../../core/libm/index.js';
 
 /**
  * Pointwise log-likelihood values log p(y_i | θ_s): an InferenceData with a `log_likelihood`
@@ -103,6 +104,6 @@ export function logMeanExp(x: ArrayLike<number>): number {
   for (let s = 0; s < x.length; s++) if (x[s] > max) max = x[s];
   if (!Number.isFinite(max)) return max;
   let sum = 0;
-  for (let s = 0; s < x.length; s++) sum += Math.exp(x[s] - max);
-  return max + Math.log(sum / x.length);
+  for (let s = 0; s < x.length; s++) sum += exp(x[s] - max);
+  return max + log(sum / x.length);
 }

@@ -4,6 +4,7 @@ import { psis } from '../../diagnostics/psis.js';
 import { logsumexp } from '../../math/special.js';
 import { logLikMatrix, observationColumn, type LogLikInput, type LogLikOptions } from './logLik.js';
 import { relativeEff } from './relativeEff.js';
+import { exp } from '../../core/libm/index.js';
 
 /** Input of {@link looPit}: observations, replicated data, and the LOO weights or the log-likelihood to make them. */
 export interface LooPitInput extends LogLikOptions {
@@ -102,7 +103,7 @@ export function looPit(input: LooPitInput): Float64Array {
     const total = logsumexp(lw);
     let k = 0;
     for (let s = 0; s < S; s++) if (yRep[s][i] <= y[i]) selected[k++] = lw[s];
-    pit[i] = k === 0 ? 0 : Math.min(1, Math.exp(logsumexp(selected, 0, k) - total));
+    pit[i] = k === 0 ? 0 : Math.min(1, exp(logsumexp(selected, 0, k) - total));
   }
   return pit;
 }

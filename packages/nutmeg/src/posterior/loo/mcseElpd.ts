@@ -1,5 +1,6 @@
 // Monte Carlo standard error of one observation's PSIS-LOO elpd, as R loo 2.5.1's mcse_elpd (normal approximation pushed through the log by Blom's normal scores).
 import { normalQuantile } from '../../math/stdlib.js';
+import { exp, log1p, expm1 } from '../../core/libm/index.js';
 
 /** Number of normal scores loo uses (`n_samples = 1000`). */
 const SCORE_COUNT = 1000;
@@ -38,7 +39,7 @@ function blomScores(): Float64Array {
 export function mcseElpd(logLik: Float64Array, logWeights: Float64Array, elpd: number, rEff: number): number {
   let varRel = 0;
   for (let s = 0; s < logLik.length; s++) {
-    varRel += Math.exp(2 * logWeights[s]) * Math.expm1(logLik[s] - elpd) ** 2;
+    varRel += exp(2 * logWeights[s]) * expm1(logLik[s] - elpd) ** 2;
   }
   const sdRel = Math.sqrt(varRel);
   const z = blomScores();
@@ -48,7 +49,7 @@ export function mcseElpd(logLik: Float64Array, logWeights: Float64Array, elpd: n
   for (let r = 0; r < z.length; r++) {
     const u = sdRel * z[r];
     if (!(u > -1)) continue; // z ≤ 0: no log
-    const v = Math.log1p(u);
+    const v = log1p(u);
     n++;
     const delta = v - mean;
     mean += delta / n;
