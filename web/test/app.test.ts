@@ -75,20 +75,12 @@ async function finished(page: Page, timeout = 120_000): Promise<string> {
 const result = (page: Page): Promise<AutomationResult> => page.evaluate(() => window.nutmeg?.result as AutomationResult);
 
 /**
- * Asserts two summaries agree: bit for bit when the draws are identical; otherwise every mean
- * within 5 combined Monte Carlo standard errors (two independent estimates of one posterior).
- * Returns whether they were identical.
+ * Asserts two summaries are identical, number for number: the same seed gives the same draws in
+ * Chromium's Web Workers as in Node (nutmeg's own libm, `core/libm`), so nothing needs a tolerance.
  */
-function assertSameSummary(browserSummary: Summary, nodeSummary: Summary): boolean {
+function assertSameSummary(browserSummary: Summary, nodeSummary: Summary): void {
   assert.deepEqual(Object.keys(browserSummary), Object.keys(nodeSummary));
-  const identical = JSON.stringify(browserSummary) === JSON.stringify(nodeSummary);
-  if (identical) return true;
-  for (const [label, n] of Object.entries(nodeSummary)) {
-    const b = browserSummary[label];
-    const tolerance = 5 * Math.hypot(b.mcse_mean ?? NaN, n.mcse_mean ?? NaN);
-    assert.ok(Math.abs((b.mean ?? NaN) - (n.mean ?? NaN)) <= tolerance, `${label}: browser mean ${b.mean} vs Node ${n.mean} (±${tolerance})`);
-  }
-  return false;
+  for (const [label, n] of Object.entries(nodeSummary)) assert.deepEqual(browserSummary[label], n, `${label}: Chromium and Node differ`);
 }
 
 /** A small grouped regression: y = 1 + 0.5 x + group effect + noise (fixed numbers, no RNG). */
@@ -126,15 +118,23 @@ async function dropCsv(page: Page, name: string, text: string): Promise<void> {
 describe('the web app in Chromium', { timeout: 300_000 }, () => {
   test('radon hierarchical_noncentered from a link with autorun=1 matches a Node run with the same seed', async () => {
     const settings = { chains: 2, draws: 150, tune: 150, seed: 7 };
-    const { page } = await openApp(`?data=radon&model=hierarchical_noncentered&chains=2&draws=150&tune=150&seed=7&autorun=1`);
+    const workers: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('worker', (w) => workers.push(w.url()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (q) => {
+      if (!q.url().startsWith(`${server.origin}/`) && !q.url().startsWith(`blob:${server.origin}/`) && !q.url().startsWith('data:')) outside.push(q.url());
+    });
+    await page.goto(`${server.origin}/?data=radon&model=hierarchical_noncentered&chains=2&draws=150&tune=150&seed=7&autorun=1`);
     assert.equal(await finished(page), 'done', await page.evaluate(() => document.documentElement.dataset.nutmegError ?? ''));
     const r = await result(page);
     await page.screenshot({ path: join(SHOTS, 'radon-noncentered.png'), fullPage: true });
 
     const idata = await sample(hierarchicalNonCentered(loadRadon()).compile(), { ...settings, cores: 1, progress: false });
     const nodeSummary = JSON.parse(summaryToJson(summary(idata))) as Summary;
-    const identical = assertSameSummary(r.summary, nodeSummary);
-    console.log(`radon non-centered: Chromium ${identical ? 'bit-identical to' : 'within MCSE of (draws differ from)'} Node; sampling ${r.sampling_s.toFixed(2)} s in the page`);
+    assertSameSummary(r.summary, nodeSummary);
+    console.log(`radon non-centered: Chromium (Web Worker chains) identical to Node; sampling ${r.sampling_s.toFixed(2)} s in the page`);
+    assert.ok(workers.length >= 1 && workers.every((u) => u.startsWith(`${server.origin}/assets/chainWorker-`)), `chains ran in Web Workers: ${workers.join(', ')}`);
     assert.equal(r.chains, 2);
     assert.equal(r.draws, 150);
     assert.equal(r.incomplete, false);
@@ -164,8 +164,7 @@ describe('the web app in Chromium', { timeout: 300_000 }, () => {
     const fm = formulaModel('y ~ x + (1 | g)', parseCsvTable(GROUPS_CSV, 'groups.csv').table, { family: 'gaussian' });
     const idata = await sample(fm.model.compile(), { chains: 2, draws: 200, tune: 200, seed: 5, cores: 1, progress: false });
     const nodeSummary = JSON.parse(summaryToJson(summary(idata, { varNames: fm.parameters, useCoords: true }))) as Summary;
-    const identical = assertSameSummary(r.summary, nodeSummary);
-    console.log(`formula on a dropped CSV: Chromium ${identical ? 'bit-identical to' : 'within MCSE of (draws differ from)'} Node`);
+    assertSameSummary(r.summary, nodeSummary);
     assert.ok('b_Intercept' in r.summary && 'b_x' in r.summary && 'sigma' in r.summary && 'sd_g__Intercept' in r.summary);
     const json = JSON.parse(await download(page, 'idata.json')) as { posterior: Record<string, unknown> };
     assert.ok('b_x' in json.posterior, 'idata.json has the posterior');
