@@ -139,6 +139,25 @@ const PUBLIC_ENTRY_POINTS = {
     ],
   },
 };
+/** The web app runs in a browser: the public entry points (and the CLI's browser-safe subpath), no Node built-ins. */
+const WEB_APP = {
+  files: ['web/src/**/*.ts'],
+  languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', Blob: 'readonly', File: 'readonly' } },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: NODE_BUILTINS.paths.map((p) => ({ ...p, message: 'The web app runs in a browser: no Node built-ins.' })),
+        patterns: [
+          ...ONLY_PUBLIC_ENTRY_POINTS,
+          { regex: '^node:', message: 'The web app runs in a browser: no Node built-ins.' },
+          { regex: '^@nutmeg/cli(?!/(browser|data/radon\\.csv\\?raw)$)', message: "From the CLI, the web app imports only '@nutmeg/cli/browser' (browser-safe) and the radon data." },
+          { regex: '^(\\.\\./)+packages/', caseSensitive: true, message: "The web app imports packages by name ('nutmeg', '@nutmeg/cli/browser'), as a user would." },
+        ],
+      },
+    ],
+  },
+};
 const EXAMPLES_NOT_RELATIVE = {
   files: ['packages/nutmeg/examples/**/*.ts'],
   rules: {
@@ -172,4 +191,5 @@ export default tseslint.config(
   ...layerRules(),
   PUBLIC_ENTRY_POINTS,
   EXAMPLES_NOT_RELATIVE,
+  WEB_APP,
 );

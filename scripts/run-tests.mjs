@@ -1,4 +1,4 @@
-// Runs every test file of the workspace's packages (packages/*/test, except the slow SBC suite) with Node's test runner and tsx.
+// Runs every test file of the workspace's packages (packages/*/test, except the slow SBC suite) and of the web app (web/test) with Node's test runner and tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ function find(dir, out) {
 const args = process.argv.slice(2);
 const fuzzOnly = args.includes('--fuzz');
 const only = args.filter((a) => a !== '--fuzz');
-const all = readdirSync('packages').flatMap((pkg) => find(join('packages', pkg, 'test'), [])).sort();
+const all = [...readdirSync('packages').flatMap((pkg) => find(join('packages', pkg, 'test'), [])), ...find(join('web', 'test'), [])].sort();
 const files = only.length > 0 ? only : fuzzOnly ? all.filter((f) => f.endsWith('.fuzz.test.ts')) : all;
 const r = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
