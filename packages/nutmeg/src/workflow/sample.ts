@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
+import { GRADIENT_ADAPTATION_DEFAULTS } from '../inference/adaptation/settings.js';
 import { getSampler, type SamplerName } from '../inference/samplers/registry.js';
 import type { ChainJob, ChainResult, ChainSettings } from '../inference/chain/chain.js';
 import type { Sampler } from '../inference/samplers/sampler.js';
@@ -37,8 +38,14 @@ export interface SampleOptions {
   pathLength?: number;
   /** Draws kept per chain (default 1000); 0 runs the warm-up only (as PyMC and CmdStan allow), with a warning. */
   draws?: number;
-  /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
+  /** Warm-up (tuning) iterations per chain, discarded (default 1000; 300 with `adaptation: 'nutpie'`). */
   tune?: number;
+  /**
+   * Warm-up adaptation of step size and metric: 'stan' (default; Stan's windowed adaptation) or
+   * 'nutpie' (nutpie's diagonal metric from the draws and their gradients, which needs fewer tuning
+   * draws: `tune` defaults to 300 with it; diagonal metric only). See docs/adaptation.md.
+   */
+  adaptation?: 'stan' | 'nutpie';
   /** Number of chains (default 4). */
   chains?: number;
   /**
@@ -120,6 +127,7 @@ export const SAMPLE_OPTION_KEYS = {
   pathLength: true,
   draws: true,
   tune: true,
+  adaptation: true,
   chains: true,
   seed: true,
   targetAccept: true,
@@ -250,6 +258,7 @@ interface SampleSettings {
   readonly sampler: Sampler;
   readonly draws: number;
   readonly tune: number;
+  readonly adaptation: 'stan' | 'nutpie';
   readonly chains: number;
   readonly maxTreeDepth: number;
   readonly targetAccept: number;
@@ -272,7 +281,9 @@ interface SampleSettings {
  */
 function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: CompiledModel): SampleSettings {
   const draws = integerOption('draws', options.draws ?? 1000, 0);
-  const tune = integerOption('tune', options.tune ?? 1000, 0);
+  const adaptation = options.adaptation ?? 'stan';
+  if (adaptation !== 'stan' && adaptation !== 'nutpie') throw new OptionError('adaptation', `must be 'stan' or 'nutpie', got ${describeValue(adaptation)}`);
+  const tune = integerOption('tune', options.tune ?? (adaptation === 'nutpie' ? GRADIENT_ADAPTATION_DEFAULTS.tune : 1000), 0);
   const chains = integerOption('chains', options.chains ?? 4, 1);
   const maxTreeDepth = integerOption('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth, 1, MAX_TREE_DEPTH);
   if (options.cores !== undefined) integerOption('cores', options.cores, 1);
@@ -282,6 +293,7 @@ function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: 
   }
   const metric = options.metric ?? 'diag';
   if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got ${describeValue(metric)}`);
+  if (adaptation === 'nutpie' && metric === 'dense') throw new OptionError('adaptation', "'nutpie' adapts a diagonal metric only: use metric 'diag' (the default) or adaptation 'stan'");
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
   if (typeof divergenceThreshold !== 'number' || !(divergenceThreshold > 0)) {
     throw new OptionError('divergenceThreshold', `must be a number > 0 (an energy error), got ${describeValue(divergenceThreshold)}`);
@@ -306,7 +318,7 @@ function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: 
   }
   // Checked before sampling, so that a hand-written density does not lose a finished run to it.
   if (logLikelihood) modelSpecOf(layout, 'logLikelihood: true');
-  return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
+  return { sampler, draws, tune, adaptation, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
 }
 
 /** The `init` option: a known name, a Float64Array, or constrained values by name (checked against the model later). */
@@ -387,6 +399,7 @@ function chainJobs(model: LogDensity, s: SampleSettings): ChainJob[] {
     sampler: s.sampler.name,
     draws: s.draws,
     tune: s.tune,
+    ...(s.adaptation !== 'stan' ? { adaptation: s.adaptation } : {}),
     maxTreeDepth: s.maxTreeDepth,
     targetAccept: s.targetAccept,
     metric: s.metric,
@@ -497,6 +510,7 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
     settings: {
       draws: s.draws,
       tune: s.tune,
+      adaptation: s.adaptation,
       chains: s.chains,
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
@@ -594,6 +608,7 @@ function checkpointSettings(s: SampleSettings): Record<string, unknown> {
     sampler: s.sampler.name,
     draws: s.draws,
     tune: s.tune,
+    ...(s.adaptation !== 'stan' ? { adaptation: s.adaptation } : {}),
     chains: s.chains,
     seed: s.seed,
     targetAccept: s.targetAccept,
