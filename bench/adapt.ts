@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
   for (const name of models) {
     const compiled = all[name]().compile();
     for (const c of configs) {
-      const runs = [];
+      const runs: { ess: number; grads: number; warm: number; div: number }[] = [];
       for (const seed of seeds) {
         const idata = await sample(compiled, { chains, draws, tune: c.tune, adaptation: c.adaptation, seed, progress: false, targetAccept: targetAcceptOf(name), computeConvergenceChecks: false });
         const grads = Number(idata.attrs.grad_evals);
@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
         const ess = minEssBulk(idata);
         runs.push({ ess, grads, warm, div: Number(idata.attrs.divergences) });
       }
-      const m = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
+      const m = (f: (r: { ess: number; grads: number; warm: number; div: number }) => number) => median(runs.map(f));
       console.log(
         JSON.stringify({
           model: name,
