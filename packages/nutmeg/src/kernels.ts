@@ -24,8 +24,8 @@ export { nutsSampler, NUTS_STAT_NAMES } from './inference/samplers/nuts.js';
 export { staticHmcSampler } from './inference/samplers/staticHmc.js';
 export { hmcWindowAdaptation } from './inference/samplers/hmcAdaptation.js';
 
-// ── Warm-up adaptation: Stan's windows as data, dual averaging and Welford as reducers ─────────
-export { ADAPTATION_DEFAULTS } from './inference/adaptation/settings.js';
+// ── Warm-up adaptation: Stan's windows as data, nutpie's gradient-based estimate, dual averaging and Welford as reducers ─
+export { ADAPTATION_DEFAULTS, GRADIENT_ADAPTATION_DEFAULTS } from './inference/adaptation/settings.js';
 export type { AdaptationOptions } from './inference/adaptation/settings.js';
 export { windowSchedule } from './inference/adaptation/schedule.js';
 export type { Stage, ScheduleOptions } from './inference/adaptation/schedule.js';
@@ -36,6 +36,8 @@ export type { WelfordState } from './inference/adaptation/welford.js';
 export { initStepSize } from './inference/adaptation/initStepSize.js';
 export { windowAdaptation } from './inference/adaptation/windowAdaptation.js';
 export type { AdaptedParams, WindowAdaptationOptions, WindowAdaptationState } from './inference/adaptation/windowAdaptation.js';
+export { gradientAdaptation } from './inference/adaptation/gradientAdaptation.js';
+export type { GradientAdaptationOptions, GradientAdaptationState, DrawGradMoments } from './inference/adaptation/gradientAdaptation.js';
 export type { ChainCheckpoint, ChainBlock, ChainResume, CheckpointSchedule, IterationRows } from './inference/chain/checkpoint.js';
 export { finishedChainResult } from './workflow/checkpoint.js';
 

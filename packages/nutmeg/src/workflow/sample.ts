@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { NUTS_DEFAULTS } from '../inference/hmc/settings.js';
+import { GRADIENT_ADAPTATION_DEFAULTS } from '../inference/adaptation/settings.js';
 import { getSampler, type SamplerName } from '../inference/samplers/registry.js';
 import type { ChainJob, ChainResult, ChainSettings } from '../inference/chain/chain.js';
 import type { Sampler } from '../inference/samplers/sampler.js';
@@ -30,15 +31,22 @@ import { NUTMEG_VERSION } from './version.js';
 export interface SampleOptions {
   /**
    * The MCMC sampler, by name: 'nuts' (default; the No-U-Turn sampler) or 'hmc' (static HMC with
-   * a fixed path length). Both use Stan's windowed warm-up of step size and metric.
+   * a fixed path length). Warm-up: see `adaptation`.
    */
   sampler?: SamplerName;
   /** Static HMC only: integration time per transition (default 2, PyMC's `path_length`). */
   pathLength?: number;
   /** Draws kept per chain (default 1000); 0 runs the warm-up only (as PyMC and CmdStan allow), with a warning. */
   draws?: number;
-  /** Warm-up (tuning) iterations per chain, discarded (default 1000). */
+  /** Warm-up (tuning) iterations per chain, discarded (default 300 with nutpie's adaptation, 1000 with Stan's). */
   tune?: number;
+  /**
+   * Warm-up adaptation of step size and metric: 'nutpie' (nutpie's diagonal metric from the draws
+   * and their gradients, which needs fewer tuning draws: `tune` defaults to 300 with it; the default
+   * for NUTS with a diagonal metric) or 'stan' (Stan's windowed adaptation; the default for a dense
+   * metric, which nutpie's does not adapt, and for static HMC). See docs/adaptation.md.
+   */
+  adaptation?: 'stan' | 'nutpie';
   /** Number of chains (default 4). */
   chains?: number;
   /**
@@ -120,6 +128,7 @@ export const SAMPLE_OPTION_KEYS = {
   pathLength: true,
   draws: true,
   tune: true,
+  adaptation: true,
   chains: true,
   seed: true,
   targetAccept: true,
@@ -149,7 +158,7 @@ export const MAX_TREE_DEPTH = 30;
 
 /**
  * Samples a model with the No-U-Turn sampler (or another registered sampler, `options.sampler`),
- * as PyMC's `pm.sample` / Stan's `sample` do: Stan's windowed warm-up (dual-averaging step size, diagonal or dense metric), `chains` independent
+ * as PyMC's `pm.sample` / Stan's `sample` do: a warm-up of step size and metric (nutpie's gradient-based one for a diagonal metric, Stan's windowed one for a dense metric; option `adaptation`), `chains` independent
  * chains from one seed (`new Rng(seed).split(chain)`), run on worker threads when the model can be
  * re-compiled there (a {@link CompiledModel} with a `spec`), otherwise one after another in this
  * thread (a hand-written {@link LogDensity}). Ctrl-C (or `signal`) stops early and returns the draws
@@ -250,6 +259,7 @@ interface SampleSettings {
   readonly sampler: Sampler;
   readonly draws: number;
   readonly tune: number;
+  readonly adaptation: 'stan' | 'nutpie';
   readonly chains: number;
   readonly maxTreeDepth: number;
   readonly targetAccept: number;
@@ -272,7 +282,11 @@ interface SampleSettings {
  */
 function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: CompiledModel): SampleSettings {
   const draws = integerOption('draws', options.draws ?? 1000, 0);
-  const tune = integerOption('tune', options.tune ?? 1000, 0);
+  // nutpie's warm-up is the default where it was measured better on every posterior of the
+  // benchmark set (NUTS, diagonal metric; docs/adaptation.md); Stan's elsewhere.
+  const adaptation = options.adaptation ?? (sampler.name === 'nuts' && (options.metric ?? 'diag') === 'diag' ? 'nutpie' : 'stan');
+  if (adaptation !== 'stan' && adaptation !== 'nutpie') throw new OptionError('adaptation', `must be 'stan' or 'nutpie', got ${describeValue(adaptation)}`);
+  const tune = integerOption('tune', options.tune ?? (adaptation === 'nutpie' ? GRADIENT_ADAPTATION_DEFAULTS.tune : 1000), 0);
   const chains = integerOption('chains', options.chains ?? 4, 1);
   const maxTreeDepth = integerOption('maxTreeDepth', options.maxTreeDepth ?? NUTS_DEFAULTS.maxTreeDepth, 1, MAX_TREE_DEPTH);
   if (options.cores !== undefined) integerOption('cores', options.cores, 1);
@@ -282,6 +296,7 @@ function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: 
   }
   const metric = options.metric ?? 'diag';
   if (metric !== 'diag' && metric !== 'dense') throw new OptionError('metric', `must be 'diag' or 'dense', got ${describeValue(metric)}`);
+  if (adaptation === 'nutpie' && metric === 'dense') throw new OptionError('adaptation', "'nutpie' adapts a diagonal metric only: use metric 'diag' (the default) or adaptation 'stan'");
   const divergenceThreshold = options.divergenceThreshold ?? NUTS_DEFAULTS.divergenceThreshold;
   if (typeof divergenceThreshold !== 'number' || !(divergenceThreshold > 0)) {
     throw new OptionError('divergenceThreshold', `must be a number > 0 (an energy error), got ${describeValue(divergenceThreshold)}`);
@@ -306,7 +321,7 @@ function resolveSampleOptions(options: SampleOptions, sampler: Sampler, layout: 
   }
   // Checked before sampling, so that a hand-written density does not lose a finished run to it.
   if (logLikelihood) modelSpecOf(layout, 'logLikelihood: true');
-  return { sampler, draws, tune, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
+  return { sampler, draws, tune, adaptation, chains, maxTreeDepth, targetAccept, metric, divergenceThreshold, pathLength, seed, init, convergence, logLikelihood };
 }
 
 /** The `init` option: a known name, a Float64Array, or constrained values by name (checked against the model later). */
@@ -387,6 +402,7 @@ function chainJobs(model: LogDensity, s: SampleSettings): ChainJob[] {
     sampler: s.sampler.name,
     draws: s.draws,
     tune: s.tune,
+    ...(s.adaptation !== 'stan' ? { adaptation: s.adaptation } : {}),
     maxTreeDepth: s.maxTreeDepth,
     targetAccept: s.targetAccept,
     metric: s.metric,
@@ -497,6 +513,7 @@ function runAttrs(s: SampleSettings, run: ChainRun, cores: number, parallel: boo
     settings: {
       draws: s.draws,
       tune: s.tune,
+      adaptation: s.adaptation,
       chains: s.chains,
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
@@ -581,7 +598,7 @@ function checkpointOptions(
     if (options.resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
     return undefined;
   }
-  if (typeof c !== 'object' || c === null) throw new OptionError('checkpoint', `must be { dir, every?, saveWarmup?, csv? }, got ${c === null ? 'null' : typeof c}`);
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new OptionError('checkpoint', `must be an object such as { dir: 'run1' }, got ${describeValue(c)}`);
   if (typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
   const every = c.every ?? CHECKPOINT_DEFAULTS.every;
   if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
@@ -595,6 +612,7 @@ function checkpointSettings(s: SampleSettings): Record<string, unknown> {
     sampler: s.sampler.name,
     draws: s.draws,
     tune: s.tune,
+    ...(s.adaptation !== 'stan' ? { adaptation: s.adaptation } : {}),
     chains: s.chains,
     seed: s.seed,
     targetAccept: s.targetAccept,

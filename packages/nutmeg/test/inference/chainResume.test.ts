@@ -57,7 +57,13 @@ function assertSameDraws(a: ChainResult, b: ChainResult): void {
   assert.equal(b.divergencesWarmup, a.divergencesWarmup);
 }
 
-for (const settings of [{ metric: 'diag' }, { metric: 'dense' }, { sampler: 'hmc', targetAccept: 0.65, pathLength: 1.5 }] as const) {
+for (const settings of [
+  { metric: 'diag' },
+  { metric: 'dense' },
+  { sampler: 'hmc', targetAccept: 0.65, pathLength: 1.5 },
+  { metric: 'diag', adaptation: 'nutpie' },
+  { sampler: 'hmc', targetAccept: 0.65, pathLength: 1.5, adaptation: 'nutpie' },
+] as const) {
   test(`runChain: resumed from every checkpoint, ${JSON.stringify(settings)} gives the uninterrupted draws`, async () => {
     const plain = await runChain(target, job(settings));
     const blocks: ChainBlock[] = [];

@@ -287,6 +287,7 @@ function optionValue(key: string): fc.Arbitrary<unknown> {
     targetAccept: fc.double({ min: -0.5, max: 1.5, noNaN: false }),
     maxTreeDepth: fc.integer({ min: -1, max: 40 }),
     metric: fc.constantFrom('diag', 'dense', 'full'),
+    adaptation: fc.constantFrom('stan', 'nutpie', 'pymc'),
     init: fc.constantFrom<unknown>('jitter+adapt_diag', 'adapt_diag', 'advi', 'bogus', new Float64Array(1), new Float64Array(3), { mu: 0.5 }, { nope: 1 }, { mu: NaN }),
     sampler: fc.constantFrom('nuts', 'hmc', 'metropolis'),
     pathLength: fc.constantFrom(0.5, 2, 0, -1),
@@ -335,7 +336,7 @@ test('fuzz: random sample() options run or fail with an OptionError naming an op
         refused++;
         expectTyped(e, given);
         assert.ok(e instanceof OptionError || e instanceof ModelError || e instanceof AdviError, String(e));
-        // A sub-option (`checkpoint.dir`) names the option given (`checkpoint`).
+        // A field of a given option may be named (`checkpoint.dir` for `checkpoint: {}`).
         if (e instanceof OptionError) assert.ok(e.option.split('.')[0] in given || e.option === 'model', `option '${e.option}' was not given: ${e.message}`);
       }
     }),

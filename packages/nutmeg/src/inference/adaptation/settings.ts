@@ -39,3 +39,29 @@ export interface AdaptationOptions {
   baseWindow?: number;
   initialStepSize?: number;
 }
+
+/**
+ * Typed defaults of nutpie's gradient-based warm-up ({@link gradientAdaptation}), each as nuts-rs
+ * sets it (pymc-devs/nuts-rs src/adapt_strategy.rs `EuclideanAdaptOptions::default`,
+ * src/transform/adapt/diagonal.rs); nutpie itself adds the 300 tuning draws. The window constants
+ * are nuts-rs's choices, tuned by its authors on posteriordb, not derived.
+ */
+export const GRADIENT_ADAPTATION_DEFAULTS = {
+  /** Tuning draws when `adaptation: 'nutpie'` is asked for without `tune` (nutpie's `tune=300`). */
+  tune: 300,
+  /** Fraction of warm-up in the early phase, with short metric windows (nuts-rs `early_window` 0.3). */
+  earlyWindow: 0.3,
+  /** Fraction of warm-up at the end with the metric fixed and only the step size adapting (`step_size_window` 0.15). */
+  stepSizeWindow: 0.15,
+  /** Draws per estimator window in the early phase (`early_mass_matrix_switch_freq` 10). */
+  earlySwitchFreq: 10,
+  /** First window length of the main phase (`mass_matrix_switch_freq` 80). */
+  switchFreq: 80,
+  /** Growth of the main-phase window at each switch (`mass_matrix_window_growth` 1.5). */
+  windowGrowth: 1.5,
+  /** The metric is re-estimated every this many draws (`mass_matrix_update_freq` 1). */
+  updateFreq: 1,
+  /** Clamp of every inverse-metric entry (nuts-rs `LOWER_LIMIT`/`UPPER_LIMIT`, 1e-20 and 1e20; arbitrary). */
+  minInverseMetric: 1e-20,
+  maxInverseMetric: 1e20,
+} as const;

@@ -7,6 +7,11 @@ export interface ChainSettings {
    * or 'hmc'. A name, not a function, so that the settings cross worker threads.
    */
   readonly sampler?: string;
+  /**
+   * Warm-up adaptation: 'stan' (default; Stan's windowed adaptation) or 'nutpie' (the diagonal
+   * metric from draws and gradients, `adaptation/gradientAdaptation.ts`; diagonal metric only).
+   */
+  readonly adaptation?: 'stan' | 'nutpie';
   readonly draws: number;
   readonly tune: number;
   /** NUTS: maximum tree depth. */
