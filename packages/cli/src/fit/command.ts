@@ -15,6 +15,7 @@ import {
   toArvizJson,
   toStanCsv,
   type InferenceData,
+  SEED_LIMIT,
 } from 'nutmeg';
 import { nodePlatform } from 'nutmeg/node';
 import { Command } from 'commander';
@@ -60,8 +61,8 @@ function fitProgram(): Command {
     .option('--prior <PRIOR>', 'a prior as "DIST(ARGS): CLASS", e.g. "normal(0, 1): b" (repeatable)', collect, [])
     .option('--chains <N>', `chains (at most ${LIMITS.chains})`, wholeNumber(1), 4)
     .option('--draws <N>', 'draws per chain after tuning', wholeNumber(1), 1000)
-    .option('--tune <N>', 'tuning iterations per chain', wholeNumber(0), 1000)
-    .option('--seed <N>', 'random seed, 0 to 2^53 − 1 (default from the clock, recorded in the outputs)', wholeNumber(0))
+    .option('--tune <N>', "tuning iterations per chain (nutpie's gradient-based warm-up, as sample()'s default)", wholeNumber(0), 300)
+    .option('--seed <N>', 'random seed, 0 to 2^32 − 1 (default from the clock, recorded in the outputs)', wholeNumber(0, SEED_LIMIT - 1))
     .option('--out <DIR>', 'output directory', 'out/fit')
     .option('--json', 'print only the summary as one JSON object on stdout')
     .option('--predict <NEW>', 'CSV of new rows: write predictions.csv (posterior predictive mean, sd, 94% HDI)')

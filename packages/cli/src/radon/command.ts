@@ -1,6 +1,6 @@
 // `nutmeg radon`: the radon case study end to end (pooled, unpooled, hierarchical models; figures, report.html, summary.json).
 import { Command, Option } from 'commander';
-import { OptionError } from 'nutmeg';
+import { OptionError, SEED_LIMIT } from 'nutmeg';
 import { exitCodeOf, oneLine } from '../cliRun.js';
 import { EXIT_INTERRUPTED, listenForInterrupt } from '../interrupt.js';
 import { LIMITS, wholeNumber } from '../limits.js';
@@ -98,7 +98,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--chains <N>', `chains per model (at most ${LIMITS.chains})`).default(4).argParser(wholeNumber(1)))
     .addOption(new Option('--draws <N>', 'draws kept per chain').default(1000).argParser(wholeNumber(1)))
     .addOption(new Option('--tune <N>', 'warm-up iterations per chain').default(1000).argParser(wholeNumber(0)))
-    .addOption(new Option('--seed <N>', 'random seed, 0 to 2^53 − 1 (same seed, same draws)').default(8924).argParser(wholeNumber(0)))
+    .addOption(new Option('--seed <N>', 'random seed, 0 to 2^32 − 1 (same seed, same draws)').default(8924).argParser(wholeNumber(0, SEED_LIMIT - 1)))
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
     .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(wholeNumber(1)).hideHelp())
     .option('--redis <URL>', 'run the 85 unpooled fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
