@@ -56,24 +56,28 @@ export async function runWorkflow(d: RadonData, fitted: readonly WorkflowInput[]
   const joint = LOO_KINDS.map((k) => fitted.find((m) => m.kind === k && m.model !== undefined)).filter((m): m is WorkflowInput & { model: Model } => m !== undefined);
   const withLogLik = new Map<string, InferenceData>();
   const looByKey: Record<string, LooResult> = {};
+  const focusModel = joint.find((m) => m.kind === 'hierarchical_noncentered') ?? joint.find((m) => m.kind === 'hierarchical') ?? joint.find((m) => m.kind === 'pooled');
+  let focusWeights: Float64Array[] | undefined;
   for (const m of joint) {
     await between();
     const idata = computeLogLikelihood(m.model, m.idata);
     withLogLik.set(m.key, idata);
     await between();
-    looByKey[m.key] = loo(idata);
+    // The focus model's PSIS weights are kept for its LOO-PIT (the same weights: PSIS runs once).
+    const { logWeights, ...result } = loo(idata, { saveLogWeights: m === focusModel });
+    looByKey[m.key] = result;
+    if (m === focusModel) focusWeights = logWeights;
   }
   const compare = joint.length >= 2 ? looCompare(looByKey) : undefined;
-  const focusModel = joint.find((m) => m.kind === 'hierarchical_noncentered') ?? joint.find((m) => m.kind === 'hierarchical') ?? joint.find((m) => m.kind === 'pooled');
   if (!focusModel) return { loo: looByKey, ...(compare ? { compare } : {}) };
   const idata = withLogLik.get(focusModel.key)!;
   await between();
   const pp = samplePosteriorPredictive(focusModel.model, idata, { seed });
   const S = idata.nChains * idata.nDraws;
   const yRep = perDraw(pp.groups.posterior_predictive!.vars.log_radon.values, S, d.logRadon.length);
-  // loo's r_eff (NaN already replaced by 1) gives the same PSIS weights without computing the ESS again.
+  // loo's own PSIS weights: LOO-PIT's are those of PSIS-LOO (same log-likelihood, same r_eff).
   await between();
-  const pit = looPit({ y: d.logRadon, yRep, logLik: idata, rEff: looByKey[focusModel.key].diagnostics.rEff });
+  const pit = looPit({ y: d.logRadon, yRep, logWeights: focusWeights! });
   await between();
   const prediction = focusModel.kind === 'pooled' ? undefined : predictNewHouse(d, focusModel.model, idata, seed);
   return {

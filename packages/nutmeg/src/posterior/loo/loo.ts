@@ -16,6 +16,12 @@ export interface LooOptions extends LogLikOptions {
    * independent draws). Observations whose computed r_eff is NaN (constant likelihood) use 1.
    */
   rEff?: number | ArrayLike<number>;
+  /**
+   * Keep each observation's smoothed log weights in `logWeights` (R loo's `save_psis = TRUE`), so
+   * that `looPit` or a LOO expectation can use them without running PSIS again. Default false
+   * (n × S numbers).
+   */
+  saveLogWeights?: boolean;
 }
 
 /** Pointwise PSIS-LOO values, one per observation (R loo's `pointwise` columns). */
@@ -54,6 +60,8 @@ export interface LooResult {
   readonly nDraws: number;
   /** Number of observations. */
   readonly nObs: number;
+  /** The normalised PSIS log weights of each observation (S each), with `saveLogWeights` only. */
+  readonly logWeights?: Float64Array[];
 }
 
 function rEffPerObservation(input: LogLikInput, opts: LooOptions, nObs: number): Float64Array {
@@ -112,12 +120,14 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
   const ll = new Float64Array(S);
   const negLl = new Float64Array(S);
   const shortTails: number[] = [];
+  const saved: Float64Array[] | undefined = opts.saveLogWeights === true ? [] : undefined;
   for (let i = 0; i < nObs; i++) {
     observationColumn(m, i, ll);
     for (let s = 0; s < S; s++) negLl[s] = -ll[s];
     const r = psis(negLl, { rEff: rEff[i] });
     if (r.tailLength < 5) shortTails.push(i);
     const lw = r.logWeights;
+    saved?.push(lw);
     for (let s = 0; s < S; s++) negLl[s] = ll[s] + lw[s]; // reuse: log(w_s · p(y_i | θ_s))
     const elpd = logsumexp(negLl);
     pw.elpdLoo[i] = elpd;
@@ -152,5 +162,6 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     warnings,
     nDraws: S,
     nObs,
+    ...(saved ? { logWeights: saved } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Rng } from '../../../src/core/rng.js';
 import { OptionError } from '../../../src/core/errors.js';
 import { looPit } from '../../../src/posterior/loo/looPit.js';
+import { loo } from '../../../src/posterior/loo/loo.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/looPit.json', import.meta.url), 'utf8')) as {
   y: number[];
@@ -114,4 +115,16 @@ test('looPit rejects inconsistent input', () => {
   assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0]] }), /1 observations but y has 2/);
   assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0], [0]] }), /observation 1 has 1 weights but yRep has 2 draws/);
   assert.throws(() => looPit({ y: [0, 1], yRep, logLik: [[[0, 0, 0]], [[0, 0, 0]]] }), /3 observations but y has 2/);
+});
+
+test("loo's saved log weights (saveLogWeights) are PSIS's and give the same LOO-PIT as the log-likelihood, bit for bit", () => {
+  const m = normalModel(11, 60, 400, 1);
+  const plain = loo(m.logLik);
+  const saved = loo(m.logLik, { saveLogWeights: true });
+  assert.equal(plain.logWeights, undefined, 'not kept by default');
+  assert.equal(saved.logWeights?.length, 60);
+  assert.deepEqual(saved.pointwise, plain.pointwise);
+  const fromLogLik = looPit({ y: m.y, yRep: m.yRep, logLik: m.logLik, rEff: plain.diagnostics.rEff });
+  const fromWeights = looPit({ y: m.y, yRep: m.yRep, logWeights: saved.logWeights! });
+  assert.deepEqual(fromWeights, fromLogLik);
 });
