@@ -56,6 +56,20 @@ export async function compileToVega(spec: VegaLiteSpec, options: RenderSvgOption
 }
 
 /**
+ * Numbers the SVG's clip paths 1, 2, … in order of appearance. Vega numbers them from a counter
+ * shared by every chart a thread renders, so the same chart would get other ids after other charts
+ * (or on another thread); renumbered, a chart's SVG depends on the chart alone.
+ */
+function numberClipsFromOne(svg: string): string {
+  const ids = new Map<string, number>();
+  return svg.replace(/(id="|url\(#)clip(\d+)/g, (_, lead: string, n: string) => {
+    let k = ids.get(n);
+    if (k === undefined) ids.set(n, (k = ids.size + 1));
+    return `${lead}clip${k}`;
+  });
+}
+
+/**
  * Renders a Vega-Lite spec to an SVG document string, headless: vega's scenegraph with the
  * `'none'` renderer, then its SVG string renderer. Needs no DOM and no canvas, so it runs in Node,
  * in a Web Worker and in a page alike. Without a canvas, vega lays out text with
@@ -83,7 +97,7 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = 
     logLevel: vega.Warn,
   });
   try {
-    return await view.toSVG();
+    return numberClipsFromOne(await view.toSVG());
   } finally {
     view.finalize();
   }

@@ -44,3 +44,14 @@ test('text is drawn with the bundled DejaVu fonts, without system fonts', async 
   const png = await svgToPng(svg, { scale: 2 });
   assert.deepEqual([...png.subarray(0, 8)], PNG_MAGIC);
 });
+
+test('a chart renders to the same SVG whatever was rendered before it (clip paths numbered from 1)', async () => {
+  const { renderSvg } = await import('../../src/plots/render.js');
+  const { plotTrace } = await import('../../src/plots/index.js');
+  const trace = plotTrace([{ name: 'mu', draws: [Float64Array.from([0.1, 0.4, -0.2, 0.3]), Float64Array.from([0.0, 0.2, 0.5, -0.1])] }]);
+  const first = await renderSvg(trace);
+  await renderSvg(plotForest([{ label: 'a', mean: 0, lo: -1, hi: 1 }]));
+  const again = await renderSvg(trace);
+  assert.match(first, /id="clip1"/);
+  assert.equal(again, first);
+});
