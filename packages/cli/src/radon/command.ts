@@ -97,7 +97,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--method <method>', 'inference: NUTS, ADVI, or NUTS initialised by ADVI').choices(['nuts', 'advi', 'advi+nuts']).default('nuts'))
     .addOption(new Option('--chains <N>', `chains per model (at most ${LIMITS.chains})`).default(4).argParser(wholeNumber(1)))
     .addOption(new Option('--draws <N>', 'draws kept per chain').default(1000).argParser(wholeNumber(1)))
-    .addOption(new Option('--tune <N>', 'warm-up iterations per chain').default(1000).argParser(wholeNumber(0)))
+    .addOption(new Option('--tune <N>', "warm-up iterations per chain (nutpie's gradient-based warm-up, as sample()'s default)").default(300).argParser(wholeNumber(0)))
     .addOption(new Option('--seed <N>', 'random seed, 0 to 2^32 − 1 (same seed, same draws)').default(8924).argParser(wholeNumber(0, SEED_LIMIT - 1)))
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
     .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(wholeNumber(1)).hideHelp())
