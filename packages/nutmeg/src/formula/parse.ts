@@ -45,7 +45,6 @@ interface PeggyExpectation {
  */
 export function parseFormula(text: string): FormulaNode {
   stringArgument(text, 'formula', 'parseFormula', "'y ~ x + (1 | g)'");
-  if (typeof text !== 'string') throw new TypeError(`parseFormula: the formula must be a string, got ${typeof text}`);
   if (text.length > MAX_FORMULA_LENGTH) {
     throw new FormulaSyntaxError(text, { offset: MAX_FORMULA_LENGTH, expected: [], found: text[MAX_FORMULA_LENGTH], reason: `the formula is longer than ${MAX_FORMULA_LENGTH} characters` });
   }

@@ -90,7 +90,6 @@ const parseGenerated = generatedParse as unknown as (text: string) => RawPrior;
  */
 export function parsePrior(text: string): ParsedPrior {
   stringArgument(text, 'prior', 'parsePrior', "'normal(0, 2.5) class=b'");
-  if (typeof text !== 'string') throw new TypeError(`parsePrior: the prior must be a string, got ${typeof text}`);
   if (text.length > MAX_PRIOR_LENGTH) throw new PriorSyntaxError(text, MAX_PRIOR_LENGTH, `the prior is longer than ${MAX_PRIOR_LENGTH} characters`);
   const raw = parseRaw(text);
   const { name, args } = raw.call;
