@@ -581,7 +581,8 @@ function checkpointOptions(
     if (options.resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
     return undefined;
   }
-  if (typeof c !== 'object' || c === null || typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new OptionError('checkpoint', `must be { dir: 'a folder' }, got ${describeValue(c)}`);
+  if (typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
   const every = c.every ?? CHECKPOINT_DEFAULTS.every;
   if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
   if (!platform.openCheckpoint) throw new OptionError('checkpoint', 'this platform has no files to write checkpoints to (checkpoints need Node)');
