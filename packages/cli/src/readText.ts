@@ -4,11 +4,19 @@ import { InputError } from 'nutmeg';
 import { osReason } from './outputFolder.js';
 
 /**
- * The largest input file read, in bytes: 256 MiB. A file is read into one string (JSON is parsed
- * whole, CmdStan CSV by `fromStanCsv`), and V8's strings stop at about 512 M characters; 256 MiB
- * of draws is tens of millions of numbers, more than a summary needs.
+ * The largest input file read whole, in bytes: 256 MiB. A JSON file is read into one string and
+ * parsed whole, and V8's strings stop at about 512 M characters; 256 MiB of draws is tens of
+ * millions of numbers, more than a summary needs.
  */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The largest CmdStan CSV file read, in bytes: 4 GiB. CSV is read line by line ({@link readLines}),
+ * so no string holds the file; what stays is its draws, 8 bytes a number, about as many bytes as
+ * the text (CmdStan writes 6 significant digits, ~9 characters a number) twice over while the
+ * chains are gathered: a file of 4 GiB needs ~8 GB of memory.
+ */
+export const MAX_CSV_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** Bytes looked at before reading the rest, to refuse a binary file without reading it. */
 const SNIFF_BYTES = 64 * 1024;
@@ -83,12 +91,18 @@ function sniff(file: string, head: Uint8Array, wholeFile: boolean): void {
   }
 }
 
-async function readAll(file: string, fh: FileHandle, maxBytes: number): Promise<string> {
+/** Stats the open file: refuses a directory, and a file above `maxBytes` from its size, before reading. */
+async function checkSize(file: string, fh: FileHandle, maxBytes: number, kind: string): Promise<{ size: number; isFile: boolean }> {
   const info = await fh.stat();
   if (info.isDirectory()) throw new InputError(`${file}: cannot read: is a directory`);
   if (info.size > maxBytes) {
-    throw new InputError(`${file}: ${formatBytes(info.size)}, above the limit of ${formatBytes(maxBytes)} for one input file; thin the draws or summarise fewer variables in a smaller file`);
+    throw new InputError(`${file}: ${formatBytes(info.size)}, above the limit of ${formatBytes(maxBytes)} for one ${kind} file; thin the draws or summarise fewer variables in a smaller file`);
   }
+  return { size: info.size, isFile: info.isFile() };
+}
+
+async function readAll(file: string, fh: FileHandle, maxBytes: number): Promise<string> {
+  const info = await checkSize(file, fh, maxBytes, 'input');
   const chunks: Buffer[] = [];
   let total = 0;
   // Read in pieces (a pipe or device reports size 0), sniffing the first piece before reading on.
@@ -98,7 +112,7 @@ async function readAll(file: string, fh: FileHandle, maxBytes: number): Promise<
     const { bytesRead } = await fh.read(buf, 0, want, null);
     if (bytesRead === 0) break;
     chunks.push(buf.subarray(0, bytesRead));
-    if (total === 0) sniff(file, chunks[0], bytesRead < want && info.isFile() && bytesRead === info.size);
+    if (total === 0) sniff(file, chunks[0], bytesRead < want && info.isFile && bytesRead === info.size);
     total += bytesRead;
     if (total > maxBytes) {
       throw new InputError(`${file}: more than the limit of ${formatBytes(maxBytes)} for one input file`);
@@ -125,6 +139,62 @@ async function readAll(file: string, fh: FileHandle, maxBytes: number): Promise<
  *   message), `FILE: 600 MiB, above the limit of 256 MiB …`, `FILE: a binary file …`
  */
 export async function readText(file: string, maxBytes: number = MAX_INPUT_BYTES): Promise<string> {
+  return withInputFile(file, (fh) => readAll(file, fh, maxBytes));
+}
+
+/**
+ * Reads `file` as a stream of lines (without their `\n`; a `\r` before it is kept), calling
+ * `onLine` for each, so that no string ever holds the whole file. Refuses files above `maxBytes`
+ * and binary files as {@link readText} does (the first 64 KiB sniffed before reading on; strict
+ * UTF-8 decoding of the rest).
+ *
+ * @param file - path
+ * @param onLine - receives each line in order (the last one even without a final line break)
+ * @param maxBytes - size limit (default {@link MAX_CSV_BYTES})
+ * @throws InputError as {@link readText}, and whatever `onLine` throws
+ */
+export async function readLines(file: string, onLine: (line: string) => void, maxBytes: number = MAX_CSV_BYTES): Promise<void> {
+  await withInputFile(file, async (fh) => {
+    const info = await checkSize(file, fh, maxBytes, 'CmdStan CSV');
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let rest = '';
+    let total = 0;
+    // 64 KiB reads: each decoded piece is then a small string that the young generation's quick
+    // collections free (a string of ~1 MB would go to the large-object space, freed only by full
+    // collections: reading 50 MB in 1 MiB pieces held ~55 MB).
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    for (;;) {
+      const want = buf.length;
+      const { bytesRead } = await fh.read(buf, 0, want, null);
+      if (total === 0 && bytesRead > 0) sniff(file, buf.subarray(0, bytesRead), bytesRead < want && info.isFile && bytesRead === info.size);
+      if (bytesRead > 0 && total + bytesRead > maxBytes) throw new InputError(`${file}: more than the limit of ${formatBytes(maxBytes)} for one CmdStan CSV file`);
+      let text: string;
+      try {
+        text = decoder.decode(buf.subarray(0, bytesRead), { stream: bytesRead > 0 });
+      } catch {
+        // Skip the continuation bytes that end a sequence begun in the previous piece.
+        const chunk = buf.subarray(0, bytesRead);
+        let skip = 0;
+        while (skip < 3 && skip < chunk.length && (chunk[skip] & 0xc0) === 0x80) skip++;
+        const bad = firstInvalidUtf8(chunk.subarray(skip), bytesRead > 0);
+        throw new InputError(`${file}: not UTF-8 text (at byte offset ${total + skip + Math.max(0, bad)}); expected draws JSON, ArviZ JSON or CmdStan CSV saved as UTF-8`);
+      }
+      total += bytesRead;
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        onLine(start === 0 ? rest + text.slice(0, nl) : text.slice(start, nl));
+        if (start === 0) rest = '';
+        start = nl + 1;
+      }
+      rest = start === 0 ? rest + text : text.slice(start);
+      if (bytesRead === 0) break;
+    }
+    if (rest !== '') onLine(rest);
+  });
+}
+
+/** Opens `file`, runs `read` on it and closes it; file-system errors become InputErrors naming the file. */
+async function withInputFile<T>(file: string, read: (fh: FileHandle) => Promise<T>): Promise<T> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -134,9 +204,10 @@ export async function readText(file: string, maxBytes: number = MAX_INPUT_BYTES)
     throw new InputError(`${file}: cannot read: ${why}`);
   }
   try {
-    return await readAll(file, fh, maxBytes);
+    return await read(fh);
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (!(e as NodeJS.ErrnoException).code) throw e; // not the file system's: an error of onLine, or a bug
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: cannot read: ${code === 'EISDIR' ? 'is a directory' : osReason(e)}`);
   } finally {

@@ -1,8 +1,9 @@
 // `nutmeg summary FILE…`: the az.summary table of draws read from draws JSON, ArviZ JSON or CmdStan CSV files.
-import { InputError, OptionError, formatWarnings, samplingWarnings, fromArvizJson, looksLikeArvizJson, fromDrawsJson, parseJsonText, fromStanCsv, formatSummaryTable, summary, summaryToCsv, summaryToJson, type GroupName, type InferenceData, type SummaryRow } from 'nutmeg';
+import { InputError, OptionError, formatWarnings, samplingWarnings, fromArvizJson, looksLikeArvizJson, fromDrawsJson, parseJsonText, fromStanCsvChains, StanCsvChainReader, type StanCsvChain, formatSummaryTable, summary, summaryToCsv, summaryToJson, type GroupName, type InferenceData, type SummaryRow } from 'nutmeg';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { MAX_INPUT_BYTES, formatBytes, readText } from './readText.js';
+import { MAX_CSV_BYTES, MAX_INPUT_BYTES, formatBytes, readLines, readText } from './readText.js';
+import { reportUnexpected } from './unexpectedError.js';
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -49,11 +50,25 @@ async function loadRuns(files: readonly string[]): Promise<Run[]> {
     runs.push({ label: file, idata });
   }
   if (csv.length > 0) {
-    const texts: { name: string; text: string }[] = [];
-    for (const f of csv) texts.push({ name: f, text: await readText(f) });
-    runs.push({ label: csv.length === 1 ? csv[0] : csv.map((f) => basename(f)).join(' '), idata: fromStanCsv(texts) });
+    const chains = [];
+    for (const f of csv) chains.push(await readStanCsvFile(f));
+    runs.push({ label: csv.length === 1 ? csv[0] : csv.map((f) => basename(f)).join(' '), idata: fromStanCsvChains(chains) });
   }
   return runs;
+}
+
+/**
+ * Reads one CmdStan CSV file as a stream of lines into a chain, so that no string holds the whole
+ * file (the same reader `fromStanCsv` uses on a whole text, so the results are the same).
+ *
+ * @param file - path
+ * @returns the chain
+ * @throws InputError naming the file (unreadable, too large, binary, or bad content by line and column)
+ */
+export async function readStanCsvFile(file: string): Promise<StanCsvChain> {
+  const reader = new StanCsvChainReader(file);
+  await readLines(file, (line) => reader.line(line));
+  return reader.end();
 }
 
 /**
@@ -101,7 +116,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         'nutmeg\'s ArviZ InferenceData JSON, or CmdStan CSV files (one per chain, summarised together).\n' +
         'CmdStan CSV is read by its header: only `method = sample` output (MCMC draws), chains of one run\n' +
         '(same model and sampler settings), each with the rows its header promises; saved warm-up is dropped.\n' +
-        `Input files are limited to ${formatBytes(MAX_INPUT_BYTES)} each; binary files are refused.`,
+        `JSON files (parsed whole) are limited to ${formatBytes(MAX_INPUT_BYTES)} each, CmdStan CSV files (read line by line)\n` +
+        `to ${formatBytes(MAX_CSV_BYTES)} each; binary files are refused.`,
     )
     .argument('<FILE...>', 'draws JSON, ArviZ JSON or CmdStan CSV files')
     .option('--json', 'print {"<name>": {"mean": ..., "sd": ..., ...}} instead of a table')
@@ -176,9 +192,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       io.err(`nutmeg summary: ${forTerminal(e.message)}\n`);
       return 2;
     }
-    // A bug rather than bad input: say so briefly (the stack only with NUTMEG_DEBUG set).
-    io.err(`nutmeg summary: unexpected error: ${forTerminal(String((e as Error).message ?? e)).slice(0, 500)}\n`);
-    if (process.env.NUTMEG_DEBUG) io.err(`${(e as Error).stack ?? ''}\n`);
+    // A bug rather than bad input: one line naming a log file with the stack, as the other commands do.
+    reportUnexpected('nutmeg summary', e, argv, io);
     return 1;
   }
 }

@@ -47,7 +47,7 @@ const RADON_SMALL = ['--chains', '2', '--draws', '1000', '--tune', '200', '--see
 
 test('radon, Ctrl-C while the 85 county fits run: exit 130, unpooled marked incomplete with the counties fitted', async (t) => {
   const out = join(root, 'unpooled');
-  // --threads 1: the fits run in this thread and stop at once; on worker threads each finishes its county first.
+  // --threads 1: the fits run in this thread (the next test runs them on worker threads).
   // Long chains, so that the 85 fits cannot all finish between the stage's line and the SIGINT on a fast machine.
   const r = await interruptAt(t, spawnCli(['radon', '--model', 'unpooled', '--threads', '1', '--chains', '2', '--draws', '5000', '--tune', '5000', '--out', out]), /unpooled: fitting/);
   const s = checkRadon(out, r, 'unpooled');
@@ -55,6 +55,20 @@ test('radon, Ctrl-C while the 85 county fits run: exit 130, unpooled marked inco
   assert.match(String(s.interrupted_detail), /^\d+ of 85 counties fitted$/);
   assert.deepEqual(s.stages_not_run, ['loo & predictive', 'figures', 'summaries', 'png', 'report']);
   assert.equal(existsSync(join(out, 'figures')), false);
+});
+
+test('radon, Ctrl-C while the county fits run on worker threads: the running fits stop too, exit 130 within 2 s', async (t) => {
+  const out = join(root, 'unpooled-threads');
+  // Worker threads (the default, 2 when the machine has 2 cores or more); chains long enough that a
+  // county fit takes seconds, so an abort that waited for the running fits would exceed the limit.
+  const p = spawnCli(['radon', '--model', 'unpooled', '--threads', '2', '--chains', '2', '--draws', '5000', '--tune', '500000', '--out', out]);
+  await p.waitForErr(/unpooled: fitting/);
+  // A second for the threads to load the sampler (TypeScript sources through tsx here) and start their fits.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const r = await interruptAt(t, p, /unpooled: fitting/);
+  const s = checkRadon(out, r, 'unpooled');
+  assert.deepEqual(s.unpooled, { incomplete: true, detail: s.interrupted_detail });
+  assert.match(String(s.interrupted_detail), /^\d+ of 85 counties fitted$/);
 });
 
 test('radon, Ctrl-C while a model samples: the models before it complete, it incomplete, the rest not run', async (t) => {

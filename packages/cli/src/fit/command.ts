@@ -170,6 +170,8 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
     ...(options.resume ? { resume: true } : {}),
     ...deps.sampleOptions,
   });
+  const failedChains = sampled.attrs.failed_chains as readonly FailedChain[] | undefined;
+  if (failedChains !== undefined && failedChains.length > 0) return chainsFailed(sampled, failedChains, options, out, io, checkpointDir);
   if (sampled.attrs.incomplete === true) return interruptedDuringSampling(sampled, options, out, io, checkpointDir);
   let results: FitResults | undefined;
   try {
@@ -220,9 +222,40 @@ async function interruptedDuringSampling(sampled: InferenceData, options: FitOpt
     return EXIT_INTERRUPTED;
   }
   const note = `interrupted after ${sampled.nDraws} ${of}draws per chain, in ${sampled.nChains} of ${options.chains} chains`;
-  await writeDraws(sampled, out, undefined, note);
+  await writeDraws(sampled, out, undefined, `${note} (Ctrl-C)`);
   io.err(`nutmeg fit: ${note}; wrote the draws so far (${out.written().join(', ')}, marked incomplete) to ${options.out}; not written: summary.json, report.html (${resume})\n`);
   return EXIT_INTERRUPTED;
+}
+
+/** A chain that failed, as `sample()` records it in `attrs.failed_chains` (chains numbered from 0). */
+interface FailedChain {
+  readonly chain: number;
+  readonly cause: string;
+  readonly message: string;
+}
+
+/**
+ * Chains that failed (a worker thread died, ran out of memory or time, the model threw): a failure,
+ * not an interrupt. The surviving chains' draws are written as idata.json (`attrs.incomplete`,
+ * `attrs.failed_chains`) and one CmdStan CSV per surviving chain, named by its own number and marked
+ * incomplete on its first line; summary.json and report.html are not (fewer chains than asked
+ * for would look converged more often than they should).
+ *
+ * @returns exit code 1
+ */
+async function chainsFailed(sampled: InferenceData, failed: readonly FailedChain[], options: FitOptions, out: OutputFolder, io: Io, checkpointDir: string): Promise<number> {
+  const causes = failed.map((f) => `${escapeLineSeparators(f.message.replace(/\s*\n\s*/g, ' '))} (${f.cause})`).join('; ');
+  const which = `${failed.length} of ${options.chains} chain${options.chains === 1 ? '' : 's'} failed: ${causes}`;
+  const retry = `fix the cause and run again with --resume to sample only the failed chains (their work is in ${checkpointDir})`;
+  if (sampled.nChains === 0 || sampled.nDraws === 0) {
+    io.err(`nutmeg fit: ${which}; nothing written; ${retry}\n`);
+    return 1;
+  }
+  const failedIds = new Set(failed.map((f) => f.chain));
+  const survivors = Array.from({ length: options.chains }, (_, c) => c).filter((c) => !failedIds.has(c));
+  await writeDraws(sampled, out, undefined, `${which}; the other chains' draws only`, survivors.slice(0, sampled.nChains));
+  io.err(`nutmeg fit: ${which}; wrote the other chains' draws (${out.written().join(', ')}, marked incomplete) to ${options.out}; not written: summary.json, report.html; ${retry}\n`);
+  return 1;
 }
 
 /** U+2028, U+2029 and U+0085 as `\\u` escapes (they end a line in some terminals and editors). */
@@ -241,13 +274,14 @@ function withDataErrors<T>(csv: CsvTable, build: () => T): T {
 
 /**
  * Writes idata.json and one CmdStan CSV per chain, checking for Ctrl-C between files; `incomplete`
- * (a cut run) is written as a comment line at the top of each CSV.
+ * (a cut run) is written as a comment line at the top of each CSV; `chainIds` numbers the CSVs
+ * (from 0; default 0, 1, …) when some chains are missing.
  */
-async function writeDraws(idata: InferenceData, out: OutputFolder, signal?: AbortSignal, incomplete?: string): Promise<void> {
+async function writeDraws(idata: InferenceData, out: OutputFolder, signal?: AbortSignal, incomplete?: string, chainIds?: readonly number[]): Promise<void> {
   await out.write('idata.json', toArvizJson(idata));
   for (let c = 0; c < idata.nChains; c++) {
     await checkInterrupt(signal);
     const csv = toStanCsv(idata, c);
-    await out.write(`chain_${c + 1}.csv`, incomplete ? `# nutmeg: incomplete run: ${incomplete} (Ctrl-C)\n${csv}` : csv);
+    await out.write(`chain_${(chainIds?.[c] ?? c) + 1}.csv`, incomplete ? `# nutmeg: incomplete run: ${incomplete}\n${csv}` : csv);
   }
 }

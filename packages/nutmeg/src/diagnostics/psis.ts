@@ -1,4 +1,6 @@
 // Pareto-smoothed importance sampling (loo 2.x's psis()): generalized Pareto fit, smoothed log weights and k-hat; the one PSIS of LOO, ADVI and the radon app.
+import { numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { selectFloat64 } from './sort.js';
 import { exp, log, log1p, expm1 } from '../core/libm/index.js';
 
@@ -189,6 +191,8 @@ function upperTail(lw: Float64Array, m: number): { idx: Uint32Array; cutoff: num
  * importance sampling, JMLR 25(72); R package loo 2.5.1, `psis()`.
  */
 export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): PsisResult {
+  numbersArgument(logRatios, 'logRatios', 'psis');
+  opts = optionsObject(opts, 'psis');
   const rEff = opts.rEff ?? 1;
   const s = logRatios.length;
   const lw = new Float64Array(s);
@@ -287,6 +291,7 @@ export function paretoKThreshold(s: number): number {
  * sampling, JMLR 25(72).
  */
 export function paretoKHat(logRatios: ArrayLike<number>): ParetoKHat {
+  numbersArgument(logRatios, 'logRatios', 'paretoKHat');
   const s = logRatios.length;
   const threshold = s > 1 ? paretoKThreshold(s) : NaN;
   const r = psis(logRatios);

@@ -1,6 +1,8 @@
 // Design matrices of a formula on a data table: population-level columns (treatment coding, brms names), group indices and columns.
 
-import { InputError } from '../core/errors.js';
+import { objectArgument } from '../core/argumentChecks.js';
+import { InputError, OptionError } from '../core/errors.js';
+import { describeValue, optionsObject } from '../core/optionChecks.js';
 import type { ArithNode, FormulaNode } from './ast.js';
 import { brmsNames } from './brmsNames.js';
 import { columnsOf, evaluateNumeric, type EvaluationContext, type ScaleParameters } from './evaluate.js';
@@ -252,6 +254,11 @@ function categoricalColumns(table: DataTable, names: readonly string[], rows: In
  * ```
  */
 export function designFromFormula(formula: string | FormulaNode | ExpandedFormula, table: DataTable, options: DesignOptions = {}): FormulaDesign {
+  if (typeof formula !== 'string' && (formula === null || typeof formula !== 'object' || Array.isArray(formula))) {
+    throw new OptionError('formula', `designFromFormula needs a formula such as 'y ~ x + (1 | g)' (or its parsed form), got ${describeValue(formula)}`);
+  }
+  objectArgument(table, 'table', 'designFromFormula', "{ y: [1.2, 0.8], x: [0, 1] } (columns by name)");
+  options = optionsObject(options, 'designFromFormula');
   const expanded = typeof formula === 'string' ? expandFormula(parseFormula(formula)) : 'kind' in formula ? expandFormula(formula) : formula;
   const used = usedColumns(expanded);
   for (const name of [...used, ...(options.categorical ?? [])]) getColumn(table, name);

@@ -1,5 +1,6 @@
 // parseFormula: formula text → syntax tree (generated peggy parser), with syntax errors as FormulaSyntaxError.
 
+import { stringArgument } from '../core/argumentChecks.js';
 import type { FormulaNode } from './ast.js';
 import { parse as generatedParse, SyntaxError as GeneratedSyntaxError } from './generated/formulaParser.js';
 import { FormulaSyntaxError } from './syntaxError.js';
@@ -43,7 +44,7 @@ interface PeggyExpectation {
  * ```
  */
 export function parseFormula(text: string): FormulaNode {
-  if (typeof text !== 'string') throw new TypeError(`parseFormula: the formula must be a string, got ${typeof text}`);
+  stringArgument(text, 'formula', 'parseFormula', "'y ~ x + (1 | g)'");
   if (text.length > MAX_FORMULA_LENGTH) {
     throw new FormulaSyntaxError(text, { offset: MAX_FORMULA_LENGTH, expected: [], found: text[MAX_FORMULA_LENGTH], reason: `the formula is longer than ${MAX_FORMULA_LENGTH} characters` });
   }

@@ -1,5 +1,6 @@
 // parsePrior: brms/Stan prior strings (`normal(0, 2.5): b_floor`) → the brms parameter class they target and a nutmeg distribution.
 
+import { arrayArgument, stringArgument } from '../core/argumentChecks.js';
 import type { DistributionSpec } from '../distributions/factories.js';
 import { Beta, Cauchy, Exponential, Flat, Gamma, HalfCauchy, HalfNormal, InverseGamma, Laplace, LKJCholeskyCorr, LogNormal, Normal, StudentT, Uniform } from '../distributions/factories.js';
 import { parse as generatedParse, SyntaxError as GeneratedSyntaxError } from './generated/priorParser.js';
@@ -88,7 +89,7 @@ const parseGenerated = generatedParse as unknown as (text: string) => RawPrior;
  * ```
  */
 export function parsePrior(text: string): ParsedPrior {
-  if (typeof text !== 'string') throw new TypeError(`parsePrior: the prior must be a string, got ${typeof text}`);
+  stringArgument(text, 'prior', 'parsePrior', "'normal(0, 2.5) class=b'");
   if (text.length > MAX_PRIOR_LENGTH) throw new PriorSyntaxError(text, MAX_PRIOR_LENGTH, `the prior is longer than ${MAX_PRIOR_LENGTH} characters`);
   const raw = parseRaw(text);
   const { name, args } = raw.call;
@@ -129,6 +130,7 @@ export function parsePrior(text: string): ParsedPrior {
  * ```
  */
 export function priorsFromStrings(texts: readonly string[]): Record<string, DistributionSpec> {
+  arrayArgument(texts, 'priors', 'priorsFromStrings', "prior strings such as ['normal(0, 2.5) class=b']");
   const out: Record<string, DistributionSpec> = {};
   for (const text of texts) {
     const { target, prior } = parsePrior(text);

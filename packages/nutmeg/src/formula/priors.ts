@@ -1,4 +1,5 @@
 // Which prior each parameter of a formula model gets: the user's most specific brms class key, else brms's default; listed as prior_summary does.
+import { arrayArgument } from '../core/argumentChecks.js';
 import { OptionError } from '../core/errors.js';
 import type { DistributionSpec } from '../distributions/factories.js';
 import type { PriorChoice } from './defaultPriors.js';
@@ -93,6 +94,7 @@ export class PriorBook {
  * ```
  */
 export function formatPriorSummary(priors: readonly PriorRow[]): string {
+  arrayArgument(priors, 'priors', 'formatPriorSummary', 'prior rows (FormulaModel.priors)');
   const header = ['prior', 'class', 'coef', 'group', 'source'];
   const cells = priors.map((r) => [r.prior, r.class, r.coef, r.group, r.source]);
   const widths = header.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));

@@ -1,4 +1,6 @@
 // InferenceData ↔ JSON in the layout of ArviZ's InferenceData.to_json / az.from_json.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { stringArgument } from '../core/argumentChecks.js';
 import { InputError } from '../core/errors.js';
 import {
   type CoordValues,
@@ -43,6 +45,7 @@ const GROUP_ORDER: readonly GroupName[] = [
  * const back = fromArvizJson(text); // same groups, shapes, values, coords
  */
 export function toArvizJson(idata: InferenceData): string {
+  checkInferenceData(idata, 'toArvizJson');
   const out: Record<string, unknown> = {};
   const dims: Record<string, string[]> = {};
   for (const name of GROUP_ORDER) {
@@ -84,6 +87,7 @@ export function toArvizJson(idata: InferenceData): string {
  *   variables of one group with different numbers of chains or draws
  */
 export function fromArvizJson(text: string, fileName?: string): InferenceData {
+  stringArgument(text, 'text', 'fromArvizJson', "the JSON file's contents, e.g. readFileSync(path, 'utf8')");
   const file = fileName ?? 'ArviZ JSON';
   const data = parseJsonText(text, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

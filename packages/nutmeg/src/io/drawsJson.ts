@@ -1,4 +1,6 @@
 // The plain draws JSON format, {"<name>": [[chain 0 draws], [chain 1 draws], …], …}, read into and written from InferenceData.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { stringArgument } from '../core/argumentChecks.js';
 import { InputError } from '../core/errors.js';
 import { type InferenceData, shapeSize, type VariableArray } from '../posterior/inferenceData.js';
 import { flattenNested, parseJsonText, setOwn, shortList, shortName } from './nestedArrays.js';
@@ -29,6 +31,7 @@ interface Pending {
  * idata.nChains; // 2
  */
 export function fromDrawsJson(text: string, fileName?: string): InferenceData {
+  stringArgument(text, 'text', 'fromDrawsJson', "the JSON file's contents, e.g. readFileSync(path, 'utf8')");
   const file = fileName ?? 'draws JSON';
   const data = parseJsonText(text, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -137,6 +140,8 @@ export function unflatten(f: number, shape: readonly number[]): number[] {
  * @throws InputError when the group is missing
  */
 export function toDrawsJson(idata: InferenceData, group: 'posterior' | 'sample_stats' | 'prior' | 'posterior_predictive' | 'log_likelihood' = 'posterior'): string {
+  checkInferenceData(idata, 'toDrawsJson');
+  if (typeof group !== 'string' || !Object.hasOwn(idata.groups, group)) throw new InputError(`toDrawsJson: the results have no '${String(group)}' group`);
   const g = idata.groups[group];
   if (!g) throw new InputError(`toDrawsJson: the results have no '${group}' group`);
   const out: Record<string, (number | null)[][]> = {};

@@ -1,4 +1,5 @@
 // Nested JSON arrays ↔ flat row-major Float64Arrays, with errors that name the file, variable and position.
+import { stringArgument } from '../core/argumentChecks.js';
 import { InputError } from '../core/errors.js';
 
 /** The most nested axes read (chain, draw and the variable's own); deeper nesting is refused before it is walked recursively. */
@@ -169,6 +170,7 @@ export function nestFlat(values: ArrayLike<number>, shape: readonly number[]): u
  * @throws InputError for malformed JSON
  */
 export function parseJsonText(text: string, file?: string): unknown {
+  stringArgument(text, 'text', 'parseJsonText', "the JSON file's contents, e.g. readFileSync(path, 'utf8')");
   const prefix = file ? `${file}: ` : '';
   const json = pythonTokensToJson(text);
   try {

@@ -3,6 +3,9 @@
 // Reading follows Stan's own readers (cmdstanpy's `check_sampler_csv`, cmdstanr's
 // `read_cmdstan_csv`): only `method = sample` output is MCMC draws; the chains of one run must come
 // from the same model, method and sampler settings; a chain must hold the rows its header promises.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { arrayArgument } from '../core/argumentChecks.js';
+import { describeValue } from '../core/optionChecks.js';
 import { InputError, OptionError } from '../core/errors.js';
 import type { Group, InferenceData, VariableArray } from '../posterior/inferenceData.js';
 import { shapeSize } from '../posterior/inferenceData.js';
@@ -68,6 +71,7 @@ function columnMajorIndices(shape: readonly number[]): number[][] {
  * ```
  */
 export function toStanCsv(idata: InferenceData, chain: number): string {
+  checkInferenceData(idata, 'toStanCsv');
   if (!Number.isInteger(chain) || chain < 0 || chain >= idata.nChains) {
     throw new InputError(`toStanCsv: chain ${chain} does not exist (the results have ${idata.nChains} chains, numbered from 0)`);
   }
@@ -243,6 +247,12 @@ function gatherParameters(chains: readonly StanCsvChain[], columnOf: (j: number)
  * ```
  */
 export function fromStanCsvChains(chains: readonly StanCsvChain[]): InferenceData {
+  arrayArgument(chains, 'chains', 'fromStanCsvChains', 'chains read by StanCsvChainReader or readStanCsvChain');
+  chains.forEach((c, i) => {
+    if (c === null || typeof c !== 'object' || !Array.isArray((c as Partial<StanCsvChain>).columns)) {
+      throw new OptionError('chains', `fromStanCsvChains: element ${i} is not a chain read by StanCsvChainReader or readStanCsvChain, got ${describeValue(c)}`);
+    }
+  });
   if (chains.length === 0) throw new InputError('fromStanCsv: no files given');
   checkSameRun(chains);
   const first = chains[0];

@@ -5,6 +5,7 @@
 // per draw. There is no quoting or escaping to handle, and we want each bad cell reported by file,
 // line, column and variable, so a dedicated line parser is used rather than a general CSV library.
 // Lines are pushed one at a time so that a caller can stream a large file.
+import { stringArgument } from '../core/argumentChecks.js';
 import { InputError } from '../core/errors.js';
 import { STAN_METHOD_OUTPUT, StanCsvHeaderReader, type StanCsvHeader } from './stanCsvHeader.js';
 
@@ -225,6 +226,8 @@ export class StanCsvChainReader {
  * ```
  */
 export function readStanCsvChain(name: string, text: string): StanCsvChain {
+  stringArgument(name, 'name', 'readStanCsvChain', "'out-1.csv'");
+  stringArgument(text, 'text', 'readStanCsvChain', "the CSV file's contents, e.g. readFileSync(path, 'utf8')");
   const reader = new StanCsvChainReader(name);
   let start = 0;
   while (start <= text.length) {

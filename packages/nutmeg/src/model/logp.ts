@@ -1,7 +1,8 @@
 // Evaluates a distribution's log density at given values, outside any model (PyMC's pm.logp).
+import { describeValue } from '../core/optionChecks.js';
 import { IrBuilder } from '../ir/scalarIr.js';
 import '../ir/scalarOps.js';
-import { ModelError } from '../core/errors.js';
+import { ModelError, OptionError } from '../core/errors.js';
 import { Model } from './model.js';
 import type { DistributionSpec } from '../distributions/factories.js';
 
@@ -18,6 +19,9 @@ import type { DistributionSpec } from '../distributions/factories.js';
  * ```
  */
 export function logp(dist: DistributionSpec, value: number | ArrayLike<number> | readonly (readonly number[])[]): number {
+  if (dist === null || typeof dist !== 'object' || typeof (dist as Partial<DistributionSpec>).family !== 'object') {
+    throw new OptionError('dist', `logp needs a distribution such as Normal({ mu: 0, sigma: 1 }), got ${describeValue(dist)}`);
+  }
   const family = dist.family;
   if ('buildTerms' in family) {
     // Outside the support (or with invalid parameters) a model refuses the data at build time;

@@ -1,4 +1,6 @@
 // Model comparison as ArviZ's plot_compare: each model's elpd_loo with its SE, and its difference to the best model with the SE of the difference.
+import { arrayArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import type { LooCompareRow } from '../posterior/loo/looCompare.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
@@ -36,6 +38,8 @@ const DIFF = 'elpd_diff ± SE of the difference';
  * ```
  */
 export function plotCompare(rows: readonly LooCompareRow[], options: ComparePlotOptions = {}): VegaLiteSpec {
+  arrayArgument(rows, 'rows', 'plotCompare', 'rows from looCompare()');
+  options = optionsObject(options, 'plotCompare');
   if (rows.length === 0) throw new RangeError('plotCompare: no models');
   const models = rows.map((r) => r.name);
   const values: VegaLiteSpec[] = [];

@@ -1,4 +1,6 @@
 // ELBO history of ADVI: per-iteration values (binned range band) and their running mean against iteration.
+import { numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
 /** Options of {@link plotElbo}. */
@@ -40,6 +42,8 @@ export interface ElboPlotOptions {
  * ```
  */
 export function plotElbo(history: ArrayLike<number>, options: ElboPlotOptions = {}): VegaLiteSpec {
+  numbersArgument(history, 'history', 'plotElbo');
+  options = optionsObject(options, 'plotElbo');
   const skip = options.skip ?? 0;
   const n = history.length - skip;
   const maxPoints = Math.max(2, options.maxPoints ?? 600);

@@ -1,4 +1,6 @@
 // Forest plot: per row a point estimate and an interval (e.g. posterior mean and 94% HDI per county).
+import { arrayArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
 /** One row of a {@link plotForest}. */
@@ -51,6 +53,8 @@ export interface ForestPlotOptions {
  * ```
  */
 export function plotForest(rows: readonly ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
+  arrayArgument(rows, 'rows', 'plotForest', 'rows such as forestRows(idata, \'a\') gives');
+  options = optionsObject(options, 'plotForest');
   if (rows.length === 0) throw new RangeError('plotForest: no rows');
   const grouped = rows.some((r) => r.group !== undefined);
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];

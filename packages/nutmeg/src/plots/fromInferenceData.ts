@@ -2,11 +2,15 @@
 import { InputError } from '../core/errors.js';
 import { hdi } from '../diagnostics/hdi.js';
 import { elementDraws, elementLabel, shapeSize, type GroupName, type InferenceData, type VariableArray } from '../posterior/inferenceData.js';
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { namesArgument, stringArgument } from '../core/argumentChecks.js';
+import { integerOption } from '../core/optionChecks.js';
 import type { ForestRow } from './forest.js';
 import type { TraceVariable } from './trace.js';
 
 function variable(idata: InferenceData, name: string, group: GroupName): VariableArray {
-  const v = idata.groups[group]?.vars[name];
+  const vars = idata.groups[group]?.vars;
+  const v = vars && Object.hasOwn(vars, name) ? vars[name] : undefined;
   if (!v) throw new InputError(`plots: no variable '${name}' in group '${group}'`);
   return v;
 }
@@ -16,10 +20,10 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  * ArviZ labels them (`a[CASS]` with coords, `a[0]` without).
  *
  * @param idata - results
- * @param names - variables to include; default every variable of the group
+ * @param names - variables to include (one name may be given as a string); default every variable of the group
  * @param options - group (default `'posterior'`), whether to label elements by coords (default true)
  * @returns one {@link TraceVariable} per name
- * @throws InputError if a variable is missing
+ * @throws InputError if a variable is missing; OptionError if `idata` is not InferenceData or `names` not names
  * @example
  * ```ts
  * declare const idata: InferenceData; // e.g. from sample()
@@ -28,15 +32,16 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  */
 export function traceVariables(
   idata: InferenceData,
-  names?: readonly string[],
+  names?: readonly string[] | string,
   options: { group?: GroupName; useCoords?: boolean } = {},
 ): TraceVariable[] {
-  const group = options.group ?? 'posterior';
-  const list = names ?? Object.keys(idata.groups[group]?.vars ?? {});
+  checkInferenceData(idata, 'traceVariables');
+  const group = options?.group ?? 'posterior';
+  const list = namesArgument(names, 'names', 'traceVariables') ?? Object.keys(idata.groups[group]?.vars ?? {});
   return list.map((name) => {
     const v = variable(idata, name, group);
     if (v.shape.length === 0) return { name, draws: elementDraws(v, idata.nChains, idata.nDraws, 0) };
-    const coords = options.useCoords === false ? undefined : idata.coords;
+    const coords = options?.useCoords === false ? undefined : idata.coords;
     const elements = Array.from({ length: shapeSize(v.shape) }, (_, e) => ({
       label: elementLabel(name, v, e, coords),
       draws: elementDraws(v, idata.nChains, idata.nDraws, e),
@@ -53,7 +58,7 @@ export function traceVariables(
  * @param name - a variable of the group
  * @param options - HDI probability (default 0.94), series name for grouped forests, group (default `'posterior'`)
  * @returns one {@link ForestRow} per element
- * @throws InputError if the variable is missing
+ * @throws InputError if the variable is missing; OptionError if `idata` is not InferenceData or `name` not a string
  * @example
  * ```ts
  * declare const idata: InferenceData; // e.g. from sample()
@@ -65,6 +70,9 @@ export function forestRows(
   name: string,
   options: { hdiProb?: number; series?: string; group?: GroupName } = {},
 ): ForestRow[] {
+  checkInferenceData(idata, 'forestRows');
+  stringArgument(name, 'name', 'forestRows', "'a'");
+  options = options ?? {};
   const v = variable(idata, name, options.group ?? 'posterior');
   const n = shapeSize(v.shape);
   const oneDimCoords = v.shape.length === 1 ? idata.coords[v.dims[0]] : undefined;
@@ -89,10 +97,14 @@ export function forestRows(
  * @param element - flat element index (0 for a scalar)
  * @param group - group, default `'posterior'`
  * @returns `nChains × nDraws` draws
- * @throws InputError if the variable is missing
+ * @throws InputError if the variable is missing; OptionError if `idata` is not InferenceData, `name`
+ *   not a string or `element` not one of the variable's elements
  */
 export function pooledDraws(idata: InferenceData, name: string, element = 0, group: GroupName = 'posterior'): Float64Array {
+  checkInferenceData(idata, 'pooledDraws');
+  stringArgument(name, 'name', 'pooledDraws', "'mu'");
   const v = variable(idata, name, group);
+  integerOption('element', element, 0, shapeSize(v.shape) - 1);
   const chains = elementDraws(v, idata.nChains, idata.nDraws, element);
   const out = new Float64Array(idata.nChains * idata.nDraws);
   chains.forEach((c, i) => out.set(c, i * idata.nDraws));

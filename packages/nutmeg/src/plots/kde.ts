@@ -1,4 +1,6 @@
 // Gaussian kernel density estimate on a grid (linear binning + truncated convolution), Silverman/Scott bandwidth.
+import { numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { exp } from '../core/libm/index.js';
 
 /** Bandwidth rule of a {@link kde}, or a fixed bandwidth. */
@@ -110,6 +112,8 @@ function bandwidthSorted(s: Float64Array, rule: 'silverman' | 'scott'): number {
  * References: Wand, M. P. & Jones, M. C. (1995) Kernel Smoothing, appendix D (binned estimators).
  */
 export function kde(values: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
+  numbersArgument(values, 'values', 'kde');
+  options = optionsObject(options, 'kde');
   const s = finiteSorted(values);
   const n = s.length;
   if (n < 2) throw new RangeError(`kde: need at least 2 finite values, got ${n}`);

@@ -1,4 +1,6 @@
 // LOO-PIT check as ArviZ's plot_loo_pit(ecdf=True): the ECDF of the LOO-PIT values minus the uniform CDF, inside a pointwise band for uniform values.
+import { numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { lgamma } from '../math/special.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 import { exp, log, log1p } from '../core/libm/index.js';
@@ -58,6 +60,8 @@ function binomialQuantile(q: number, n: number, p: number): number {
  * Statistics and Computing 32(32); ArviZ `plot_loo_pit`.
  */
 export function plotLooPit(pit: ArrayLike<number>, options: LooPitPlotOptions = {}): VegaLiteSpec {
+  numbersArgument(pit, 'pit', 'plotLooPit');
+  options = optionsObject(options, 'plotLooPit');
   const n = pit.length;
   if (n === 0) throw new RangeError('plotLooPit: no LOO-PIT values');
   const prob = options.prob ?? 0.94;

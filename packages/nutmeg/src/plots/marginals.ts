@@ -1,4 +1,6 @@
 // ADVI marginals over NUTS histograms, one panel per parameter, to compare an approximation with MCMC.
+import { arrayArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { kde } from './kde.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 import { exp } from '../core/libm/index.js';
@@ -144,6 +146,8 @@ function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title'
  * ```
  */
 export function plotMarginals(params: readonly MarginalComparison[], options: MarginalsOptions = {}): VegaLiteSpec {
+  arrayArgument(params, 'params', 'plotMarginals', 'marginal comparisons');
+  options = optionsObject(options, 'plotMarginals');
   if (params.length === 0) throw new RangeError('plotMarginals: no parameters');
   const o = {
     referenceName: options.referenceName ?? 'NUTS',

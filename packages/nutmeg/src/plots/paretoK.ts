@@ -1,4 +1,6 @@
 // Pareto k per observation as ArviZ's plot_khat: the PSIS-LOO k̂ of each observation, coloured by loo's bins, with the 0.5, 0.7 and 1 thresholds.
+import { numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { PARETO_K_BREAKS } from '../posterior/loo/paretoKTable.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
@@ -41,6 +43,8 @@ const BINS = [
  * ```
  */
 export function plotParetoK(k: ArrayLike<number>, options: ParetoKPlotOptions = {}): VegaLiteSpec {
+  numbersArgument(k, 'k', 'plotParetoK');
+  options = optionsObject(options, 'plotParetoK');
   const n = k.length;
   if (n === 0) throw new RangeError('plotParetoK: no Pareto k values');
   if (options.labels && options.labels.length !== n) {

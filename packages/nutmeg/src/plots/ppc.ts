@@ -1,4 +1,6 @@
 // Posterior predictive check: density of the observed data over densities of replicated data sets.
+import { arrayArgument, numbersArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { kde, bandwidth } from './kde.js';
 import { evenIndices, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
@@ -37,6 +39,9 @@ export interface PpcPlotOptions {
  * ```
  */
 export function plotPpc(observed: ArrayLike<number>, replicates: readonly ArrayLike<number>[], options: PpcPlotOptions = {}): VegaLiteSpec {
+  numbersArgument(observed, 'observed', 'plotPpc');
+  arrayArgument(replicates, 'replicates', 'plotPpc', 'replicated data sets (one array per draw)');
+  options = optionsObject(options, 'plotPpc');
   if (observed.length < 2) throw new RangeError(`plotPpc: need at least 2 observed values, got ${observed.length}`);
   if (replicates.length === 0) throw new RangeError('plotPpc: no replicated data sets');
   const g = options.gridSize ?? 200;

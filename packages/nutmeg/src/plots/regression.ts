@@ -1,4 +1,6 @@
 // Per-group regression panels: jittered data, thin posterior regression lines and thick posterior-mean lines per model.
+import { arrayArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { Rng } from '../core/rng.js';
 import { evenIndices, PALETTE, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
@@ -79,6 +81,8 @@ function labelExpr(labels: Record<number, string>): string {
  * ```
  */
 export function plotRegression(panels: readonly RegressionPanel[], options: RegressionPlotOptions = {}): VegaLiteSpec {
+  arrayArgument(panels, 'panels', 'plotRegression', 'regression panels');
+  options = optionsObject(options, 'plotRegression');
   if (panels.length === 0) throw new RangeError('plotRegression: no panels');
   const jitter = options.jitter ?? 0.05;
   const maxLines = options.maxLines ?? 100;

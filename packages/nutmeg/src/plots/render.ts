@@ -1,4 +1,6 @@
 // Headless rendering of Vega-Lite specs to SVG with vega-lite + vega (no DOM, no canvas; browser and Node alike).
+import { objectArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import type { VegaLiteSpec } from './spec.js';
 import { useDejavuTextMetrics } from './textWidth.js';
 
@@ -86,6 +88,8 @@ function numberClipsFromOne(svg: string): string {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<string> {
+  objectArgument(spec, 'spec', 'renderSvg', 'plotTrace(traceVariables(idata))');
+  options = optionsObject(options, 'renderSvg');
   const vegaSpec = await compileToVega(spec, options);
   const vega = await import('vega');
   useDejavuTextMetrics(vega);

@@ -1,4 +1,6 @@
 // Shrinkage plot: per group an arrow from one estimate (unpooled) to another (hierarchical) in a 2-D parameter plane.
+import { arrayArgument } from '../core/argumentChecks.js';
+import { optionsObject } from '../core/optionChecks.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 
 /** A point of the parameter plane. */
@@ -71,6 +73,8 @@ function domainOf(values: number[]): [number, number] {
  * ```
  */
 export function plotShrinkage(rows: readonly ShrinkageRow[], options: ShrinkagePlotOptions = {}): VegaLiteSpec {
+  arrayArgument(rows, 'rows', 'plotShrinkage', 'shrinkage rows');
+  options = optionsObject(options, 'plotShrinkage');
   if (rows.length === 0) throw new RangeError('plotShrinkage: no rows');
   const width = options.width ?? 460;
   const height = options.height ?? 380;

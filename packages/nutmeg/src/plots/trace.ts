@@ -1,4 +1,6 @@
 // Trace plot as ArviZ's plot_trace draws it: per variable, marginal densities per chain beside the trace.
+import { OptionError } from '../core/errors.js';
+import { describeValue, optionsObject } from '../core/optionChecks.js';
 import { kde } from './kde.js';
 import { evenIndices, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
@@ -130,7 +132,16 @@ function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title'>>): Ve
  * ```
  */
 export function plotTrace(variables: TraceVariable | readonly TraceVariable[], options: TracePlotOptions = {}): VegaLiteSpec {
+  if (variables === null || typeof variables !== 'object') {
+    throw new OptionError('variables', `plotTrace needs trace variables such as traceVariables(idata), got ${describeValue(variables)}`);
+  }
+  options = optionsObject(options, 'plotTrace');
   const vars = Array.isArray(variables) ? (variables as readonly TraceVariable[]) : [variables as TraceVariable];
+  vars.forEach((v, i) => {
+    if (v === null || typeof v !== 'object' || typeof v.name !== 'string') {
+      throw new OptionError('variables', `plotTrace: variable ${i} must be { name, draws } or { name, elements } (as traceVariables(idata) gives), got ${describeValue(v)}`);
+    }
+  });
   if (vars.length === 0) throw new RangeError('plotTrace: no variables');
   const o = {
     maxElements: options.maxElements ?? 8,

@@ -1,4 +1,5 @@
 // summary(idata): ArviZ's az.summary table (one row per parameter element), printed, or as JSON or CSV.
+import { arrayArgument } from '../core/argumentChecks.js';
 import { OptionError } from '../core/errors.js';
 import { checkKnownKeys, describeValue, optionsObject } from '../core/optionChecks.js';
 import { DEFAULT_HDI_PROB, hdiColumnNames } from '../diagnostics/hdi.js';
@@ -192,6 +193,7 @@ export function formatSummaryTable(rows: readonly SummaryRow[], opts: { digits?:
  * @param indent - indentation passed to JSON.stringify (default 2)
  */
 export function summaryToJson(rows: readonly SummaryRow[], indent = 2): string {
+  arrayArgument(rows, 'rows', 'summaryToJson', 'summary rows from summary()');
   const obj: Record<string, Record<string, number | null>> = {};
   for (const r of rows) {
     const o: Record<string, number | null> = {};
@@ -221,6 +223,7 @@ function csvNumber(v: number): string {
  * @returns CSV text ending with a newline
  */
 export function summaryToCsv(rows: readonly SummaryRow[]): string {
+  arrayArgument(rows, 'rows', 'summaryToCsv', 'summary rows from summary()');
   const columns = columnsOf(rows);
   const lines = [['', ...columns].map(csvField).join(',')];
   for (const r of rows) {

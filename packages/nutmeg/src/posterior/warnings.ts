@@ -1,4 +1,6 @@
 // Warnings after sampling, in the spirit of Stan's warnings guide: deduplicated, ranked, and each saying what to try.
+import { arrayArgument, objectArgument } from '../core/argumentChecks.js';
+import { checkInferenceData } from './inferenceDataArgument.js';
 import { betaQuantile, normalQuantile } from '../math/stdlib.js';
 import { OptionError } from '../core/errors.js';
 import { elementDraws, elementLabel, type InferenceData, shapeSize, type VariableArray } from './inferenceData.js';
@@ -243,6 +245,8 @@ function convergenceScan(idata: InferenceData, minEss: number): ConvergenceScan 
  * Betancourt (2017), A conceptual introduction to Hamiltonian Monte Carlo, arXiv:1701.02434.
  */
 export function samplingWarnings(idata: InferenceData, opts: SamplingWarningOptions): SamplingWarning[] {
+  checkInferenceData(idata, 'samplingWarnings');
+  objectArgument(opts, 'opts', 'samplingWarnings', '{ targetAccept: 0.8, maxTreeDepth: 10 }');
   const { targetAccept, maxTreeDepth } = opts;
   validateWarningOptions(targetAccept, maxTreeDepth);
   const { nChains, nDraws } = idata;
@@ -483,6 +487,7 @@ function wrap(text: string, width: number, indent: string): string {
  * process.stderr.write(formatWarnings(samplingWarnings(idata, { targetAccept: 0.8, maxTreeDepth: 10 })));
  */
 export function formatWarnings(ws: readonly SamplingWarning[]): string {
+  arrayArgument(ws, 'warnings', 'formatWarnings', "warnings from samplingWarnings() or attrs.warning_details");
   if (ws.length === 0) return '';
   const head = `nutmeg found ${plural(ws.length, 'problem')} with this run (see https://mc-stan.org/misc/warnings.html):`;
   const parts = ws.map((w) => {

@@ -1,4 +1,6 @@
 // Pointwise log-likelihood of every observation at every posterior draw: the log_likelihood group that LOO and WAIC read.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { optionsObject } from '../core/optionChecks.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import { DrawsGroup } from './drawsGroup.js';
 import { ForwardModel } from './forwardModel.js';
@@ -37,6 +39,8 @@ export interface LogLikelihoodOptions {
  */
 export function computeLogLikelihood(model: HasModelSpec, idata: InferenceData, options: LogLikelihoodOptions = {}): InferenceData {
   const spec = modelSpecOf(model, 'computeLogLikelihood');
+  checkInferenceData(idata, 'computeLogLikelihood');
+  options = optionsObject(options, 'computeLogLikelihood');
   const forward = forwardSpec(spec);
   const chosen = pickVariables(forward.spec, options.varNames, ['observed']);
   const fm = new ForwardModel(forward);

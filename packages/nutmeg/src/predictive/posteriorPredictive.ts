@@ -1,4 +1,6 @@
 // Posterior predictive draws (PyMC's sample_posterior_predictive): for each posterior draw, the observations drawn given it.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
+import { optionsObject } from '../core/optionChecks.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import { forwardDraws } from './forwardDraws.js';
 import { ForwardModel } from './forwardModel.js';
@@ -40,6 +42,8 @@ export interface PosteriorPredictiveOptions {
  */
 export function samplePosteriorPredictive(model: HasModelSpec, idata: InferenceData, options: PosteriorPredictiveOptions = {}): InferenceData {
   const spec = modelSpecOf(model, 'samplePosteriorPredictive');
+  checkInferenceData(idata, 'samplePosteriorPredictive');
+  options = optionsObject(options, 'samplePosteriorPredictive');
   const seed = resolveSeed(options.seed);
   const forward = forwardSpec(spec);
   const chosen = pickVariables(forward.spec, options.varNames, ['observed', 'deterministic']);

@@ -1,4 +1,5 @@
 // Prediction for new data: posterior predictive draws for new rows, with new groups drawn from the fitted population distribution.
+import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
 import type { Group, InferenceData } from '../posterior/inferenceData.js';
 import { dataGroup } from './constantData.js';
 import { forwardDraws } from './forwardDraws.js';
@@ -61,6 +62,7 @@ export interface PredictOptions {
  */
 export function predict(model: HasModelSpec, idata: InferenceData, options: PredictOptions): InferenceData {
   const spec = modelSpecOf(model, 'predict');
+  checkInferenceData(idata, 'predict');
   const seed = resolveSeed(options?.seed);
   const { data, newLevels } = resolveNewData(spec, options?.data, options?.allowNewLevels === true);
   const forward = forwardSpec(spec, { data, newLevels });

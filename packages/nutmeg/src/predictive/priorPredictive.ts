@@ -1,4 +1,5 @@
 // Prior and prior predictive draws of a model (PyMC's sample_prior_predictive): every free variable from its prior, then the observations.
+import { optionsObject } from '../core/optionChecks.js';
 import { OptionError } from '../core/errors.js';
 import type { InferenceData, Group } from '../posterior/inferenceData.js';
 import { dataGroup } from './constantData.js';
@@ -39,6 +40,7 @@ export interface PriorPredictiveOptions {
  */
 export function samplePriorPredictive(model: HasModelSpec, options: PriorPredictiveOptions = {}): InferenceData {
   const spec = modelSpecOf(model, 'samplePriorPredictive');
+  options = optionsObject(options, 'samplePriorPredictive');
   const draws = options.draws ?? 500;
   if (!Number.isInteger(draws) || draws < 1) throw new OptionError('draws', `must be a positive integer, got ${draws}`);
   const seed = resolveSeed(options.seed);

@@ -1,4 +1,5 @@
 // Self-contained HTML report: sections of text, inline SVG figures and tables in one offline file (no network).
+import { arrayArgument, objectArgument } from '../core/argumentChecks.js';
 
 /** A figure: an SVG document (e.g. from `renderSvg`) and its caption. */
 export interface ReportFigure {
@@ -274,6 +275,8 @@ footer { margin-top: 48px; color: var(--muted); font-size: 0.85rem; border-top: 
  * ```
  */
 export function renderReport(input: ReportInput): string {
+  objectArgument(input, 'input', 'renderReport', "{ title: 'Report', sections: [] }");
+  arrayArgument(input.sections, 'sections', 'renderReport', 'report sections { heading, blocks }');
   const c = new Counter();
   const ids = new Map<ReportSection, string>();
   for (const s of input.sections) ids.set(s, c.unique(s.id ?? slug(s.heading)));

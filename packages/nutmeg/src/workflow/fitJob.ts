@@ -1,4 +1,5 @@
 // One fit of many as plain data (a model spec and settings), and how any executor runs it: compile, then NUTS or ADVI.
+import { objectArgument } from '../core/argumentChecks.js';
 import type { ModelSpec } from '../graph/graph.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { AdviOptions } from '../inference/vi/settings.js';
@@ -65,6 +66,8 @@ export interface FitTask {
  * @throws whatever compiling or fitting throws (ModelError, OptionError, AdviError, …)
  */
 export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<InferenceData> {
+  objectArgument(task, 'task', 'runFitTask', "{ index: 0, name: 'county 1', seed: 1, job: { model: m.spec } }");
+  objectArgument(task.job, 'task.job', 'runFitTask', '{ model: m.spec, options: { draws: 1000 } }');
   const model = compileModelSpec(task.job.model);
   const job = task.job;
   if (job.method === 'advi' || job.method === 'fullrank_advi') {

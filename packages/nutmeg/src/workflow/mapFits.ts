@@ -1,7 +1,7 @@
 // mapFits(): many independent small fits (one model per group, per data set, per simulation), each seeded from Rng.split.
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
-import { seedOption, SEED_LIMIT } from '../core/optionChecks.js';
+import { integerOption, seedOption, SEED_LIMIT } from '../core/optionChecks.js';
 import type { InferenceData } from '../posterior/inferenceData.js';
 import type { FitJob, FitTask } from './fitJob.js';
 import { inThreadExecutor, type FitExecutor, type FitTaskResult } from './fitExecutor.js';
@@ -48,6 +48,8 @@ export type FitOutcome =
  * @returns an integer in [0, 2^32)
  */
 export function fitSeed(seed: number, index: number): number {
+  seedOption(seed);
+  integerOption('index', index, 0);
   return new Rng(seed).split(index).nextUint32();
 }
 

@@ -101,6 +101,27 @@ test('an error in a worker reaches the page as its own class (ModelError)', asyn
   assert.match(String(r.message), /improper/);
 });
 
+for (const mode of ['throw', 'hang'] as const) {
+  test(`a chain whose Web Worker ${mode === 'throw' ? 'throws' : 'hangs past chainTimeoutSeconds'} fails alone: the other chain is returned, marked incomplete`, async () => {
+    const r = await page.evaluate((m) => (globalThis as unknown as { nutmegTest: { failingChain: (m: string) => Promise<Record<string, unknown>> } }).nutmegTest.failingChain(m), mode);
+    assert.equal(r.nChains, 1, JSON.stringify(r));
+    assert.equal(r.nDraws, 100, 'the other chain with all its draws');
+    assert.equal(r.incomplete, true);
+    const failed = r.failed as { chain: number; cause: string; message: string }[];
+    assert.equal(failed.length, 1);
+    if (mode === 'throw') {
+      assert.equal(failed[0].cause, 'error');
+      assert.match(failed[0].message, /^chain [01] failed: TypeError: user density bug/);
+    } else {
+      assert.equal(failed[0].cause, 'timeout');
+      assert.match(failed[0].message, /^chain [01] failed: it ran longer than chainTimeoutSeconds = 1 s/);
+      assert.equal(r.lockHeld, false, 'the hung worker was terminated (its Web Lock released)');
+      assert.ok(Number(r.seconds) < 10, `${String(r.seconds)} s`);
+    }
+    assert.match(String(r.warning), /^1 of 2 chains failed and are not in the results/);
+  });
+}
+
 test('no page errors and no fallback warning while workers are available', () => {
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleWarnings.filter((w) => w.includes('Web Workers could not start')), []);

@@ -1,7 +1,7 @@
 // parseFormula: every construct, spans, and syntax errors with their positions, expected tokens and caret display.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { InputError } from '../../src/core/errors.js';
+import { InputError, OptionError } from '../../src/core/errors.js';
 import { parseFormula } from '../../src/formula/parse.js';
 import { printFormula } from '../../src/formula/print.js';
 import { FormulaSyntaxError } from '../../src/formula/syntaxError.js';
@@ -110,6 +110,6 @@ test('a formula over the length limit is a FormulaSyntaxError, not a hang', () =
   assert.throws(() => parseFormula('y ~ ' + 'x + '.repeat(30_000) + 'x'), FormulaSyntaxError);
 });
 
-test('a non-string is a TypeError', () => {
-  assert.throws(() => parseFormula(42 as unknown as string), TypeError);
+test('a non-string is an OptionError naming the formula argument (it was a TypeError, like the other raw TypeErrors of the root API)', () => {
+  assert.throws(() => parseFormula(42 as unknown as string), (e: unknown) => e instanceof OptionError && e.option === 'formula' && /parseFormula: formula must be a string such as 'y ~ x \+ \(1 \| g\)', got 42/.test(e.message));
 });

@@ -154,6 +154,50 @@ test('mapFits: progress counts fits done of total, once per job; an aborted run 
   }
 });
 
+test('mapFits on worker threads, aborted mid-run: the running fits stop within a second with their draws so far, the finished fits are kept, the rest not started', async (t) => {
+  // Two short fits that finish first, then long ones (2 × 200,000 iterations each: minutes if not stopped).
+  const LONG = { draws: 100_000, tune: 100_000, chains: 2 };
+  const mixed: FitJob[] = [
+    ...DATA.slice(0, 2).map((d, k) => ({ name: `short ${k}`, model: regression(d.x, d.y).spec, options: NUTS })),
+    ...DATA.map((d, k) => ({ name: `long ${k}`, model: regression(d.x, d.y).spec, options: LONG })),
+  ];
+  const controller = new AbortController();
+  const done: number[] = [];
+  let abortedAt = 0;
+  const run = mapFits(mixed, {
+    seed: 3,
+    executor: workerFitExecutor({ threads: 2 }),
+    signal: controller.signal,
+    onProgress: (e) => {
+      done.push(e.index);
+      // Once both short fits are in, the two threads are on long fits: abort a little later.
+      if (done.length === 2) {
+        setTimeout(() => {
+          abortedAt = performance.now();
+          controller.abort(new Error('stopped by the test'));
+        }, 300);
+      }
+    },
+  });
+  const out = await run;
+  const ms = performance.now() - abortedAt;
+  t.diagnostic(`abort → mapFits resolved: ${ms.toFixed(0)} ms`);
+  assert.ok(abortedAt > 0, 'aborted');
+  assert.ok(ms < 1000, `mapFits resolved ${ms.toFixed(0)} ms after the abort`);
+  // The short fits: complete, and the same draws as an undisturbed run.
+  const reference = await mapFits(mixed.slice(0, 2), { seed: 3 });
+  for (const k of [0, 1]) assert.notEqual(okIdata(out[k]).attrs.incomplete, true, `fit ${k} complete`);
+  sameDraws(out.slice(0, 2), reference, 'short fits');
+  // The two long fits running at the abort: stopped, their draws so far kept and marked incomplete.
+  const stopped = out.slice(2).filter((o) => o.ok);
+  assert.equal(stopped.length, 2, 'two long fits were running');
+  for (const o of stopped) assert.equal(okIdata(o).attrs.incomplete, true);
+  // The others were never started.
+  const notStarted = out.slice(2).filter((o) => !o.ok);
+  assert.equal(notStarted.length, 3);
+  for (const o of notStarted) assert.match(String(!o.ok && o.error.message), /stopped by the test/);
+});
+
 test('mapFits: a custom executor (the contract a job queue implements) receives plain-data tasks and may report in any order', async () => {
   const seen: number[] = [];
   const reversed: FitExecutor = {

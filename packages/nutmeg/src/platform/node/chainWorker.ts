@@ -4,13 +4,14 @@ import type { LogDensity } from '../../core/types.js';
 import { runChain, type ChainJob, type ChainResult } from '../../inference/chain/chain.js';
 import { loadChainSource, type ChainSource } from '../../workflow/chainSource.js';
 import { serializeError, type SerializedError } from '../../core/errorTransfer.js';
-import type { FitReplyMessage, FitTaskMessage } from './fitTaskWorker.js';
+import type { FitReplyMessage, FitTaskMessage, StopFitMessage } from './fitTaskWorker.js';
 
 /** Messages from the parent. */
 export type ToWorker =
   | { readonly type: 'init'; readonly source: ChainSource; readonly id: number }
   | { readonly type: 'run'; readonly job: ChainJob; readonly stop: SharedArrayBuffer }
-  | FitTaskMessage;
+  | FitTaskMessage
+  | StopFitMessage;
 
 /** Messages to the parent. */
 export type FromWorker =
@@ -33,6 +34,10 @@ if (port) {
     // Imported on the first fit, so that chain workers do not load sample() and ADVI (~150 KB) at start.
     if (msg.type === 'fit') {
       void import('./fitTaskWorker.js').then(({ runFitMessage }) => runFitMessage(msg.task, send), fail);
+      return;
+    }
+    if (msg.type === 'stopFit') {
+      void import('./fitTaskWorker.js').then(({ stopFitMessage }) => stopFitMessage(msg.index), fail);
       return;
     }
     if (msg.type === 'init') {

@@ -4,7 +4,7 @@ import type { FitTask } from '../../workflow/fitJob.js';
 import { abortedError, type FitExecutor, type FitTaskResult } from '../../workflow/fitExecutor.js';
 import { coreCount, keepIdle, takeWorker } from './workers.js';
 import { deserializeError } from '../../core/errorTransfer.js';
-import type { FitReplyMessage } from './fitTaskWorker.js';
+import type { FitReplyMessage, FitTaskMessage, StopFitMessage } from './fitTaskWorker.js';
 
 /** Options of {@link workerFitExecutor}. */
 export interface WorkerFitExecutorOptions {
@@ -17,7 +17,10 @@ export interface WorkerFitExecutorOptions {
  * `sample()`'s chain workers (kept warm between runs); each takes the next task from a shared
  * queue, compiles the task's model spec and fits it, so the load balances itself and a task's
  * draws never depend on the thread that ran it. A task whose thread dies (out of memory, say) gets
- * that error and a new thread takes over the remaining tasks.
+ * that error and a new thread takes over the remaining tasks. When the run's `signal` is aborted
+ * (Ctrl-C), no task starts any more and each running fit is sent a stop message: its chains stop at
+ * their next yield to the event loop (~50 ms) and it reports its draws so far (`attrs.incomplete`),
+ * as `inThreadExecutor` does. ADVI fits are synchronous and run to their end.
  *
  * @param options - `threads`
  * @returns the executor
@@ -55,10 +58,16 @@ export function workerFitExecutor(options: WorkerFitExecutorOptions = {}): FitEx
           let attached = true;
           const detach = (): void => {
             attached = false;
+            signal?.removeEventListener('abort', onAbort);
             w.off('message', onMessage);
             w.off('error', onCrash);
             w.off('exit', onExit);
           };
+          /** Ctrl-C (the signal aborted): the running fit stops at its next yield and replies with its draws so far. */
+          const onAbort = (): void => {
+            if (current) w.postMessage({ type: 'stopFit', index: current.index } satisfies StopFitMessage);
+          };
+          signal?.addEventListener('abort', onAbort);
           const dispatch = (): void => {
             if (signal?.aborted) failRemaining(abortedError(signal));
             if (next >= tasks.length) {
@@ -67,7 +76,7 @@ export function workerFitExecutor(options: WorkerFitExecutorOptions = {}): FitEx
               return;
             }
             current = tasks[next++];
-            w.postMessage({ type: 'fit', task: current });
+            w.postMessage({ type: 'fit', task: current } satisfies FitTaskMessage);
           };
           const onMessage = (m: FitReplyMessage | { type: string }): void => {
             if (!current || (m.type !== 'fitResult' && m.type !== 'fitError')) return;

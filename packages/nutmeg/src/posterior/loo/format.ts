@@ -1,4 +1,7 @@
 // Text print-outs of LOO, WAIC and model comparisons, laid out as R loo 2.5.1 prints them.
+import { OptionError } from '../../core/errors.js';
+import { describeValue } from '../../core/optionChecks.js';
+import { arrayArgument } from '../../core/argumentChecks.js';
 import type { Estimate } from './estimate.js';
 import type { LooResult } from './loo.js';
 import type { LooCompareRow } from './looCompare.js';
@@ -30,6 +33,7 @@ function estimatesTable(rows: readonly [string, Estimate][]): string {
  * ```
  */
 export function formatLoo(l: LooResult): string {
+  if ((l as Partial<LooResult> | null)?.method !== 'psis_loo') throw new OptionError('loo', `formatLoo needs the result of loo(), got ${describeValue(l)}`);
   return [
     `Computed from ${l.nDraws} by ${l.nObs} log-likelihood matrix`,
     '',
@@ -53,6 +57,7 @@ export function formatLoo(l: LooResult): string {
  * @returns the text
  */
 export function formatWaic(w: WaicResult): string {
+  if ((w as Partial<WaicResult> | null)?.method !== 'waic') throw new OptionError('waic', `formatWaic needs the result of waic(), got ${describeValue(w)}`);
   const lines = [
     `Computed from ${w.nDraws} by ${w.nObs} log-likelihood matrix`,
     '',
@@ -73,6 +78,7 @@ export function formatWaic(w: WaicResult): string {
  * @returns the text
  */
 export function formatLooCompare(rows: readonly LooCompareRow[]): string {
+  arrayArgument(rows, 'rows', 'formatLooCompare', 'rows from looCompare()');
   const d = formatFixed(rows.map((r) => r.elpdDiff), 1);
   const s = formatFixed(rows.map((r) => r.seDiff), 1);
   return printTable(rows.map((r) => r.name), ['elpd_diff', 'se_diff'], rows.map((_, i) => [d[i], s[i]]), true);

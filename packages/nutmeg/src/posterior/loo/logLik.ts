@@ -1,4 +1,5 @@
 // Pointwise log-likelihood as LOO, WAIC and relative efficiency take it: from InferenceData's log_likelihood group or a plain array, as a [chain][draw][obs] block.
+import { describeValue, optionsObject } from '../../core/optionChecks.js';
 import { OptionError } from '../../core/errors.js';
 import { shapeSize, type InferenceData } from '../inferenceData.js';
 import { exp, log } from '../../core/libm/index.js';
@@ -71,6 +72,10 @@ function fromNested(x: readonly (readonly ArrayLike<number>[])[], fn: string): L
  * @throws OptionError for a missing group or variable, ragged arrays, fewer than 2 draws, or non-finite values
  */
 export function logLikMatrix(input: LogLikInput, opts: LogLikOptions = {}, fn = 'loo'): LogLikMatrix {
+  opts = optionsObject(opts, fn);
+  if (!isInferenceData(input) && !Array.isArray(input)) {
+    throw new OptionError(`${fn}: logLik`, `must be InferenceData with a log_likelihood group, or draws as [chain][draw][observation] or [draw][observation] arrays, got ${describeValue(input)}`);
+  }
   let m: LogLikMatrix;
   if (isInferenceData(input)) m = fromInferenceData(input, opts, fn);
   else if (input.length > 0 && typeof input[0][0] === 'number') m = fromNested([input as readonly ArrayLike<number>[]], fn);

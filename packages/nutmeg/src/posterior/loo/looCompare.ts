@@ -1,4 +1,5 @@
 // Model comparison by expected log predictive density: differences to the best model with their SEs, as R loo 2.5.1's loo_compare().
+import { describeValue } from '../../core/optionChecks.js';
 import { OptionError } from '../../core/errors.js';
 import type { Estimate } from './estimate.js';
 import type { LooResult } from './loo.js';
@@ -59,10 +60,17 @@ function seOfSum(x: Float64Array): number {
  * References: Vehtari, Gelman & Gabry (2017), Statistics and Computing 27, 1413–1432, §5.
  */
 export function looCompare(models: Record<string, LooComparable> | readonly LooComparable[]): LooCompareRow[] {
+  if (models === null || typeof models !== 'object') {
+    throw new OptionError('looCompare: models', `must be named results such as { pooled: loo(a), hierarchical: loo(b) } or a list of them, got ${describeValue(models)}`);
+  }
   const entries: [string, LooComparable][] = Array.isArray(models)
     ? (models as readonly LooComparable[]).map((m, j) => [`model${j + 1}`, m])
     : Object.entries(models as Record<string, LooComparable>);
   if (entries.length < 2) throw new OptionError('looCompare: models', 'needs at least two models');
+  for (const [name, m] of entries) {
+    const method = (m as Partial<LooComparable> | null)?.method;
+    if (method !== 'psis_loo' && method !== 'waic') throw new OptionError('looCompare: models', `${name} is not a result of loo() or waic(), got ${describeValue(m)}`);
+  }
   const n = entries[0][1].nObs;
   for (const [name, m] of entries) {
     if (m.nObs !== n) throw new OptionError('looCompare: models', `not all models have the same number of observations (${name}: ${m.nObs}, ${entries[0][0]}: ${n})`);

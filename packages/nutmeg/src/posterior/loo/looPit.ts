@@ -1,4 +1,5 @@
 // LOO-PIT: the probability integral transform of each observation under its leave-one-out predictive distribution, by PSIS weights, as ArviZ's loo_pit.
+import { arrayArgument, numbersArgument, objectArgument } from '../../core/argumentChecks.js';
 import { OptionError } from '../../core/errors.js';
 import { psis } from '../../diagnostics/psis.js';
 import { logsumexp } from '../../math/special.js';
@@ -83,6 +84,9 @@ function weightsFromLogLik(input: LooPitInput, n: number): Float64Array[] {
  * Visualization in Bayesian workflow, JRSS A 182, 389–402; ArviZ `arviz/stats/stats.py` `loo_pit`.
  */
 export function looPit(input: LooPitInput): Float64Array {
+  objectArgument(input, 'input', 'looPit', '{ y, yRep, logLik }');
+  numbersArgument(input.y, 'y', 'looPit');
+  arrayArgument(input.yRep, 'yRep', 'looPit', 'replicated data sets (draws × observations)');
   const { y, yRep } = input;
   const n = y.length;
   const S = yRep.length;

@@ -1,4 +1,6 @@
 // The Pareto k diagnostic of PSIS-LOO: counts per k bin with the smallest PSIS n_eff, its warnings and its print-out, with loo 2.5's thresholds.
+import { OptionError } from '../../core/errors.js';
+import { arrayArgument, numbersArgument } from '../../core/argumentChecks.js';
 import { formatFixed, printTable } from './rFormat.js';
 
 /** One bin of the Pareto k table. */
@@ -37,6 +39,8 @@ export const K_HELP = "See help('pareto-k-diagnostic') for details.";
  * @returns the four bins, good to very bad
  */
 export function paretoKTable(k: ArrayLike<number>, nEff: ArrayLike<number>): ParetoKBin[] {
+  numbersArgument(k, 'k', 'paretoKTable');
+  numbersArgument(nEff, 'nEff', 'paretoKTable');
   return BINS.map((bin, b) => {
     const lower = b === 0 ? -Infinity : BINS[b - 1].upper;
     let count = 0;
@@ -82,6 +86,8 @@ export function paretoKWarnings(k: ArrayLike<number>): string[] {
  * @returns the text (no trailing newline)
  */
 export function formatParetoKTable(table: readonly ParetoKBin[]): string {
+  arrayArgument(table, 'table', 'formatParetoKTable', 'bins from paretoKTable()');
+  if (table.length !== BINS.length) throw new OptionError('table', `formatParetoKTable needs the ${BINS.length} bins of paretoKTable(), got ${table.length}`);
   if (table[1].count + table[2].count + table[3].count === 0) return 'All Pareto k estimates are good (k < 0.5).';
   const counts = formatFixed(table.map((b) => b.count), 0);
   const pct = formatFixed(table.map((b) => 100 * b.proportion), 1).map((p) => p + '%');
