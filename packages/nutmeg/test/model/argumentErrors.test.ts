@@ -73,7 +73,7 @@ test('names, texts and options of the wrong type are OptionErrors naming them; o
   await optionError(() => nutmeg.runFitTask({ index: 0 } as never), 'task.job', /runFitTask: task\.job must be an object/);
   await optionError(() => nutmeg.fitSeed(1.5, 0), 'seed', /integer in \[0, 2\^32/);
   // Found by the options fuzz (seed -1963735011): checkpoint: -1 was reported as 'checkpoint.dir', an option not given.
-  await optionError(() => nutmeg.sample(model, { checkpoint: -1 as never, chains: 1 }), 'checkpoint', /must be \{ dir: 'a folder' \}, got -1/);
+  await optionError(() => nutmeg.sample(model, { checkpoint: -1 as never, chains: 1 }), 'checkpoint', /must be an object such as \{ dir: 'run1' \}, got -1/);
 });
 
 test('loo, waic, psis and their tables name a wrong argument', async () => {
