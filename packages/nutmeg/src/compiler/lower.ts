@@ -2,7 +2,7 @@
 import type { IrBuilder, LoadRef, SNode } from '../ir/scalarIr.js';
 import { sizeOf } from '../graph/graph.js';
 import type { CompileContext } from './context.js';
-import { sameShape } from './graphQueries.js';
+import { isRowwiseMatvec, sameShape } from './graphQueries.js';
 import { integerCode, offsetOf } from './integers.js';
 
 /** The position read in node `id` at element i of node `out`'s shape (undefined for a scalar). */
@@ -102,7 +102,45 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
       return b.load(refOf(ctx, n.src, materialized, gradient), idx);
     }
     if (n.kind === 'const') return b.c(n.value);
+    if (isRowwiseMatvec(nodes, n)) return rowwiseMatvec(id, out);
     throw new Error(`internal: cannot expand node ${id} (${n.kind})`);
+  };
+  // A data matrix's rows in the loop's order (row-major, `cols` columns).
+  const rowCache = new Map<Float64Array, Float64Array>();
+  const permutedRows = (arr: Float64Array, cols: number): Float64Array => {
+    if (!perm) return arr;
+    let p = rowCache.get(arr);
+    if (!p) {
+      p = new Float64Array(arr.length);
+      for (let i = 0; i < perm.length; i++) p.set(arr.subarray(perm[i] * cols, (perm[i] + 1) * cols), i * cols);
+      rowCache.set(arr, p);
+    }
+    return p;
+  };
+  // matvec(M, v) at row i: Σ_j M[i·k + j]·v[j], unrolled over the k columns (see isRowwiseMatvec):
+  // the same loop as predictors written as columns, with M read in place.
+  const rowwiseMatvec = (id: number, out: number): SNode => {
+    const n = nodes[id] as Extract<(typeof nodes)[number], { kind: 'kernel' }>;
+    const m = nodes[n.args[0]] as Extract<(typeof nodes)[number], { kind: 'data' }>;
+    const cols = m.shape[1];
+    const pos = positionIndex(ctx, b, id, out);
+    if (!pos || pos.code !== 'i') throw new Error('internal: a broadcast row-wise matvec is materialized');
+    const array = env.constant(permutedRows(m.values, cols));
+    const stride = integerCode(ctx, id, 'cols', cols);
+    let sum: SNode | undefined;
+    for (let j = 0; j < cols; j++) {
+      const x = b.load({ array, offset: 0, param: false }, b.index(j === 0 ? `i * ${stride}` : `i * ${stride} + ${j}`));
+      const term = b.mul(x, lowerElement(n.args[1], j));
+      sum = sum ? b.add(sum, term) : term;
+    }
+    return sum ?? b.c(0);
+  };
+  // Element j (a literal) of a stored or constant vector node.
+  const lowerElement = (id: number, j: number): SNode => {
+    const n = nodes[id];
+    if (n.kind === 'const') return b.c(n.value);
+    if (!isStored(id)) throw new Error(`internal: matvec vector ${id} is not stored`);
+    return b.load(refOf(ctx, id, materialized, gradient), sizeOf(n.shape) === 1 ? undefined : b.index(String(j), false));
   };
   return { lower, expand, permuted };
 }

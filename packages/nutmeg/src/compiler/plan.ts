@@ -6,7 +6,7 @@
 // unconstrained vector, data, constants), or *folded* (data-only work, done once at compile time).
 import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext } from './context.js';
-import { argsOf, sameShape, termNodes, termShape } from './graphQueries.js';
+import { argsOf, isRowwiseMatvec, sameShape, termNodes, termShape } from './graphQueries.js';
 
 /**
  * Which nodes a program needs and which of them get buffers.
@@ -49,7 +49,8 @@ export function plan(ctx: CompileContext, termList: readonly TermSpec[], outputs
     if (n.kind === 'param' || n.kind === 'data' || n.kind === 'const') continue;
     if (!paramDep[id] && !foldAll) continue; // folded: computed once by the fold program
     const c = consumers.get(id);
-    if (n.kind === 'kernel' || (c && (c.count > 1 || c.special))) materialized.add(id);
+    // A row-wise matvec is computed in its consumer's loop, like an elementwise node.
+    if ((n.kind === 'kernel' && !isRowwiseMatvec(nodes, n)) || (c && (c.count > 1 || c.special))) materialized.add(id);
   }
   return { needed, materialized };
 }
