@@ -46,6 +46,9 @@ export function refOf(ctx: CompileContext, id: number, materialized: ReadonlySet
   throw new Error(`internal: node ${id} (${n.kind}) has no storage`);
 }
 
+/** Per row order, the arrays already put in that order (data and index arrays read per row). */
+const permutedArrays = new WeakMap<Int32Array, Map<Float64Array | Int32Array, Float64Array | Int32Array>>();
+
 /** A lowering into one loop: `lower` reads or expands a node, `expand` always expands it, `permuted` reorders a per-row array. */
 export interface Lowering {
   /** Node `id` at element i of node `out`: a load from its storage, or its expansion. */
@@ -67,15 +70,17 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
     const k = nodes[id].kind;
     return k === 'param' || k === 'data' || folded.has(id) || materialized.has(id);
   };
-  const permCache = new Map<Float64Array | Int32Array, Float64Array | Int32Array>();
+  // Shared by every loop and program of the compilation that uses this row order (segmentPlan is remembered).
+  let permCache = perm ? permutedArrays.get(perm) : undefined;
+  if (perm && !permCache) permutedArrays.set(perm, (permCache = new Map()));
   const permuted = <T extends Float64Array | Int32Array>(arr: T): T => {
     if (!perm) return arr;
-    let p = permCache.get(arr);
+    let p = permCache!.get(arr);
     if (!p) {
       const q = arr.slice() as T;
       for (let i = 0; i < perm.length; i++) q[i] = arr[perm[i]];
       p = q;
-      permCache.set(arr, p);
+      permCache!.set(arr, p);
     }
     return p as T;
   };
@@ -106,14 +111,13 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
     throw new Error(`internal: cannot expand node ${id} (${n.kind})`);
   };
   // A data matrix's rows in the loop's order (row-major, `cols` columns).
-  const rowCache = new Map<Float64Array, Float64Array>();
   const permutedRows = (arr: Float64Array, cols: number): Float64Array => {
     if (!perm) return arr;
-    let p = rowCache.get(arr);
+    let p = permCache!.get(arr) as Float64Array | undefined;
     if (!p) {
       p = new Float64Array(arr.length);
-      for (let i = 0; i < perm.length; i++) p.set(arr.subarray(perm[i] * cols, (perm[i] + 1) * cols), i * cols);
-      rowCache.set(arr, p);
+      for (let i = 0; i < perm.length; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = arr[perm[i] * cols + j];
+      permCache!.set(arr, p);
     }
     return p;
   };
