@@ -103,14 +103,21 @@ function nsPerGradient(cm: CompiledModel): number {
   return best;
 }
 
-/** Wall times of a short NUTS run (1 chain, 100 + 100) and a short ADVI fit (1,000 steps), in s. */
-async function shortRuns(cm: CompiledModel): Promise<{ nuts_s: number; advi_s: number }> {
+/**
+ * Wall times of a short NUTS run (1 chain, 100 + 100, tree depth at most 8: a short warm-up
+ * leaves the 1,000-group funnel at depth 10) and a short ADVI fit (1,000 steps), in s, and the
+ * NUTS run's gradient evaluations.
+ */
+async function shortRuns(cm: CompiledModel): Promise<{ nuts_s: number; nuts_grads: number; advi_s: number }> {
   let t0 = performance.now();
-  await sample(cm, { chains: 1, draws: 100, tune: 100, seed: 1, progress: false });
+  const idata = await sample(cm, { chains: 1, draws: 100, tune: 100, seed: 1, progress: false, maxTreeDepth: 8 });
   const nuts = (performance.now() - t0) / 1000;
+  const steps = idata.groups.sample_stats?.vars.n_steps?.values;
+  let grads = 0;
+  if (steps) for (const v of steps) grads += v;
   t0 = performance.now();
   fit(cm, { n: 1000, seed: 1, psisDraws: 0 });
-  return { nuts_s: +nuts.toFixed(2), advi_s: +((performance.now() - t0) / 1000).toFixed(2) };
+  return { nuts_s: +nuts.toFixed(2), nuts_grads: grads, advi_s: +((performance.now() - t0) / 1000).toFixed(2) };
 }
 
 /** One size, in this (child) process: prints the JSON line. */
@@ -134,6 +141,7 @@ async function child(n: number): Promise<void> {
     if (runs) {
       const r = await shortRuns(cm);
       out[`${name}_nuts_s`] = r.nuts_s;
+      out[`${name}_nuts_draw_grads`] = r.nuts_grads;
       out[`${name}_advi_s`] = r.advi_s;
     }
   }
