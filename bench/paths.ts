@@ -11,8 +11,20 @@ export const REPO_ROOT = ((): string => {
   return dir;
 })();
 
+/**
+ * The `shared/` folder: `$NUTMEG_SHARED`, else the nearest `shared/` beside the repository or beside
+ * one of its parent folders (a git worktree lives a level deeper than the main checkout).
+ */
+const SHARED_ROOT = ((): string => {
+  if (process.env.NUTMEG_SHARED) return resolve(process.env.NUTMEG_SHARED);
+  for (let dir = dirname(REPO_ROOT); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'shared', 'baselines'))) return join(dir, 'shared');
+    if (dirname(dir) === dir) return resolve(REPO_ROOT, '..', 'shared');
+  }
+})();
+
 /** A path inside `shared/`, which lies beside the repository. */
-export const sharedPath = (...parts: string[]): string => resolve(REPO_ROOT, '..', 'shared', ...parts);
+export const sharedPath = (...parts: string[]): string => resolve(SHARED_ROOT, ...parts);
 
 /**
  * A baseline script under `../shared/baselines/`, or undefined when that folder is not beside the

@@ -30,3 +30,20 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   const y = b.filter((_, k) => !(b.slice(0, k + 1).every((v) => v === 1)));
   return x.length === y.length && x.every((v, k) => v === y[k]);
 }
+
+/**
+ * The most columns a `matvec` may have to be computed row by row inside its consumer's loop (a
+ * sum of that many products per row, like predictors written as columns); wider ones run as a
+ * kernel into a buffer.
+ */
+export const ROWWISE_MATVEC_MAX_COLUMNS = 32;
+
+/**
+ * Whether node `n` is a `matvec` of a data matrix computed row by row in its consumer's loop
+ * (then it is not materialized: no buffer, no separate forward and backward passes over it).
+ */
+export function isRowwiseMatvec(nodes: readonly GraphNode[], n: GraphNode): boolean {
+  if (n.kind !== 'kernel' || n.op !== 'matvec') return false;
+  const m = nodes[n.args[0]];
+  return m.kind === 'data' && m.shape.length === 2 && m.shape[1] <= ROWWISE_MATVEC_MAX_COLUMNS;
+}

@@ -2,7 +2,7 @@
 import type { IrBuilder, LoadRef, SNode } from '../ir/scalarIr.js';
 import { sizeOf } from '../graph/graph.js';
 import type { CompileContext } from './context.js';
-import { sameShape } from './graphQueries.js';
+import { isRowwiseMatvec, sameShape } from './graphQueries.js';
 import { integerCode, offsetOf } from './integers.js';
 
 /** The position read in node `id` at element i of node `out`'s shape (undefined for a scalar). */
@@ -46,6 +46,9 @@ export function refOf(ctx: CompileContext, id: number, materialized: ReadonlySet
   throw new Error(`internal: node ${id} (${n.kind}) has no storage`);
 }
 
+/** Per row order, the arrays already put in that order (data and index arrays read per row). */
+const permutedArrays = new WeakMap<Int32Array, Map<Float64Array | Int32Array, Float64Array | Int32Array>>();
+
 /** A lowering into one loop: `lower` reads or expands a node, `expand` always expands it, `permuted` reorders a per-row array. */
 export interface Lowering {
   /** Node `id` at element i of node `out`: a load from its storage, or its expansion. */
@@ -67,15 +70,17 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
     const k = nodes[id].kind;
     return k === 'param' || k === 'data' || folded.has(id) || materialized.has(id);
   };
-  const permCache = new Map<Float64Array | Int32Array, Float64Array | Int32Array>();
+  // Shared by every loop and program of the compilation that uses this row order (segmentPlan is remembered).
+  let permCache = perm ? permutedArrays.get(perm) : undefined;
+  if (perm && !permCache) permutedArrays.set(perm, (permCache = new Map()));
   const permuted = <T extends Float64Array | Int32Array>(arr: T): T => {
     if (!perm) return arr;
-    let p = permCache.get(arr);
+    let p = permCache!.get(arr);
     if (!p) {
       const q = arr.slice() as T;
       for (let i = 0; i < perm.length; i++) q[i] = arr[perm[i]];
       p = q;
-      permCache.set(arr, p);
+      permCache!.set(arr, p);
     }
     return p as T;
   };
@@ -102,7 +107,44 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
       return b.load(refOf(ctx, n.src, materialized, gradient), idx);
     }
     if (n.kind === 'const') return b.c(n.value);
+    if (isRowwiseMatvec(nodes, n)) return rowwiseMatvec(id, out);
     throw new Error(`internal: cannot expand node ${id} (${n.kind})`);
+  };
+  // A data matrix's rows in the loop's order (row-major, `cols` columns).
+  const permutedRows = (arr: Float64Array, cols: number): Float64Array => {
+    if (!perm) return arr;
+    let p = permCache!.get(arr) as Float64Array | undefined;
+    if (!p) {
+      p = new Float64Array(arr.length);
+      for (let i = 0; i < perm.length; i++) for (let j = 0; j < cols; j++) p[i * cols + j] = arr[perm[i] * cols + j];
+      permCache!.set(arr, p);
+    }
+    return p;
+  };
+  // matvec(M, v) at row i: Σ_j M[i·k + j]·v[j], unrolled over the k columns (see isRowwiseMatvec):
+  // the same loop as predictors written as columns, with M read in place.
+  const rowwiseMatvec = (id: number, out: number): SNode => {
+    const n = nodes[id] as Extract<(typeof nodes)[number], { kind: 'kernel' }>;
+    const m = nodes[n.args[0]] as Extract<(typeof nodes)[number], { kind: 'data' }>;
+    const cols = m.shape[1];
+    const pos = positionIndex(ctx, b, id, out);
+    if (!pos || pos.code !== 'i') throw new Error('internal: a broadcast row-wise matvec is materialized');
+    const array = env.constant(permutedRows(m.values, cols));
+    const stride = integerCode(ctx, id, 'cols', cols);
+    let sum: SNode | undefined;
+    for (let j = 0; j < cols; j++) {
+      const x = b.load({ array, offset: 0, param: false }, b.index(j === 0 ? `i * ${stride}` : `i * ${stride} + ${j}`));
+      const term = b.mul(x, lowerElement(n.args[1], j));
+      sum = sum ? b.add(sum, term) : term;
+    }
+    return sum ?? b.c(0);
+  };
+  // Element j (a literal) of a stored or constant vector node.
+  const lowerElement = (id: number, j: number): SNode => {
+    const n = nodes[id];
+    if (n.kind === 'const') return b.c(n.value);
+    if (!isStored(id)) throw new Error(`internal: matvec vector ${id} is not stored`);
+    return b.load(refOf(ctx, id, materialized, gradient), sizeOf(n.shape) === 1 ? undefined : b.index(String(j), false));
   };
   return { lower, expand, permuted };
 }

@@ -6,7 +6,7 @@
 // unconstrained vector, data, constants), or *folded* (data-only work, done once at compile time).
 import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext } from './context.js';
-import { argsOf, sameShape, termNodes, termShape } from './graphQueries.js';
+import { argsOf, isRowwiseMatvec, sameShape, termNodes, termShape } from './graphQueries.js';
 
 /**
  * Which nodes a program needs and which of them get buffers.
@@ -49,7 +49,8 @@ export function plan(ctx: CompileContext, termList: readonly TermSpec[], outputs
     if (n.kind === 'param' || n.kind === 'data' || n.kind === 'const') continue;
     if (!paramDep[id] && !foldAll) continue; // folded: computed once by the fold program
     const c = consumers.get(id);
-    if (n.kind === 'kernel' || (c && (c.count > 1 || c.special))) materialized.add(id);
+    // A row-wise matvec is computed in its consumer's loop, like an elementwise node.
+    if ((n.kind === 'kernel' && !isRowwiseMatvec(nodes, n)) || (c && (c.count > 1 || c.special))) materialized.add(id);
   }
   return { needed, materialized };
 }
@@ -60,7 +61,62 @@ export function plan(ctx: CompileContext, termList: readonly TermSpec[], outputs
  * per-row read is data or an index (the sum over rows does not depend on their order);
  * otherwise only an index that is already sorted is used.
  */
-export function segmentPlan(ctx: CompileContext, group: readonly TermSpec[], shape: readonly number[], materialized: ReadonlySet<number>): { index: Int32Array; perm?: Int32Array } | undefined {
+export function segmentPlan(ctx: CompileContext, group: readonly TermSpec[], shape: readonly number[], materialized: ReadonlySet<number>): SegmentPlan | undefined {
+  // Asked once per loop, per fused-forward candidate and per program: remembered per compilation
+  // (at 10^6 rows each answer counts distinct values and may sort the rows).
+  let memo = segmentPlans.get(ctx);
+  if (!memo) segmentPlans.set(ctx, (memo = new Map()));
+  const key = `${group.map((t) => termNodes(t).join(',')).join(';')}|${shape.join(',')}|${[...materialized].sort((x, y) => x - y).join(',')}`;
+  if (memo.has(key)) return memo.get(key);
+  const result = computeSegmentPlan(ctx, group, shape, materialized);
+  memo.set(key, result);
+  return result;
+}
+
+/** A term loop run by segments: the per-row index, and the row order that sorts it (when rows are reordered). */
+export interface SegmentPlan {
+  readonly index: Int32Array;
+  readonly perm?: Int32Array;
+}
+
+const segmentPlans = new WeakMap<CompileContext, Map<string, SegmentPlan | undefined>>();
+
+/** The number of distinct values of an index of non-negative integers (a mark per value when they are small, else a Set). */
+function distinctCount(index: Int32Array): number {
+  let max = -1;
+  for (let i = 0; i < index.length; i++) if (index[i] > max) max = index[i];
+  if (max < 0 || max > 4 * index.length + 1024) return new Set(index).size;
+  const seen = new Uint8Array(max + 1);
+  let count = 0;
+  for (let i = 0; i < index.length; i++) {
+    if (index[i] >= 0 && !seen[index[i]]) {
+      seen[index[i]] = 1;
+      count++;
+    } else if (index[i] < 0) return new Set(index).size;
+  }
+  return count;
+}
+
+/** The stable order of rows that sorts `index` (a counting sort for small non-negative values: linear, not n log n). */
+function sortingPermutation(index: Int32Array): Int32Array {
+  const n = index.length;
+  let max = -1;
+  let min = 0;
+  for (let i = 0; i < n; i++) {
+    if (index[i] > max) max = index[i];
+    if (index[i] < min) min = index[i];
+  }
+  if (min < 0 || max > 4 * n + 1024) return Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => index[x] - index[y] || x - y);
+  const start = new Int32Array(max + 2);
+  for (let i = 0; i < n; i++) start[index[i] + 1]++;
+  for (let k = 0; k <= max; k++) start[k + 1] += start[k];
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[start[index[i]]++] = i;
+  return perm;
+}
+
+/** {@link segmentPlan}, computed. */
+function computeSegmentPlan(ctx: CompileContext, group: readonly TermSpec[], shape: readonly number[], materialized: ReadonlySet<number>): SegmentPlan | undefined {
   const { nodes, folded } = ctx;
   const n = sizeOf(shape);
   if (n < 8) return undefined;
@@ -78,7 +134,7 @@ export function segmentPlan(ctx: CompileContext, group: readonly TermSpec[], sha
     }
     if (node.kind === 'gather') {
       if (sameShape(node.shape, shape) && !candidate) {
-        const distinct = new Set(node.index).size;
+        const distinct = distinctCount(node.index);
         if (distinct <= n / 2) candidate = node.index;
       }
       return;
@@ -91,8 +147,7 @@ export function segmentPlan(ctx: CompileContext, group: readonly TermSpec[], sha
   for (let i = 1; i < n; i++) if (candidate[i] < candidate[i - 1]) sorted = false;
   if (sorted) return { index: candidate };
   if (!rowReadsOnlyData) return undefined;
-  const perm = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => candidate![x] - candidate![y] || x - y);
-  return { index: candidate, perm };
+  return { index: candidate, perm: sortingPermutation(candidate) };
 }
 
 /** Whether computing node `id` reads node `target` (directly, or through nodes computed inline). */

@@ -118,6 +118,8 @@ class FusedLoopEmitter {
   private readonly seg: FusedLoopSpec['segments'];
   private readonly segMemo = new Map<number, boolean>();
   private readonly emitted = new Set<number>();
+  /** The counter of the local names of inlined functions (`lm…N`). */
+  private inlineNames = 0;
   private readonly known: Map<number, { node: SNode; array: string; offset: number }>;
 
   constructor(
@@ -163,12 +165,23 @@ class FusedLoopEmitter {
     } else {
       const def = SCALAR_OPS[node.op];
       if (!def) throw new Error(`internal: unknown scalar op '${node.op}'`);
-      expr = def.emit(...node.args.map((a) => this.ensure(a)));
+      const args = node.args.map((a) => this.ensure(a));
+      if (def.inline) {
+        // Written in place (core/libm/inline.ts): no call for V8 to decline to inline.
+        this.region(node).push(`let ${name} = 0; ${def.inline(name, args[0], () => String(this.inlineNames++))}`);
+        this.emitted.add(node.id);
+        return name;
+      }
+      expr = def.emit(...args);
     }
-    const region = node.level === 1 ? (this.segmentLevel(node) ? this.segPre : this.loop) : this.phase === 'main' ? this.pre : this.post;
-    region.push(`const ${name} = ${expr};`);
+    this.region(node).push(`const ${name} = ${expr};`);
     this.emitted.add(node.id);
     return name;
+  }
+
+  /** The code region where `node`'s definition goes: before the loop, per segment, in the loop, or after it. */
+  private region(node: SNode): string[] {
+    return node.level === 1 ? (this.segmentLevel(node) ? this.segPre : this.loop) : this.phase === 'main' ? this.pre : this.post;
   }
 
   /** Emits `node` as a temporary in `region` when it reads accumulators (then it cannot be hoisted). */

@@ -213,15 +213,17 @@ export class Model {
   private levelPositions(name: string, values: unknown, dim: string): { values: Float64Array; shape: number[] } {
     const labels = this.coords[dim];
     if (!labels) throw new ModelError(`data '${name}': indexInto '${dim}' is not a dim of the model's coords (${Object.keys(this.coords).join(', ') || 'none'})`, name);
-    const list = Array.isArray(values) || ArrayBuffer.isView(values) ? Array.from(values as ArrayLike<unknown>) : [values];
+    // Read in place (a typed array of 10^6 positions is not copied into an array first).
+    const list: ArrayLike<unknown> = Array.isArray(values) || ArrayBuffer.isView(values) ? (values as ArrayLike<unknown>) : [values];
     const out = new Float64Array(list.length);
-    const positions = new Map<string, number>(labels.map((l, i) => [String(l), i]));
-    list.forEach((v, i) => {
-      const k = typeof v === 'number' ? v : positions.get(String(v));
+    let positions: Map<string, number> | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      const k = typeof v === 'number' ? v : (positions ??= new Map<string, number>(labels.map((l, j) => [String(l), j]))).get(String(v));
       if (k === undefined) throw new ModelError(`data '${name}': row ${i} holds ${JSON.stringify(v)}, which is not a label of '${dim}'`, name);
       if (!Number.isInteger(k) || k < 0 || k >= labels.length) throw new ModelError(`data '${name}': row ${i} holds ${k}, not a position of '${dim}' (0…${labels.length - 1})`, name);
       out[i] = k;
-    });
+    }
     return { values: out, shape: [list.length] };
   }
 

@@ -13,6 +13,10 @@ const I32 = new Int32Array(F64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LO = 1 - HI;
 
+/** A double's scratch slot for generated code (inline.ts), and its high word as a signed integer: `LIBM_WORDS[0] = x; LIBM_WORDS_HIGH[0]` is `highWord(x)`. */
+export const LIBM_WORDS = new Float64Array(1);
+export const LIBM_WORDS_HIGH = new Int32Array(LIBM_WORDS.buffer, 4 * HI, 1);
+
 /** The high word of `x` (sign, exponent, top 20 mantissa bits) as a signed 32-bit integer, like fdlibm's `__HI`. */
 export function highWord(x: number): number {
   F64[0] = x;
@@ -51,6 +55,8 @@ export function withHigh(x: number, hi: number): number {
  * from its words stalls the CPU's store forwarding).
  */
 const POW2 = new Float64Array(2098);
+/** The table of {@link pow2}, for generated code (inline.ts): `LIBM_POW2[k + 1074]` is 2^k. */
+export const LIBM_POW2: Float64Array = POW2;
 POW2[1074] = 1;
 for (let k = 1; k <= 1023; k++) POW2[1074 + k] = POW2[1073 + k] * 2;
 for (let k = 1; k <= 1074; k++) POW2[1074 - k] = POW2[1075 - k] / 2;

@@ -1,0 +1,191 @@
+// Scale benchmark: gradient cost per row, peak memory and short NUTS/ADVI runs at 10^4, 10^5 and 10^6 rows, beside a hand-written C loop.
+//
+// `npm run bench -- scale` prints one JSON line per size. Each size runs in a child process (its
+// peak RSS is then its own): a linear regression with 10 predictors written with `matvec` and as
+// columns, and a hierarchical model with 1,000 groups (radon-shaped: intercept and slope by group).
+// Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HalfNormal, Model, Normal, fit, math, sample, type CompiledModel } from 'nutmeg';
+import { REPO_ROOT } from './paths.js';
+
+const PREDICTORS = 10;
+const GROUPS = 1000;
+
+/** A deterministic uniform generator (xorshift), for the data. */
+function uniforms(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+/** The data of one size: predictors as columns and as one row-major matrix, and the hierarchical model's columns. */
+function makeData(n: number) {
+  const u = uniforms(12345);
+  const columns = Array.from({ length: PREDICTORS }, () => Float64Array.from({ length: n }, () => u() * 2 - 1));
+  const matrix = new Float64Array(n * PREDICTORS);
+  for (let i = 0; i < n; i++) for (let j = 0; j < PREDICTORS; j++) matrix[i * PREDICTORS + j] = columns[j][i];
+  const y = Float64Array.from({ length: n }, (_, i) => 1 + 0.5 * columns[0][i] - 0.25 * columns[1][i] + (u() - 0.5));
+  const group = Int32Array.from({ length: n }, () => Math.floor(u() * GROUPS));
+  const x = Float64Array.from({ length: n }, () => (u() < 0.5 ? 0 : 1));
+  const yh = Float64Array.from({ length: n }, (_, i) => 1 + 0.01 * group[i] - 0.5 * x[i] + (u() - 0.5));
+  return { columns, matrix, y, group, x, yh };
+}
+
+type Data = ReturnType<typeof makeData>;
+
+/** The linear regression, its predictors as 10 data columns (elementwise code). */
+function linregColumns(d: Data): CompiledModel {
+  const m = new Model();
+  let mu = m.rv('a', Normal({ mu: 0, sigma: 5 }));
+  d.columns.forEach((c, j) => (mu = mu.add(m.rv(`b${j}`, Normal({ mu: 0, sigma: 5 })).mul(m.data(`x${j}`, c)))));
+  m.rv('y', Normal({ mu, sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
+  return m.compile();
+}
+
+/** The same regression with its predictors as one [n, 10] matrix: `a + matvec(X, b)`. */
+function linregMatvec(d: Data): CompiledModel {
+  const m = new Model();
+  const a = m.rv('a', Normal({ mu: 0, sigma: 5 }));
+  const b = m.rv('b', Normal({ mu: 0, sigma: 5 }), { shape: [PREDICTORS] });
+  const X = m.data('X', d.matrix, { shape: [d.y.length, PREDICTORS] });
+  m.rv('y', Normal({ mu: a.add(math.matvec(X, b)), sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
+  return m.compile();
+}
+
+/** The radon-shaped hierarchical model (centered) with 1,000 groups. */
+function hierarchical(d: Data): CompiledModel {
+  const m = new Model({ coords: { group: Array.from({ length: GROUPS }, (_, k) => `g${k}`) } });
+  const alpha = m.rv('alpha', Normal({ mu: m.rv('mu_alpha', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_alpha', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
+  const beta = m.rv('beta', Normal({ mu: m.rv('mu_beta', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_beta', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
+  const group = m.data('group', d.group, { indexInto: 'group' });
+  const x = m.data('x', d.x);
+  m.rv('y', Normal({ mu: alpha.at(group).add(beta.at(group).mul(x)), sigma: m.rv('eps', HalfNormal({ sigma: 1 })) }), { observed: d.yh });
+  return m.compile();
+}
+
+/** Runs the gradient of `cm` until V8 has optimised it: 3,000 evaluations or 3 s. */
+function warmUp(cm: CompiledModel): void {
+  const th = cm.initialPoint();
+  const g = new Float64Array(cm.dim);
+  const t0 = performance.now();
+  for (let k = 0; k < 3000 && performance.now() - t0 < 3000; k++) cm.logDensityGrad(th, g);
+}
+
+/** Min over rounds of the mean time of a ~20 ms block of gradient evaluations, in ns (after warming up). */
+function nsPerGradient(cm: CompiledModel): number {
+  const th = cm.initialPoint();
+  for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
+  const g = new Float64Array(cm.dim);
+  warmUp(cm);
+  let sink = 0;
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
+    if (performance.now() - t0 > 20) break;
+    reps *= 2;
+  }
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
+    best = Math.min(best, ((performance.now() - t0) * 1e6) / reps);
+  }
+  if (sink === 42) console.error('');
+  return best;
+}
+
+/**
+ * Wall times of a short NUTS run (1 chain, 100 + 100, tree depth at most 8: a short warm-up
+ * leaves the 1,000-group funnel at depth 10) and a short ADVI fit (1,000 steps), in s, and the
+ * NUTS run's gradient evaluations.
+ */
+async function shortRuns(cm: CompiledModel): Promise<{ nuts_s: number; nuts_grads: number; advi_s: number }> {
+  let t0 = performance.now();
+  const idata = await sample(cm, { chains: 1, draws: 100, tune: 100, seed: 1, progress: false, maxTreeDepth: 8 });
+  const nuts = (performance.now() - t0) / 1000;
+  const steps = idata.groups.sample_stats?.vars.n_steps?.values;
+  let grads = 0;
+  if (steps) for (const v of steps) grads += v;
+  t0 = performance.now();
+  fit(cm, { n: 1000, seed: 1, psisDraws: 0 });
+  return { nuts_s: +nuts.toFixed(2), nuts_grads: grads, advi_s: +((performance.now() - t0) / 1000).toFixed(2) };
+}
+
+/** One size, in this (child) process: prints the JSON line. */
+async function child(n: number): Promise<void> {
+  const rss0 = process.resourceUsage().maxRSS * 1024;
+  const d = makeData(n);
+  const dataBytes = d.matrix.byteLength * 2 + d.y.byteLength + d.group.byteLength + d.x.byteLength + d.yh.byteLength;
+  const runs = process.env.NUTMEG_SCALE_RUNS !== '0';
+  const out: Record<string, unknown> = { n, data_mb: +(dataBytes / 2 ** 20).toFixed(1) };
+  const small = n > 2000 ? makeData(2000) : undefined;
+  for (const [name, build] of [['linreg_columns', linregColumns], ['linreg_matvec', linregMatvec], ['hier1000', hierarchical]] as const) {
+    // V8 shares optimised code between models of one structure (compiler/environment.ts): warm it
+    // up on 2,000 rows first, as a sampler's thousands of evaluations would (a kernel first
+    // optimised on 10^6 rows can stay slow).
+    if (small) warmUp(build(small));
+    let t0 = performance.now();
+    const cm = build(d);
+    out[`${name}_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
+    t0 = performance.now();
+    out[`${name}_ns_per_row`] = +(nsPerGradient(cm) / n).toFixed(2);
+    if (runs) {
+      const r = await shortRuns(cm);
+      out[`${name}_nuts_s`] = r.nuts_s;
+      out[`${name}_nuts_draw_grads`] = r.nuts_grads;
+      out[`${name}_advi_s`] = r.advi_s;
+    }
+  }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  out.peak_rss_mb = +(peak / 2 ** 20).toFixed(0);
+  out.rss_over_data = +((peak - rss0) / dataBytes).toFixed(2);
+  console.log(JSON.stringify(out));
+}
+
+/** The hand-written C figures for n rows (bench/scaleBaseline.c, compiled once with gcc -O3 -march=native). */
+function cBaseline(bin: string | undefined, n: number): Record<string, number> {
+  if (!bin) return {};
+  const r = spawnSync(bin, [String(n), String(PREDICTORS), String(GROUPS)], { encoding: 'utf8' });
+  const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  return line ? (JSON.parse(line) as Record<string, number>) : {};
+}
+
+export async function run(): Promise<void> {
+  const sizes = (process.env.NUTMEG_SCALE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'nutmeg-scale-'));
+  const bin = join(dir, 'scaleBaseline');
+  const cc = spawnSync('gcc', ['-O3', '-march=native', '-o', bin, join(REPO_ROOT, 'bench', 'scaleBaseline.c'), '-lm'], { encoding: 'utf8' });
+  if (cc.status !== 0) console.error(`scale bench: no C baseline (gcc failed: ${cc.stderr?.slice(-300) ?? cc.error?.message})`);
+  try {
+    for (const n of sizes) {
+      const c = cBaseline(cc.status === 0 ? bin : undefined, n);
+      const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--scale-child', String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+      if (!line) {
+        console.error(`scale bench: the run with ${n} rows failed (exit ${r.status})`);
+        continue;
+      }
+      const j = JSON.parse(line) as Record<string, number>;
+      const ratios: Record<string, number> = {};
+      if (c.c_linreg_ns_per_row) {
+        ratios.linreg_columns_vs_c = +(j.linreg_columns_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+        ratios.linreg_matvec_vs_c = +(j.linreg_matvec_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+        ratios.hier1000_vs_c = +(j.hier1000_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
+      }
+      console.log(JSON.stringify({ ...j, ...c, ...ratios }));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--scale-child') await child(Number(process.argv[3]));

@@ -1,0 +1,56 @@
+// The inline templates of core/libm/inline.ts give exactly the bits of the functions they stand for (exp, log1p, softplus, logistic), on every path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exp, log1p } from '../../src/core/libm/index.js';
+import { LIBM_INLINE_SCOPE, inlineExp, inlineExpit, inlineLog1p, inlineLog1pexp, type FreshName } from '../../src/core/libm/inline.js';
+import { expit, log1pexp } from '../../src/math/special.js';
+
+/** A function of x compiled from a template, with the scope generated code gives it. */
+function compileTemplate(template: (out: string, x: string, fresh: FreshName) => string): (x: number) => number {
+  let n = 0;
+  const body = `let out = 0; ${template('out', 'x', () => String(n++))} return out;`;
+  const make = new Function('exp', 'log1p', 'libmPow2', 'libmWords', 'libmWordsHigh', `return function (x) { ${body} };`) as (...a: unknown[]) => (x: number) => number;
+  return make(exp, log1p, LIBM_INLINE_SCOPE.libmPow2, LIBM_INLINE_SCOPE.libmWords, LIBM_INLINE_SCOPE.libmWordsHigh);
+}
+
+/** Arguments covering every branch: special values, the thresholds and their neighbours, powers of two, a dense sweep and random magnitudes. */
+function argumentsToTry(): number[] {
+  const xs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, 2, 18, -18, 33.3, -37, 709, -709, 709.78, -745.1, 1e-300, 5e-324, 2 ** 53, 2 ** 53 - 1, 2 ** -29, 2 ** -28, 0.41421350836753845, 0.3465735912322998, 1.0397205352783203];
+  for (const t of [...xs]) if (Number.isFinite(t)) for (const d of [1 - 2 ** -52, 1 + 2 ** -52]) xs.push(t * d, -t * d);
+  for (let k = -60; k <= 60; k++) xs.push(2 ** k, 2 ** k * (1 + 2 ** -52), 2 ** k * (1 - 2 ** -53), -(2 ** k), 2 ** k - 1);
+  for (let i = -4000; i <= 4000; i++) xs.push(i / 100, i / 7 + 1e-3);
+  let s = 12345;
+  for (let i = 0; i < 20000; i++) {
+    s = (s * 16807) % 2147483647;
+    const u = s / 2147483647;
+    xs.push((u - 0.5) * 2 * 10 ** (((i % 13) - 6) / 2) * (i % 3 === 0 ? 100 : 1));
+  }
+  return xs;
+}
+
+const CASES = [
+  ['exp', inlineExp, exp],
+  ['log1p', inlineLog1p, log1p],
+  ['log1pexp', inlineLog1pexp, log1pexp],
+  ['expit', inlineExpit, expit],
+] as const;
+
+for (const [name, template, reference] of CASES) {
+  test(`inline ${name}: the same bits as ${name} at every argument tried`, () => {
+    const f = compileTemplate(template);
+    const xs = argumentsToTry();
+    for (const x of xs) {
+      const got = f(x);
+      const want = reference(x);
+      assert.ok(Object.is(got, want), `inline ${name}(${x}) = ${got}, ${name} gives ${want}`);
+    }
+  });
+}
+
+test('inline templates nest without shadowing (softplus of an expression that is itself inlined)', () => {
+  let n = 0;
+  const fresh = (): string => String(n++);
+  const body = `let a = 0; ${inlineExp('a', 'x', fresh)} let b = 0; ${inlineLog1pexp('b', 'a', fresh)} let c = 0; ${inlineExpit('c', 'b', fresh)} return c;`;
+  const f = new Function('exp', 'log1p', 'libmPow2', 'libmWords', 'libmWordsHigh', `return function (x) { ${body} };`)(exp, log1p, LIBM_INLINE_SCOPE.libmPow2, LIBM_INLINE_SCOPE.libmWords, LIBM_INLINE_SCOPE.libmWordsHigh) as (x: number) => number;
+  for (const x of [-3, -0.5, 0, 0.25, 2]) assert.ok(Object.is(f(x), expit(log1pexp(exp(x)))));
+});
