@@ -69,9 +69,11 @@ test('checkpoint: SIGKILL in warm-up, at a random time and in sampling, resumed 
       if (r.signal !== 'SIGKILL') assert.equal(r.code, 0, r.err);
     };
     await kill(`warm-up iteration ${warmupTarget}`, false, () => progressOf(dir).iterations >= warmupTarget);
+    await kill(`sampling iteration ${samplingTarget}`, true, () => progressOf(dir).iterations >= samplingTarget);
+    // Last, as it may land anywhere, after the run has finished included (on a fast machine the
+    // remaining draws take less than the delay): before the sampling kill it could leave nothing to kill.
     const t0 = Date.now();
     await kill(`${delayMs} ms after start`, true, () => Date.now() - t0 >= delayMs);
-    await kill(`sampling iteration ${samplingTarget}`, true, () => progressOf(dir).iterations >= samplingTarget);
 
     t.diagnostic(`kills landed at (chain 1's last checkpoint): ${JSON.stringify(landed)}`);
     const killedInWarmup = landed.filter((l) => l.killed && l.nTuned < TUNE);
