@@ -589,19 +589,18 @@ function checkpointOptions(
   options: SampleOptions,
   platform: SamplingPlatform,
 ): { store: CheckpointStore; dir: string; every: number; saveWarmup: boolean; csv: boolean } | undefined {
-  if (options.resume !== undefined && typeof options.resume !== 'boolean') throw new OptionError('resume', `must be true or false, got ${String(options.resume)}`);
+  const resume = booleanOption('resume', options.resume, false);
   if (options.chainTimeoutSeconds !== undefined && !(options.chainTimeoutSeconds > 0 && Number.isFinite(options.chainTimeoutSeconds))) {
     throw new OptionError('chainTimeoutSeconds', `must be a finite number of seconds > 0, got ${String(options.chainTimeoutSeconds)}`);
   }
   const c = options.checkpoint;
   if (c === undefined) {
-    if (options.resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
+    if (resume) throw new OptionError('resume', 'needs checkpoint: { dir } (the folder of the run to continue)');
     return undefined;
   }
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new OptionError('checkpoint', `must be an object such as { dir: 'run1' }, got ${describeValue(c)}`);
   if (typeof c.dir !== 'string' || c.dir === '') throw new OptionError('checkpoint.dir', 'must be a folder path (a non-empty string)');
-  const every = c.every ?? CHECKPOINT_DEFAULTS.every;
-  if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpoint.every', `must be an integer ≥ 1, got ${String(every)}`);
+  const every = integerOption('checkpoint.every', c.every ?? CHECKPOINT_DEFAULTS.every, 1);
   if (!platform.openCheckpoint) throw new OptionError('checkpoint', 'this platform has no files to write checkpoints to (checkpoints need Node)');
   return { store: platform.openCheckpoint(c.dir), dir: c.dir, every, saveWarmup: c.saveWarmup === true, csv: c.csv !== false };
 }
