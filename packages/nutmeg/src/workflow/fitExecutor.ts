@@ -1,6 +1,7 @@
 // The contract between mapFits and whatever runs its jobs (this thread, worker threads, later a job queue), and the in-thread executor.
 import type { InferenceData } from '../posterior/inferenceData.js';
 import { runFitTask, type FitTask } from './fitJob.js';
+import { yieldToEventLoop } from './runner.js';
 
 /** The result of one task: its draws, or the error it raised (as thrown, or rebuilt after crossing a thread). */
 export type FitTaskResult =
@@ -62,7 +63,7 @@ export function inThreadExecutor(): FitExecutor {
         // A turn of the event loop between fits: awaiting a fit only runs microtasks, so without it
         // a run of many short fits (each shorter than a chain's ~50 ms yield interval) would never
         // let an abort (Ctrl-C) or a timer through until the last fit had finished.
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        await yieldToEventLoop();
         if (signal?.aborted) {
           onResult({ index: task.index, error: abortedError(signal) });
           continue;

@@ -76,7 +76,8 @@ export function chainErrorFailure(chain: number, e: unknown): ChainFailure {
   return { chain, cause: 'error', message: `chain ${chain} failed: ${error.name}: ${error.message}`, error };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Resolves after one turn of the event loop (a macrotask), so timers, signals and aborts get through. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Runs chains one after another in the calling thread (used for hand-written log densities, which
