@@ -6,7 +6,7 @@ import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 
 /** Min over `rounds` of the mean time of a ~2 ms block of evaluations (the baselines' method). */
-function nsPerEval(cm: CompiledModel, rounds: number): number {
+export function nsPerEval(cm: CompiledModel, rounds: number): number {
   const th = cm.initialPoint();
   for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
   const g = new Float64Array(cm.dim);
@@ -30,7 +30,7 @@ function nsPerEval(cm: CompiledModel, rounds: number): number {
 }
 
 /** Times the hand-written C and JS gradients (../shared/baselines/limit; null when absent or NUTMEG_BENCH_NO_BASELINE is set). */
-function baselines(): { c_ns: number | null; js_ns: number | null } {
+export function baselines(): { c_ns: number | null; js_ns: number | null } {
   const limit = process.env.NUTMEG_BENCH_NO_BASELINE ? undefined : baselineScript('grad', 'limit', 'bench.sh');
   if (limit === undefined) return { c_ns: null, js_ns: null };
   const r = spawnSync('bash', [limit], { encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS ?? '3' } });

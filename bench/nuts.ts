@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineScript } from './paths.js';
+import { baselines, nsPerEval } from './grad.js';
 
 const STAN_NAMES: Record<string, string> = {
   radon_hierarchical_centered: 'radon_hier_centered',
@@ -30,6 +31,8 @@ function stanLine(name: string): Record<string, unknown> | undefined {
 
 /** The parameters the minimum bulk ESS is taken over (as the Stan baseline's HIER_PARS). */
 const PARAMS = ['mu_alpha', 'sigma_alpha', 'mu_beta', 'sigma_beta', 'alpha', 'beta', 'eps'];
+
+const r3 = (x: number): number => Number(x.toFixed(3));
 
 function minEssBulk(idata: InferenceData): number {
   let min = Infinity;
@@ -88,10 +91,51 @@ export async function run(): Promise<void> {
         ...(every !== undefined ? { checkpoint_every: Number(every) } : {}),
       }),
     );
+    // Where the time goes: gradient evaluations × this model's gradient cost (timed here, in this
+    // thread, after the run) spread over the threads that ran chains; the rest is the sampler's own
+    // work (tree building, U-turn checks, adaptation), JIT tier-up and worker start. The limit is the
+    // same count of gradients at hand-written C's cost (BENCH_LIMIT=1 or BENCH_STAN=1).
+    const threads = Math.min(chains, Number((idata.attrs.settings as { cores?: number } | undefined)?.cores ?? 1));
+    // The chains' own warm-up + sampling seconds (as Stan reports them), spread over the threads.
+    const chainTimes = idata.attrs.timings as { warmup_s: number; sampling_s: number }[];
+    const chainS = chainTimes.reduce((t, c) => t + c.warmup_s + c.sampling_s, 0) / threads;
+    const gradNs = nsPerEval(compiled, 100);
+    const gradS = (Number(idata.attrs.grad_evals) * gradNs) / 1e9 / threads;
+    const withLimit = process.env.BENCH_LIMIT === '1' || process.env.BENCH_STAN === '1';
+    const cNs = withLimit && name === 'radon_hierarchical_centered' ? baselines().c_ns : null;
+    const limitS = cNs ? (Number(idata.attrs.grad_evals) * cNs) / 1e9 / threads : null;
+    console.log(
+      JSON.stringify({
+        model: name,
+        split: 'where the sampling wall time goes',
+        threads,
+        gradient_ns: Math.round(gradNs),
+        gradient_s: r3(gradS),
+        chains_compute_s: r3(chainS),
+        sampler_s: r3(chainS - gradS),
+        startup_and_collect_s: r3(wall - chainS),
+        gradient_share: r3(gradS / wall),
+        ...(limitS !== null ? { c_gradient_ns: cNs, limit_wall_s: r3(limitS), limit_ess_bulk_per_s: Number((ess / limitS).toFixed(1)), wall_over_limit: r3(wall / limitS) } : {}),
+      }),
+    );
     const stan = stanLine(name);
     if (stan) {
       const stanRate = Number(stan.ess_bulk_per_s);
-      console.log(JSON.stringify({ model: name, baseline: 'rstan', ...stan, ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)) }));
+      // Stan's own compute: the chains' reported warm-up + sampling seconds, spread over the cores
+      // rstan ran them on (what CmdStan takes, without R's start-up and result handling).
+      const stanCompute = (Number(stan.elapsed_warmup_sum_s) + Number(stan.elapsed_sampling_sum_s)) / Math.min(Number(stan.cores), Number(stan.chains));
+      const stanComputeRate = Number(stan.min_ess_bulk) / stanCompute;
+      console.log(
+        JSON.stringify({
+          model: name,
+          baseline: 'rstan',
+          ...stan,
+          stan_compute_s: r3(stanCompute),
+          stan_compute_ess_bulk_per_s: Number(stanComputeRate.toFixed(1)),
+          ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)),
+          ratio_vs_stan_compute: Number((ess / wall / stanComputeRate).toFixed(2)),
+        }),
+      );
     }
   }
 }
