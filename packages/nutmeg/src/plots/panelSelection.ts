@@ -23,6 +23,11 @@ export const PLOT_LIMITS = {
    * screens; a model of up to 100 parameter elements keeps its whole table in the report.
    */
   maxTableRows: 100,
+  /**
+   * Most points of a per-observation figure (Pareto k). Arbitrary: more points than a 520 px
+   * wide plot has pixel columns several times over; 100,000 points made a 28 MB SVG.
+   */
+  maxPoints: 5000,
 } as const;
 
 /** The rows chosen by {@link selectSummaryRows}, and how many there were. */

@@ -8,6 +8,7 @@ import { forestRows, summaryRowTraces, traceVariables } from '../../src/plots/fr
 import { plotForest } from '../../src/plots/forest.js';
 import { omittedNote, PLOT_LIMITS, selectSummaryRows } from '../../src/plots/panelSelection.js';
 import { plotTrace } from '../../src/plots/trace.js';
+import { plotParetoK } from '../../src/plots/paretoK.js';
 import type { VegaLiteSpec } from '../../src/plots/spec.js';
 
 const CHAINS = 2;
@@ -125,4 +126,17 @@ test('plotForest of 5,000 group effects: 100 evenly spaced rows (first and last 
   assert.equal((plotForest(grouped, { maxRows: 10 }).data as { values: unknown[] }).values.length, 20);
   // Few rows: all drawn, no note.
   assert.doesNotMatch(subtitleOf(plotForest(forest.slice(0, 85))), /Showing/);
+});
+
+test('plotParetoK of 100,000 observations: 5,000 points, every bad one kept, counts of all of them', () => {
+  const n = 100_000;
+  const k = Float64Array.from({ length: n }, (_, i) => (i % 9973 === 0 ? 0.6 : 0.1 + 0.3 * Math.abs(Math.sin(i))));
+  const spec = plotParetoK(k);
+  const points = ((spec.layer as { data: { values: { i: number; bin: string }[] } }[])[2]).data.values;
+  assert.equal(points.length, PLOT_LIMITS.maxPoints);
+  const bad = Array.from({ length: Math.ceil(n / 9973) }, (_, j) => j * 9973);
+  assert.deepEqual(points.filter((p) => p.bin === 'ok').map((p) => p.i), bad);
+  assert.deepEqual(points.map((p) => p.i), [...points.map((p) => p.i)].sort((a, b) => a - b));
+  assert.equal(subtitleOf(spec), `PSIS-LOO Pareto k of 100000 observations: ${n - bad.length} good, ${bad.length} ok, 0 bad, 0 very bad. Showing 5,000 of 100,000 observations (every one above the good bin first, the rest evenly spaced).`);
+  assert.equal(((plotParetoK(k.subarray(0, 300)).layer as { data: { values: unknown[] } }[])[2]).data.values.length, 300);
 });
