@@ -9,6 +9,7 @@ import { plotForest } from '../../src/plots/forest.js';
 import { omittedNote, PLOT_LIMITS, selectSummaryRows } from '../../src/plots/panelSelection.js';
 import { plotTrace } from '../../src/plots/trace.js';
 import { plotParetoK } from '../../src/plots/paretoK.js';
+import { plotMarginals } from '../../src/plots/marginals.js';
 import type { VegaLiteSpec } from '../../src/plots/spec.js';
 
 const CHAINS = 2;
@@ -139,4 +140,13 @@ test('plotParetoK of 100,000 observations: 5,000 points, every bad one kept, cou
   assert.deepEqual(points.map((p) => p.i), [...points.map((p) => p.i)].sort((a, b) => a - b));
   assert.equal(subtitleOf(spec), `PSIS-LOO Pareto k of 100000 observations: ${n - bad.length} good, ${bad.length} ok, 0 bad, 0 very bad. Showing 5,000 of 100,000 observations (every one above the good bin first, the rest evenly spaced).`);
   assert.equal(((plotParetoK(k.subarray(0, 300)).layer as { data: { values: unknown[] } }[])[2]).data.values.length, 300);
+});
+
+test('plotMarginals draws at most 40 panels and says how many were left out', () => {
+  const reference = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i));
+  const params = Array.from({ length: 300 }, (_, i) => ({ name: `z[${i}]`, reference, approx: { mean: 0, sd: 0.7 } }));
+  const spec = plotMarginals(params);
+  assert.equal((spec.concat as unknown[]).length, 40);
+  assert.match(subtitleOf(spec), /Showing 40 of 300 parameters \(the first ones\)\.$/);
+  assert.equal((plotMarginals(params.slice(0, 7)).concat as unknown[]).length, 7);
 });
