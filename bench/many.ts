@@ -131,10 +131,10 @@ async function child(groups: number, iterations: number): Promise<void> {
   Object.assign(out, { loglik_s: logLikS, ppc_s: ppcS, summary_s: summaryS, warnings_s: warningsS, loo_s: looS });
   // One string of JSON must stay below V8's limit (2^29 characters): the sampled groups only, as
   // `nutmeg fit` refuses runs whose idata.json would not fit (LIMITS.jsonNumbers).
-  const [jsonS, json] = await timed(() => toArvizJson(sampled));
+  const [jsonS, jsonChars] = await timed(() => toArvizJson(sampled).length);
   const [csvS, csvChars] = await timed(() => Array.from({ length: sampled.nChains }, (_, c) => toStanCsv(sampled, c).length).reduce((a, b) => a + b, 0));
   const [summaryFilesS] = await timed(() => summaryToJson(rows).length + summaryToCsv(rows).length);
-  Object.assign(out, { arviz_json_s: jsonS, arviz_json_mb: +(json.length / 2 ** 20).toFixed(1), stan_csv_s: csvS, stan_csv_mb: +(csvChars / 2 ** 20).toFixed(1), summary_files_s: summaryFilesS });
+  Object.assign(out, { arviz_json_s: jsonS, arviz_json_mb: +(jsonChars / 2 ** 20).toFixed(1), stan_csv_s: csvS, stan_csv_mb: +(csvChars / 2 ** 20).toFixed(1), summary_files_s: summaryFilesS });
   const results: FitResults = { idata, rows, warnings, loo: looResult };
   const [figuresS, figures] = await timed(() => renderFigures(fm, results));
   const options: FitOptions = { prior: [], chains: 2, draws: iterations, tune: iterations, out: '', json: false, printPriors: false, categorical: [], dropMissing: false, resume: false };

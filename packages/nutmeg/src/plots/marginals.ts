@@ -57,7 +57,7 @@ function finiteRange(a: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title' | 'columns'>>): VegaLiteSpec {
+function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title' | 'columns' | 'maxPanels'>>): VegaLiteSpec {
   const [rlo, rhi] = finiteRange(p.reference);
   if (!(rhi >= rlo)) throw new RangeError(`plotMarginals: ${p.name} has no finite reference draws`);
   let lo = rlo;
