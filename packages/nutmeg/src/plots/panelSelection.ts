@@ -66,7 +66,7 @@ function badness(r: SummaryRow): number {
  * ```ts
  * declare const idata: InferenceData; // e.g. from sample()
  * const pick = selectSummaryRows(summary(idata), { max: 40 });
- * const caption = `Trace plots. ${omittedNote(pick.rows.length, pick.total, { where: 'summary.csv' })}`;
+ * const note = omittedNote(pick.rows.length, pick.total, { where: 'summary.csv' }); // '' when none was left out
  * ```
  */
 export function selectSummaryRows(rows: readonly SummaryRow[], options: { max?: number } = {}): SummaryRowSelection {
