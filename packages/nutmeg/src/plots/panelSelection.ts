@@ -118,6 +118,7 @@ export interface OmittedNoteOptions {
  * @param total - how many there are
  * @param options - what is counted, how the shown ones were chosen, where all of them are
  * @returns the sentence, or an empty string when nothing was left out
+ * @throws OptionError if `shown` or `total` is not a whole number ≥ 0, or `options` not an object
  * @example
  * ```ts
  * omittedNote(40, 20002, { where: 'summary.csv' });
@@ -125,6 +126,9 @@ export interface OmittedNoteOptions {
  * ```
  */
 export function omittedNote(shown: number, total: number, options: OmittedNoteOptions = {}): string {
+  integerOption('shown', shown, 0);
+  integerOption('total', total, 0);
+  options = optionsObject(options, 'omittedNote');
   if (shown >= total) return '';
   const n = (x: number): string => x.toLocaleString('en-US');
   const how = options.how ?? 'scalars first, then the worst R̂/ESS';

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
+import { OptionError } from '../../src/core/errors.js';
 import type { InferenceData } from '../../src/posterior/inferenceData.js';
 import { summary, type SummaryRow } from '../../src/posterior/summary.js';
 import { forestRows, summaryRowTraces, traceVariables } from '../../src/plots/fromInferenceData.js';
@@ -149,4 +150,11 @@ test('plotMarginals draws at most 40 panels and says how many were left out', ()
   assert.equal((spec.concat as unknown[]).length, 40);
   assert.match(subtitleOf(spec), /Showing 40 of 300 parameters \(the first ones\)\.$/);
   assert.equal((plotMarginals(params.slice(0, 7)).concat as unknown[]).length, 7);
+});
+
+test('omittedNote and selectSummaryRows refuse bad arguments with OptionErrors', () => {
+  assert.throws(() => omittedNote(-1, 5), (e: unknown) => e instanceof OptionError && e.option === 'shown');
+  assert.throws(() => omittedNote(1, 2.5), (e: unknown) => e instanceof OptionError && e.option === 'total');
+  assert.throws(() => selectSummaryRows(rows, { max: 0 }), (e: unknown) => e instanceof OptionError && e.option === 'max');
+  assert.throws(() => plotTrace([{ name: 'mu', draws: [Float64Array.of(1, 2)] }], { maxRows: 0 }), (e: unknown) => e instanceof OptionError && e.option === 'maxRows');
 });
