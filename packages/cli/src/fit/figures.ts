@@ -1,5 +1,21 @@
 // The figures of a formula fit (trace, forest, posterior predictive check, Pareto k) as SVG for report.html.
-import { forestRows, plotForest, plotParetoK, plotPpc, plotTrace, renderSvg, traceVariables, type InferenceData, type VegaLiteSpec } from 'nutmeg';
+import {
+  forestRows,
+  omittedNote,
+  plotForest,
+  plotParetoK,
+  plotPpc,
+  plotTrace,
+  PLOT_LIMITS,
+  renderSvg,
+  selectSummaryRows,
+  summaryRowTraces,
+  traceVariables,
+  type ForestRow,
+  type InferenceData,
+  type SummaryRow,
+  type VegaLiteSpec,
+} from 'nutmeg';
 import type { FormulaModel } from 'nutmeg';
 import type { FitResults } from './results.js';
 import { checkInterrupt, unlessInterrupted } from '../interrupt.js';
@@ -36,8 +52,45 @@ function replicates(idata: InferenceData, name: string, count: number): Float64A
   return out;
 }
 
+/** A summary row as a forest row: its mean and 94% HDI (the summary's own columns, not computed again). */
+function forestRowOf(row: SummaryRow): ForestRow {
+  return { label: row.label, mean: row.stats.mean, lo: row.stats['hdi_3%'], hi: row.stats['hdi_97%'] };
+}
+
 /**
- * The figures' specifications: trace and forest of the main parameters, PPC, Pareto k.
+ * The trace and forest figures of the main parameters. A formula with many predictors has many
+ * of them: beyond {@link PLOT_LIMITS} (40 trace rows, 100 forest rows) the figures draw the scalars
+ * first and then the worst-mixing elements (`selectSummaryRows`), and the caption says how many of
+ * how many are shown and that all are in summary.json.
+ */
+function mainFigureSpecs(main: readonly string[], r: FitResults): { name: string; caption: string; spec: () => VegaLiteSpec }[] {
+  const mainSet = new Set(main);
+  const mainRows = r.rows.filter((row) => mainSet.has(row.variable));
+  const traced = selectSummaryRows(mainRows, { max: PLOT_LIMITS.maxPanels });
+  const forested = selectSummaryRows(mainRows, { max: PLOT_LIMITS.maxForestRows });
+  const note = (shown: number): string => {
+    const text = omittedNote(shown, mainRows.length, { where: 'summary.json' });
+    return text ? ` ${text}` : '';
+  };
+  const forestTitle = 'Population, scale and correlation parameters';
+  return [
+    {
+      name: 'trace',
+      caption: `Trace and density of the population-level and family parameters, per chain.${note(traced.rows.length)}`,
+      spec: () => plotTrace(traced.truncated ? summaryRowTraces(r.idata, traced.rows) : traceVariables(r.idata, main, { maxElements: 8 })),
+    },
+    {
+      name: 'forest',
+      caption: `Posterior means and 94% HDIs of the population-level and family parameters.${note(forested.rows.length)}`,
+      spec: () =>
+        plotForest(forested.truncated ? forested.rows.map(forestRowOf) : main.flatMap((p) => forestRows(r.idata, p)), { title: forestTitle }),
+    },
+  ];
+}
+
+/**
+ * The figures' specifications: trace and forest of the main parameters (bounded: at most 40 trace
+ * rows and 100 forest rows, whatever the formula), PPC, Pareto k.
  *
  * @param fm - the formula model
  * @param r - the fit
@@ -46,14 +99,7 @@ function replicates(idata: InferenceData, name: string, count: number): Float64A
 export function figureSpecs(fm: FormulaModel, r: FitResults): { name: string; caption: string; spec: () => VegaLiteSpec }[] {
   const main = mainParameters(fm);
   const observed = r.idata.groups.observed_data?.vars[fm.response]?.values;
-  const specs = [
-    { name: 'trace', caption: 'Trace and density of the population-level and family parameters, per chain.', spec: () => plotTrace(traceVariables(r.idata, main)) },
-    {
-      name: 'forest',
-      caption: 'Posterior means and 94% HDIs of the population-level and family parameters.',
-      spec: () => plotForest(main.flatMap((p) => forestRows(r.idata, p)), { title: 'Population, scale and correlation parameters' }),
-    },
-  ];
+  const specs = mainFigureSpecs(main, r);
   if (observed) {
     specs.push({
       name: 'ppc',

@@ -1,5 +1,5 @@
 // report.html of a formula fit: the formula, family and priors, the summary, warnings, figures and LOO, on one self-contained page.
-import { formatLoo, NUTMEG_VERSION, renderReport, type ReportBlock, type ReportSection, type ReportTable, type SummaryRow } from 'nutmeg';
+import { formatLoo, NUTMEG_VERSION, omittedNote, PLOT_LIMITS, renderReport, selectSummaryRows, type ReportBlock, type ReportSection, type ReportTable, type SummaryRow } from 'nutmeg';
 import type { FormulaModel } from 'nutmeg';
 import type { Figure } from './figures.js';
 import type { FitOptions } from './options.js';
@@ -18,10 +18,16 @@ export interface FitReportInput {
 
 const STAT_COLUMNS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat'] as const;
 
-/** The summary rows as a report table (ESS rounded, R̂ with two decimals, as az.summary prints). */
-function summaryTable(rows: readonly SummaryRow[]): ReportTable {
+/**
+ * The summary rows as a report table (ESS rounded, R̂ with two decimals, as az.summary prints),
+ * bounded: beyond {@link PLOT_LIMITS}.maxTableRows rows, the scalars and the worst-mixing
+ * elements, with a caption pointing to summary.json for the rest.
+ */
+function summaryTable(all: readonly SummaryRow[]): ReportTable {
+  const { rows } = selectSummaryRows(all, { max: PLOT_LIMITS.maxTableRows });
+  const note = omittedNote(rows.length, all.length, { what: 'rows', where: 'summary.json' });
   return {
-    caption: 'Posterior summary (as az.summary): brms parameter names, 94% HDI',
+    caption: `Posterior summary (as az.summary): brms parameter names, 94% HDI${note ? `. ${note}` : ''}`,
     columns: ['parameter', ...STAT_COLUMNS],
     rows: rows.map((r) => [r.label, ...STAT_COLUMNS.map((c) => r.stats[c])]),
     decimals: [undefined, 3, 3, 3, 3, 3, 3, 0, 0, 2],

@@ -1,7 +1,9 @@
 // Forest plot: per row a point estimate and an interval (e.g. posterior mean and 94% HDI per county).
 import { arrayArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
-import { r6, topLevel, type VegaLiteSpec } from './spec.js';
+import { integerOption } from '../core/optionChecks.js';
+import { omittedNote, PLOT_LIMITS } from './panelSelection.js';
+import { evenIndices, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
 /** One row of a {@link plotForest}. */
 export interface ForestRow {
@@ -33,12 +35,19 @@ export interface ForestPlotOptions {
   rowHeight?: number;
   /** Width of the plot area in px. Default 420. */
   width?: number;
+  /**
+   * Most labels drawn: beyond it, evenly spaced labels (first and last included) are kept and the
+   * subtitle says how many were left out. Default {@link PLOT_LIMITS}.maxForestRows (100).
+   */
+  maxRows?: number;
 }
 
 /**
  * Forest plot as ArviZ's `plot_forest`: one row per label, the point estimate as a dot and the
  * interval as a line, rows in the order given (top to bottom). Rows sharing a label but with
- * different `group`s are drawn side by side in different colours, with a legend.
+ * different `group`s are drawn side by side in different colours, with a legend. At most
+ * `maxRows` labels are drawn (100; evenly spaced beyond that, and the subtitle says so), so that a
+ * vector of 10,000 group effects still gives a readable figure.
  *
  * @param rows - one entry per label (and group)
  * @param options - titles, reference line, sizes
@@ -58,9 +67,14 @@ export function plotForest(rows: readonly ForestRow[], options: ForestPlotOption
   if (rows.length === 0) throw new RangeError('plotForest: no rows');
   const grouped = rows.some((r) => r.group !== undefined);
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
-  const labels = [...new Set(rows.map((r) => r.label))];
+  const allLabels = [...new Set(rows.map((r) => r.label))];
+  const maxRows = options.maxRows ?? PLOT_LIMITS.maxForestRows;
+  integerOption('maxRows', maxRows, 1);
+  const labels = allLabels.length > maxRows ? evenIndices(allLabels.length, maxRows).map((i) => allLabels[i]) : allLabels;
+  const kept = new Set(labels);
+  const drawn = labels.length < allLabels.length ? rows.filter((r) => kept.has(r.label)) : rows;
   const step = options.rowHeight ?? (grouped ? 8 + 6 * groups.length : 12);
-  const values = rows.map((r) => ({ label: r.label, mean: r6(r.mean), lo: r6(r.lo), hi: r6(r.hi), group: r.group ?? '' }));
+  const values = drawn.map((r) => ({ label: r.label, mean: r6(r.mean), lo: r6(r.lo), hi: r6(r.hi), group: r.group ?? '' }));
   const xTitle = options.xTitle ?? 'value';
   const y = {
     field: 'label',
@@ -105,7 +119,8 @@ export function plotForest(rows: readonly ForestRow[], options: ForestPlotOption
       encoding: { x: { field: 'ref', type: 'quantitative' } },
     });
   }
-  const subtitle = `${options.pointLabel ?? 'posterior mean'} (dot) and ${options.intervalLabel ?? '94% HDI'} (line)`;
+  const note = omittedNote(labels.length, allLabels.length, { what: 'rows', how: 'evenly spaced' });
+  const subtitle = `${options.pointLabel ?? 'posterior mean'} (dot) and ${options.intervalLabel ?? '94% HDI'} (line)${note ? `. ${note}` : ''}`;
   return topLevel(
     {
       width: options.width ?? 420,

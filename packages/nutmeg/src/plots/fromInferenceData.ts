@@ -3,7 +3,9 @@ import { InputError } from '../core/errors.js';
 import { hdi } from '../diagnostics/hdi.js';
 import { elementDraws, elementLabel, shapeSize, type GroupName, type InferenceData, type VariableArray } from '../posterior/inferenceData.js';
 import { checkInferenceData } from '../posterior/inferenceDataArgument.js';
-import { namesArgument, stringArgument } from '../core/argumentChecks.js';
+import { arrayArgument, namesArgument, stringArgument } from '../core/argumentChecks.js';
+import type { SummaryRow } from '../posterior/summary.js';
+import { evenIndices } from './spec.js';
 import { integerOption } from '../core/optionChecks.js';
 import type { ForestRow } from './forest.js';
 import type { TraceVariable } from './trace.js';
@@ -21,7 +23,9 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
  *
  * @param idata - results
  * @param names - variables to include (one name may be given as a string); default every variable of the group
- * @param options - group (default `'posterior'`), whether to label elements by coords (default true)
+ * @param options - group (default `'posterior'`), whether to label elements by coords (default true),
+ *   and `maxElements`: most elements kept per vector (evenly spaced, as `plotTrace` keeps them;
+ *   default all), so that a vector of 10,000 elements is not copied out to draw 8 of them
  * @returns one {@link TraceVariable} per name
  * @throws InputError if a variable is missing; OptionError if `idata` is not InferenceData or `names` not names
  * @example
@@ -33,20 +37,50 @@ function variable(idata: InferenceData, name: string, group: GroupName): Variabl
 export function traceVariables(
   idata: InferenceData,
   names?: readonly string[] | string,
-  options: { group?: GroupName; useCoords?: boolean } = {},
+  options: { group?: GroupName; useCoords?: boolean; maxElements?: number } = {},
 ): TraceVariable[] {
   checkInferenceData(idata, 'traceVariables');
+  const maxElements = options?.maxElements;
+  if (maxElements !== undefined) integerOption('maxElements', maxElements, 1);
   const group = options?.group ?? 'posterior';
   const list = namesArgument(names, 'names', 'traceVariables') ?? Object.keys(idata.groups[group]?.vars ?? {});
   return list.map((name) => {
     const v = variable(idata, name, group);
     if (v.shape.length === 0) return { name, draws: elementDraws(v, idata.nChains, idata.nDraws, 0) };
     const coords = options?.useCoords === false ? undefined : idata.coords;
-    const elements = Array.from({ length: shapeSize(v.shape) }, (_, e) => ({
+    const total = shapeSize(v.shape);
+    const kept = maxElements === undefined ? Array.from({ length: total }, (_, e) => e) : evenIndices(total, maxElements);
+    const elements = kept.map((e) => ({
       label: elementLabel(name, v, e, coords),
       draws: elementDraws(v, idata.nChains, idata.nDraws, e),
     }));
-    return { name, elements };
+    return kept.length < total ? { name, elements, totalElements: total } : { name, elements };
+  });
+}
+
+/**
+ * Trace-plot inputs of chosen parameter elements, one row each (labelled as the summary labels
+ * them): with {@link selectSummaryRows}, the trace plot of a model with thousands of parameters
+ * draws its scalars and its worst-mixing elements, at most 40.
+ *
+ * @param idata - results
+ * @param rows - summary rows of `idata`'s group (each names its variable and element)
+ * @param group - group, default `'posterior'`
+ * @returns one scalar {@link TraceVariable} per row
+ * @throws InputError if a row's variable is missing; OptionError if `idata` is not InferenceData
+ * @example
+ * ```ts
+ * declare const idata: InferenceData; // e.g. from sample()
+ * const pick = selectSummaryRows(summary(idata));
+ * const spec = plotTrace(summaryRowTraces(idata, pick.rows), { title: omittedNote(pick.rows.length, pick.total) });
+ * ```
+ */
+export function summaryRowTraces(idata: InferenceData, rows: readonly SummaryRow[], group: GroupName = 'posterior'): TraceVariable[] {
+  checkInferenceData(idata, 'summaryRowTraces');
+  arrayArgument(rows, 'rows', 'summaryRowTraces', 'summary rows');
+  return rows.map((r) => {
+    const v = variable(idata, r.variable, group);
+    return { name: r.label, draws: elementDraws(v, idata.nChains, idata.nDraws, r.element) };
   });
 }
 

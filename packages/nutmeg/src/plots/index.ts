@@ -26,3 +26,6 @@ export { plotParetoK } from './paretoK.js';
 export type { ParetoKPlotOptions } from './paretoK.js';
 export { plotCompare } from './compare.js';
 export type { ComparePlotOptions } from './compare.js';
+export { summaryRowTraces } from './fromInferenceData.js';
+export { PLOT_LIMITS, selectSummaryRows, omittedNote } from './panelSelection.js';
+export type { SummaryRowSelection, OmittedNoteOptions } from './panelSelection.js';

@@ -1,7 +1,8 @@
 // ADVI marginals over NUTS histograms, one panel per parameter, to compare an approximation with MCMC.
 import { arrayArgument } from '../core/argumentChecks.js';
-import { optionsObject } from '../core/optionChecks.js';
+import { integerOption, optionsObject } from '../core/optionChecks.js';
 import { kde } from './kde.js';
+import { omittedNote, PLOT_LIMITS } from './panelSelection.js';
 import { r6, topLevel, type VegaLiteSpec } from './spec.js';
 import { exp } from '../core/libm/index.js';
 
@@ -33,6 +34,11 @@ export interface MarginalsOptions {
   /** Panel size in px. Default 220 × 140. */
   width?: number;
   height?: number;
+  /**
+   * Most panels drawn (the first ones; the subtitle says how many were left out). Default
+   * {@link PLOT_LIMITS}.maxPanels (40, ArviZ's `plot.max_subplots`).
+   */
+  maxPanels?: number;
 }
 
 function isGaussian(a: ApproxMarginal): a is { mean: number; sd: number } {
@@ -51,7 +57,7 @@ function finiteRange(a: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title' | 'columns'>>): VegaLiteSpec {
+function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title' | 'columns' | 'maxPanels'>>): VegaLiteSpec {
   const [rlo, rhi] = finiteRange(p.reference);
   if (!(rhi >= rlo)) throw new RangeError(`plotMarginals: ${p.name} has no finite reference draws`);
   let lo = rlo;
@@ -133,7 +139,8 @@ function panel(p: MarginalComparison, o: Required<Omit<MarginalsOptions, 'title'
  * Marginal posteriors of an approximation (e.g. ADVI, as Gaussian curves or KDEs of its draws)
  * drawn over histograms of reference draws (e.g. NUTS), one panel per parameter, as in the PyMC
  * radon ADVI tutorial. Mean-field ADVI typically matches the centres but underestimates the
- * spread of hierarchical scale parameters; this plot shows where.
+ * spread of hierarchical scale parameters; this plot shows where. At most `maxPanels` panels
+ * (40) are drawn.
  *
  * @param params - one entry per parameter
  * @param options - titles, legend names, layout, histogram bins, sizes
@@ -149,6 +156,10 @@ export function plotMarginals(params: readonly MarginalComparison[], options: Ma
   arrayArgument(params, 'params', 'plotMarginals', 'marginal comparisons');
   options = optionsObject(options, 'plotMarginals');
   if (params.length === 0) throw new RangeError('plotMarginals: no parameters');
+  const maxPanels = options.maxPanels ?? PLOT_LIMITS.maxPanels;
+  integerOption('maxPanels', maxPanels, 1);
+  const drawn = params.length > maxPanels ? params.slice(0, maxPanels) : params;
+  const note = omittedNote(drawn.length, params.length, { how: 'the first ones' });
   const o = {
     referenceName: options.referenceName ?? 'NUTS',
     approxName: options.approxName ?? 'ADVI',
@@ -159,11 +170,11 @@ export function plotMarginals(params: readonly MarginalComparison[], options: Ma
   return topLevel(
     {
       columns: Math.max(1, options.columns ?? 3),
-      concat: params.map((p) => panel(p, o)),
+      concat: drawn.map((p) => panel(p, o)),
       spacing: { row: 18, column: 24 },
       resolve: { scale: { color: 'shared' } },
     },
     options.title ?? `${o.approxName} vs ${o.referenceName} marginals`,
-    `histograms: ${o.referenceName} draws; curves: ${o.approxName} approximation`,
+    `histograms: ${o.referenceName} draws; curves: ${o.approxName} approximation${note ? `. ${note}` : ''}`,
   );
 }

@@ -1,7 +1,8 @@
 // Trace plot as ArviZ's plot_trace draws it: per variable, marginal densities per chain beside the trace.
 import { OptionError } from '../core/errors.js';
-import { describeValue, optionsObject } from '../core/optionChecks.js';
+import { describeValue, integerOption, optionsObject } from '../core/optionChecks.js';
 import { kde } from './kde.js';
+import { omittedNote, PLOT_LIMITS } from './panelSelection.js';
 import { evenIndices, r6, topLevel, type VegaLiteSpec } from './spec.js';
 
 /** One element of a vector variable: its label (e.g. `alpha[CASS]`) and draws per chain. */
@@ -20,6 +21,11 @@ export interface TraceVariable {
   readonly draws?: readonly ArrayLike<number>[];
   /** Elements of a vector variable, overlaid in one row. */
   readonly elements?: readonly TraceElement[];
+  /**
+   * How many elements the variable has when `elements` holds only some of them (as
+   * `traceVariables(idata, names, { maxElements })` gives); default `elements.length`.
+   */
+  readonly totalElements?: number;
 }
 
 /** Options of {@link plotTrace}. */
@@ -28,6 +34,11 @@ export interface TracePlotOptions {
   title?: string;
   /** Most elements of a vector variable shown (evenly spaced selection). Default 8. */
   maxElements?: number;
+  /**
+   * Most rows (variables) drawn; the first ones are kept and the subtitle says how many were left
+   * out. Default {@link PLOT_LIMITS}.maxPanels (40, ArviZ's `plot.max_subplots`).
+   */
+  maxRows?: number;
   /** Most draws per chain drawn in a trace (evenly thinned beyond this). Default 1000. */
   maxTracePoints?: number;
   /** Width of the density panel in px. Default 260. */
@@ -56,10 +67,10 @@ function variableSeries(v: TraceVariable, maxElements: number): { series: Series
     const e = v.elements[i];
     e.draws.forEach((values, chain) => series.push({ label: e.label, chain, values }));
   }
-  return { series, vector: true, shown: keep.length, total: v.elements.length };
+  return { series, vector: true, shown: keep.length, total: Math.max(v.totalElements ?? 0, v.elements.length) };
 }
 
-function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title'>>): VegaLiteSpec[] {
+function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title' | 'maxRows'>>): VegaLiteSpec[] {
   const { series, vector, shown, total } = variableSeries(v, o.maxElements);
   const dens: { label: string; chain: string; x: number; density: number }[] = [];
   const trace: { label: string; chain: string; draw: number; value: number }[] = [];
@@ -119,7 +130,9 @@ function row(v: TraceVariable, o: Required<Omit<TracePlotOptions, 'title'>>): Ve
  * of each chain; right, the draws of each chain against the draw index. Chains that disagree
  * or wander show up as densities that do not overlap and traces that do not mix.
  * Vector variables overlay their elements (coloured by element; chains dashed in the density),
- * limited to `maxElements` evenly spaced elements.
+ * limited to `maxElements` evenly spaced elements. At most `maxRows` rows are drawn (40, as
+ * ArviZ's `plot.max_subplots`): the first ones, with a subtitle saying how many were left out,
+ * so that a model with thousands of parameters still gives a readable figure in bounded time.
  *
  * @param variables - one variable or several (one row each)
  * @param options - sizes, element selection, thinning
@@ -143,6 +156,10 @@ export function plotTrace(variables: TraceVariable | readonly TraceVariable[], o
     }
   });
   if (vars.length === 0) throw new RangeError('plotTrace: no variables');
+  const maxRows = options.maxRows ?? PLOT_LIMITS.maxPanels;
+  integerOption('maxRows', maxRows, 1);
+  const drawn = vars.length > maxRows ? vars.slice(0, maxRows) : vars;
+  const note = vars.length > maxRows ? omittedNote(maxRows, vars.length, { what: 'variables', how: 'the first ones' }) : undefined;
   const o = {
     maxElements: options.maxElements ?? 8,
     maxTracePoints: options.maxTracePoints ?? 1000,
@@ -153,10 +170,11 @@ export function plotTrace(variables: TraceVariable | readonly TraceVariable[], o
   return topLevel(
     {
       columns: 2,
-      concat: vars.flatMap((v) => row(v, o)),
+      concat: drawn.flatMap((v) => row(v, o)),
       spacing: { row: 18, column: 28 },
       resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
     },
-    options.title,
+    options.title ?? (note !== undefined ? '' : undefined),
+    note,
   );
 }
