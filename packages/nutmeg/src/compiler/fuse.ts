@@ -4,7 +4,7 @@
 // together); each materialized node gets a forward loop and, in reverse order after the terms, a
 // backward loop.
 import { ModelError } from '../core/errors.js';
-import { emitFusedLoop, type DomainCheck, type FusedLoopSpec } from '../ir/fusedLoop.js';
+import { emitFusedLoop, emitFusedLoopParts, type DomainCheck, type FusedLoopCode, type FusedLoopSpec } from '../ir/fusedLoop.js';
 import { KERNELS, type Kernel, type KernelContext, type KernelInput } from '../ir/kernels.js';
 import { IrBuilder, type SNode } from '../ir/scalarIr.js';
 import { sizeOf, type GraphNode, type TermSpec } from '../graph/graph.js';
@@ -100,6 +100,7 @@ export function backwardStage(ctx: CompileContext, ids: readonly number[], mater
  * @param lpTarget - the JS variable the terms are added to
  * @param onCheckFail - JS run when a parameter-dependent domain check fails
  * @param forwards - materialized nodes whose forward stage runs inside this loop (see fusedForwards)
+ * @returns the loop's JS, and what a WebAssembly version of its loop needs (wasmLoops.ts)
  */
 export function termStage(
   ctx: CompileContext,
@@ -109,7 +110,7 @@ export function termStage(
   lpTarget: string,
   onCheckFail: string,
   forwards: readonly number[] = [],
-): string {
+): FusedLoopCode {
   const { nodes, env } = ctx;
   const b = new IrBuilder();
   const gradient = mode === 'grad';
@@ -139,7 +140,7 @@ export function termStage(
     checks.push(...r.checks.filter((c) => c.node.param || c.bound.param));
   }
   const segments = segPlan ? rowSegments(ctx, b, out, permuted(segPlan.index)) : undefined;
-  return emitFusedLoop(b, { n: countOf(ctx, b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments, stores });
+  return emitFusedLoopParts(b, { n: countOf(ctx, b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments, stores });
 }
 
 /** The runs of equal values of a sorted index over the rows of node `out`: a loop by segments. */

@@ -3,6 +3,8 @@ import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext, Mode } from './context.js';
 import { backwardStage, forwardStage, termStage } from './fuse.js';
 import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
+import type { FusedLoopCode } from '../ir/fusedLoop.js';
+import { wasmProgram } from './wasmLoops.js';
 
 /** The compiled functions of one model (raw: NaN and +Infinity are not yet mapped to -Infinity). */
 export interface Programs {
@@ -29,10 +31,15 @@ const zeroBuffer = (name: string): string => `if (${name}.length < 64) { for (le
  * @param outputs - nodes whose values must be left in buffers
  */
 function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
+  return [...programPieces(ctx, mode, termList, outputs).map((p) => (typeof p === 'string' ? p : p.js)), 'return lp;'].join('\n');
+}
+
+/** The pieces of {@link programBody} (without its `return lp;`): JS, and term loops with what WebAssembly needs. */
+function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): (string | FusedLoopCode)[] {
   const gradient = mode === 'grad';
   const { materialized } = plan(ctx, termList, outputs, false);
   const order = [...materialized].sort((x, y) => x - y);
-  const code: string[] = [];
+  const code: (string | FusedLoopCode)[] = [];
   if (gradient) {
     code.push(zeroBuffer('g'));
     for (const id of order) code.push(zeroBuffer(ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape))));
@@ -48,14 +55,25 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
     const names = [...new Set(termList.map((t) => t.variable))];
     groups.forEach((group, k) => {
       const slot = names.indexOf(group[0].variable);
-      code.push(`term${k}: ${termStage(ctx, group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`)}`);
+      code.push(`term${k}: ${termStage(ctx, group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`).js}`);
     });
   } else {
     groups.forEach((group, k) => code.push(termStage(ctx, group, materialized, mode, 'lp', 'return -Infinity;', fused.get(k))));
   }
   if (gradient) for (const ids of backwardGroups(ctx, order, materialized)) code.push(backwardStage(ctx, ids, materialized));
-  code.push('return lp;');
-  return code.join('\n');
+  return code;
+}
+
+/**
+ * The log density and gradient program: its loops in WebAssembly where wasmLoops.ts supports them
+ * (unless the compilation's `wasm` option is false), otherwise in JS.
+ */
+function compileGradient(ctx: CompileContext): Programs['logDensityGrad'] {
+  const { env, spec } = ctx;
+  const pieces = programPieces(ctx, 'grad', spec.terms, []);
+  const wasm = ctx.wasm ? wasmProgram(env, pieces, spec.dim) : null;
+  if (!wasm) return env.compile(['th', 'g'], [...pieces.map((p) => (typeof p === 'string' ? p : p.js)), 'return lp;'].join('\n'));
+  return env.compile([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n'));
 }
 
 /**
@@ -65,7 +83,7 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
  */
 export function compilePrograms(ctx: CompileContext, outputNodes: readonly number[]): Programs {
   const { env, spec } = ctx;
-  const logDensityGrad = env.compile<Programs['logDensityGrad']>(['th', 'g'], programBody(ctx, 'grad', spec.terms, []));
+  const logDensityGrad = compileGradient(ctx);
   const logDensity = env.compile<Programs['logDensity']>(['th'], programBody(ctx, 'value', spec.terms, []));
   const byVariable = env.compile<Programs['byVariable']>(['th', 'out'], zeroBuffer('out') + '\n' + programBody(ctx, 'byVariable', spec.terms, []));
   const outputs = env.compile<Programs['outputs']>(['th'], programBody(ctx, 'outputs', [], outputNodes));
