@@ -31,17 +31,24 @@ const zeroBuffer = (name: string): string => `if (${name}.length < 64) { for (le
  * @param outputs - nodes whose values must be left in buffers
  */
 function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
-  return [...programPieces(ctx, mode, termList, outputs).map((p) => (typeof p === 'string' ? p : p.js)), 'return lp;'].join('\n');
+  return [...piecesJs(programPieces(ctx, mode, termList, outputs)), 'return lp;'].join('\n');
 }
 
-/** The pieces of {@link programBody} (without its `return lp;`): JS, and term loops with what WebAssembly needs. */
-function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): (string | FusedLoopCode)[] {
+/** The JS of pieces (loops in JS). */
+const piecesJs = (pieces: readonly (string | FusedLoopCode)[]): string[] => pieces.map((p) => (typeof p === 'string' ? p : p.js));
+
+/**
+ * The pieces of {@link programBody} (without its `return lp;`): JS, and term loops with what WebAssembly needs.
+ *
+ * @param zeroGradient - whether the program starts by zeroing `g` (the WebAssembly path zeroes its copy itself)
+ */
+function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[], zeroGradient = true): (string | FusedLoopCode)[] {
   const gradient = mode === 'grad';
   const { materialized } = plan(ctx, termList, outputs, false);
   const order = [...materialized].sort((x, y) => x - y);
   const code: (string | FusedLoopCode)[] = [];
   if (gradient) {
-    code.push(zeroBuffer('g'));
+    if (zeroGradient) code.push(zeroBuffer('g'));
     for (const id of order) code.push(zeroBuffer(ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape))));
   }
   code.push('let lp = 0;');
@@ -70,9 +77,9 @@ function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermS
  */
 function compileGradient(ctx: CompileContext): Programs['logDensityGrad'] {
   const { env, spec } = ctx;
-  const pieces = programPieces(ctx, 'grad', spec.terms, []);
+  const pieces = programPieces(ctx, 'grad', spec.terms, [], false);
   const wasm = ctx.wasm ? wasmProgram(env, pieces, spec.dim) : null;
-  if (!wasm) return env.compile(['th', 'g'], [...pieces.map((p) => (typeof p === 'string' ? p : p.js)), 'return lp;'].join('\n'));
+  if (!wasm) return env.compile(['th', 'g'], [zeroBuffer('g'), ...piecesJs(pieces), 'return lp;'].join('\n'));
   return env.compile([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n'));
 }
 

@@ -17,7 +17,7 @@ let simdProbe: boolean | undefined;
 export function wasmSimdAvailable(): boolean {
   if (simdProbe !== undefined) return simdProbe;
   try {
-    const code = new CodeWriter().f64(1).simd(SIMD.f64x2Splat).extractLane(0).op(0x1a).i32(0);
+    const code = new CodeWriter().f64(1).simd(SIMD.f64x2Splat).extractLane(0).op(0x1a).i32(0).i32(0).i32(0).memoryFill().i32(0);
     const bytes = buildModule([{ name: 'probe', params: [], results: ['i32'], locals: [], code }], 1);
     new WebAssembly.Module(bytes);
     simdProbe = true;
@@ -33,7 +33,7 @@ export interface WasmProgram {
   readonly blocks: readonly string[];
   /** The program's parameters (θ in, gradient out), copied into and out of the module's memory. */
   readonly params: readonly [string, string];
-  /** Statements at the start: `th` and `g` become the module's copies, θ is copied in. */
+  /** Statements at the start: `th` and `g` become the module's copies, θ is copied in, `g` zeroed. */
   readonly prologue: string;
   /** Statements before `return lp`: the gradient copied out. */
   readonly epilogue: string;
@@ -91,6 +91,9 @@ export function wasmProgram(env: Environment, pieces: readonly (string | FusedLo
   let memory: WebAssembly.Memory;
   try {
     const functions: WasmFunction[] = loops.map((l, k) => emitWasmLoop(l.wasm.plan, `loop${k}`, layout));
+    // Zeroing the gradient: one memory.fill (TypedArray.fill has a fixed cost of tens of ns).
+    const clear = new CodeWriter().i32(address.get('g')!).i32(0).i32(8 * dim).memoryFill();
+    functions.push({ name: 'clear', params: [], results: [], locals: [], code: clear });
     const pages = Math.ceil(next / 65536) + 1;
     const module = new WebAssembly.Module(buildModule(functions, pages));
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
@@ -109,10 +112,11 @@ export function wasmProgram(env: Environment, pieces: readonly (string | FusedLo
   env.values.wg = new Float64Array(buffer, address.get('g')!, dim);
   env.values.wres = new Float64Array(buffer, results, Math.max(1, ...loops.map((l) => l.wasm.plan.globalAccumulators.length)));
   loops.forEach((_l, k) => (env.values[`wl${k}`] = instance.exports[`loop${k}`]));
+  env.values.wclear = instance.exports.clear;
   const blocks = pieces.map((p) => {
     if (typeof p === 'string') return p;
     const k = loops.indexOf(p as (typeof loops)[number]);
     return k >= 0 ? p.wasm!.callJs(`wl${k}`, 'wres') : p.js;
   });
-  return { blocks, params: ['thIn', 'gOut'], prologue: `const th = wth, g = wg;\n${copy('wth', 'thIn')}`, epilogue: copy('gOut', 'wg'), loops: loops.length };
+  return { blocks, params: ['thIn', 'gOut'], prologue: `const th = wth, g = wg;\n${copy('wth', 'thIn')}\nwclear();`, epilogue: copy('gOut', 'wg'), loops: loops.length };
 }

@@ -111,6 +111,13 @@ export class CodeWriter {
     pushU32(this.bytes, code);
     return this;
   }
+  /** `memory.fill` of memory 0 (dest, value, length on the stack). */
+  memoryFill(): this {
+    this.bytes.push(0xfc);
+    pushU32(this.bytes, 11);
+    this.bytes.push(0x00);
+    return this;
+  }
   /** `f64x2.extract_lane lane`. */
   extractLane(lane: 0 | 1): this {
     this.simd(SIMD.f64x2ExtractLane);
