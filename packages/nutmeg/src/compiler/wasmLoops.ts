@@ -86,7 +86,7 @@ export function wasmProgram(env: Environment, pieces: readonly (string | FusedLo
       }
     }
   }
-  const layout = { address: (name: string) => address.get(name)!, integer: (name: string) => env.values[name] as number, results };
+  const layout = { address: (name: string) => address.get(name)!, integer: (name: string) => (/^\d+$/.test(name) ? Number(name) : (env.values[name] as number)), results };
   let instance: WebAssembly.Instance;
   let memory: WebAssembly.Memory;
   try {

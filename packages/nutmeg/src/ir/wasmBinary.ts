@@ -36,6 +36,7 @@ export const OP = {
   f64Le: 0x65,
   f64Ge: 0x66,
   i32Add: 0x6a,
+  i32Mul: 0x6c,
   i32Shl: 0x74,
   f64Abs: 0x99,
   f64Neg: 0x9a,
@@ -52,6 +53,7 @@ export const SIMD = {
   v128Store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  f64x2ReplaceLane: 0x22,
   f64x2Eq: 0x47,
   f64x2Lt: 0x49,
   f64x2Gt: 0x4a,
@@ -121,6 +123,12 @@ export class CodeWriter {
   /** `f64x2.extract_lane lane`. */
   extractLane(lane: 0 | 1): this {
     this.simd(SIMD.f64x2ExtractLane);
+    this.bytes.push(lane);
+    return this;
+  }
+  /** `f64x2.replace_lane lane`. */
+  replaceLane(lane: 0 | 1): this {
+    this.simd(SIMD.f64x2ReplaceLane);
     this.bytes.push(lane);
     return this;
   }

@@ -118,7 +118,7 @@ export function wasmLoopUnsupported(plan: WasmLoopPlan, isFloatArray: (name: str
     seen.add(n.id);
     if (n.op === 'load') {
       const idx = n.args[0];
-      if (!isRowIndex(idx) && !(plan.segments && idx === plan.segments.index)) reason = 'a gather by an index other than the segment';
+      if (!isRowIndex(idx) && !idx?.strided && !(plan.segments && idx === plan.segments.index)) reason = 'a gather by an index other than the segment';
       else if (!isFloatArray(n.ref!.array)) reason = `array ${n.ref!.array} is not a Float64Array`;
       read.add(n.ref!.array);
       return;
@@ -201,6 +201,8 @@ class WasmLoopEmitter {
   private readonly segByteLocal: number;
   /** Node values computed so far in the code being written (per body). */
   private memo = new Map<number, number>();
+  /** Per body: the byte offset of row i of a strided array (i · 8 · stride), by stride. */
+  private rowBytes = new Map<string, number>();
 
   constructor(
     private readonly plan: WasmLoopPlan,
@@ -223,6 +225,7 @@ class WasmLoopEmitter {
     const vector = new CodeWriter();
     this.memo = new Map();
     this.rowBody(vector, 'vector');
+    this.rowBytes = new Map();
     const scalar = new CodeWriter();
     this.memo = new Map();
     this.rowBody(scalar, 'scalar');
@@ -437,7 +440,8 @@ class WasmLoopEmitter {
       c.get(done);
       return;
     }
-    if (node.op === 'load') {
+    if (node.op === 'load' && node.args[0]?.strided) this.stridedLoad(c, node, vec);
+    else if (node.op === 'load') {
       c.get(this.byteLocal);
       if (vec) c.memory(SIMD.v128Load, 3, this.loadAddress(node), true);
       else c.memory(OP.f64Load, 3, this.loadAddress(node));
@@ -445,6 +449,21 @@ class WasmLoopEmitter {
     const local = this.locals.add(vec ? 'v128' : 'f64');
     c.index(OP.localTee, local);
     this.memo.set(node.id, local);
+  }
+
+  /** Pushes a strided load (element `offset` of row i, and of row i+1 in lane 1). */
+  private stridedLoad(c: CodeWriter, node: SNode, vec: boolean): void {
+    const { stride, offset } = node.args[0].strided!;
+    const rowBytes = 8 * this.offset(stride);
+    let rowLocal = this.rowBytes.get(stride);
+    if (rowLocal === undefined) {
+      rowLocal = this.locals.add('i32');
+      this.rowBytes.set(stride, rowLocal);
+      c.get(this.iLocal).i32(rowBytes).op(OP.i32Mul).set(rowLocal);
+    }
+    const at = this.loadAddress(node) + 8 * offset;
+    c.get(rowLocal).memory(OP.f64Load, 3, at);
+    if (vec) c.simd(SIMD.f64x2Splat).get(rowLocal).memory(OP.f64Load, 3, at + rowBytes).replaceLane(1);
   }
 
   /** Pushes an op of `node` applied to its arguments (pushed by `arg`). */

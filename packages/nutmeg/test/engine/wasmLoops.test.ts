@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import wabtInit from 'wabt';
 import { Model, Normal, HalfNormal, Uniform, Rng, type CompiledModel, type Tensor } from '../../src/index.js';
-import { abs, div, exp, sqrt, square, sum } from '../../src/graph/tensor.js';
+import { abs, div, exp, matvec, sqrt, square, sum } from '../../src/graph/tensor.js';
 import { checkGradient } from './fd.js';
 import { fuzzRuns } from '../helpers/fuzzRuns.js';
 
@@ -121,6 +121,36 @@ test('a linear regression of three columns, with an odd, an even and a single ro
     if (n > 1) assert.ok(wasmLoopCount(wasm) >= 1, `regression n = ${n}: no loop in WebAssembly`);
     checkGradient(wasm, point(5, 50 + n), `regression n = ${n}`);
   }
+});
+
+test('a regression written with matvec (strided reads of a row-major matrix), alone and with rows sorted into segments', () => {
+  for (const n of [2, 6, 7]) {
+    const rng = new Rng(30 + n);
+    const X = Array.from({ length: n }, () => [rng.uniform() - 0.5, rng.uniform() - 0.5, rng.uniform() - 0.5]);
+    const y = X.map((r) => r[0] - r[2] + 0.2 * rng.uniform());
+    const build = (): Model => {
+      const m = new Model();
+      const b = m.rv('b', Normal({ mu: 0, sigma: 2 }), { shape: [3] });
+      m.rv('y', Normal({ mu: matvec(m.data('X', X), b), sigma: m.rv('s', HalfNormal({ sigma: 1 })) }), { observed: y });
+      return m;
+    };
+    const { wasm } = assertPathsAgree(build, point(4, n), `matvec n = ${n}`);
+    assert.ok(wasmLoopCount(wasm) >= 1, `matvec n = ${n}: no loop in WebAssembly`);
+    checkGradient(wasm, point(4, 60 + n), `matvec n = ${n}`);
+  }
+  const d = groupedData(SIZES, 17);
+  const X = d.x.map((v, i) => [v, Math.sin(i)]);
+  const grouped = (): Model => {
+    const m = new Model({ coords: { county: d.labels } });
+    const alpha = m.rv('alpha', Normal({ mu: 0, sigma: 1 }), { dims: 'county' });
+    const b = m.rv('b', Normal({ mu: 0, sigma: 1 }), { shape: [2] });
+    const county = m.data('county', d.county, { indexInto: 'county' });
+    m.rv('y', Normal({ mu: alpha.at(county).add(matvec(m.data('X', X), b)), sigma: 0.5 }), { observed: d.y });
+    return m;
+  };
+  const { wasm } = assertPathsAgree(grouped, point(d.labels.length + 2, 5), 'matvec by segments');
+  assert.ok(wasmLoopCount(wasm) >= 1);
+  checkGradient(wasm, point(d.labels.length + 2, 6), 'matvec by segments');
 });
 
 test('a domain check per row fails the same way in both paths (log density -Infinity)', () => {
