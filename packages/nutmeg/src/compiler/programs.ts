@@ -3,8 +3,7 @@ import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext, Mode } from './context.js';
 import { backwardStage, forwardStage, termStage } from './fuse.js';
 import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
-import type { FusedLoopCode } from '../ir/fusedLoop.js';
-import { wasmProgram } from './wasmLoops.js';
+import { wasmProgram, type ProgramPiece } from './wasmLoops.js';
 
 /** The compiled functions of one model (raw: NaN and +Infinity are not yet mapped to -Infinity). */
 export interface Programs {
@@ -35,21 +34,17 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
 }
 
 /** The JS of pieces (loops in JS). */
-const piecesJs = (pieces: readonly (string | FusedLoopCode)[]): string[] => pieces.map((p) => (typeof p === 'string' ? p : p.js));
+const piecesJs = (pieces: readonly ProgramPiece[]): string[] => pieces.map((p) => (typeof p === 'string' ? p : 'zero' in p ? zeroBuffer(p.zero) : p.js));
 
-/**
- * The pieces of {@link programBody} (without its `return lp;`): JS, and term loops with what WebAssembly needs.
- *
- * @param zeroGradient - whether the program starts by zeroing `g` (the WebAssembly path zeroes its copy itself)
- */
-function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[], zeroGradient = true): (string | FusedLoopCode)[] {
+/** The pieces of {@link programBody} (without its `return lp;`): JS, zeroed buffers, and loops with what WebAssembly needs. */
+function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): ProgramPiece[] {
   const gradient = mode === 'grad';
   const { materialized } = plan(ctx, termList, outputs, false);
   const order = [...materialized].sort((x, y) => x - y);
-  const code: (string | FusedLoopCode)[] = [];
+  const code: ProgramPiece[] = [];
   if (gradient) {
-    if (zeroGradient) code.push(zeroBuffer('g'));
-    for (const id of order) code.push(zeroBuffer(ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape))));
+    code.push({ zero: 'g' });
+    for (const id of order) code.push({ zero: ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape)) });
   }
   code.push('let lp = 0;');
   const groups = groupTerms(ctx, termList);
@@ -77,9 +72,9 @@ function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermS
  */
 function compileGradient(ctx: CompileContext): Programs['logDensityGrad'] {
   const { env, spec } = ctx;
-  const pieces = programPieces(ctx, 'grad', spec.terms, [], false);
-  const wasm = ctx.wasm ? wasmProgram(env, pieces, spec.dim) : null;
-  if (!wasm) return env.compile(['th', 'g'], [zeroBuffer('g'), ...piecesJs(pieces), 'return lp;'].join('\n'));
+  const pieces = programPieces(ctx, 'grad', spec.terms, []);
+  const wasm = ctx.wasm ? wasmProgram(env, pieces, spec.dim, zeroBuffer) : null;
+  if (!wasm) return env.compile(['th', 'g'], [...piecesJs(pieces), 'return lp;'].join('\n'));
   return env.compile([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n'));
 }
 

@@ -27,13 +27,16 @@ export function wasmSimdAvailable(): boolean {
   return simdProbe;
 }
 
+/** A piece of a generated program: JS, a buffer to zero, or a fused loop (JS, and its plan for WebAssembly). */
+export type ProgramPiece = string | { readonly zero: string } | FusedLoopCode;
+
 /** A program whose supported loops call WebAssembly. */
 export interface WasmProgram {
   /** The program's pieces as JS: loops run in WebAssembly replaced by their calls. */
   readonly blocks: readonly string[];
   /** The program's parameters (θ in, gradient out), copied into and out of the module's memory. */
   readonly params: readonly [string, string];
-  /** Statements at the start: `th` and `g` become the module's copies, θ is copied in, `g` zeroed. */
+  /** Statements at the start: `th` and `g` become the module's copies, θ is copied in, `g` and the module's adjoint buffers zeroed. */
   readonly prologue: string;
   /** Statements before `return lp`: the gradient copied out. */
   readonly epilogue: string;
@@ -54,12 +57,13 @@ const copy = (dst: string, src: string): string => `if (${src}.length < 24) { fo
  * @param env - the compilation's environment (its arrays are replaced by views of the module's memory)
  * @param pieces - the program's pieces: JS strings, and fused loops with their plans
  * @param dim - the length of θ and of the gradient
+ * @param zeroJs - the JS that zeroes a buffer left outside the module
  * @returns the program's JS around the calls, or null when no loop is supported or the module cannot be built
  */
-export function wasmProgram(env: Environment, pieces: readonly (string | FusedLoopCode)[], dim: number): WasmProgram | null {
+export function wasmProgram(env: Environment, pieces: readonly ProgramPiece[], dim: number, zeroJs: (name: string) => string): WasmProgram | null {
   if (!wasmSimdAvailable()) return null;
   const isFloat = (name: string): boolean => name === 'th' || name === 'g' || env.values[name] instanceof Float64Array;
-  const loops = pieces.filter((p): p is FusedLoopCode & { wasm: NonNullable<FusedLoopCode['wasm']> } => typeof p !== 'string' && p.wasm !== undefined && wasmLoopUnsupported(p.wasm.plan, isFloat) === null);
+  const loops = pieces.filter((p): p is FusedLoopCode & { wasm: NonNullable<FusedLoopCode['wasm']> } => typeof p !== 'string' && 'js' in p && p.wasm !== undefined && wasmLoopUnsupported(p.wasm.plan, isFloat) === null);
   if (loops.length === 0) return null;
   // The layout: θ, the gradient, the results, then every array a loop uses.
   let next = 0;
@@ -91,8 +95,13 @@ export function wasmProgram(env: Environment, pieces: readonly (string | FusedLo
   let memory: WebAssembly.Memory;
   try {
     const functions: WasmFunction[] = loops.map((l, k) => emitWasmLoop(l.wasm.plan, `loop${k}`, layout));
-    // Zeroing the gradient: one memory.fill (TypedArray.fill has a fixed cost of tens of ns).
-    const clear = new CodeWriter().i32(address.get('g')!).i32(0).i32(8 * dim).memoryFill();
+    // Zeroing the gradient and the buffers in the module: one memory.fill each (TypedArray.fill has a fixed cost of tens of ns).
+    const clear = new CodeWriter();
+    for (const p of pieces) {
+      if (typeof p === 'string' || !('zero' in p) || !address.has(p.zero)) continue;
+      const bytes = p.zero === 'g' ? 8 * dim : (env.values[p.zero] as Float64Array).byteLength;
+      clear.i32(address.get(p.zero)!).i32(0).i32(bytes).memoryFill();
+    }
     functions.push({ name: 'clear', params: [], results: [], locals: [], code: clear });
     const pages = Math.ceil(next / 65536) + 1;
     const module = new WebAssembly.Module(buildModule(functions, pages));
@@ -115,6 +124,7 @@ export function wasmProgram(env: Environment, pieces: readonly (string | FusedLo
   env.values.wclear = instance.exports.clear;
   const blocks = pieces.map((p) => {
     if (typeof p === 'string') return p;
+    if ('zero' in p) return address.has(p.zero) ? '' : zeroJs(p.zero);
     const k = loops.indexOf(p as (typeof loops)[number]);
     return k >= 0 ? p.wasm!.callJs(`wl${k}`, 'wres') : p.js;
   });

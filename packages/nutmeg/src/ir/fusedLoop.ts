@@ -93,7 +93,7 @@ export function emitFusedLoopParts(b: IrBuilder, spec: FusedLoopSpec): FusedLoop
   const invariantSeeds = spec.gradient ? e.varyingReversePass(lp) : [];
   const flushed = e.emitSums(invariantSeeds);
   // The loop as data, and the names of the invariant values it reads (all defined before the loop).
-  const plan = e.single || spec.known?.length ? undefined : e.wasmPlan();
+  const plan = e.single ? undefined : e.wasmPlan();
   const paramNames = plan ? plan.params.map((p) => e.ensure(p)) : [];
   // After the loop: the log-density total, then the invariant reverse pass.
   e.phase = 'post';
@@ -382,6 +382,7 @@ class FusedLoopEmitter {
       globalAccumulators: this.globalAccumulators,
       flushes: this.segmentFlushes,
       segmentLevel: (node: SNode) => this.segmentLevel(node),
+      known: new Map([...this.known].filter(([, k]) => k.node.level === 1).map(([id, k]) => [id, { array: k.array, offset: k.offset }])),
     };
     return { ...plan, params: collectWasmParams(plan) };
   }

@@ -33,6 +33,8 @@ export interface WasmLoopPlan {
   readonly flushes: readonly { readonly load: SNode; readonly value: SNode }[];
   /** Whether a varying node is constant within a segment. */
   readonly segmentLevel: (node: SNode) => boolean;
+  /** Varying nodes whose values are stored (`array[offset + i]`, FusedLoopSpec.known): read, not computed. */
+  readonly known: ReadonlyMap<number, { readonly array: string; readonly offset: number }>;
   /** The loop-invariant values the loop reads, passed as f64 parameters after the count. */
   readonly params: readonly SNode[];
 }
@@ -80,7 +82,7 @@ export function collectWasmParams(plan: PlanBody): SNode[] {
   const visit = (n: SNode): void => {
     if (seen.has(n.id)) return;
     seen.add(n.id);
-    if (n.op === 'const' || n.op === 'var') return;
+    if (n.op === 'const' || n.op === 'var' || plan.known.has(n.id)) return;
     if (isParam(n)) {
       params.push(n);
       return;
@@ -116,6 +118,12 @@ export function wasmLoopUnsupported(plan: WasmLoopPlan, isFloatArray: (name: str
   const visit = (n: SNode): void => {
     if (reason || seen.has(n.id) || isParam(n) || n.op === 'const' || n.op === 'var') return;
     seen.add(n.id);
+    const stored = plan.known.get(n.id);
+    if (stored) {
+      if (!isFloatArray(stored.array)) reason = `array ${stored.array} is not a Float64Array`;
+      read.add(stored.array);
+      return;
+    }
     if (n.op === 'load') {
       const idx = n.args[0];
       if (!isRowIndex(idx) && !idx?.strided && !(plan.segments && idx === plan.segments.index)) reason = 'a gather by an index other than the segment';
@@ -440,7 +448,13 @@ class WasmLoopEmitter {
       c.get(done);
       return;
     }
-    if (node.op === 'load' && node.args[0]?.strided) this.stridedLoad(c, node, vec);
+    const stored = this.plan.known.get(node.id);
+    if (stored) {
+      const at = this.layout.address(stored.array) + 8 * stored.offset;
+      c.get(this.byteLocal);
+      if (vec) c.memory(SIMD.v128Load, 3, at, true);
+      else c.memory(OP.f64Load, 3, at);
+    } else if (node.op === 'load' && node.args[0]?.strided) this.stridedLoad(c, node, vec);
     else if (node.op === 'load') {
       c.get(this.byteLocal);
       if (vec) c.memory(SIMD.v128Load, 3, this.loadAddress(node), true);
@@ -505,6 +519,11 @@ export function wasmLoopArrays(plan: WasmLoopPlan): { floats: Set<string>; ints:
   const visit = (n: SNode): void => {
     if (seen.has(n.id) || n.level === 0) return;
     seen.add(n.id);
+    const stored = plan.known.get(n.id);
+    if (stored) {
+      floats.add(stored.array);
+      return;
+    }
     if (n.op === 'load') floats.add(n.ref!.array);
     n.args.forEach(visit);
   };
