@@ -3,7 +3,9 @@
 // Everything per element is scalar code in local constants; loop-invariant work is hoisted before
 // the loop; adjoints that flow into loop invariants are summed in local accumulators and pushed
 // through the invariant part once, after the loop. Additive log-density terms that do not vary
-// with the element are counted `n` times instead of being computed `n` times.
+// with the element are counted `n` times instead of being computed `n` times. The loop's statements
+// are also recorded as data (a WasmLoopPlan), from which wasmLoop.ts generates the same loop in
+// WebAssembly.
 import { IrBuilder, isConst, type SNode } from './scalarIr.js';
 import { SCALAR_OPS } from './scalarOps.js';
 import { collectWasmParams, type RowStatement, type WasmLoopPlan } from './wasmLoop.js';

@@ -11,6 +11,7 @@ import wabtInit from 'wabt';
 import { Model, Normal, HalfNormal, Uniform, Rng, type CompiledModel, type Tensor } from '../../src/index.js';
 import { abs, div, exp, matvec, sqrt, square, sum } from '../../src/graph/tensor.js';
 import { checkGradient } from './fd.js';
+import { randomModel } from './fuzz.js';
 import { fuzzRuns } from '../helpers/fuzzRuns.js';
 
 /** The number of loops of the gradient program that call WebAssembly. */
@@ -259,6 +260,17 @@ test('property: random expressions of the supported ops agree between WebAssembl
   );
   // Every likelihood or potential over the rows is a loop of supported ops (a potential of data only is folded).
   assert.ok(inWasm >= 0.8 * cases, `${inWasm} of ${cases} models ran a loop in WebAssembly`);
+});
+
+test('random model graphs of the gradient fuzz suite (mixed shapes, gathers, kernels): both paths agree', () => {
+  let withWasm = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const dim = randomModel(seed).compile({ wasm: false }).dim;
+    const { wasm } = assertPathsAgree(() => randomModel(seed), point(dim, seed, 0.5), `random model ${seed}`);
+    if (wasmLoopCount(wasm) > 0) withWasm++;
+  }
+  // All 40 do today (151 loops): each has a potential or likelihood over rows of supported ops.
+  assert.ok(withWasm >= 30, `${withWasm} of 40 random models ran a loop in WebAssembly`);
 });
 
 test('the generated modules are valid WebAssembly for wabt too (an independent decoder and validator)', async () => {
