@@ -4,7 +4,8 @@
 // peak RSS is then its own): a linear regression with 10 predictors written with `matvec` and as
 // columns, and a hierarchical model with 1,000 groups (radon-shaped: intercept and slope by group).
 // Each gradient is also timed with every loop in JS (`wasm: false`, `*_js_loops_ns_per_row`).
-// Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI.
+// Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI,
+// NUTMEG_SCALE_JS_LOOPS=0 to skip the JS-loop timings (their models add to the peak RSS).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,8 +140,10 @@ async function child(n: number): Promise<void> {
     out[`${name}_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
     t0 = performance.now();
     out[`${name}_ns_per_row`] = +(nsPerGradient(cm) / n).toFixed(2);
-    if (small) warmUp(build(small, false));
-    out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false)) / n).toFixed(2);
+    if (process.env.NUTMEG_SCALE_JS_LOOPS !== '0') {
+      if (small) warmUp(build(small, false));
+      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false)) / n).toFixed(2);
+    }
     if (runs) {
       const r = await shortRuns(cm);
       out[`${name}_nuts_s`] = r.nuts_s;
@@ -183,8 +186,11 @@ export async function run(): Promise<void> {
         ratios.linreg_columns_vs_c = +(j.linreg_columns_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
         ratios.linreg_matvec_vs_c = +(j.linreg_matvec_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
         ratios.hier1000_vs_c = +(j.hier1000_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
-        ratios.linreg_columns_js_loops_vs_c = +(j.linreg_columns_js_loops_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
-        ratios.hier1000_js_loops_vs_c = +(j.hier1000_js_loops_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
+        if (j.linreg_columns_js_loops_ns_per_row !== undefined) {
+          ratios.linreg_columns_js_loops_vs_c = +(j.linreg_columns_js_loops_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+          ratios.linreg_matvec_js_loops_vs_c = +(j.linreg_matvec_js_loops_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+          ratios.hier1000_js_loops_vs_c = +(j.hier1000_js_loops_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
+        }
       }
       console.log(JSON.stringify({ ...j, ...c, ...ratios }));
     }
