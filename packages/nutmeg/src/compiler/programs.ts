@@ -3,7 +3,7 @@ import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext, Mode } from './context.js';
 import { backwardStage, forwardStage, termStage } from './fuse.js';
 import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
-import { wasmProgram, type ProgramPiece } from './wasmLoops.js';
+import { wasmPrograms, type ProgramPiece } from './wasmLoops.js';
 
 /** The compiled functions of one model (raw: NaN and +Infinity are not yet mapped to -Infinity). */
 export interface Programs {
@@ -67,15 +67,27 @@ function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermS
 }
 
 /**
- * The log density and gradient program: its loops in WebAssembly where wasmLoops.ts supports them
- * (unless the compilation's `wasm` option is false), otherwise in JS.
+ * The log density programs, with and without the gradient: their loops in WebAssembly where
+ * wasmLoops.ts supports them (unless the compilation's `wasm` option is false), otherwise in JS.
  */
-function compileGradient(ctx: CompileContext): Programs['logDensityGrad'] {
+function compileLogDensities(ctx: CompileContext): Pick<Programs, 'logDensityGrad' | 'logDensity'> {
   const { env, spec } = ctx;
-  const pieces = programPieces(ctx, 'grad', spec.terms, []);
-  const wasm = ctx.wasm ? wasmProgram(env, pieces, spec.dim, zeroBuffer) : null;
-  if (!wasm) return env.compile(['th', 'g'], [...piecesJs(pieces), 'return lp;'].join('\n'));
-  return env.compile([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n'));
+  const grad = programPieces(ctx, 'grad', spec.terms, []);
+  const value = programPieces(ctx, 'value', spec.terms, []);
+  const [wasmGrad, wasmValue] = ctx.wasm
+    ? wasmPrograms(
+        env,
+        [
+          { pieces: grad, gradient: true },
+          { pieces: value, gradient: false },
+        ],
+        spec.dim,
+        zeroBuffer,
+      )
+    : [null, null];
+  const build = <T>(pieces: ProgramPiece[], params: string[], wasm: typeof wasmGrad): T =>
+    wasm ? env.compile<T>([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n')) : env.compile<T>(params, [...piecesJs(pieces), 'return lp;'].join('\n'));
+  return { logDensityGrad: build(grad, ['th', 'g'], wasmGrad), logDensity: build(value, ['th'], wasmValue) };
 }
 
 /**
@@ -85,8 +97,7 @@ function compileGradient(ctx: CompileContext): Programs['logDensityGrad'] {
  */
 export function compilePrograms(ctx: CompileContext, outputNodes: readonly number[]): Programs {
   const { env, spec } = ctx;
-  const logDensityGrad = compileGradient(ctx);
-  const logDensity = env.compile<Programs['logDensity']>(['th'], programBody(ctx, 'value', spec.terms, []));
+  const { logDensityGrad, logDensity } = compileLogDensities(ctx);
   const byVariable = env.compile<Programs['byVariable']>(['th', 'out'], zeroBuffer('out') + '\n' + programBody(ctx, 'byVariable', spec.terms, []));
   const outputs = env.compile<Programs['outputs']>(['th'], programBody(ctx, 'outputs', [], outputNodes));
   return { logDensityGrad, logDensity, byVariable, outputs };

@@ -34,9 +34,9 @@ export type ProgramPiece = string | { readonly zero: string } | FusedLoopCode;
 export interface WasmProgram {
   /** The program's pieces as JS: loops run in WebAssembly replaced by their calls. */
   readonly blocks: readonly string[];
-  /** The program's parameters (θ in, gradient out), copied into and out of the module's memory. */
-  readonly params: readonly [string, string];
-  /** Statements at the start: `th` and `g` become the module's copies, θ is copied in, `g` and the module's adjoint buffers zeroed. */
+  /** The program's parameters (θ in, and the gradient out for a gradient program), copied into and out of the module's memory. */
+  readonly params: readonly string[];
+  /** Statements at the start: `th` (and `g`) become the module's copies, θ is copied in, `g` and the module's adjoint buffers zeroed. */
   readonly prologue: string;
   /** Statements before `return lp`: the gradient copied out. */
   readonly epilogue: string;
@@ -50,21 +50,32 @@ const ALIGN = 16;
 /** Copies `src` into `dst` in generated code: a loop for short vectors, `set` for long ones (see vectorArena.ts `copyVec`). */
 const copy = (dst: string, src: string): string => `if (${src}.length < 24) { for (let i = 0; i < ${src}.length; i++) ${dst}[i] = ${src}[i]; } else ${dst}.set(${src});`;
 
+/** A program to build: its pieces, and whether it computes the gradient (`g` in and out of the module's memory). */
+export interface ProgramToBuild {
+  readonly pieces: readonly ProgramPiece[];
+  readonly gradient: boolean;
+}
+
+/** A supported loop of one program. */
+type WasmLoop = FusedLoopCode & { wasm: NonNullable<FusedLoopCode['wasm']> };
+
 /**
- * Builds the WebAssembly of the supported loops among a program's pieces and moves the arrays they
- * use into the module's memory.
+ * Builds the WebAssembly of the supported loops of a model's programs (one module and one memory
+ * for all of them) and moves the arrays they use into the module's memory.
  *
  * @param env - the compilation's environment (its arrays are replaced by views of the module's memory)
- * @param pieces - the program's pieces: JS strings, and fused loops with their plans
+ * @param programs - the programs: their pieces (JS, buffers to zero, fused loops with their plans)
  * @param dim - the length of θ and of the gradient
  * @param zeroJs - the JS that zeroes a buffer left outside the module
- * @returns the program's JS around the calls, or null when no loop is supported or the module cannot be built
+ * @returns per program, its JS around the calls, or null when it has no supported loop (or no module could be built)
  */
-export function wasmProgram(env: Environment, pieces: readonly ProgramPiece[], dim: number, zeroJs: (name: string) => string): WasmProgram | null {
-  if (!wasmSimdAvailable()) return null;
+export function wasmPrograms(env: Environment, programs: readonly ProgramToBuild[], dim: number, zeroJs: (name: string) => string): (WasmProgram | null)[] {
+  const none = programs.map(() => null);
+  if (!wasmSimdAvailable()) return none;
   const isFloat = (name: string): boolean => name === 'th' || name === 'g' || env.values[name] instanceof Float64Array;
-  const loops = pieces.filter((p): p is FusedLoopCode & { wasm: NonNullable<FusedLoopCode['wasm']> } => typeof p !== 'string' && 'js' in p && p.wasm !== undefined && wasmLoopUnsupported(p.wasm.plan, isFloat) === null);
-  if (loops.length === 0) return null;
+  const loops = programs.map((p) => p.pieces.filter((q): q is WasmLoop => typeof q !== 'string' && 'js' in q && q.wasm !== undefined && wasmLoopUnsupported(q.wasm.plan, isFloat) === null));
+  const all = loops.flat();
+  if (all.length === 0) return none;
   // The layout: θ, the gradient, the results, then every array a loop uses.
   let next = 0;
   const place = (bytes: number): number => {
@@ -76,29 +87,32 @@ export function wasmProgram(env: Environment, pieces: readonly ProgramPiece[], d
     ['th', place(8 * dim)],
     ['g', place(8 * dim)],
   ]);
-  const results = place(8 * Math.max(1, ...loops.map((l) => l.wasm.plan.globalAccumulators.length)));
+  const resultCount = Math.max(1, ...all.map((l) => l.wasm.plan.globalAccumulators.length));
+  const results = place(8 * resultCount);
   const moved: { name: string; at: number; kind: 'f64' | 'i32' }[] = [];
-  for (const l of loops) {
+  for (const l of all) {
     const { floats, ints } = wasmLoopArrays(l.wasm.plan);
     for (const [names, kind] of [[floats, 'f64'], [ints, 'i32']] as const) {
       for (const name of names) {
         if (address.has(name)) continue;
-        const arr = env.values[name] as Float64Array | Int32Array;
-        const at = place(arr.byteLength);
+        const at = place((env.values[name] as Float64Array | Int32Array).byteLength);
         address.set(name, at);
         moved.push({ name, at, kind });
       }
     }
   }
   const layout = { address: (name: string) => address.get(name)!, integer: (name: string) => (/^\d+$/.test(name) ? Number(name) : (env.values[name] as number)), results };
+  const fnName = (p: number, k: number): string => `wl${p}_${k}`;
   let instance: WebAssembly.Instance;
   let memory: WebAssembly.Memory;
+  const cleared = new Set<string>();
   try {
-    const functions: WasmFunction[] = loops.map((l, k) => emitWasmLoop(l.wasm.plan, `loop${k}`, layout));
+    const functions: WasmFunction[] = loops.flatMap((ls, p) => ls.map((l, k) => emitWasmLoop(l.wasm.plan, fnName(p, k), layout)));
     // Zeroing the gradient and the buffers in the module: one memory.fill each (TypedArray.fill has a fixed cost of tens of ns).
     const clear = new CodeWriter();
-    for (const p of pieces) {
-      if (typeof p === 'string' || !('zero' in p) || !address.has(p.zero)) continue;
+    for (const p of programs.filter((q) => q.gradient).flatMap((q) => q.pieces)) {
+      if (typeof p === 'string' || !('zero' in p) || !address.has(p.zero) || cleared.has(p.zero)) continue;
+      cleared.add(p.zero);
       const bytes = p.zero === 'g' ? 8 * dim : (env.values[p.zero] as Float64Array).byteLength;
       clear.i32(address.get(p.zero)!).i32(0).i32(bytes).memoryFill();
     }
@@ -108,7 +122,7 @@ export function wasmProgram(env: Environment, pieces: readonly ProgramPiece[], d
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     instance = new WebAssembly.Instance(module, { env: { memory } });
   } catch {
-    return null; // WebAssembly unavailable or forbidden here: the JS loops run
+    return none; // WebAssembly unavailable or forbidden here: the JS loops run
   }
   const buffer = memory.buffer;
   for (const { name, at, kind } of moved) {
@@ -119,14 +133,18 @@ export function wasmProgram(env: Environment, pieces: readonly ProgramPiece[], d
   }
   env.values.wth = new Float64Array(buffer, address.get('th')!, dim);
   env.values.wg = new Float64Array(buffer, address.get('g')!, dim);
-  env.values.wres = new Float64Array(buffer, results, Math.max(1, ...loops.map((l) => l.wasm.plan.globalAccumulators.length)));
-  loops.forEach((_l, k) => (env.values[`wl${k}`] = instance.exports[`loop${k}`]));
+  env.values.wres = new Float64Array(buffer, results, resultCount);
   env.values.wclear = instance.exports.clear;
-  const blocks = pieces.map((p) => {
-    if (typeof p === 'string') return p;
-    if ('zero' in p) return address.has(p.zero) ? '' : zeroJs(p.zero);
-    const k = loops.indexOf(p as (typeof loops)[number]);
-    return k >= 0 ? p.wasm!.callJs(`wl${k}`, 'wres') : p.js;
+  loops.forEach((ls, p) => ls.forEach((_l, k) => (env.values[fnName(p, k)] = instance.exports[fnName(p, k)])));
+  return programs.map(({ pieces, gradient }, p) => {
+    if (loops[p].length === 0) return null;
+    const blocks = pieces.map((q) => {
+      if (typeof q === 'string') return q;
+      if ('zero' in q) return cleared.has(q.zero) ? '' : zeroJs(q.zero);
+      const k = loops[p].indexOf(q as WasmLoop);
+      return k >= 0 ? q.wasm!.callJs(fnName(p, k), 'wres') : q.js;
+    });
+    if (!gradient) return { blocks, params: ['thIn'], prologue: `const th = wth;\n${copy('wth', 'thIn')}`, epilogue: '', loops: loops[p].length };
+    return { blocks, params: ['thIn', 'gOut'], prologue: `const th = wth, g = wg;\n${copy('wth', 'thIn')}\nwclear();`, epilogue: copy('gOut', 'wg'), loops: loops[p].length };
   });
-  return { blocks, params: ['thIn', 'gOut'], prologue: `const th = wth, g = wg;\n${copy('wth', 'thIn')}\nwclear();`, epilogue: copy('gOut', 'wg'), loops: loops.length };
 }

@@ -18,7 +18,7 @@ import { fuzzRuns } from '../helpers/fuzzRuns.js';
 function wasmLoopCount(cm: CompiledModel): number {
   const sources = (cm as unknown as { __sources: string[] }).__sources;
   const grad = sources.find((s) => s.includes('function (thIn, gOut)') || s.includes('function (th, g)'))!;
-  return (grad.match(/if \(wl\d+\(/g) ?? []).length;
+  return (grad.match(/if \(wl\d+_\d+\(/g) ?? []).length;
 }
 
 /** Log density and gradient of both compilations at `theta`; asserts they agree (see the tolerance above). */
@@ -31,9 +31,17 @@ function assertPathsAgree(build: () => Model, theta: Float64Array, what: string)
   const lj = js.logDensityGrad(theta, gj);
   const S = 1 + Object.values(js.logDensityByVariable(theta)).reduce((s, v) => s + Math.abs(v), 0);
   const tol = 1e-12 * S;
-  if (lj === -Infinity) assert.equal(lw, -Infinity, `${what}: wasm ${lw}, js -Infinity`);
-  else {
+  const vw = wasm.logDensity!(theta);
+  const vj = js.logDensity!(theta);
+  if (lj === -Infinity) {
+    assert.equal(lw, -Infinity, `${what}: wasm ${lw}, js -Infinity`);
+    assert.equal(vw, -Infinity, `${what}: wasm logDensity ${vw}, js -Infinity`);
+    assert.equal(vj, -Infinity);
+  } else {
     assert.ok(Math.abs(lw - lj) <= tol, `${what}: log density wasm ${lw} js ${lj}`);
+    // The value-only programs: the same loops without the reverse pass, and the same sums.
+    assert.ok(Math.abs(vw - vj) <= tol, `${what}: logDensity wasm ${vw} js ${vj}`);
+    assert.equal(vw, lw, `${what}: the WebAssembly logDensity and logDensityGrad sum in the same order`);
     for (let i = 0; i < gj.length; i++) assert.ok(Math.abs(gw[i] - gj[i]) <= tol * Math.max(1, Math.abs(gj[i])), `${what}: grad[${i}] wasm ${gw[i]} js ${gj[i]}`);
   }
   return { wasm, js };
@@ -97,6 +105,8 @@ for (const centered of [true, false]) {
       const { wasm, js } = assertPathsAgree(build, point(build().compile({ wasm: false }).dim, 100 + k), `${name} point ${k}`);
       assert.ok(wasmLoopCount(wasm) >= 2, `${name}: ${wasmLoopCount(wasm)} loops in WebAssembly`);
       assert.equal(wasmLoopCount(js), 0);
+      const valueProgram = (wasm as unknown as { __sources: string[] }).__sources.find((s) => s.includes('function (thIn) {'));
+      assert.ok(valueProgram && /if \(wl\d+_\d+\(/.test(valueProgram), `${name}: logDensity has no loop in WebAssembly`);
       checkGradient(wasm, point(wasm.dim, 200 + k), `${name} (wasm) point ${k}`);
       checkGradient(js, point(js.dim, 200 + k), `${name} (js) point ${k}`);
     }
