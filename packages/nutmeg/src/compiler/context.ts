@@ -38,14 +38,14 @@ export interface CompileContext {
   readonly folded: Set<number>;
   /** A fresh number for a kernel's local names (unique within the compilation). */
   nextLocal(): number;
-  /** Whether the gradient's loops may run as generated WebAssembly (compile option `wasm`, default true). */
+  /** Whether the log density's and gradient's loops may run as generated WebAssembly (compile option `wasm`, default true). */
   readonly wasm: boolean;
 }
 
 /** Options of a compilation. */
 export interface CompileOptions {
   /**
-   * Run the gradient's supported loops as generated WebAssembly (SIMD) when the engine allows it
+   * Run the supported loops of the log density and its gradient as generated WebAssembly (SIMD) when the engine allows it
    * (default true); false keeps every loop in JS. Both give the same values up to the order of
    * summation (see docs/wasm.md).
    */

@@ -1,4 +1,4 @@
-// Runs the fused loops of the gradient program as generated WebAssembly: the module's memory layout, the module, and the JS around the calls.
+// Runs the fused loops of the log density programs (with and without gradient) as generated WebAssembly: the module's memory layout, the module, and the JS around the calls.
 //
 // The loops that wasmLoop.ts supports become one function each of one module per compiled model.
 // The module has its own memory, which holds, once per model, the data columns and buffers those

@@ -411,7 +411,7 @@ export class Model {
    * Compiles the model into a log density with gradient on the unconstrained space.
    * @throws ModelError for invalid constant parameters or observed data outside the support,
    *   naming the variable and position.
-   * @param options - `{ wasm: false }` keeps every loop of the gradient in JS (default: the
+   * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS (default: the
    *   supported loops run as generated WebAssembly where the engine allows it; docs/wasm.md)
    */
   compile(options: CompileOptions = {}): CompiledModel {
