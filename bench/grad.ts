@@ -45,25 +45,32 @@ export function baselines(): { c_ns: number | null; js_ns: number | null } {
 
 export async function run(): Promise<void> {
   const d = loadRadon();
-  const models: [string, CompiledModel][] = [
-    ['radon_hierarchical_centered', hierarchicalCentered(d).compile()],
-    ['radon_hierarchical_noncentered', hierarchicalNonCentered(d).compile()],
+  // Each model twice: as compiled by default (the gradient's loops in WebAssembly where supported)
+  // and with every loop in JS (`wasm: false`, the fallback where WebAssembly is unavailable).
+  const models: [string, CompiledModel, CompiledModel][] = [
+    ['radon_hierarchical_centered', hierarchicalCentered(d).compile(), hierarchicalCentered(d).compile({ wasm: false })],
+    ['radon_hierarchical_noncentered', hierarchicalNonCentered(d).compile(), hierarchicalNonCentered(d).compile({ wasm: false })],
   ];
   // Interleave: ours, baselines, ours again; report the min of ours.
-  const first = models.map(([, cm]) => nsPerEval(cm, 200));
+  const time = (): [number, number][] => models.map(([, cm, js]) => [nsPerEval(cm, 200), nsPerEval(js, 200)]);
+  const first = time();
   const base = baselines();
-  const second = models.map(([, cm]) => nsPerEval(cm, 200));
+  const second = time();
+  const ratio = (ns: number, b: number | null): number | null => (b ? +(ns / b).toFixed(2) : null);
   models.forEach(([name, cm], k) => {
-    const ns = Math.min(first[k], second[k]);
+    const ns = Math.min(first[k][0], second[k][0]);
+    const jsNs = Math.min(first[k][1], second[k][1]);
     console.log(
       JSON.stringify({
         model: name,
         dim: cm.dim,
         ns_per_eval: Math.round(ns),
+        ns_per_eval_js_loops: Math.round(jsNs),
         baseline_c_ns: base.c_ns,
         baseline_js_ns: base.js_ns,
-        ratio_vs_c: base.c_ns ? +(ns / base.c_ns).toFixed(2) : null,
-        ratio_vs_js: base.js_ns ? +(ns / base.js_ns).toFixed(2) : null,
+        ratio_vs_c: ratio(ns, base.c_ns),
+        ratio_js_loops_vs_c: ratio(jsNs, base.c_ns),
+        ratio_vs_js: ratio(ns, base.js_ns),
       }),
     );
   });

@@ -3,7 +3,9 @@
 // `npm run bench -- scale` prints one JSON line per size. Each size runs in a child process (its
 // peak RSS is then its own): a linear regression with 10 predictors written with `matvec` and as
 // columns, and a hierarchical model with 1,000 groups (radon-shaped: intercept and slope by group).
-// Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI.
+// Each gradient is also timed with every loop in JS (`wasm: false`, `*_js_loops_ns_per_row`).
+// Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI,
+// NUTMEG_SCALE_JS_LOOPS=0 to skip the JS-loop timings (their models add to the peak RSS).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,33 +44,33 @@ function makeData(n: number) {
 type Data = ReturnType<typeof makeData>;
 
 /** The linear regression, its predictors as 10 data columns (elementwise code). */
-function linregColumns(d: Data): CompiledModel {
+function linregColumns(d: Data, wasm = true): CompiledModel {
   const m = new Model();
   let mu = m.rv('a', Normal({ mu: 0, sigma: 5 }));
   d.columns.forEach((c, j) => (mu = mu.add(m.rv(`b${j}`, Normal({ mu: 0, sigma: 5 })).mul(m.data(`x${j}`, c)))));
   m.rv('y', Normal({ mu, sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
-  return m.compile();
+  return m.compile({ wasm });
 }
 
 /** The same regression with its predictors as one [n, 10] matrix: `a + matvec(X, b)`. */
-function linregMatvec(d: Data): CompiledModel {
+function linregMatvec(d: Data, wasm = true): CompiledModel {
   const m = new Model();
   const a = m.rv('a', Normal({ mu: 0, sigma: 5 }));
   const b = m.rv('b', Normal({ mu: 0, sigma: 5 }), { shape: [PREDICTORS] });
   const X = m.data('X', d.matrix, { shape: [d.y.length, PREDICTORS] });
   m.rv('y', Normal({ mu: a.add(math.matvec(X, b)), sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
-  return m.compile();
+  return m.compile({ wasm });
 }
 
 /** The radon-shaped hierarchical model (centered) with 1,000 groups. */
-function hierarchical(d: Data): CompiledModel {
+function hierarchical(d: Data, wasm = true): CompiledModel {
   const m = new Model({ coords: { group: Array.from({ length: GROUPS }, (_, k) => `g${k}`) } });
   const alpha = m.rv('alpha', Normal({ mu: m.rv('mu_alpha', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_alpha', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
   const beta = m.rv('beta', Normal({ mu: m.rv('mu_beta', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_beta', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
   const group = m.data('group', d.group, { indexInto: 'group' });
   const x = m.data('x', d.x);
   m.rv('y', Normal({ mu: alpha.at(group).add(beta.at(group).mul(x)), sigma: m.rv('eps', HalfNormal({ sigma: 1 })) }), { observed: d.yh });
-  return m.compile();
+  return m.compile({ wasm });
 }
 
 /** Runs the gradient of `cm` until V8 has optimised it: 3,000 evaluations or 3 s. */
@@ -138,6 +140,10 @@ async function child(n: number): Promise<void> {
     out[`${name}_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
     t0 = performance.now();
     out[`${name}_ns_per_row`] = +(nsPerGradient(cm) / n).toFixed(2);
+    if (process.env.NUTMEG_SCALE_JS_LOOPS !== '0') {
+      if (small) warmUp(build(small, false));
+      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false)) / n).toFixed(2);
+    }
     if (runs) {
       const r = await shortRuns(cm);
       out[`${name}_nuts_s`] = r.nuts_s;
@@ -180,6 +186,11 @@ export async function run(): Promise<void> {
         ratios.linreg_columns_vs_c = +(j.linreg_columns_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
         ratios.linreg_matvec_vs_c = +(j.linreg_matvec_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
         ratios.hier1000_vs_c = +(j.hier1000_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
+        if (j.linreg_columns_js_loops_ns_per_row !== undefined) {
+          ratios.linreg_columns_js_loops_vs_c = +(j.linreg_columns_js_loops_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+          ratios.linreg_matvec_js_loops_vs_c = +(j.linreg_matvec_js_loops_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
+          ratios.hier1000_js_loops_vs_c = +(j.hier1000_js_loops_ns_per_row / c.c_hier_ns_per_row).toFixed(2);
+        }
       }
       console.log(JSON.stringify({ ...j, ...c, ...ratios }));
     }

@@ -6,7 +6,7 @@
 import type { ModelSpec } from '../graph/graph.js';
 import { assembleCompiledModel } from './assemble.js';
 import type { CompiledModel } from './compiledModel.js';
-import { createContext } from './context.js';
+import { createContext, type CompileOptions } from './context.js';
 import { checkDataConstraints } from './dataChecks.js';
 import { foldDataOnly } from './fold.js';
 import { compilePrograms } from './programs.js';
@@ -15,6 +15,7 @@ import { compilePrograms } from './programs.js';
  * Compiles a model description (see {@link ModelSpec}) into a {@link CompiledModel}.
  *
  * @param specIn - a `ModelSpec` (typed `unknown` because it arrives as plain data, e.g. in a worker)
+ * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS (see {@link CompileOptions})
  * @returns the compiled model
  * @throws ModelError when data violate a distribution's constraints, or a kernel is unknown
  * @example
@@ -27,8 +28,8 @@ import { compilePrograms } from './programs.js';
  * again.logDensityGrad(Float64Array.of(0), new Float64Array(1)); // -0.9189385332046728 (log of 1/√(2π))
  * ```
  */
-export function compileModelSpec(specIn: unknown): CompiledModel {
-  const ctx = createContext(specIn as ModelSpec);
+export function compileModelSpec(specIn: unknown, options: CompileOptions = {}): CompiledModel {
+  const ctx = createContext(specIn as ModelSpec, options);
   foldDataOnly(ctx);
   checkDataConstraints(ctx);
   const variables = ctx.spec.variables;

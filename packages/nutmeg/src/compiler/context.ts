@@ -38,10 +38,22 @@ export interface CompileContext {
   readonly folded: Set<number>;
   /** A fresh number for a kernel's local names (unique within the compilation). */
   nextLocal(): number;
+  /** Whether the log density's and gradient's loops may run as generated WebAssembly (compile option `wasm`, default true). */
+  readonly wasm: boolean;
+}
+
+/** Options of a compilation. */
+export interface CompileOptions {
+  /**
+   * Run the supported loops of the log density and its gradient as generated WebAssembly (SIMD) when the engine allows it
+   * (default true); false keeps every loop in JS. Both give the same values up to the order of
+   * summation (see docs/wasm.md).
+   */
+  readonly wasm?: boolean;
 }
 
 /** A fresh compilation of `spec`: an empty environment, nothing folded yet. */
-export function createContext(spec: ModelSpec): CompileContext {
+export function createContext(spec: ModelSpec, options: CompileOptions = {}): CompileContext {
   let localCount = 0;
   return {
     spec,
@@ -50,5 +62,6 @@ export function createContext(spec: ModelSpec): CompileContext {
     paramDep: parameterDependence(spec.nodes),
     folded: new Set<number>(),
     nextLocal: () => localCount++,
+    wasm: options.wasm ?? true,
   };
 }

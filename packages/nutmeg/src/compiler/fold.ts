@@ -24,6 +24,9 @@ export function foldDataOnly(ctx: CompileContext): void {
     folded.add(id);
     env.buffer(`v${id}`, sizeOf(nodes[id].shape));
   }
-  for (const id of targets) code.push(forwardStage(ctx, id, new Set(targets), 'fold'));
+  for (const id of targets) {
+    const stage = forwardStage(ctx, id, new Set(targets), 'fold');
+    code.push(typeof stage === 'string' ? stage : stage.js);
+  }
   env.compile<() => void>([], code.join('\n'))();
 }

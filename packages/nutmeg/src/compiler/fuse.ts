@@ -4,7 +4,7 @@
 // together); each materialized node gets a forward loop and, in reverse order after the terms, a
 // backward loop.
 import { ModelError } from '../core/errors.js';
-import { emitFusedLoop, type DomainCheck, type FusedLoopSpec } from '../ir/fusedLoop.js';
+import { emitFusedLoopParts, type DomainCheck, type FusedLoopCode, type FusedLoopSpec } from '../ir/fusedLoop.js';
 import { KERNELS, type Kernel, type KernelContext, type KernelInput } from '../ir/kernels.js';
 import { IrBuilder, type SNode } from '../ir/scalarIr.js';
 import { sizeOf, type GraphNode, type TermSpec } from '../graph/graph.js';
@@ -56,7 +56,7 @@ function kernelContext(ctx: CompileContext, id: number, materialized: ReadonlySe
 }
 
 /** Forward stage of a materialized (or folded) node: writes v{id}. */
-export function forwardStage(ctx: CompileContext, id: number, materialized: ReadonlySet<number>, mode: Mode): string {
+export function forwardStage(ctx: CompileContext, id: number, materialized: ReadonlySet<number>, mode: Mode): string | FusedLoopCode {
   const n = ctx.nodes[id];
   const gradient = mode === 'grad';
   ctx.env.buffer(`v${id}`, sizeOf(n.shape));
@@ -67,14 +67,14 @@ export function forwardStage(ctx: CompileContext, id: number, materialized: Read
   const b = new IrBuilder();
   const { expand } = makeLowering(ctx, b, mode === 'fold' ? new Set([...materialized].filter((x) => x !== id)) : materialized, gradient);
   const spec: FusedLoopSpec = { n: countOf(ctx, b, id), stores: [{ node: expand(id, id), array: `v${id}`, offset: 0 }], gradient: false };
-  return emitFusedLoop(b, spec);
+  return emitFusedLoopParts(b, spec);
 }
 
 /**
  * Backward stage of materialized nodes: pushes a{id} into their inputs' adjoints. Several
  * elementwise nodes of one shape, none reading another, share one loop (see backwardGroups).
  */
-export function backwardStage(ctx: CompileContext, ids: readonly number[], materialized: ReadonlySet<number>): string {
+export function backwardStage(ctx: CompileContext, ids: readonly number[], materialized: ReadonlySet<number>): string | FusedLoopCode {
   const first = ctx.nodes[ids[0]];
   if (first.kind === 'kernel') {
     const { kernel, ctx: kctx } = kernelContext(ctx, ids[0], materialized, true);
@@ -91,7 +91,7 @@ export function backwardStage(ctx: CompileContext, ids: readonly number[], mater
     // The forward loop stored this node's values in v{id}: the reverse pass reads them back.
     known.push({ node: value, array: `v${id}`, offset: 0 });
   }
-  return emitFusedLoop(b, { n: countOf(ctx, b, ids[0]), seeds, known, gradient: true });
+  return emitFusedLoopParts(b, { n: countOf(ctx, b, ids[0]), seeds, known, gradient: true });
 }
 
 /**
@@ -100,6 +100,7 @@ export function backwardStage(ctx: CompileContext, ids: readonly number[], mater
  * @param lpTarget - the JS variable the terms are added to
  * @param onCheckFail - JS run when a parameter-dependent domain check fails
  * @param forwards - materialized nodes whose forward stage runs inside this loop (see fusedForwards)
+ * @returns the loop's JS, and what a WebAssembly version of its loop needs (wasmLoops.ts)
  */
 export function termStage(
   ctx: CompileContext,
@@ -109,7 +110,7 @@ export function termStage(
   lpTarget: string,
   onCheckFail: string,
   forwards: readonly number[] = [],
-): string {
+): FusedLoopCode {
   const { nodes, env } = ctx;
   const b = new IrBuilder();
   const gradient = mode === 'grad';
@@ -139,7 +140,7 @@ export function termStage(
     checks.push(...r.checks.filter((c) => c.node.param || c.bound.param));
   }
   const segments = segPlan ? rowSegments(ctx, b, out, permuted(segPlan.index)) : undefined;
-  return emitFusedLoop(b, { n: countOf(ctx, b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments, stores });
+  return emitFusedLoopParts(b, { n: countOf(ctx, b, out), lpTerms, lpTarget, gradient, checks, onCheckFail, segments, stores });
 }
 
 /** The runs of equal values of a sorted index over the rows of node `out`: a loop by segments. */

@@ -133,7 +133,7 @@ export function makeLowering(ctx: CompileContext, b: IrBuilder, materialized: Re
     const stride = integerCode(ctx, id, 'cols', cols);
     let sum: SNode | undefined;
     for (let j = 0; j < cols; j++) {
-      const x = b.load({ array, offset: 0, param: false }, b.index(j === 0 ? `i * ${stride}` : `i * ${stride} + ${j}`));
+      const x = b.load({ array, offset: 0, param: false }, b.stridedIndex(stride, j));
       const term = b.mul(x, lowerElement(n.args[1], j));
       sum = sum ? b.add(sum, term) : term;
     }

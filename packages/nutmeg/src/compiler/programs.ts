@@ -3,6 +3,7 @@ import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext, Mode } from './context.js';
 import { backwardStage, forwardStage, termStage } from './fuse.js';
 import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
+import { wasmPrograms, type ProgramPiece } from './wasmLoops.js';
 
 /** The compiled functions of one model (raw: NaN and +Infinity are not yet mapped to -Infinity). */
 export interface Programs {
@@ -29,13 +30,21 @@ const zeroBuffer = (name: string): string => `if (${name}.length < 64) { for (le
  * @param outputs - nodes whose values must be left in buffers
  */
 function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): string {
+  return [...piecesJs(programPieces(ctx, mode, termList, outputs)), 'return lp;'].join('\n');
+}
+
+/** The JS of pieces (loops in JS). */
+const piecesJs = (pieces: readonly ProgramPiece[]): string[] => pieces.map((p) => (typeof p === 'string' ? p : 'zero' in p ? zeroBuffer(p.zero) : p.js));
+
+/** The pieces of {@link programBody} (without its `return lp;`): JS, zeroed buffers, and loops with what WebAssembly needs. */
+function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): ProgramPiece[] {
   const gradient = mode === 'grad';
   const { materialized } = plan(ctx, termList, outputs, false);
   const order = [...materialized].sort((x, y) => x - y);
-  const code: string[] = [];
+  const code: ProgramPiece[] = [];
   if (gradient) {
-    code.push(zeroBuffer('g'));
-    for (const id of order) code.push(zeroBuffer(ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape))));
+    code.push({ zero: 'g' });
+    for (const id of order) code.push({ zero: ctx.env.buffer(`a${id}`, sizeOf(ctx.nodes[id].shape)) });
   }
   code.push('let lp = 0;');
   const groups = groupTerms(ctx, termList);
@@ -48,14 +57,37 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
     const names = [...new Set(termList.map((t) => t.variable))];
     groups.forEach((group, k) => {
       const slot = names.indexOf(group[0].variable);
-      code.push(`term${k}: ${termStage(ctx, group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`)}`);
+      code.push(`term${k}: ${termStage(ctx, group, materialized, mode, `out[${slot}]`, `out[${slot}] = -Infinity; break term${k};`).js}`);
     });
   } else {
     groups.forEach((group, k) => code.push(termStage(ctx, group, materialized, mode, 'lp', 'return -Infinity;', fused.get(k))));
   }
   if (gradient) for (const ids of backwardGroups(ctx, order, materialized)) code.push(backwardStage(ctx, ids, materialized));
-  code.push('return lp;');
-  return code.join('\n');
+  return code;
+}
+
+/**
+ * The log density programs, with and without the gradient: their loops in WebAssembly where
+ * wasmLoops.ts supports them (unless the compilation's `wasm` option is false), otherwise in JS.
+ */
+function compileLogDensities(ctx: CompileContext): Pick<Programs, 'logDensityGrad' | 'logDensity'> {
+  const { env, spec } = ctx;
+  const grad = programPieces(ctx, 'grad', spec.terms, []);
+  const value = programPieces(ctx, 'value', spec.terms, []);
+  const [wasmGrad, wasmValue] = ctx.wasm
+    ? wasmPrograms(
+        env,
+        [
+          { pieces: grad, gradient: true },
+          { pieces: value, gradient: false },
+        ],
+        spec.dim,
+        zeroBuffer,
+      )
+    : [null, null];
+  const build = <T>(pieces: ProgramPiece[], params: string[], wasm: typeof wasmGrad): T =>
+    wasm ? env.compile<T>([...wasm.params], [wasm.prologue, ...wasm.blocks, wasm.epilogue, 'return lp;'].join('\n')) : env.compile<T>(params, [...piecesJs(pieces), 'return lp;'].join('\n'));
+  return { logDensityGrad: build(grad, ['th', 'g'], wasmGrad), logDensity: build(value, ['th'], wasmValue) };
 }
 
 /**
@@ -65,8 +97,7 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
  */
 export function compilePrograms(ctx: CompileContext, outputNodes: readonly number[]): Programs {
   const { env, spec } = ctx;
-  const logDensityGrad = env.compile<Programs['logDensityGrad']>(['th', 'g'], programBody(ctx, 'grad', spec.terms, []));
-  const logDensity = env.compile<Programs['logDensity']>(['th'], programBody(ctx, 'value', spec.terms, []));
+  const { logDensityGrad, logDensity } = compileLogDensities(ctx);
   const byVariable = env.compile<Programs['byVariable']>(['th', 'out'], zeroBuffer('out') + '\n' + programBody(ctx, 'byVariable', spec.terms, []));
   const outputs = env.compile<Programs['outputs']>(['th'], programBody(ctx, 'outputs', [], outputNodes));
   return { logDensityGrad, logDensity, byVariable, outputs };

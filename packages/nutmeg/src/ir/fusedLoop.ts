@@ -3,9 +3,12 @@
 // Everything per element is scalar code in local constants; loop-invariant work is hoisted before
 // the loop; adjoints that flow into loop invariants are summed in local accumulators and pushed
 // through the invariant part once, after the loop. Additive log-density terms that do not vary
-// with the element are counted `n` times instead of being computed `n` times.
+// with the element are counted `n` times instead of being computed `n` times. The loop's statements
+// are also recorded as data (a WasmLoopPlan), from which wasmLoop.ts generates the same loop in
+// WebAssembly.
 import { IrBuilder, isConst, type SNode } from './scalarIr.js';
 import { SCALAR_OPS } from './scalarOps.js';
+import { collectWasmParams, type RowStatement, type WasmLoopPlan } from './wasmLoop.js';
 
 /** A runtime domain check: when it fails, the generated code runs `FusedLoopSpec.onCheckFail`. */
 export interface DomainCheck {
@@ -61,6 +64,27 @@ function literal(v: number): string {
 
 /** Emits one fused loop as a JS block. `b` must be the builder that made the spec's nodes. */
 export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
+  return emitFusedLoopParts(b, spec).js;
+}
+
+/** A fused loop's JS block and, when it has a loop, what a WebAssembly version of the loop needs. */
+export interface FusedLoopCode {
+  /** The whole block in JS. */
+  readonly js: string;
+  /** The loop as data (see wasmLoop.ts), and the block with the loop replaced by a call; absent for a single element. */
+  readonly wasm?: {
+    readonly plan: WasmLoopPlan;
+    /**
+     * The block with its loop replaced by a call of `fn` (the plan's function: count, then the
+     * plan's parameters; 0, or 1 when a domain check failed) and the loop-wide sums read back
+     * from `results` (a Float64Array over the function's memory).
+     */
+    readonly callJs: (fn: string, results: string) => string;
+  };
+}
+
+/** Emits one fused loop as a JS block, with the data a WebAssembly version of its loop needs (see {@link FusedLoopCode}). */
+export function emitFusedLoopParts(b: IrBuilder, spec: FusedLoopSpec): FusedLoopCode {
   const e = new FusedLoopEmitter(b, spec);
   // The loop counts, defined before the loop (a size node is only a name).
   const count = e.single ? '1' : e.ensure(spec.n);
@@ -70,15 +94,26 @@ export function emitFusedLoop(b: IrBuilder, spec: FusedLoopSpec): string {
   const lp = e.collectLpTerms();
   const invariantSeeds = spec.gradient ? e.varyingReversePass(lp) : [];
   const flushed = e.emitSums(invariantSeeds);
+  // The loop as data, and the names of the invariant values it reads (all defined before the loop).
+  const plan = e.single ? undefined : e.wasmPlan();
+  const paramNames = plan ? plan.params.map((p) => e.ensure(p)) : [];
   // After the loop: the log-density total, then the invariant reverse pass.
   e.phase = 'post';
   if (lp.hasLp) e.emitLpTotal(lp, flushed);
   if (spec.gradient) e.invariantReversePass(invariantSeeds);
-  return e.assemble(count, segCount);
+  const js = e.assemble(count, segCount);
+  if (!plan) return { js };
+  const fail = spec.onCheckFail ?? 'return -Infinity;';
+  const callJs = (fn: string, results: string): string => {
+    const call = `if (${fn}(${[spec.segments ? segCount : count, ...paramNames].join(', ')}) !== 0) { ${fail} }`;
+    const readBack = plan.globalAccumulators.map((acc, k) => `${acc} = ${results}[${k}];`);
+    return ['{', ...e.pre, call, ...readBack, ...e.post, '}'].join('\n');
+  };
+  return { js, wasm: { plan, callJs } };
 }
 
 /** Where a sum over the loop goes: the log density, the adjoint of an invariant node, or a per-segment adjoint slot. */
-type Sink = { kind: 'lp' } | { kind: 'global'; node: SNode } | { kind: 'segment'; target: string };
+type Sink = { kind: 'lp' } | { kind: 'global'; node: SNode } | { kind: 'segment'; target: string; load: SNode };
 
 /** A reverse-mode seed: the adjoint `seed` flows into `node`. */
 type Seed = { node: SNode; seed: SNode };
@@ -111,6 +146,12 @@ class FusedLoopEmitter {
   readonly segPost: string[] = [];
   /** Sums over the loop, collected first and emitted factored by {@link emitSums}. */
   readonly sums: { sink: Sink; value: SNode }[] = [];
+  /** The loop's per-row statements as data, in the order of the JS ones (for wasmLoop.ts). */
+  readonly rowStatements: RowStatement[] = [];
+  /** After each segment: `adjoint(load) += value` (value reads the segment's accumulators). */
+  readonly segmentFlushes: { load: SNode; value: SNode }[] = [];
+  readonly segmentAccumulators: string[] = [];
+  readonly globalAccumulators: string[] = [];
   /** Whether invariant nodes go before the loop (`main`) or after it (`post`). */
   phase: 'main' | 'post' = 'main';
   /** True when the loop has a single element (no loop is emitted). */
@@ -216,13 +257,16 @@ class FusedLoopEmitter {
       const bound = this.ensure(ch.bound);
       const cond = ch.op === 'integer' ? `Number.isInteger(${x})` : `${x} ${ch.op} ${bound}`;
       const stmt = `if (!(${cond})) { ${fail} }`;
-      (ch.node.level === 1 || ch.bound.level === 1 ? this.loop : this.pre).push(stmt);
+      const varying = ch.node.level === 1 || ch.bound.level === 1;
+      (varying ? this.loop : this.pre).push(stmt);
+      if (varying) this.rowStatements.push({ kind: 'check', node: ch.node, op: ch.op, bound: ch.bound });
     }
   }
 
   /** The forward outputs, stored per element. */
   emitStores(): void {
     for (const st of this.spec.stores ?? []) {
+      this.rowStatements.push({ kind: 'store', array: st.array, offset: st.offset, node: st.node });
       this.loop.push(`${st.array}[${this.indexCode(st.offset, this.single ? undefined : this.b.index('i'))}] = ${this.ensure(st.node)};`);
     }
   }
@@ -259,8 +303,11 @@ class FusedLoopEmitter {
     for (const t of lp.varying) seeds1.push({ node: t, seed: b.c(1) });
     if (lp.hasLp && lp.root0.op !== 'const') invariantSeeds.push({ node: lp.root0, seed: n });
     const addVarying = (target: string, value: SNode, load: SNode): void => {
-      if (seg && load.args[0] && this.segmentLevel(load.args[0])) this.sums.push({ sink: { kind: 'segment', target }, value });
-      else this.loop.push(`${target} += ${this.ensure(value)};`);
+      if (seg && load.args[0] && this.segmentLevel(load.args[0])) this.sums.push({ sink: { kind: 'segment', target, load }, value });
+      else {
+        this.loop.push(`${target} += ${this.ensure(value)};`);
+        this.rowStatements.push({ kind: 'addAdjoint', load, value });
+      }
     };
     reversePass(b, seeds1, 1, addVarying, (node) => this.adjointTarget(node), (arg, c) => {
       // An invariant contribution is the same for each of the n elements.
@@ -292,6 +339,8 @@ class FusedLoopEmitter {
         accumulators.set(key, acc);
         (scope === 'segment' ? this.segPre : this.pre).push(`let ${acc} = 0;`);
         this.loop.push(`${acc} += ${this.ensure(rest)};`);
+        (scope === 'segment' ? this.segmentAccumulators : this.globalAccumulators).push(acc);
+        this.rowStatements.push({ kind: 'accumulate', acc, value: rest });
       }
       const entry = flushed.get(sinkKey(sink)) ?? { sink, parts: [] };
       entry.parts.push(b.mul(factor, b.variable(acc)));
@@ -299,7 +348,9 @@ class FusedLoopEmitter {
     }
     for (const { sink, parts } of flushed.values()) {
       if (sink.kind === 'segment') {
-        this.segPost.push(`${sink.target} += ${this.ensureIn(this.segPost, b.sum(parts))};`);
+        const total = b.sum(parts);
+        this.segPost.push(`${sink.target} += ${this.ensureIn(this.segPost, total)};`);
+        this.segmentFlushes.push({ load: sink.load, value: total });
       } else if (sink.kind === 'global') invariantSeeds.push({ node: sink.node, seed: b.sum(parts) });
     }
     return flushed;
@@ -321,6 +372,21 @@ class FusedLoopEmitter {
     reversePass(this.b, invariantSeeds, 0, (target, value) => this.post.push(`${target} += ${this.ensure(value)};`), (node) => this.adjointTarget(node), () => {
       throw new Error('internal: invariant node with a varying argument');
     });
+  }
+
+  /** The loop as data (see wasmLoop.ts), after {@link emitSums}. */
+  wasmPlan(): WasmLoopPlan {
+    const seg = this.seg;
+    const plan = {
+      segments: seg ? { index: seg.index, starts: seg.starts, values: seg.values } : undefined,
+      rows: this.rowStatements,
+      segmentAccumulators: this.segmentAccumulators,
+      globalAccumulators: this.globalAccumulators,
+      flushes: this.segmentFlushes,
+      segmentLevel: (node: SNode) => this.segmentLevel(node),
+      known: new Map([...this.known].filter(([, k]) => k.node.level === 1).map(([id, k]) => [id, { array: k.array, offset: k.offset }])),
+    };
+    return { ...plan, params: collectWasmParams(plan) };
   }
 
   /** The block: code before the loop, the loop (by segment, single element or plain), code after it. */

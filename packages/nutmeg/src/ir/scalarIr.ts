@@ -38,6 +38,11 @@ export interface SNode {
   readonly ref?: LoadRef;
   /** JS code of an 'index' (an integer expression of the loop variable `i`), a 'var' or 'size' name. */
   readonly code?: string;
+  /**
+   * An 'index' that is `i · stride + offset` (`stride` the name of an integer in the environment):
+   * a strided read, such as element j of row i of a row-major matrix (ir/wasmLoop.ts reads it so).
+   */
+  readonly strided?: { readonly stride: string; readonly offset: number };
 }
 
 /** Builds hash-consed scalar IR nodes with constant folding and algebraic simplification. */
@@ -82,6 +87,12 @@ export class IrBuilder {
   /** An integer index expression in the loop variable `i` (level 1) or a constant one (level 0). */
   index(code: string, varying = true): SNode {
     return this.make('index', [], { code, level: varying ? 1 : 0 }, `i:${code}`);
+  }
+
+  /** The index `i · stride + offset` (`stride` names an integer in the environment): element `offset` of row i of a row-major matrix. */
+  stridedIndex(stride: string, offset: number): SNode {
+    const code = offset === 0 ? `i * ${stride}` : `i * ${stride} + ${offset}`;
+    return this.make('index', [], { code, level: 1, strided: { stride, offset } }, `i:${code}`);
   }
 
   /** A named JS local (an accumulator), loop-invariant. */

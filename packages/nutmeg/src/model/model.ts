@@ -7,6 +7,7 @@ import type { CoordValues } from '../core/types.js';
 import { bijectTo, TRANSFORMS } from '../transforms/bijectTo.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { compileModelSpec } from '../compiler/compile.js';
+import type { CompileOptions } from '../compiler/context.js';
 import { broadcastShapes, formatShape, sizeOf, type ModelSpec, type TermSpec, type VariableSpec } from '../graph/graph.js';
 import { GraphBuilder, toFlatArray } from '../graph/graphBuilder.js';
 import { Tensor, type TensorLike } from '../graph/tensor.js';
@@ -410,8 +411,10 @@ export class Model {
    * Compiles the model into a log density with gradient on the unconstrained space.
    * @throws ModelError for invalid constant parameters or observed data outside the support,
    *   naming the variable and position.
+   * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS (default: the
+   *   supported loops run as generated WebAssembly where the engine allows it; docs/wasm.md)
    */
-  compile(): CompiledModel {
-    return compileModelSpec(this.spec);
+  compile(options: CompileOptions = {}): CompiledModel {
+    return compileModelSpec(this.spec, options);
   }
 }
