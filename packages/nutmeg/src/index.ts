@@ -46,6 +46,7 @@ export type { ModelSpec, GraphNode, TermSpec, VariableSpec } from './graph/graph
 // Compiled models and hand-written log densities.
 export type { LogDensity, Shape, NamedArrays } from './core/types.js';
 export type { CompiledModel, VariableInfo, ObservedInfo } from './compiler/compiledModel.js';
+export type { CompileOptions } from './compiler/context.js';
 export { constrainRowsByRecord } from './compiler/compiledModel.js';
 
 // ── Formulas: brms-style formulas over a data table → an ordinary Model ─────────────────────────

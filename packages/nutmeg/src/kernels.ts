@@ -67,6 +67,7 @@ export { linalg };
 
 // ── A model's plain-data spec compiled again (what a worker thread does with `CompiledModel.spec`) ─
 export { compileModelSpec } from './compiler/compile.js';
+export type { CompileOptions } from './compiler/context.js';
 
 // ── Errors as plain data and back, for your own worker pools (class, message, stack and fields survive postMessage) ─
 export { serializeError, deserializeError } from './core/errorTransfer.js';

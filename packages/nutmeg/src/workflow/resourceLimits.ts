@@ -152,7 +152,8 @@ export const MAX_ADVI_EVALUATIONS = 1e10;
 
 /**
  * Refuses an ADVI fit that would evaluate the log density more than {@link MAX_ADVI_EVALUATIONS}
- * times: `n × gradSamples` for the steps, `n / evalElbo × elboSamples` for the ELBO checks, and the
+ * times: `n × gradSamples` for the steps, `elboSamples` per ELBO estimate (every `evalElbo` steps, at
+ * the start and end, and two per step-size candidate), and the
  * step-size search (5 candidates × `adaptIterations` × `gradSamples` when `eta: 'adapt'`), naming
  * the option furthest above its default.
  *
@@ -161,7 +162,9 @@ export const MAX_ADVI_EVALUATIONS = 1e10;
 export function enforceAdviWork(s: { n: number; gradSamples: number; elboSamples: number; evalElbo: number; adaptIterations: number; eta: number | 'adapt' }): void {
   const parts: [string, number][] = [
     ['n', s.n * s.gradSamples],
-    ['elboSamples', Math.floor(s.n / s.evalElbo) * s.elboSamples],
+    // ELBO estimates: one per `evalElbo` steps, the initial one and the two at the end (the last
+    // iterate's and the average's), and two per step-size candidate (5, Stan's adapt_eta grid).
+    ['elboSamples', (Math.floor(s.n / s.evalElbo) + 3 + (s.eta === 'adapt' ? 2 * 5 : 0)) * s.elboSamples],
     ['adaptIterations', s.eta === 'adapt' ? 5 * s.adaptIterations * s.gradSamples : 0],
   ];
   const total = parts.reduce((sum, [, v]) => sum + v, 0);

@@ -154,7 +154,9 @@ test('fit: misspelt options, seeds and memory are checked as in sample; a Model 
 });
 
 test('fit: a fit that could never finish (elboSamples, gradSamples or adaptIterations of 2^53) is refused before it starts (found by fuzzing: it hung)', async () => {
-  await refused(() => fit(compiled, { elboSamples: 2 ** 53, n: 200 }), 'elboSamples', /evaluate the log density about 1.80e\+16 times .* more than the limit of 1e\+10/);
+  await refused(() => fit(compiled, { elboSamples: 2 ** 53, n: 200 }), 'elboSamples', /evaluate the log density about 1.35e\+17 times .* more than the limit of 1e\+10/);
+  // Fewer steps than evalElbo: no ELBO check in the loop, but the ELBO is still estimated at the start and end.
+  await refused(() => fit(compiled, { elboSamples: 2 ** 53, n: 5, eta: 0.1 }), 'elboSamples', /ELBO checks 2.70e\+16/);
   await refused(() => fit(compiled, { gradSamples: 2 ** 53, n: 200 }), 'gradSamples', /limit of 1e\+10/);
   await refused(() => fit(compiled, { adaptIterations: 2 ** 53 }), 'adaptIterations', /step-size search 4.50e\+16/);
   // A fixed eta skips the search, so its iterations do not count.
