@@ -382,7 +382,9 @@ async function summariesStage({ d, clock, signal, record }: RunContext, fitted: 
   await clock.timed('summaries', async () => {
     for (const m of fitted) {
       await checkInterrupt(signal);
-      const rmsd = rmsdOf(d, m.idata);
+      // PSIS-LOO's weights where it ran (one PSIS per model); else PSIS here.
+      const looPredictions = workflow.looMu?.[m.key];
+      const rmsd = looPredictions ? rmsdOf(d, m.idata, looPredictions) : rmsdOf(d, m.idata);
       // One variable at a time (a county vector takes ~0.1–0.5 s), so that Ctrl-C is seen within a second.
       const names = Object.keys(m.idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
       const stats: Record<string, ParameterStats> = {};
