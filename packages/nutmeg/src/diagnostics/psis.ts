@@ -3,7 +3,7 @@ import { numbersArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
 import { selectFloat64 } from './sort.js';
 import { scratchFloat64, scratchUint32 } from './scratch.js';
-import { exp, log, log1p, log1pSum, expm1 } from '../core/libm/index.js';
+import { exp, expInto, log, log1p, log1pSum, expm1 } from '../core/libm/index.js';
 
 /** A fitted generalized Pareto distribution (location 0): shape `k` and scale `sigma`. */
 export interface GpdFit {
@@ -303,12 +303,12 @@ function normaliseLogWeights(lw: Float64Array): number {
     for (let i = 0; i < lw.length; i++) sumSq += exp(2 * lw[i]);
     return sumSq;
   }
+  const w = expInto(scratchFloat64('psis.weights', lw.length), lw, 1, max);
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < lw.length; i++) {
-    const w = exp(lw[i] - max);
-    sum += w;
-    sumSq += w * w;
+    sum += w[i];
+    sumSq += w[i] * w[i];
   }
   const norm = max + log(sum);
   for (let i = 0; i < lw.length; i++) lw[i] -= norm;
