@@ -1,6 +1,6 @@
 // The radon case study end to end: fit the models, compute LOO and predictions, summaries and RMSDs, write figures, report.html and summary.json.
 import { join } from 'node:path';
-import { renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
+import { samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
 import { nodePlatform, svgToPng } from 'nutmeg/node';
 import { checkInterrupt, Interrupted, unlessInterrupted } from '../interrupt.js';
 import { checkSampleLimits } from '../limits.js';
@@ -11,7 +11,8 @@ import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } fr
 import { fitAdvi, fitModel, type FitSettings, type Method, type ModelFit } from './fit.js';
 import { fitUnpooled, type UnpooledFit } from './unpooled.js';
 import { parameterStats, rmsdOf, type ParameterStats, type RmsdResult } from './analysis.js';
-import { planFigures } from './figurePlan.js';
+import { planFigures, type FigurePlan } from './figurePlan.js';
+import { startFigureRenderer, type FigureRenderer } from './figureRenderer.js';
 import { buildDigest } from './digest.js';
 import { buildReport } from './report.js';
 import { runWorkflow, type WorkflowResults } from './workflow.js';
@@ -150,8 +151,10 @@ function samplerOf(f: ModelFit): SamplerRecord {
 interface RunClock {
   readonly elapsed: () => number;
   readonly progress: (stage: string, message: string, done?: number, total?: number) => void;
-  /** Runs `f`, recording its seconds under `name`. */
+  /** Runs `f`, recording its seconds under `name` (with those of `name`'s earlier parts). */
   readonly timed: <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
+  /** Runs `f`, a part of stage `name` done ahead of it: its seconds are added to the stage's when the stage itself is timed. */
+  readonly timedPart: <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
   /** Seconds per stage, in the order the stages ran (the stages done). */
   readonly timings: Record<string, number>;
   /** The stage running now, or the last one started. */
@@ -162,6 +165,7 @@ function startClock(onProgress: RadonOptions['onProgress']): RunClock {
   const t0 = performance.now();
   const elapsed = (): number => (performance.now() - t0) / 1000;
   const timings: Record<string, number> = {};
+  const parts: Record<string, number> = {};
   let current: string | undefined;
   return {
     elapsed,
@@ -172,7 +176,13 @@ function startClock(onProgress: RadonOptions['onProgress']): RunClock {
       current = name;
       const s = performance.now();
       const r = await f();
-      timings[name] = r4((performance.now() - s) / 1000);
+      timings[name] = r4((performance.now() - s) / 1000 + (parts[name] ?? 0));
+      return r;
+    },
+    timedPart: async (name, f) => {
+      const s = performance.now();
+      const r = await f();
+      parts[name] = (parts[name] ?? 0) + (performance.now() - s) / 1000;
       return r;
     },
   };
@@ -201,6 +211,8 @@ interface RunContext {
   readonly out: OutputFolder;
   readonly signal: AbortSignal | undefined;
   readonly record: RunRecord;
+  /** Renders the figures (on a thread of its own, started with the run so that it loads Vega while the models sample). */
+  readonly renderer: FigureRenderer;
 }
 
 const fitSettings = (o: RadonOptions): FitSettings => ({ method: o.method, chains: o.chains, draws: o.draws, tune: o.tune, seed: o.seed });
@@ -323,16 +335,40 @@ async function workflowStage({ o, d, clock, signal, record }: RunContext, fitted
   return { workflow, fitted: fitted.map((m) => (workflow.loo[m.key] ? { ...m, loo: workflow.loo[m.key] } : m)) };
 }
 
+/** SVGs being rendered ahead of the figures stage, by figure name. */
+type EarlyFigures = ReadonlyMap<string, Promise<string>>;
+
 /**
- * The figures stage: every chart's SVG is rendered (Vega, this thread) and written here; its PNG is
- * rasterised off this thread (resvg on libuv's pool) while the next charts and then the summaries
- * are computed. `pngs` settles when every PNG file is written.
+ * Hands the figure thread every chart that needs only the fits (funnel, traces, counties,
+ * shrinkage, forest, ADVI), before LOO runs here: they are drawn beside it. Their SVGs are kept
+ * in memory; the figures stage writes them (so a Ctrl-C during LOO leaves no figure files).
+ * The specs are built here (part of the figures stage's time).
+ */
+async function startEarlyFigures({ o, d, clock, renderer }: RunContext, fitted: readonly FittedModel[], adviTarget: FittedModel | undefined): Promise<EarlyFigures> {
+  return clock.timedPart('figures', () => {
+    const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow: { loo: {} } });
+    const early = new Map<string, Promise<string>>();
+    for (const s of plans) {
+      const svg = renderer.render(s.spec());
+      svg.catch(() => undefined); // awaited in the figures stage; until then a failure must not count as unhandled
+      early.set(s.name, svg);
+    }
+    return early;
+  });
+}
+
+/**
+ * The figures stage: every chart's SVG is rendered on the figure thread (those that need only
+ * the fits already while LOO ran; the rest are handed over first thing here) and written here
+ * in the plan's order; its PNG is rasterised off this thread (resvg on libuv's pool) while the
+ * next charts and then the summaries are computed. `pngs` settles when every PNG file is written.
  */
 async function figuresStage(
-  { o, d, clock, out, signal, record }: RunContext,
+  { o, d, clock, out, signal, record, renderer }: RunContext,
   fitted: readonly FittedModel[],
   adviTarget: FittedModel | undefined,
   workflow: WorkflowResults,
+  early: EarlyFigures,
 ): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
   const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
   const figures = record.figures;
@@ -342,13 +378,23 @@ async function figuresStage(
   const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
   try {
     await clock.timed('figures', async () => {
+      const svgs = new Map<FigurePlan, Promise<string>>();
+      for (const s of plans) {
+        let svg = early.get(s.name);
+        if (!svg) {
+          await checkInterrupt(signal);
+          svg = renderer.render(s.spec());
+          svg.catch(() => undefined); // awaited below
+        }
+        svgs.set(s, svg);
+      }
       let i = 0;
       for (const s of plans) {
         await checkInterrupt(signal);
         clock.progress('figures', `figure ${s.name}`, i++, plans.length);
         const base = `figures/${s.name}`;
-        // Rendering cannot be stopped (the first chart also loads Vega, ~2 s): Ctrl-C stops waiting for it.
-        const svg = await unlessInterrupted(renderSvg(s.spec()), signal);
+        // Rendering cannot be stopped (the first chart also loads Vega): Ctrl-C stops waiting for it.
+        const svg = await unlessInterrupted(svgs.get(s)!, signal);
         await out.write(`${base}.svg`, svg);
         const png = svgToPng(svg).then(async (bytes) => {
           if (signal?.aborted) return;
@@ -484,7 +530,8 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const out = await OutputFolder.open(o.out, 'nutmeg radon');
   await out.clearPrevious();
   const record: RunRecord = { fitted: [], figures: [] };
-  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record };
+  const renderer = startFigureRenderer();
+  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record, renderer };
   try {
     return await runStages(ctx);
   } catch (e) {
@@ -496,6 +543,8 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
     const interrupted: InterruptedRun = { stage: stages[k], ...(e.detail !== undefined ? { detail: e.detail } : {}), notRun: stages.slice(k + 1), written: [] };
     const files = await interruptedOutputs({ data: d, options: o, record, interrupted, out, elapsed: clock.elapsed() });
     return { ...files, figures: record.figures, models: record.models ?? record.fitted, workflow: record.workflow ?? { loo: {} }, timings: clock.timings, interrupted: { ...interrupted, written: [...out.written()] } };
+  } finally {
+    await renderer.close();
   }
 }
 
@@ -503,9 +552,10 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
 async function runStages(ctx: RunContext): Promise<RadonResult> {
   const { clock } = ctx;
   const fit = await fitStage(ctx);
+  const early = await startEarlyFigures(ctx, fit.fitted, fit.adviTarget);
   const { workflow, fitted } = await workflowStage(ctx, fit.fitted);
   const adviTarget = fit.adviTarget ? fitted.find((m) => m.key === fit.adviTarget!.key) : undefined;
-  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow);
+  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow, early);
   const { models, summary } = await summariesStage(ctx, fitted, workflow);
   // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
   await clock.timed('png', () => pngs);
