@@ -43,6 +43,12 @@ export interface RadonOptions {
   readonly onProgress?: (e: RadonProgress) => void;
   /** Ctrl-C: the run stops at the next check and writes what is complete (`RadonResult.interrupted`). */
   readonly signal?: AbortSignal;
+  /**
+   * `performance.now()` when the command started (the `nutmeg` process passes 0, its own start):
+   * the time before the run, loading the program, is then its first stage, `start-up`, and the
+   * total counts from there. Default: the run's own start.
+   */
+  readonly startedAt?: number;
 }
 
 /** A progress event: a stage starting or advancing. */
@@ -161,10 +167,12 @@ interface RunClock {
   readonly current: () => string | undefined;
 }
 
-function startClock(onProgress: RadonOptions['onProgress']): RunClock {
-  const t0 = performance.now();
+function startClock(onProgress: RadonOptions['onProgress'], startedAt?: number): RunClock {
+  const now = performance.now();
+  const t0 = startedAt !== undefined && startedAt <= now ? startedAt : now;
   const elapsed = (): number => (performance.now() - t0) / 1000;
   const timings: Record<string, number> = {};
+  if (t0 < now) timings['start-up'] = r4((now - t0) / 1000);
   const parts: Record<string, number> = {};
   let current: string | undefined;
   return {
@@ -524,7 +532,7 @@ function numbersPerDraw(d: RadonData): number {
  * @throws OptionError when the settings exceed the limits or the output folder cannot be written; OutputError when a file cannot be written
  */
 export async function runRadon(o: RadonOptions): Promise<RadonResult> {
-  const clock = startClock(o.onProgress);
+  const clock = startClock(o.onProgress, o.startedAt);
   const d = loadRadon(o.csv ?? RADON_CSV);
   checkSampleLimits(o, numbersPerDraw(d));
   const out = await OutputFolder.open(o.out, 'nutmeg radon');
@@ -560,7 +568,7 @@ async function runStages(ctx: RunContext): Promise<RadonResult> {
   // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
   await clock.timed('png', () => pngs);
   await checkInterrupt(ctx.signal);
-  const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary, workflow);
+  const { summaryPath, reportPath } = await clock.timed('report', () => writeOutputs(ctx, models, figures, summary, workflow));
   const timings = clock.timings;
   timings.total = r4(clock.elapsed());
   const digest = buildDigest(ctx.d, models, reportPath, timings, workflow);
