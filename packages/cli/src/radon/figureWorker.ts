@@ -1,15 +1,19 @@
-// The radon run's figure thread: renders Vega-Lite specs to SVG (renderSvg) beside the main thread, which meanwhile computes LOO and the predictive check.
+// The radon run's figure thread: renders Vega-Lite specs to SVG (renderSvg) and rasterises them to PNG (svgToPng) beside the main thread, which meanwhile computes LOO, the predictive check and the summaries.
 import { parentPort } from 'node:worker_threads';
 import { renderSvg, VEGA_LITE_SCHEMA, type VegaLiteSpec } from 'nutmeg';
+import { svgToPng } from 'nutmeg/node';
 
-/** A spec to render, with the id its answer carries. */
+/** A spec to render, with the id its answers carry. */
 export interface RenderRequest {
   readonly id: number;
   readonly spec: VegaLiteSpec;
 }
 
-/** The SVG of a request, or why it failed. */
-export type RenderReply = { readonly id: number; readonly svg: string } | { readonly id: number; readonly error: string };
+/** A request's SVG, then its PNG bytes (or why either failed). */
+export type RenderReply =
+  | { readonly id: number; readonly svg: string }
+  | { readonly id: number; readonly png: Uint8Array }
+  | { readonly id: number; readonly error: string; readonly stage: 'svg' | 'png' };
 
 /** A chart of one point: rendering it loads vega-lite and vega (most of the first chart's cost) before the first real spec arrives. */
 const WARM_UP: VegaLiteSpec = {
@@ -19,22 +23,30 @@ const WARM_UP: VegaLiteSpec = {
   encoding: { x: { field: 'x', type: 'quantitative' } },
 } as VegaLiteSpec;
 
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 const port = parentPort;
 if (port) {
-  // Requests are rendered one at a time, in order: one thread, one chart at a time.
+  // SVGs are rendered one at a time, in order (Vega runs on this thread); each PNG is rasterised
+  // on libuv's pool and encoded here (resvg's asPng is synchronous) between the next charts.
   let queue: Promise<void> = renderSvg(WARM_UP).then(
     () => undefined,
     () => undefined,
   );
   port.on('message', (m: RenderRequest) => {
     queue = queue.then(async () => {
-      let reply: RenderReply;
+      let svg: string;
       try {
-        reply = { id: m.id, svg: await renderSvg(m.spec) };
+        svg = await renderSvg(m.spec);
       } catch (e) {
-        reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
+        port.postMessage({ id: m.id, error: message(e), stage: 'svg' } satisfies RenderReply);
+        return;
       }
-      port.postMessage(reply);
+      port.postMessage({ id: m.id, svg } satisfies RenderReply);
+      svgToPng(svg).then(
+        (png) => port.postMessage({ id: m.id, png } satisfies RenderReply, [png.buffer as ArrayBuffer]),
+        (e: unknown) => port.postMessage({ id: m.id, error: message(e), stage: 'png' } satisfies RenderReply),
+      );
     });
   });
 }

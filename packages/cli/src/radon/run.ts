@@ -1,7 +1,7 @@
 // The radon case study end to end: fit the models, compute LOO and predictions, summaries and RMSDs, write figures, report.html and summary.json.
 import { join } from 'node:path';
-import { samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
-import { nodePlatform, svgToPng } from 'nutmeg/node';
+import { samplingWarnings, type VegaLiteSpec, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
+import { nodePlatform } from 'nutmeg/node';
 import { checkInterrupt, Interrupted, unlessInterrupted } from '../interrupt.js';
 import { checkSampleLimits } from '../limits.js';
 import { OutputFolder } from '../outputFolder.js';
@@ -12,7 +12,7 @@ import { fitAdvi, fitModel, type FitSettings, type Method, type ModelFit } from 
 import { fitUnpooled, type UnpooledFit } from './unpooled.js';
 import { parameterStats, rmsdOf, type ParameterStats, type RmsdResult } from './analysis.js';
 import { planFigures, type FigurePlan } from './figurePlan.js';
-import { startFigureRenderer, type FigureRenderer } from './figureRenderer.js';
+import { startFigureRenderer, type FigureRenderer, type RenderedFigure } from './figureRenderer.js';
 import { buildDigest } from './digest.js';
 import { buildReport } from './report.js';
 import { runWorkflow, type WorkflowResults } from './workflow.js';
@@ -343,8 +343,16 @@ async function workflowStage({ o, d, clock, signal, record }: RunContext, fitted
   return { workflow, fitted: fitted.map((m) => (workflow.loo[m.key] ? { ...m, loo: workflow.loo[m.key] } : m)) };
 }
 
-/** SVGs being rendered ahead of the figures stage, by figure name. */
-type EarlyFigures = ReadonlyMap<string, Promise<string>>;
+/** Figures being drawn ahead of the figures stage, by name. */
+type EarlyFigures = ReadonlyMap<string, RenderedFigure>;
+
+/** Starts drawing a figure; a failure is only seen where the figure is awaited. */
+function startFigure(renderer: FigureRenderer, spec: VegaLiteSpec): RenderedFigure {
+  const f = renderer.render(spec);
+  f.svg.catch(() => undefined);
+  f.png.catch(() => undefined);
+  return f;
+}
 
 /**
  * Hands the figure thread every chart that needs only the fits (funnel, traces, counties,
@@ -355,20 +363,16 @@ type EarlyFigures = ReadonlyMap<string, Promise<string>>;
 async function startEarlyFigures({ o, d, clock, renderer }: RunContext, fitted: readonly FittedModel[], adviTarget: FittedModel | undefined): Promise<EarlyFigures> {
   return clock.timedPart('figures', () => {
     const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow: { loo: {} } });
-    const early = new Map<string, Promise<string>>();
-    for (const s of plans) {
-      const svg = renderer.render(s.spec());
-      svg.catch(() => undefined); // awaited in the figures stage; until then a failure must not count as unhandled
-      early.set(s.name, svg);
-    }
+    const early = new Map<string, RenderedFigure>();
+    for (const s of plans) early.set(s.name, startFigure(renderer, s.spec()));
     return early;
   });
 }
 
 /**
- * The figures stage: every chart's SVG is rendered on the figure thread (those that need only
- * the fits already while LOO ran; the rest are handed over first thing here) and written here
- * in the plan's order; its PNG is rasterised off this thread (resvg on libuv's pool) while the
+ * The figures stage: every chart is drawn on the figure thread (those that need only the fits
+ * already while LOO ran; the rest are handed over first thing here); its SVG is written here in
+ * the plan's order, and its PNG (rasterised and encoded on that thread) when it comes, while the
  * next charts and then the summaries are computed. `pngs` settles when every PNG file is written.
  */
 async function figuresStage(
@@ -386,25 +390,25 @@ async function figuresStage(
   const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
   try {
     await clock.timed('figures', async () => {
-      const svgs = new Map<FigurePlan, Promise<string>>();
+      const drawn = new Map<FigurePlan, RenderedFigure>();
       for (const s of plans) {
-        let svg = early.get(s.name);
-        if (!svg) {
+        let f = early.get(s.name);
+        if (!f) {
           await checkInterrupt(signal);
-          svg = renderer.render(s.spec());
-          svg.catch(() => undefined); // awaited below
+          f = startFigure(renderer, s.spec());
         }
-        svgs.set(s, svg);
+        drawn.set(s, f);
       }
       let i = 0;
       for (const s of plans) {
         await checkInterrupt(signal);
         clock.progress('figures', `figure ${s.name}`, i++, plans.length);
         const base = `figures/${s.name}`;
-        // Rendering cannot be stopped (the first chart also loads Vega): Ctrl-C stops waiting for it.
-        const svg = await unlessInterrupted(svgs.get(s)!, signal);
+        // Ctrl-C stops waiting for the figure thread (and ends it).
+        const f = drawn.get(s)!;
+        const svg = await unlessInterrupted(f.svg, signal);
         await out.write(`${base}.svg`, svg);
-        const png = svgToPng(svg).then(async (bytes) => {
+        const png = f.png.then(async (bytes) => {
           if (signal?.aborted) return;
           const write = out.write(`${base}.png`, bytes);
           writing.add(write);
