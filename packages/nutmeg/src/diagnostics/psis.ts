@@ -247,9 +247,23 @@ function stableSortByValue(idx: Uint32Array, from: number, to: number, values: F
 export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): PsisResult {
   numbersArgument(logRatios, 'logRatios', 'psis');
   opts = optionsObject(opts, 'psis');
-  const rEff = opts.rEff ?? 1;
+  const logWeights = new Float64Array(logRatios.length);
+  return { logWeights, ...psisInto(logRatios, opts.rEff ?? 1, logWeights) };
+}
+
+/**
+ * {@link psis} into a given buffer: the smoothed, normalised log weights are written to `out`
+ * (LOO keeps every observation's weights in one block instead of an array each), the rest is
+ * returned. Arguments are not checked.
+ *
+ * @param logRatios - log importance ratios of S draws
+ * @param rEff - relative efficiency of the draws
+ * @param out - receives the S log weights (may not be `logRatios`)
+ * @returns k-hat, scale, whether the tail was smoothed, tail length and PSIS n_eff
+ */
+export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array): Omit<PsisResult, 'logWeights'> {
   const s = logRatios.length;
-  const lw = new Float64Array(s);
+  const lw = out;
   let maxLog = -Infinity;
   for (let i = 0; i < s; i++) {
     const v = logRatios[i];
@@ -288,7 +302,7 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
   }
   const sumSq = normaliseLogWeights(lw);
   const scaledSigma = smoothed ? sigma * exp(maxLog) : NaN;
-  return { logWeights: lw, k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
+  return { k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
 
 /**
