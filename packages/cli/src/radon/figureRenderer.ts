@@ -1,8 +1,10 @@
-// Renders the radon figures (SVG and PNG) on a thread of their own (figureWorker.ts), so that charts are drawn while this thread computes LOO and the summaries; in this thread when no worker can start.
+// Renders the radon figures (SVG and PNG), and computes the RMSDs of the fits without a joint log-likelihood, on a second thread (figureWorker.ts) while this one samples and computes LOO and the summaries; in this thread when no worker can start.
 import { Worker } from 'node:worker_threads';
-import { renderSvg, type VegaLiteSpec } from 'nutmeg';
+import { renderSvg, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
-import type { RenderReply, RenderRequest } from './figureWorker.js';
+import { rmsdOf, type RmsdResult } from './analysis.js';
+import type { RadonData } from './data.js';
+import type { LineDrawsData, RenderReply, RenderRequest } from './figureWorker.js';
 
 /** A figure being drawn: its SVG, then its PNG bytes. */
 export interface RenderedFigure {
@@ -14,6 +16,8 @@ export interface RenderedFigure {
 export interface FigureRenderer {
   /** Starts drawing `spec` (figures are drawn in the order asked). */
   readonly render: (spec: VegaLiteSpec) => RenderedFigure;
+  /** The RMSDs of a fit (`rmsdOf` with its own PSIS: the unpooled and ADVI fits), computed in turn with the figures. */
+  readonly rmsd: (data: RadonData, idata: InferenceData) => Promise<RmsdResult>;
   /** Ends the figure thread (figures not finished are rejected). */
   readonly close: () => Promise<void>;
 }
@@ -44,6 +48,28 @@ function renderHere(spec: VegaLiteSpec): RenderedFigure {
   return { svg, png: svg.then((s) => svgToPng(s)) };
 }
 
+/** What rmsdOf reads of a fit: alpha, beta and eps (not the rest of its groups, which would be copied to the thread for nothing). */
+function lineDrawsOnly(idata: InferenceData): LineDrawsData {
+  const v = idata.groups.posterior!.vars;
+  return { nChains: idata.nChains, nDraws: idata.nDraws, groups: { posterior: { vars: { alpha: v.alpha, beta: v.beta, eps: v.eps }, attrs: {} } } };
+}
+
+interface PendingRmsd {
+  readonly data: RadonData;
+  readonly idata: InferenceData;
+  readonly resolve: (r: RmsdResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** The RMSDs of a fit computed in this thread, as a promise. */
+function rmsdHere(data: RadonData, idata: InferenceData): Promise<RmsdResult> {
+  try {
+    return Promise.resolve(rmsdOf(data, idata));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
 interface Pending {
   readonly spec: VegaLiteSpec;
   svgDone: boolean;
@@ -61,6 +87,7 @@ interface Pending {
  */
 export function startFigureRenderer(): FigureRenderer {
   const pending = new Map<number, Pending>();
+  const pendingRmsd = new Map<number, PendingRmsd>();
   let nextId = 0;
   let worker: Worker | undefined;
   let closed = false;
@@ -73,10 +100,21 @@ export function startFigureRenderer(): FigureRenderer {
       if (!p.svgDone) here.svg.then(p.svg.resolve, p.svg.reject);
       here.png.then(p.png.resolve, p.png.reject);
     }
+    for (const [id, p] of pendingRmsd) {
+      pendingRmsd.delete(id);
+      rmsdHere(p.data, p.idata).then(p.resolve, p.reject);
+    }
   };
   try {
     worker = spawnFigureWorker();
     worker.on('message', (m: RenderReply) => {
+      const r = pendingRmsd.get(m.id);
+      if (r) {
+        pendingRmsd.delete(m.id);
+        if ('rmsd' in m) r.resolve(m.rmsd);
+        else r.reject(new Error('error' in m ? m.error : 'unexpected reply'));
+        return;
+      }
       const p = pending.get(m.id);
       if (!p) return;
       if ('svg' in m) {
@@ -85,7 +123,7 @@ export function startFigureRenderer(): FigureRenderer {
       } else if ('png' in m) {
         pending.delete(m.id);
         p.png.resolve(m.png);
-      } else {
+      } else if ('error' in m) {
         pending.delete(m.id);
         const e = new Error(m.error);
         if (m.stage === 'svg') p.svg.reject(e);
@@ -117,6 +155,15 @@ export function startFigureRenderer(): FigureRenderer {
       worker.postMessage({ id, spec } satisfies RenderRequest);
       return { svg, png };
     },
+    rmsd: (data, idata) => {
+      if (closed) return Promise.reject(new Error('the figure renderer is closed'));
+      if (!worker) return rmsdHere(data, idata);
+      const id = nextId++;
+      return new Promise<RmsdResult>((resolve, reject) => {
+        pendingRmsd.set(id, { data, idata, resolve, reject });
+        worker!.postMessage({ id, rmsdOf: { data, idata: lineDrawsOnly(idata) } } satisfies RenderRequest);
+      });
+    },
     close: async () => {
       if (closed) return;
       closed = true;
@@ -128,6 +175,8 @@ export function startFigureRenderer(): FigureRenderer {
         p.png.reject(e);
       }
       pending.clear();
+      for (const p of pendingRmsd.values()) p.reject(e);
+      pendingRmsd.clear();
       if (w) await w.terminate();
     },
   };

@@ -1,19 +1,22 @@
-// The radon run's figure thread: renders Vega-Lite specs to SVG (renderSvg) and rasterises them to PNG (svgToPng) beside the main thread, which meanwhile computes LOO, the predictive check and the summaries.
+// The radon run's second thread: renders Vega-Lite specs to SVG (renderSvg) and rasterises them to PNG (svgToPng), and computes the RMSDs of the fits without a joint log-likelihood, beside the main thread, which meanwhile samples, computes LOO, the predictive check and the summaries.
 import { parentPort } from 'node:worker_threads';
-import { renderSvg, VEGA_LITE_SCHEMA, type VegaLiteSpec } from 'nutmeg';
+import { renderSvg, VEGA_LITE_SCHEMA, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
+import { rmsdOf, type RmsdResult } from './analysis.js';
+import type { RadonData } from './data.js';
 
-/** A spec to render, with the id its answers carry. */
-export interface RenderRequest {
-  readonly id: number;
-  readonly spec: VegaLiteSpec;
-}
+/** The draws rmsdOf reads (alpha, beta, eps), as a minimal InferenceData. */
+export type LineDrawsData = Pick<InferenceData, 'nChains' | 'nDraws' | 'groups'>;
 
-/** A request's SVG, then its PNG bytes (or why either failed). */
+/** A spec to render, or a fit whose RMSDs to compute, with the id its answers carry. */
+export type RenderRequest = { readonly id: number; readonly spec: VegaLiteSpec } | { readonly id: number; readonly rmsdOf: { readonly data: RadonData; readonly idata: LineDrawsData } };
+
+/** A request's SVG, then its PNG bytes, or its RMSDs (or why one failed). */
 export type RenderReply =
   | { readonly id: number; readonly svg: string }
   | { readonly id: number; readonly png: Uint8Array }
-  | { readonly id: number; readonly error: string; readonly stage: 'svg' | 'png' };
+  | { readonly id: number; readonly rmsd: RmsdResult }
+  | { readonly id: number; readonly error: string; readonly stage: 'svg' | 'png' | 'rmsd' };
 
 /** A chart of one point: rendering it loads vega-lite and vega (most of the first chart's cost) before the first real spec arrives. */
 const WARM_UP: VegaLiteSpec = {
@@ -35,6 +38,14 @@ if (port) {
   );
   port.on('message', (m: RenderRequest) => {
     queue = queue.then(async () => {
+      if ('rmsdOf' in m) {
+        try {
+          port.postMessage({ id: m.id, rmsd: rmsdOf(m.rmsdOf.data, m.rmsdOf.idata as InferenceData) } satisfies RenderReply);
+        } catch (e) {
+          port.postMessage({ id: m.id, error: message(e), stage: 'rmsd' } satisfies RenderReply);
+        }
+        return;
+      }
       let svg: string;
       try {
         svg = await renderSvg(m.spec);

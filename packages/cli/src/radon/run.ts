@@ -221,6 +221,8 @@ interface RunContext {
   readonly record: RunRecord;
   /** Renders the figures (on a thread of its own, started with the run so that it loads Vega while the models sample). */
   readonly renderer: FigureRenderer;
+  /** RMSDs of the fits without a joint log-likelihood (unpooled, ADVI), computed on the figure thread as soon as each fit is done, by key. */
+  readonly earlyRmsd: Map<string, Promise<RmsdResult>>;
 }
 
 const fitSettings = (o: RadonOptions): FitSettings => ({ method: o.method, chains: o.chains, draws: o.draws, tune: o.tune, seed: o.seed });
@@ -311,6 +313,17 @@ async function fitAdviComparison({ o, d, clock, signal }: RunContext, target: Fi
   return { key: 'advi', kind: 'advi', idata: f.idata, sampler: samplerOf(f), warnings: f.warnings, detailed: [], fit: f };
 }
 
+/**
+ * Starts the RMSDs of a fit that has no joint log-likelihood (so its LOO RMSD needs a PSIS of its
+ * own, ~0.3 s) on the figure thread, beside the sampling of the next models; the summaries stage
+ * takes them from there.
+ */
+function startRmsd({ d, renderer, earlyRmsd }: RunContext, m: FittedModel): void {
+  const r = renderer.rmsd(d, m.idata);
+  r.catch(() => undefined); // awaited in the summaries stage, which computes them here if this failed
+  earlyRmsd.set(m.key, r);
+}
+
 /** The fitting stage: unpooled, pooled, hierarchical models, then ADVI on the non-centered hierarchical model (else the centered one). */
 async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviTarget?: FittedModel }> {
   await checkInterrupt(ctx.signal); // before worker threads start only to stop
@@ -319,6 +332,7 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
     const u = await fitUnpooledStage(ctx);
     fitted.push(u);
     ctx.record.fitted.push(u);
+    startRmsd(ctx, u);
   }
   fitted.push(...(await fitJointModels(ctx)));
   const adviTarget = fitted.find((m) => m.kind === 'hierarchical_noncentered') ?? fitted.find((m) => m.kind === 'hierarchical');
@@ -327,6 +341,7 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
   await checkInterrupt(ctx.signal);
   fitted.push(advi);
   ctx.record.fitted.push(advi);
+  startRmsd(ctx, advi);
   return { fitted, adviTarget };
 }
 
@@ -429,20 +444,26 @@ async function figuresStage(
 }
 
 /**
- * The summaries stage: az.summary and the RMSDs of every model (in this thread: on a worker thread
- * beside the figures they saved ~1 s of a ~10 s run).
+ * The summaries stage: az.summary and the RMSDs of every model (in this thread, but for the
+ * unpooled and ADVI RMSDs, computed on the figure thread while the later models sampled). R̂ and
+ * ESS of the NUTS models are those sample()'s warnings computed (kept by the library).
  *
  * @returns the models with `stats` and `rmsd` filled in, and summary.json's content
  */
-async function summariesStage({ d, clock, signal, record }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
+async function summariesStage({ d, clock, signal, record, earlyRmsd }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
   clock.progress('summaries', 'summaries and RMSDs');
   const models: FittedModel[] = [];
   await clock.timed('summaries', async () => {
     for (const m of fitted) {
       await checkInterrupt(signal);
-      // PSIS-LOO's weights where it ran (one PSIS per model); else PSIS here.
+      // PSIS-LOO's weights where it ran (one PSIS per model); else PSIS on the figure thread (or here).
       const looPredictions = workflow.looMu?.[m.key];
-      const rmsd = looPredictions ? rmsdOf(d, m.idata, looPredictions) : rmsdOf(d, m.idata);
+      const early = earlyRmsd.get(m.key);
+      const rmsd = looPredictions
+        ? rmsdOf(d, m.idata, looPredictions)
+        : early
+          ? await unlessInterrupted(early.catch(() => rmsdOf(d, m.idata)), signal)
+          : rmsdOf(d, m.idata);
       // One variable at a time (a county vector takes ~0.1–0.5 s), so that Ctrl-C is seen within a second.
       const names = Object.keys(m.idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
       const stats: Record<string, ParameterStats> = {};
@@ -543,7 +564,7 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   await out.clearPrevious();
   const record: RunRecord = { fitted: [], figures: [] };
   const renderer = startFigureRenderer();
-  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record, renderer };
+  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record, renderer, earlyRmsd: new Map() };
   try {
     return await runStages(ctx);
   } catch (e) {
