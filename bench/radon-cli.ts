@@ -21,7 +21,8 @@ function timed(args: readonly string[]): { wall: number; stdout: string; status:
 /**
  * Runs the built `nutmeg radon` (as `npx nutmeg radon` does) BENCH_RUNS times (default 3) and prints
  * one JSON line per run — wall from spawn to exit, the digest's `Done in` total and stages, and the
- * gap between them (start-up before the run's clock and exit after it) — then one line with the
+ * gap between them (what the timing line does not cover: Node's own start before the program runs, and
+ * the exit after the line is printed; the program's loading is its `start-up` stage) — then one line with the
  * best and median wall, the median of each stage, and two anchors measured here: `node -e ""`
  * (process start and exit) and the sampling stages alone (unpooled, pooled, hierarchical models, ADVI).
  * Env: BENCH_SEED (default 8924), BENCH_RUNS.

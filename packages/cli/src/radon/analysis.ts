@@ -100,37 +100,51 @@ export interface LooPredictions {
   readonly k: Float64Array;
 }
 
+/** PSIS weights already computed for every home (by `loo(…, { saveLogWeights: true })`): normalised log weights and Pareto k. */
+export interface HomeWeights {
+  readonly logWeights: readonly Float64Array[];
+  readonly paretoK: ArrayLike<number>;
+}
+
 /**
  * PSIS-LOO posterior mean of each home's mu_i: the full-data draws reweighted by
  * 1 / p(y_i | θ_s) (Pareto-smoothed), which approximates the posterior without home i.
  *
  * @param d - the data
  * @param L - line draws of a fit
+ * @param weights - the PSIS weights of PSIS-LOO for the same draws, when it ran (the pooled and
+ *   hierarchical models): used as they are, so that PSIS runs once per model and the RMSD, LOO
+ *   and LOO-PIT rest on the same weights (r_eff from the chains); without them, each home's
+ *   weights are computed here with r_eff = 1 (ADVI's independent draws; the unpooled fits, which
+ *   have no joint log-likelihood)
  * @returns per-home LOO means of mu and the k-hat of each home's weights (> 0.7: unreliable)
  */
-export function looMu(d: RadonData, L: LineDraws): LooPredictions {
+export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPredictions {
   const n = d.logRadon.length;
   const mu = new Float64Array(n);
   const kh = new Float64Array(n);
   const lr = new Float64Array(L.S);
-  const m = new Float64Array(L.S);
   for (let i = 0; i < n; i++) {
     const k = L.K === 1 ? 0 : d.county[i];
     const ke = L.E === 1 ? 0 : d.county[i];
     const x = d.floor[i];
-    const y = d.logRadon[i];
-    for (let s = 0; s < L.S; s++) {
-      const mi = L.a[s * L.K + k] + L.b[s * L.K + k] * x;
-      const sd = L.e[s * L.E + ke];
-      const z = (y - mi) / sd;
-      m[s] = mi;
-      lr[s] = 0.5 * z * z + Math.log(sd); // −log p(y_i | θ_s) up to a constant
-    }
-    const { weights, k: khat } = psisWeights(lr);
     let acc = 0;
-    for (let s = 0; s < L.S; s++) acc += weights[s] * m[s];
+    if (weights) {
+      const lw = weights.logWeights[i];
+      for (let s = 0; s < L.S; s++) acc += Math.exp(lw[s]) * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
+      kh[i] = weights.paretoK[i];
+    } else {
+      const y = d.logRadon[i];
+      for (let s = 0; s < L.S; s++) {
+        const sd = L.e[s * L.E + ke];
+        const z = (y - (L.a[s * L.K + k] + L.b[s * L.K + k] * x)) / sd;
+        lr[s] = 0.5 * z * z + Math.log(sd); // −log p(y_i | θ_s) up to a constant
+      }
+      const w = psisWeights(lr);
+      for (let s = 0; s < L.S; s++) acc += w.weights[s] * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
+      kh[i] = w.k;
+    }
     mu[i] = acc;
-    kh[i] = khat;
   }
   return { mu, k: kh };
 }
@@ -150,11 +164,15 @@ export interface RmsdResult {
 /**
  * The RMSDs of a fit (see {@link RmsdResult}). `perCountyMean` is the mean over counties of the
  * in-sample RMSD within each county.
+ *
+ * @param d - the data
+ * @param idata - a fit's results
+ * @param loo - the fit's leave-one-out predictions, when computed already (default: {@link looMu} with PSIS run here)
+ * @returns the RMSDs
  */
-export function rmsdOf(d: RadonData, idata: InferenceData): RmsdResult {
+export function rmsdOf(d: RadonData, idata: InferenceData, loo: LooPredictions = looMu(d, lineDraws(idata))): RmsdResult {
   const L = lineDraws(idata);
   const mu = muMeans(d, L);
-  const loo = looMu(d, L);
   const K = d.counties.length;
   const ss = new Float64Array(K);
   const cnt = new Float64Array(K);

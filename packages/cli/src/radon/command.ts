@@ -18,12 +18,18 @@ export interface Io {
   tty?: boolean;
   /** Interrupts the run as Ctrl-C does (tests). */
   signal?: AbortSignal;
+  /**
+   * `performance.now()` when the command started, so that the run's timings include the
+   * program's start-up: 0 for the `nutmeg` process (its own start); absent in tests.
+   */
+  startedAt?: number;
 }
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   tty: Boolean(process.stderr.isTTY),
+  startedAt: 0,
 };
 
 interface Flags {
@@ -146,6 +152,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       ...(executor ? { executor } : {}),
       ...(flags.quiet ? {} : { onProgress: printer.onProgress }),
       signal: interrupt.signal,
+      // When the process started with the command, its start-up belongs to the run's time.
+      ...(io.startedAt !== undefined ? { startedAt: io.startedAt } : {}),
     });
     printer.finish();
     if (flags.quiet) io.out(`${result.reportPath}\n`);

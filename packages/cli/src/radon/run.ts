@@ -1,7 +1,7 @@
 // The radon case study end to end: fit the models, compute LOO and predictions, summaries and RMSDs, write figures, report.html and summary.json.
 import { join } from 'node:path';
-import { renderSvg, samplingWarnings, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
-import { nodePlatform, svgToPng } from 'nutmeg/node';
+import { samplingWarnings, type VegaLiteSpec, type InferenceData, type LooResult, type Model, type SamplingWarning, type FitExecutor } from 'nutmeg';
+import { nodePlatform } from 'nutmeg/node';
 import { checkInterrupt, Interrupted, unlessInterrupted } from '../interrupt.js';
 import { checkSampleLimits } from '../limits.js';
 import { OutputFolder } from '../outputFolder.js';
@@ -11,7 +11,8 @@ import { hierarchicalCentered, hierarchicalNonCentered, pooled, type Priors } fr
 import { fitAdvi, fitModel, type FitSettings, type Method, type ModelFit } from './fit.js';
 import { fitUnpooled, type UnpooledFit } from './unpooled.js';
 import { parameterStats, rmsdOf, type ParameterStats, type RmsdResult } from './analysis.js';
-import { planFigures } from './figurePlan.js';
+import { planFigures, type FigurePlan } from './figurePlan.js';
+import { startFigureRenderer, type FigureRenderer, type RenderedFigure } from './figureRenderer.js';
 import { buildDigest } from './digest.js';
 import { buildReport } from './report.js';
 import { runWorkflow, type WorkflowResults } from './workflow.js';
@@ -42,6 +43,12 @@ export interface RadonOptions {
   readonly onProgress?: (e: RadonProgress) => void;
   /** Ctrl-C: the run stops at the next check and writes what is complete (`RadonResult.interrupted`). */
   readonly signal?: AbortSignal;
+  /**
+   * `performance.now()` when the command started (the `nutmeg` process passes 0, its own start):
+   * the time before the run, loading the program, is then its first stage, `start-up`, and the
+   * total counts from there. Default: the run's own start.
+   */
+  readonly startedAt?: number;
 }
 
 /** A progress event: a stage starting or advancing. */
@@ -150,18 +157,23 @@ function samplerOf(f: ModelFit): SamplerRecord {
 interface RunClock {
   readonly elapsed: () => number;
   readonly progress: (stage: string, message: string, done?: number, total?: number) => void;
-  /** Runs `f`, recording its seconds under `name`. */
+  /** Runs `f`, recording its seconds under `name` (with those of `name`'s earlier parts). */
   readonly timed: <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
+  /** Runs `f`, a part of stage `name` done ahead of it: its seconds are added to the stage's when the stage itself is timed. */
+  readonly timedPart: <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
   /** Seconds per stage, in the order the stages ran (the stages done). */
   readonly timings: Record<string, number>;
   /** The stage running now, or the last one started. */
   readonly current: () => string | undefined;
 }
 
-function startClock(onProgress: RadonOptions['onProgress']): RunClock {
-  const t0 = performance.now();
+function startClock(onProgress: RadonOptions['onProgress'], startedAt?: number): RunClock {
+  const now = performance.now();
+  const t0 = startedAt !== undefined && startedAt <= now ? startedAt : now;
   const elapsed = (): number => (performance.now() - t0) / 1000;
   const timings: Record<string, number> = {};
+  if (t0 < now) timings['start-up'] = r4((now - t0) / 1000);
+  const parts: Record<string, number> = {};
   let current: string | undefined;
   return {
     elapsed,
@@ -172,7 +184,13 @@ function startClock(onProgress: RadonOptions['onProgress']): RunClock {
       current = name;
       const s = performance.now();
       const r = await f();
-      timings[name] = r4((performance.now() - s) / 1000);
+      timings[name] = r4((performance.now() - s) / 1000 + (parts[name] ?? 0));
+      return r;
+    },
+    timedPart: async (name, f) => {
+      const s = performance.now();
+      const r = await f();
+      parts[name] = (parts[name] ?? 0) + (performance.now() - s) / 1000;
       return r;
     },
   };
@@ -201,6 +219,10 @@ interface RunContext {
   readonly out: OutputFolder;
   readonly signal: AbortSignal | undefined;
   readonly record: RunRecord;
+  /** Renders the figures (on a thread of its own, started with the run so that it loads Vega while the models sample). */
+  readonly renderer: FigureRenderer;
+  /** RMSDs of the fits without a joint log-likelihood (unpooled, ADVI), computed on the figure thread as soon as each fit is done, by key. */
+  readonly earlyRmsd: Map<string, Promise<RmsdResult>>;
 }
 
 const fitSettings = (o: RadonOptions): FitSettings => ({ method: o.method, chains: o.chains, draws: o.draws, tune: o.tune, seed: o.seed });
@@ -291,6 +313,17 @@ async function fitAdviComparison({ o, d, clock, signal }: RunContext, target: Fi
   return { key: 'advi', kind: 'advi', idata: f.idata, sampler: samplerOf(f), warnings: f.warnings, detailed: [], fit: f };
 }
 
+/**
+ * Starts the RMSDs of a fit that has no joint log-likelihood (so its LOO RMSD needs a PSIS of its
+ * own, ~0.3 s) on the figure thread, beside the sampling of the next models; the summaries stage
+ * takes them from there.
+ */
+function startRmsd({ d, renderer, earlyRmsd }: RunContext, m: FittedModel): void {
+  const r = renderer.rmsd(d, m.idata);
+  r.catch(() => undefined); // awaited in the summaries stage, which computes them here if this failed
+  earlyRmsd.set(m.key, r);
+}
+
 /** The fitting stage: unpooled, pooled, hierarchical models, then ADVI on the non-centered hierarchical model (else the centered one). */
 async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviTarget?: FittedModel }> {
   await checkInterrupt(ctx.signal); // before worker threads start only to stop
@@ -299,6 +332,7 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
     const u = await fitUnpooledStage(ctx);
     fitted.push(u);
     ctx.record.fitted.push(u);
+    startRmsd(ctx, u);
   }
   fitted.push(...(await fitJointModels(ctx)));
   const adviTarget = fitted.find((m) => m.kind === 'hierarchical_noncentered') ?? fitted.find((m) => m.kind === 'hierarchical');
@@ -307,6 +341,7 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
   await checkInterrupt(ctx.signal);
   fitted.push(advi);
   ctx.record.fitted.push(advi);
+  startRmsd(ctx, advi);
   return { fitted, adviTarget };
 }
 
@@ -323,16 +358,44 @@ async function workflowStage({ o, d, clock, signal, record }: RunContext, fitted
   return { workflow, fitted: fitted.map((m) => (workflow.loo[m.key] ? { ...m, loo: workflow.loo[m.key] } : m)) };
 }
 
+/** Figures being drawn ahead of the figures stage, by name. */
+type EarlyFigures = ReadonlyMap<string, RenderedFigure>;
+
+/** Starts drawing a figure; a failure is only seen where the figure is awaited. */
+function startFigure(renderer: FigureRenderer, spec: VegaLiteSpec): RenderedFigure {
+  const f = renderer.render(spec);
+  f.svg.catch(() => undefined);
+  f.png.catch(() => undefined);
+  return f;
+}
+
 /**
- * The figures stage: every chart's SVG is rendered (Vega, this thread) and written here; its PNG is
- * rasterised off this thread (resvg on libuv's pool) while the next charts and then the summaries
- * are computed. `pngs` settles when every PNG file is written.
+ * Hands the figure thread every chart that needs only the fits (funnel, traces, counties,
+ * shrinkage, forest, ADVI), before LOO runs here: they are drawn beside it. Their SVGs are kept
+ * in memory; the figures stage writes them (so a Ctrl-C during LOO leaves no figure files).
+ * The specs are built here (part of the figures stage's time).
+ */
+async function startEarlyFigures({ o, d, clock, renderer }: RunContext, fitted: readonly FittedModel[], adviTarget: FittedModel | undefined): Promise<EarlyFigures> {
+  return clock.timedPart('figures', () => {
+    const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow: { loo: {} } });
+    const early = new Map<string, RenderedFigure>();
+    for (const s of plans) early.set(s.name, startFigure(renderer, s.spec()));
+    return early;
+  });
+}
+
+/**
+ * The figures stage: every chart is drawn on the figure thread (those that need only the fits
+ * already while LOO ran; the rest are handed over first thing here); its SVG is written here in
+ * the plan's order, and its PNG (rasterised and encoded on that thread) when it comes, while the
+ * next charts and then the summaries are computed. `pngs` settles when every PNG file is written.
  */
 async function figuresStage(
-  { o, d, clock, out, signal, record }: RunContext,
+  { o, d, clock, out, signal, record, renderer }: RunContext,
   fitted: readonly FittedModel[],
   adviTarget: FittedModel | undefined,
   workflow: WorkflowResults,
+  early: EarlyFigures,
 ): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
   const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
   const figures = record.figures;
@@ -342,15 +405,25 @@ async function figuresStage(
   const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
   try {
     await clock.timed('figures', async () => {
+      const drawn = new Map<FigurePlan, RenderedFigure>();
+      for (const s of plans) {
+        let f = early.get(s.name);
+        if (!f) {
+          await checkInterrupt(signal);
+          f = startFigure(renderer, s.spec());
+        }
+        drawn.set(s, f);
+      }
       let i = 0;
       for (const s of plans) {
         await checkInterrupt(signal);
         clock.progress('figures', `figure ${s.name}`, i++, plans.length);
         const base = `figures/${s.name}`;
-        // Rendering cannot be stopped (the first chart also loads Vega, ~2 s): Ctrl-C stops waiting for it.
-        const svg = await unlessInterrupted(renderSvg(s.spec()), signal);
+        // Ctrl-C stops waiting for the figure thread (and ends it).
+        const f = drawn.get(s)!;
+        const svg = await unlessInterrupted(f.svg, signal);
         await out.write(`${base}.svg`, svg);
-        const png = svgToPng(svg).then(async (bytes) => {
+        const png = f.png.then(async (bytes) => {
           if (signal?.aborted) return;
           const write = out.write(`${base}.png`, bytes);
           writing.add(write);
@@ -371,18 +444,26 @@ async function figuresStage(
 }
 
 /**
- * The summaries stage: az.summary and the RMSDs of every model (in this thread: on a worker thread
- * beside the figures they saved ~1 s of a ~10 s run).
+ * The summaries stage: az.summary and the RMSDs of every model (in this thread, but for the
+ * unpooled and ADVI RMSDs, computed on the figure thread while the later models sampled). R̂ and
+ * ESS of the NUTS models are those sample()'s warnings computed (kept by the library).
  *
  * @returns the models with `stats` and `rmsd` filled in, and summary.json's content
  */
-async function summariesStage({ d, clock, signal, record }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
+async function summariesStage({ d, clock, signal, record, earlyRmsd }: RunContext, fitted: readonly FittedModel[], workflow: WorkflowResults): Promise<{ models: FittedModel[]; summary: Record<string, ModelSummary> }> {
   clock.progress('summaries', 'summaries and RMSDs');
   const models: FittedModel[] = [];
   await clock.timed('summaries', async () => {
     for (const m of fitted) {
       await checkInterrupt(signal);
-      const rmsd = rmsdOf(d, m.idata);
+      // PSIS-LOO's weights where it ran (one PSIS per model); else PSIS on the figure thread (or here).
+      const looPredictions = workflow.looMu?.[m.key];
+      const early = earlyRmsd.get(m.key);
+      const rmsd = looPredictions
+        ? rmsdOf(d, m.idata, looPredictions)
+        : early
+          ? await unlessInterrupted(early.catch(() => rmsdOf(d, m.idata)), signal)
+          : rmsdOf(d, m.idata);
       // One variable at a time (a county vector takes ~0.1–0.5 s), so that Ctrl-C is seen within a second.
       const names = Object.keys(m.idata.groups.posterior!.vars).filter((n) => !n.endsWith('_offset'));
       const stats: Record<string, ParameterStats> = {};
@@ -476,13 +557,14 @@ function numbersPerDraw(d: RadonData): number {
  * @throws OptionError when the settings exceed the limits or the output folder cannot be written; OutputError when a file cannot be written
  */
 export async function runRadon(o: RadonOptions): Promise<RadonResult> {
-  const clock = startClock(o.onProgress);
+  const clock = startClock(o.onProgress, o.startedAt);
   const d = loadRadon(o.csv ?? RADON_CSV);
   checkSampleLimits(o, numbersPerDraw(d));
   const out = await OutputFolder.open(o.out, 'nutmeg radon');
   await out.clearPrevious();
   const record: RunRecord = { fitted: [], figures: [] };
-  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record };
+  const renderer = startFigureRenderer();
+  const ctx: RunContext = { o, d, clock, out, signal: o.signal, record, renderer, earlyRmsd: new Map() };
   try {
     return await runStages(ctx);
   } catch (e) {
@@ -494,6 +576,8 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
     const interrupted: InterruptedRun = { stage: stages[k], ...(e.detail !== undefined ? { detail: e.detail } : {}), notRun: stages.slice(k + 1), written: [] };
     const files = await interruptedOutputs({ data: d, options: o, record, interrupted, out, elapsed: clock.elapsed() });
     return { ...files, figures: record.figures, models: record.models ?? record.fitted, workflow: record.workflow ?? { loo: {} }, timings: clock.timings, interrupted: { ...interrupted, written: [...out.written()] } };
+  } finally {
+    await renderer.close();
   }
 }
 
@@ -501,14 +585,15 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
 async function runStages(ctx: RunContext): Promise<RadonResult> {
   const { clock } = ctx;
   const fit = await fitStage(ctx);
+  const early = await startEarlyFigures(ctx, fit.fitted, fit.adviTarget);
   const { workflow, fitted } = await workflowStage(ctx, fit.fitted);
   const adviTarget = fit.adviTarget ? fitted.find((m) => m.key === fit.adviTarget!.key) : undefined;
-  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow);
+  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow, early);
   const { models, summary } = await summariesStage(ctx, fitted, workflow);
   // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
   await clock.timed('png', () => pngs);
   await checkInterrupt(ctx.signal);
-  const { summaryPath, reportPath } = await writeOutputs(ctx, models, figures, summary, workflow);
+  const { summaryPath, reportPath } = await clock.timed('report', () => writeOutputs(ctx, models, figures, summary, workflow));
   const timings = clock.timings;
   timings.total = r4(clock.elapsed());
   const digest = buildDigest(ctx.d, models, reportPath, timings, workflow);

@@ -7,6 +7,7 @@ import { hierarchicalCentered, hierarchicalNonCentered, pooled } from '../../src
 import { runWorkflow, type WorkflowResults } from '../../src/radon/workflow.js';
 import { KNOWN_COUNTY, NEW_COUNTY } from '../../src/radon/prediction.js';
 import { buildDigest } from '../../src/radon/digest.js';
+import { lineDraws, looMu } from '../../src/radon/analysis.js';
 import type { FittedModel } from '../../src/radon/run.js';
 
 const d = loadRadon(RADON_CSV);
@@ -89,4 +90,17 @@ test('a new house in a county with no data has wider intervals than one in CASS'
   const muAlpha = fitted[2].idata.groups.posterior!.vars.mu_alpha.values;
   const mean = muAlpha.reduce((a, b) => a + b, 0) / muAlpha.length;
   assert.ok(Math.abs(row(NEW_COUNTY, 'intercept alpha').mean - mean) < 0.1);
+});
+
+test("each joint model's LOO means of mu come from PSIS-LOO's own weights: its k, and close to a separate PSIS with r_eff = 1", () => {
+  for (const f of fitted) {
+    const shared = w.looMu![f.key];
+    assert.deepEqual(Array.from(shared.k), Array.from(w.loo[f.key].diagnostics.paretoK), `${f.key}: LOO's Pareto k`);
+    // A separate PSIS differs only in the tail length (r_eff = 1 instead of the chains' r_eff):
+    // the two LOO means agree to well within the posterior sd of mu (~0.1–0.3).
+    const own = looMu(d, lineDraws(f.idata));
+    let worst = 0;
+    for (let i = 0; i < own.mu.length; i++) worst = Math.max(worst, Math.abs(own.mu[i] - shared.mu[i]));
+    assert.ok(worst < 0.05, `${f.key}: largest difference ${worst}`);
+  }
 });

@@ -2,7 +2,8 @@
 import { numbersArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
 import { selectFloat64 } from './sort.js';
-import { exp, log, log1p, expm1 } from '../core/libm/index.js';
+import { scratchFloat64, scratchUint32 } from './scratch.js';
+import { exp, expInto, log, log1p, log1pSum, expm1 } from '../core/libm/index.js';
 
 /** A fitted generalized Pareto distribution (location 0): shape `k` and scale `sigma`. */
 export interface GpdFit {
@@ -67,9 +68,7 @@ const MIN_TAIL_LENGTH = 5;
 
 /** Mean of log1p(-b·x) over x. */
 function meanLog1p(b: number, x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += log1p(-b * x[i]);
-  return s / x.length;
+  return log1pSum(-b, x) / x.length;
 }
 
 /**
@@ -97,8 +96,8 @@ export function gpdFit(x: Float64Array, regularise = true): GpdFit {
   const m = MIN_GRID_POINTS + Math.floor(Math.sqrt(n));
   const xMax = x[n - 1];
   const xQuart = x[Math.max(0, Math.floor(n / 4 + 0.5) - 1)];
-  const b = new Float64Array(m);
-  const l = new Float64Array(m);
+  const b = scratchFloat64('gpd.b', m);
+  const l = scratchFloat64('gpd.l', m);
   let lMax = -Infinity;
   for (let j = 0; j < m; j++) {
     // Grid points below 1/xMax so that 1 − b·x > 0 for every x.
@@ -149,19 +148,74 @@ export function psisTailLength(sampleSize: number, rEff = 1): number {
 /**
  * The indices of the `m` largest values of `lw`, ordered as a stable ascending sort would place
  * them (ties by index, as R's `sort.int(…, index.return = TRUE)`), and the largest value below them.
+ * The indices are in a work buffer, valid until the next call.
  */
 function upperTail(lw: Float64Array, m: number): { idx: Uint32Array; cutoff: number } {
   const s = lw.length;
   // The cut-off is an order statistic: selection finds it in O(S) (a sort of 4000 draws per
-  // observation was most of LOO's time).
-  const cutoff = selectFloat64(Float64Array.from(lw), s - m - 1);
-  const idx = new Uint32Array(m);
+  // observation was most of LOO's time), in a work copy.
+  const work = scratchFloat64('psis.select', s);
+  work.set(lw);
+  const cutoff = selectFloat64(work, s - m - 1);
+  const idx = scratchUint32('psis.tail', m);
+  // Ties with the cut-off that a stable sort puts in the tail are those of highest index; they are
+  // the tail's smallest values, so they come first, in ascending index order.
+  let ties = 0;
+  let above = 0;
+  for (let i = 0; i < s; i++) {
+    if (lw[i] > cutoff) above++;
+    else if (lw[i] === cutoff) ties++;
+  }
+  const nTies = m - above; // ≥ 0: at most m values exceed the (m + 1)-th largest
   let n = 0;
+  if (nTies > 0) {
+    let seen = 0;
+    for (let i = 0; i < s; i++) if (lw[i] === cutoff && ++seen > ties - nTies) idx[n++] = i;
+  }
   for (let i = 0; i < s; i++) if (lw[i] > cutoff) idx[n++] = i;
-  // Ties with the cut-off that a stable sort puts in the tail are the ones of highest index.
-  for (let i = s - 1; n < m && i >= 0; i--) if (lw[i] === cutoff) idx[n++] = i;
-  idx.sort((a, b) => lw[a] - lw[b] || a - b);
+  // The values above the cut-off, collected in index order: a stable sort orders ties by index.
+  stableSortByValue(idx, nTies, m, lw, scratchUint32('psis.merge', m));
   return { idx, cutoff };
+}
+
+/**
+ * Sorts `idx[from…to)` ascending by `values[idx[j]]`, stably (equal values keep their order): a
+ * merge sort with insertion-sorted runs, comparisons inline (a sort callback per comparison cost
+ * more than the rest of PSIS's tail handling).
+ */
+function stableSortByValue(idx: Uint32Array, from: number, to: number, values: Float64Array, tmp: Uint32Array): void {
+  const RUN = 16;
+  for (let lo = from; lo < to; lo += RUN) {
+    const hi = Math.min(lo + RUN, to);
+    for (let i = lo + 1; i < hi; i++) {
+      const t = idx[i];
+      const v = values[t];
+      let j = i - 1;
+      while (j >= lo && values[idx[j]] > v) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = t;
+    }
+  }
+  let src = idx;
+  let dst = tmp;
+  for (let width = RUN; width < to - from; width *= 2) {
+    for (let lo = from; lo < to; lo += 2 * width) {
+      const mid = Math.min(lo + width, to);
+      const hi = Math.min(lo + 2 * width, to);
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) dst[o++] = values[src[b]] < values[src[a]] ? src[b++] : src[a++];
+      while (a < mid) dst[o++] = src[a++];
+      while (b < hi) dst[o++] = src[b++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== idx) for (let i = from; i < to; i++) idx[i] = src[i];
 }
 
 /**
@@ -193,9 +247,23 @@ function upperTail(lw: Float64Array, m: number): { idx: Uint32Array; cutoff: num
 export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): PsisResult {
   numbersArgument(logRatios, 'logRatios', 'psis');
   opts = optionsObject(opts, 'psis');
-  const rEff = opts.rEff ?? 1;
+  const logWeights = new Float64Array(logRatios.length);
+  return { logWeights, ...psisInto(logRatios, opts.rEff ?? 1, logWeights) };
+}
+
+/**
+ * {@link psis} into a given buffer: the smoothed, normalised log weights are written to `out`
+ * (LOO keeps every observation's weights in one block instead of an array each), the rest is
+ * returned. Arguments are not checked.
+ *
+ * @param logRatios - log importance ratios of S draws
+ * @param rEff - relative efficiency of the draws
+ * @param out - receives the S log weights (may not be `logRatios`)
+ * @returns k-hat, scale, whether the tail was smoothed, tail length and PSIS n_eff
+ */
+export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array): Omit<PsisResult, 'logWeights'> {
   const s = logRatios.length;
-  const lw = new Float64Array(s);
+  const lw = out;
   let maxLog = -Infinity;
   for (let i = 0; i < s; i++) {
     const v = logRatios[i];
@@ -214,7 +282,7 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
       const highest = lw[idx[tailLength - 1]];
       if (Number.isFinite(lowest) && Math.abs(highest - lowest) >= Number.EPSILON / 100) {
         const expCutoff = exp(cutoff);
-        const exceedances = new Float64Array(tailLength);
+        const exceedances = scratchFloat64('psis.exceedances', tailLength);
         for (let j = 0; j < tailLength; j++) exceedances[j] = exp(lw[idx[j]]) - expCutoff;
         const fit = gpdFit(exceedances);
         if (Number.isFinite(fit.k)) {
@@ -234,7 +302,7 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
   }
   const sumSq = normaliseLogWeights(lw);
   const scaledSigma = smoothed ? sigma * exp(maxLog) : NaN;
-  return { logWeights: lw, k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
+  return { k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
 
 /**
@@ -249,12 +317,12 @@ function normaliseLogWeights(lw: Float64Array): number {
     for (let i = 0; i < lw.length; i++) sumSq += exp(2 * lw[i]);
     return sumSq;
   }
+  const w = expInto(scratchFloat64('psis.weights', lw.length), lw, 1, max);
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < lw.length; i++) {
-    const w = exp(lw[i] - max);
-    sum += w;
-    sumSq += w * w;
+    sum += w[i];
+    sumSq += w[i] * w[i];
   }
   const norm = max + log(sum);
   for (let i = 0; i < lw.length; i++) lw[i] -= norm;

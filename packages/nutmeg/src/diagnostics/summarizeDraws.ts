@@ -1,6 +1,6 @@
 // All summary statistics and diagnostics of one scalar quantity at once, sharing the sorts and transforms they have in common.
 import { essOfFlat } from './chainEss.js';
-import { convergenceOfPool, quantileEss, splitPool } from './convergence.js';
+import { convergenceOfPool, quantileEss, splitPool, type ConvergenceDiagnostics } from './convergence.js';
 import { checkDraws, type Draws, hasNonFinite, isConstant, mean, medianSorted, pooled, variance } from './draws.js';
 import { checkHdiProb, DEFAULT_HDI_PROB, hdiSorted } from './hdi.js';
 import { mcseQuantileFromEss, mcseSdFromMoments } from './mcse.js';
@@ -35,6 +35,11 @@ export interface SummarizeDrawsOptions {
   hdiProb?: number;
   /** Also compute `mcse_median`, `ess_sd` and `ess_median` (three more ESS computations). */
   extras?: boolean;
+  /**
+   * R̂, bulk and tail ESS of these draws already computed (by `convergenceDiagnostics`, e.g. for
+   * sampling's warnings): used as they are instead of computed again. Default: computed.
+   */
+  convergence?: ConvergenceDiagnostics;
 }
 
 /**
@@ -94,7 +99,11 @@ export function summarizeDraws(draws: Draws, opts: SummarizeDrawsOptions = {}): 
   const sorted = pool.sortedAll;
   out.median = medianSorted(sorted);
   [out.hdiLower, out.hdiUpper] = hdiSorted(sorted, hdiProb);
-  convergenceOfPool(pool, nDraws, out);
+  if (opts.convergence) {
+    out.r_hat = opts.convergence.r_hat;
+    out.ess_bulk = opts.convergence.ess_bulk;
+    out.ess_tail = opts.convergence.ess_tail;
+  } else convergenceOfPool(pool, nDraws, out);
 
   const { split, nChains: nSplit, len } = pool;
   const s = nSplit * len;

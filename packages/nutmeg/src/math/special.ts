@@ -6,7 +6,7 @@
 // written here, following the references given on each function.
 
 import { gammaln as stdlibGammaln, digamma as stdlibDigamma, betaln as stdlibBetaln, erf as stdlibErf, erfc as stdlibErfc, erfcx as stdlibErfcx } from './stdlib.js';
-import { exp, log, log1p, expm1, sin } from '../core/libm/index.js';
+import { exp, log, log1p, expm1, sin, sumExp } from '../core/libm/index.js';
 
 /** log(2π). */
 export const LOG_2PI = 1.8378770664093453;
@@ -254,9 +254,7 @@ export function logsumexp(values: ArrayLike<number>, start = 0, end = values.len
     else if (v !== v) return NaN;
   }
   if (m === -Infinity || m === Infinity) return m;
-  let s = 0;
-  for (let i = start; i < end; i++) s += exp(values[i] - m);
-  return m + log(s);
+  return m + log(sumExp(values, m, start, end));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { numbersArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
 import { exp } from '../core/libm/index.js';
+import { sortFloat64 } from '../diagnostics/sort.js';
 
 /** Bandwidth rule of a {@link kde}, or a fixed bandwidth. */
 export type BandwidthRule = 'silverman' | 'scott' | number;
@@ -32,12 +33,17 @@ export interface KdeResult {
 }
 
 function finiteSorted(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  const out = new Float64Array(n);
+  n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isFinite(v)) out.push(v);
+    if (Number.isFinite(v)) out[n++] = v;
   }
-  return Float64Array.from(out).sort();
+  // sortFloat64: the order of Float64Array.prototype.sort, several times faster (a posterior
+  // predictive check takes the density of thousands of replicated data sets).
+  return sortFloat64(out);
 }
 
 function quantileSorted(s: Float64Array, p: number): number {

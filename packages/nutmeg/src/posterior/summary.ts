@@ -5,6 +5,7 @@ import { checkKnownKeys, describeValue, optionsObject } from '../core/optionChec
 import { DEFAULT_HDI_PROB, hdiColumnNames } from '../diagnostics/hdi.js';
 import { type DrawsSummary, summarizeDraws } from '../diagnostics/summarizeDraws.js';
 import { elementDraws, elementLabel, type GroupName, type InferenceData, shapeSize } from './inferenceData.js';
+import { drawsHash, recalledConvergence } from './convergenceMemo.js';
 
 /** The statistics ArviZ's `az.summary` shows by default, in its order (`hdi` stands for both bounds). */
 export const STATS_COLUMNS = ['mean', 'sd', 'hdi'] as const;
@@ -134,7 +135,10 @@ export function summary(idata: InferenceData, opts?: SummaryOptions): SummaryRow
     const v = group.vars[name];
     const k = shapeSize(v.shape);
     for (let e = 0; e < k; e++) {
-      const s = summarizeDraws(elementDraws(v, idata.nChains, idata.nDraws, e), { hdiProb, extras });
+      const draws = elementDraws(v, idata.nChains, idata.nDraws, e);
+      // R̂ and ESS computed for sampling's warnings on these very draws are not computed again.
+      const convergence = recalledConvergence(v.values, e, drawsHash(draws));
+      const s = summarizeDraws(draws, { hdiProb, extras, ...(convergence ? { convergence } : {}) });
       const stats: Record<string, number> = {};
       for (const c of columns) {
         if (c === 'hdi') {

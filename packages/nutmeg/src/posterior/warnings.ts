@@ -8,6 +8,7 @@ import { countDivergences, countTreeDepthSaturation } from '../diagnostics/diver
 import { hasNonFinite } from '../diagnostics/draws.js';
 import { ebfmi } from '../diagnostics/ebfmi.js';
 import { convergenceDiagnostics } from '../diagnostics/convergence.js';
+import { drawsHash, rememberConvergence } from './convergenceMemo.js';
 
 /** One problem found in a run, with what to try. */
 export interface SamplingWarning {
@@ -208,6 +209,7 @@ function convergenceScan(idata: InferenceData, minEss: number): ConvergenceScan 
     if (hasNonFinite(draws)) continue;
     finite[j] = 1;
     const s = convergenceDiagnostics(draws);
+    rememberConvergence(v.values, k, e, drawsHash(draws), s); // for summary() of the same draws
     rHat[j] = s.r_hat;
     essBulk[j] = s.ess_bulk;
     essTail[j] = s.ess_tail;

@@ -2,7 +2,7 @@
 import { describeValue, optionsObject } from '../../core/optionChecks.js';
 import { OptionError } from '../../core/errors.js';
 import { shapeSize, type InferenceData } from '../inferenceData.js';
-import { exp, log } from '../../core/libm/index.js';
+import { log, sumExp } from '../../core/libm/index.js';
 
 /**
  * Pointwise log-likelihood values log p(y_i | θ_s): an InferenceData with a `log_likelihood`
@@ -108,7 +108,5 @@ export function logMeanExp(x: ArrayLike<number>): number {
   let max = -Infinity;
   for (let s = 0; s < x.length; s++) if (x[s] > max) max = x[s];
   if (!Number.isFinite(max)) return max;
-  let sum = 0;
-  for (let s = 0; s < x.length; s++) sum += exp(x[s] - max);
-  return max + log(sum / x.length);
+  return max + log(sumExp(x, max) / x.length);
 }

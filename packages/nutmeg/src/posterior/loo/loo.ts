@@ -1,12 +1,13 @@
 // PSIS-LOO: expected log pointwise predictive density by Pareto-smoothed importance sampling, with SEs, pointwise values and the Pareto k diagnostic, as R loo 2.5.1's loo().
 import { OptionError } from '../../core/errors.js';
 import { logsumexp } from '../../math/special.js';
-import { psis, psisTailLength } from '../../diagnostics/psis.js';
+import { psisInto, psisTailLength } from '../../diagnostics/psis.js';
+import { essOfFlat } from '../../diagnostics/chainEss.js';
+import { expInto, log } from '../../core/libm/index.js';
 import { sumWithSe, type Estimate } from './estimate.js';
-import { logLikMatrix, logMeanExp, observationColumn, type LogLikInput, type LogLikOptions } from './logLik.js';
+import { logLikMatrix, type LogLikInput, type LogLikMatrix, type LogLikOptions } from './logLik.js';
 import { mcseElpd } from './mcseElpd.js';
 import { paretoKTable, paretoKWarnings, PARETO_K_BREAKS, type ParetoKBin } from './paretoKTable.js';
-import { relativeEff } from './relativeEff.js';
 
 /** Options of {@link loo}. */
 export interface LooOptions extends LogLikOptions {
@@ -64,20 +65,35 @@ export interface LooResult {
   readonly logWeights?: Float64Array[];
 }
 
-function rEffPerObservation(input: LogLikInput, opts: LooOptions, nObs: number): Float64Array {
+/** The r_eff given in the options, one per observation, checked; undefined when they are to be computed from the chains. */
+function givenREff(opts: LooOptions, nObs: number): Float64Array | undefined {
   const given = opts.rEff;
+  if (given === undefined) return undefined;
   let r: Float64Array;
-  if (given === undefined) r = relativeEff(input, opts);
-  else if (typeof given === 'number') r = new Float64Array(nObs).fill(given);
+  if (typeof given === 'number') r = new Float64Array(nObs).fill(given);
   else {
     if (given.length !== nObs) throw new OptionError('loo: rEff', `needs one value per observation (${nObs}), got ${given.length}`);
     r = Float64Array.from(given);
   }
-  for (let i = 0; i < nObs; i++) {
-    if (Number.isNaN(r[i]) && given === undefined) r[i] = 1;
-    else if (!(r[i] > 0)) throw new OptionError('loo: rEff', `must be positive (observation ${i}: ${r[i]})`);
-  }
+  for (let i = 0; i < nObs; i++) if (!(r[i] > 0)) throw new OptionError('loo: rEff', `must be positive (observation ${i}: ${r[i]})`);
   return r;
+}
+
+/** The log-likelihood block observation by observation: row i holds the S draws of observation i (a cache-blocked transpose, so each observation's draws are contiguous). */
+function byObservation(m: LogLikMatrix): Float64Array {
+  const S = m.nChains * m.nDraws;
+  const n = m.nObs;
+  const v = m.values;
+  const out = new Float64Array(n * S);
+  const B = 32;
+  for (let s0 = 0; s0 < S; s0 += B) {
+    const s1 = Math.min(S, s0 + B);
+    for (let i0 = 0; i0 < n; i0 += B) {
+      const i1 = Math.min(n, i0 + B);
+      for (let s = s0; s < s1; s++) for (let i = i0; i < i1; i++) out[i * S + s] = v[s * n + i];
+    }
+  }
+  return out;
 }
 
 /**
@@ -108,7 +124,8 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
   const m = logLikMatrix(logLik, opts, 'loo');
   const { nObs } = m;
   const S = m.nChains * m.nDraws;
-  const rEff = rEffPerObservation(logLik, opts, nObs);
+  const given = givenREff(opts, nObs);
+  const rEff = given ?? new Float64Array(nObs);
   const pw = {
     elpdLoo: new Float64Array(nObs),
     mcseElpdLoo: new Float64Array(nObs),
@@ -117,21 +134,40 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     influenceParetoK: new Float64Array(nObs),
   };
   const nEff = new Float64Array(nObs);
-  const ll = new Float64Array(S);
+  const byObs = byObservation(m);
+  const lik = new Float64Array(S);
   const negLl = new Float64Array(S);
   const shortTails: number[] = [];
-  const saved: Float64Array[] | undefined = opts.saveLogWeights === true ? [] : undefined;
+  // Every observation's weights in one block (kept with saveLogWeights): no array per observation to collect.
+  const weights = opts.saveLogWeights === true ? new Float64Array(nObs * S) : undefined;
+  const saved: Float64Array[] | undefined = weights ? [] : undefined;
+  const work = weights ? undefined : new Float64Array(S);
   for (let i = 0; i < nObs; i++) {
-    observationColumn(m, i, ll);
+    const ll = byObs.subarray(i * S, (i + 1) * S);
+    // p(y_i | θ_s) / max_s: its mean gives lpd_i (R loo's logMeanExp) and its ESS r_eff
+    // (relativeEff): one set of exponentials for both, the same numbers as computing each apart.
+    let max = -Infinity;
+    for (let s = 0; s < S; s++) if (ll[s] > max) max = ll[s];
+    expInto(lik, ll, 1, max);
+    let sum = 0;
+    for (let s = 0; s < S; s++) sum += lik[s];
+    const lpd = max + log(sum / S);
+    if (!given) {
+      const r = essOfFlat(lik, m.nChains, m.nDraws) / S;
+      // A constant likelihood has no ESS: its draws count as independent.
+      if (Number.isNaN(r)) rEff[i] = 1;
+      else if (!(r > 0)) throw new OptionError('loo: rEff', `must be positive (observation ${i}: ${r})`);
+      else rEff[i] = r;
+    }
     for (let s = 0; s < S; s++) negLl[s] = -ll[s];
-    const r = psis(negLl, { rEff: rEff[i] });
+    const lw = weights ? weights.subarray(i * S, (i + 1) * S) : work!;
+    const r = psisInto(negLl, rEff[i], lw);
     if (r.tailLength < 5) shortTails.push(i);
-    const lw = r.logWeights;
     saved?.push(lw);
     for (let s = 0; s < S; s++) negLl[s] = ll[s] + lw[s]; // reuse: log(w_s · p(y_i | θ_s))
     const elpd = logsumexp(negLl);
     pw.elpdLoo[i] = elpd;
-    pw.pLoo[i] = logMeanExp(ll) - elpd;
+    pw.pLoo[i] = lpd - elpd;
     pw.looic[i] = -2 * elpd;
     pw.mcseElpdLoo[i] = mcseElpd(ll, lw, elpd, rEff[i]);
     pw.influenceParetoK[i] = r.k;

@@ -1,6 +1,7 @@
 // Monte Carlo standard error of one observation's PSIS-LOO elpd, as R loo 2.5.1's mcse_elpd (normal approximation pushed through the log by Blom's normal scores).
 import { normalQuantile } from '../../math/stdlib.js';
-import { exp, log1p, expm1 } from '../../core/libm/index.js';
+import { expInto, log1p, expm1 } from '../../core/libm/index.js';
+import { scratchFloat64 } from '../../diagnostics/scratch.js';
 
 /** Number of normal scores loo uses (`n_samples = 1000`). */
 const SCORE_COUNT = 1000;
@@ -37,9 +38,10 @@ function blomScores(): Float64Array {
  * and transformed beta-variables, Wiley.
  */
 export function mcseElpd(logLik: Float64Array, logWeights: Float64Array, elpd: number, rEff: number): number {
+  const wSq = expInto(scratchFloat64('mcse.weightsSquared', logWeights.length), logWeights, 2, 0); // exp(2·lw_s) = w_s²
   let varRel = 0;
   for (let s = 0; s < logLik.length; s++) {
-    varRel += exp(2 * logWeights[s]) * expm1(logLik[s] - elpd) ** 2;
+    varRel += wSq[s] * expm1(logLik[s] - elpd) ** 2;
   }
   const sdRel = Math.sqrt(varRel);
   const z = blomScores();

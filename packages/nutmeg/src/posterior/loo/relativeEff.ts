@@ -1,7 +1,7 @@
 // Relative efficiency r_eff = ESS / S of each observation's likelihood draws, as R loo's relative_eff with chain ids.
 import { essOfFlat } from '../../diagnostics/chainEss.js';
 import { logLikMatrix, observationColumn, type LogLikInput, type LogLikOptions } from './logLik.js';
-import { exp } from '../../core/libm/index.js';
+import { expInto } from '../../core/libm/index.js';
 
 /**
  * Relative efficiency of each observation's likelihood draws p(y_i | θ_s): the (non-split,
@@ -31,7 +31,7 @@ export function relativeEff(logLik: LogLikInput, opts: LogLikOptions = {}): Floa
     observationColumn(m, i, col);
     let max = -Infinity;
     for (let d = 0; d < s; d++) if (col[d] > max) max = col[d];
-    for (let d = 0; d < s; d++) col[d] = exp(col[d] - max);
+    expInto(col, col, 1, max);
     out[i] = essOfFlat(col, m.nChains, m.nDraws) / s;
   }
   return out;
