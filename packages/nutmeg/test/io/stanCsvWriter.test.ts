@@ -1,0 +1,45 @@
+// The chunked CmdStan CSV writer: byte for byte the text of the reference writer (all lines joined into one string), in chunks of whole rows, with argument errors from the call.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { InputError } from '../../src/core/errors.js';
+import { stanCsvChunks, toStanCsv } from '../../src/io/stanCsv.js';
+import type { InferenceData } from '../../src/posterior/inferenceData.js';
+import { referenceStanCsv } from './fixtures/stanCsvReference.js';
+import { makeIdata } from './makeIdata.js';
+
+/** makeIdata with awkward numbers, a wide vector and run attributes. */
+function idata(nChains: number, nDraws: number): InferenceData {
+  const base = makeIdata(nChains, nDraws);
+  const special = [NaN, Infinity, -Infinity, -0, 5e-324, 1e21, 1 / 3];
+  const wide = Float64Array.from({ length: nChains * nDraws * 40 }, (_, i) => (i % 3 === 0 ? special[(i / 3) % special.length] : Math.cos(i) * 10 ** ((i % 7) - 3)));
+  base.groups.posterior!.vars.wide = { dims: ['w'], shape: [40], values: wide };
+  return { ...base, attrs: { ...base.attrs, model_name: 'm', target_accept: 0.9, max_tree_depth: 8 } };
+}
+
+test('the chunks join to exactly the reference text for every chain, at any chunk size; chunks are whole rows', () => {
+  const d = idata(3, 60);
+  for (let c = 0; c < d.nChains; c++) {
+    const reference = referenceStanCsv(d, c);
+    assert.equal(toStanCsv(d, c), reference);
+    for (const chunkChars of [undefined, 1, 500, 10_000]) {
+      const chunks = [...stanCsvChunks(d, c, chunkChars === undefined ? {} : { chunkChars })];
+      assert.equal(chunks.join(''), reference, `chain ${c}, chunkChars ${chunkChars}`);
+      for (const chunk of chunks) assert.ok(chunk.endsWith('\n'), 'a chunk ends with a whole line');
+      if (chunkChars === 500) assert.ok(chunks.length > 10, `${chunks.length} chunks`);
+    }
+  }
+  assert.match(referenceStanCsv(d, 0), /,nan,|,inf,|,-inf,|,-0,/);
+});
+
+test('no draws: the header and the column names only, as before', () => {
+  const d = { ...idata(1, 5), nDraws: 0 };
+  for (const g of Object.values(d.groups)) for (const v of Object.values(g.vars)) Object.assign(v, { values: new Float64Array(0) });
+  assert.equal([...stanCsvChunks(d, 0)].join(''), referenceStanCsv(d, 0));
+});
+
+test('argument errors come from the call, named after stanCsvChunks', () => {
+  assert.throws(() => stanCsvChunks(makeIdata(2, 3), 2), (e: unknown) => e instanceof InputError && /^stanCsvChunks: chain 2 does not exist/.test(e.message));
+  const noPosterior = { ...makeIdata(), groups: {} };
+  assert.throws(() => stanCsvChunks(noPosterior, 0), /stanCsvChunks: the results have no 'posterior' group/);
+  assert.throws(() => stanCsvChunks(makeIdata(), 0, { chunkChars: -1 }), RangeError);
+});
