@@ -27,7 +27,7 @@ export const GROUP_ORDER: readonly GroupName[] = [
 
 /**
  * The text of `toArvizJson(idata)` as a sequence of chunks of about `chunkChars` characters each
- * (default one MiB), produced as they are consumed: a file of any size is written without ever
+ * (default 64 KiB), produced as they are consumed: a file of any size is written without ever
  * holding it, or the nested arrays of its numbers, in memory. Joined, the chunks are exactly
  * `toArvizJson(idata)` (non-finite numbers as `null`, `-0` as `0`). In Node, pass the chunks to
  * `writeFileAtomic` (`nutmeg/node`).

@@ -80,7 +80,7 @@ export function toStanCsv(idata: InferenceData, chain: number): string {
 
 /**
  * The text of `toStanCsv(idata, chain)` as a sequence of chunks of about `chunkChars` characters
- * each (default one MiB, whole rows), produced as they are consumed: a chain of any length and
+ * each (default 64 KiB, whole rows), produced as they are consumed: a chain of any length and
  * width is written without holding its text in memory. Joined, the chunks are exactly
  * `toStanCsv(idata, chain)`.
  *
