@@ -1,4 +1,4 @@
-// The chunked CmdStan CSV writer: byte for byte the text of the reference writer (all lines joined into one string), in chunks of whole rows, with argument errors from the call.
+// The chunked CmdStan CSV writer: byte for byte the text of the reference writer (all lines joined into one string), in chunks of bounded size, with argument errors from the call.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
@@ -16,7 +16,7 @@ function idata(nChains: number, nDraws: number): InferenceData {
   return { ...base, attrs: { ...base.attrs, model_name: 'm', target_accept: 0.9, max_tree_depth: 8 } };
 }
 
-test('the chunks join to exactly the reference text for every chain, at any chunk size; chunks are whole rows', () => {
+test('the chunks join to exactly the reference text for every chain, at any chunk size', () => {
   const d = idata(3, 60);
   for (let c = 0; c < d.nChains; c++) {
     const reference = referenceStanCsv(d, c);
@@ -24,11 +24,21 @@ test('the chunks join to exactly the reference text for every chain, at any chun
     for (const chunkChars of [undefined, 1, 500, 10_000]) {
       const chunks = [...stanCsvChunks(d, c, chunkChars === undefined ? {} : { chunkChars })];
       assert.equal(chunks.join(''), reference, `chain ${c}, chunkChars ${chunkChars}`);
-      for (const chunk of chunks) assert.ok(chunk.endsWith('\n'), 'a chunk ends with a whole line');
       if (chunkChars === 500) assert.ok(chunks.length > 10, `${chunks.length} chunks`);
     }
   }
   assert.match(referenceStanCsv(d, 0), /,nan,|,inf,|,-inf,|,-0,/);
+});
+
+test('a row wider than a piece (10,000 columns) is cut into pieces: the same text, and chunks of about chunkChars', () => {
+  const d = idata(1, 6);
+  d.groups.posterior!.vars.many = { dims: ['k'], shape: [10_000], values: Float64Array.from({ length: 6 * 10_000 }, (_, i) => (i % 11 === 0 ? NaN : i / 3)) };
+  const chunks = [...stanCsvChunks(d, 0, { chunkChars: 1000 })];
+  assert.equal(chunks.join(''), referenceStanCsv(d, 0));
+  // Piece by piece: a chunk holds at most chunkChars plus one piece of 4,096 numbers, never a whole 200 KB row.
+  const longest = Math.max(...chunks.map((c) => c.length));
+  assert.ok(longest < 1000 + 4096 * 25, `a chunk of ${longest} characters`);
+  assert.ok(chunks.length >= 6 * 3, `${chunks.length} chunks`);
 });
 
 test('no draws: the header and the column names only, as before', () => {
