@@ -29,6 +29,8 @@ export { arvizJsonChunks } from './arvizJsonWriter.js';
  *
  * @param idata - results
  * @returns JSON text
+ * @throws OptionError when `idata` is not InferenceData; RangeError (`Invalid string length`) when
+ *   the text would exceed V8's string limit (write such results with {@link arvizJsonChunks})
  * @example
  * declare const idata: InferenceData; // e.g. from sample()
  * const text = toArvizJson(idata);
