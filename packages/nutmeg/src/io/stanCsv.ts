@@ -34,6 +34,22 @@ function formatNumber(v: number): string {
   return String(v);
 }
 
+/**
+ * Numbers comma-separated as {@link formatNumber} writes them. Where all are finite and none is -0,
+ * JSON.stringify of the array writes exactly that, without a string per number (the garbage of
+ * 4,096 small strings a piece kept 57-81 MB of young generation in use while writing a chain).
+ */
+function csvNumbers(values: readonly number[]): string {
+  let plain = true;
+  for (const v of values) {
+    if (!Number.isFinite(v) || Object.is(v, -0)) {
+      plain = false;
+      break;
+    }
+  }
+  return plain ? JSON.stringify(values).slice(1, -1) : values.map(formatNumber).join(',');
+}
+
 /** Element indices of a shape in column-major order (Stan's order: first index fastest). */
 function columnMajorIndices(shape: readonly number[]): number[][] {
   const k = shapeSize(shape);
@@ -185,13 +201,13 @@ function* writeStanCsv(layout: StanCsvLayout, buf: TextChunks): Generator<string
     if (buf.full()) yield buf.take();
   }
   buf.add('\n');
-  const piece = new Array<string>(Math.min(n, NUMBERS_PER_PIECE));
+  const piece = new Array<number>(Math.min(n, NUMBERS_PER_PIECE));
   for (let d = 0; d < nDraws; d++) {
     for (let from = 0; from < n; from += NUMBERS_PER_PIECE) {
       const to = Math.min(n, from + NUMBERS_PER_PIECE);
       if (to - from !== piece.length) piece.length = to - from;
-      for (let j = from; j < to; j++) piece[j - from] = formatNumber(getters[j](d));
-      buf.add(`${piece.join(',')}${to === n ? '\n' : ','}`);
+      for (let j = from; j < to; j++) piece[j - from] = getters[j](d);
+      buf.add(`${csvNumbers(piece)}${to === n ? '\n' : ','}`);
       if (buf.full()) yield buf.take();
     }
     if (n === 0) buf.add('\n');

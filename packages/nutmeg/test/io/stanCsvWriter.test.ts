@@ -41,6 +41,22 @@ test('a row wider than a piece (10,000 columns) is cut into pieces: the same tex
   assert.ok(chunks.length >= 6 * 3, `${chunks.length} chunks`);
 });
 
+test('pieces of finite numbers (formatted by JSON.stringify) and pieces with -0, NaN or ±Infinity (one by one) give the reference text', () => {
+  const d = makeIdata(2, 30);
+  const values = Float64Array.from({ length: 2 * 30 * 5000 }, (_, i) => Math.sin(i) * 10 ** ((i % 13) - 6));
+  // Row 3 of chain 0 has a -0, row 4 an Infinity, row 5 a NaN: their pieces take the slow path, the others the fast one.
+  values[3 * 5000 + 17] = -0;
+  values[4 * 5000 + 4999] = Infinity;
+  values[5 * 5000] = NaN;
+  d.groups.posterior!.vars.many = { dims: ['k'], shape: [5000], values };
+  for (let c = 0; c < 2; c++) assert.equal([...stanCsvChunks(d, c, { chunkChars: 3000 })].join(''), referenceStanCsv(d, c));
+  const rows = toStanCsv(d, 0).split('\n');
+  const first = rows.findIndex((r) => /^-?\d/.test(r));
+  assert.match(rows[first + 3], /,-0,/);
+  assert.match(rows[first + 4], /,inf$/);
+  assert.match(rows[first + 5], /,nan,/);
+});
+
 test('no draws: the header and the column names only, as before', () => {
   const d = { ...idata(1, 5), nDraws: 0 };
   for (const g of Object.values(d.groups)) for (const v of Object.values(g.vars)) Object.assign(v, { values: new Float64Array(0) });
