@@ -8,15 +8,15 @@ import { totalmem } from 'node:os';
  * and R-hat over more than a few hundred chains says little (PyMC and Stan users run 4 to 8;
  * many-chain samplers use up to ~128). Warm-up: Stan's default is 1,000 iterations; more than a
  * million is a typo rather than a plan. Memory: the draws a run keeps (8 bytes a number) stay
- * below a quarter of the machine's memory and 4 GB. JSON: a file built as one string stays below
- * V8's string limit (2^29 − 24 characters), at ~20 characters a number.
+ * below a quarter of the machine's memory and 4 GB. Files are no limit: idata.json and the CSVs
+ * are written chunk by chunk (never one string, so V8's string limit of 2^29 − 24 characters does
+ * not apply), and a full disk is reported as such (exit 1, no partial file).
  */
 export const LIMITS = {
   chains: 128,
   tune: 1_000_000,
   draws: 10_000_000,
   memoryBytes: Math.min(4 * 2 ** 30, totalmem() / 4),
-  jsonNumbers: 20_000_000,
 } as const;
 
 /** The sampler settings of a run. */
@@ -69,14 +69,13 @@ export function bytes(n: number): string {
 
 /**
  * Refuses, before any work, settings that would run for an absurd time or keep more draws than
- * memory (or a JSON file) holds.
+ * memory holds.
  *
  * @param s - chains, draws and warm-up per chain
  * @param numbersPerDraw - the numbers kept for each draw of one chain (parameters, sampler statistics, pointwise log-likelihood…)
- * @param json - the JSON file that holds every kept number, when the command writes one
  * @throws OptionError naming the option, the estimate and the limit
  */
-export function checkSampleLimits(s: SamplerCounts, numbersPerDraw: number, json?: string): void {
+export function checkSampleLimits(s: SamplerCounts, numbersPerDraw: number): void {
   if (s.chains > LIMITS.chains) throw new OptionError('--chains', `${s.chains} chains is more than the limit of ${LIMITS.chains}`);
   if (s.tune > LIMITS.tune) throw new OptionError('--tune', `${count(s.tune)} warm-up iterations per chain is more than the limit of ${count(LIMITS.tune)} (Stan's default is 1,000)`);
   if (s.draws > LIMITS.draws) throw new OptionError('--draws', `${count(s.draws)} draws per chain is more than the limit of ${count(LIMITS.draws)}`);
@@ -84,8 +83,5 @@ export function checkSampleLimits(s: SamplerCounts, numbersPerDraw: number, json
   const what = `${s.chains} chains × ${count(s.draws)} draws × ${count(numbersPerDraw)} numbers per draw`;
   if (numbers * 8 > LIMITS.memoryBytes) {
     throw new OptionError('--draws/--chains', `${what} would keep ${bytes(numbers * 8)} of draws in memory; the limit is ${bytes(LIMITS.memoryBytes)} (a quarter of this machine's memory, at most 4 GB): fewer --draws or --chains`);
-  }
-  if (json !== undefined && numbers > LIMITS.jsonNumbers) {
-    throw new OptionError('--draws/--chains', `${what} would put ${count(numbers)} numbers (≈ ${bytes(numbers * 20)}) in ${json}; the limit is ${count(LIMITS.jsonNumbers)}: fewer --draws or --chains`);
   }
 }

@@ -140,21 +140,26 @@ export class OutputFolder {
 
   /**
    * Writes `name` (relative to the folder; sub-folders are created) whole or not at all, and lists it in the manifest first.
+   * `data` may be a sequence of pieces (`arvizJsonChunks(idata)`), written as they are produced:
+   * a file of any size in the memory of one piece.
    *
    * @param name - the file's path inside the folder, `/`-separated
-   * @param data - its content
-   * @throws OutputError naming the file and the reason (exit code 1)
+   * @param data - its content, whole or as an iterable of pieces
+   * @throws OutputError naming the file and the reason (exit code 1); an error of the iterable itself (not the file system's) as it is
    */
-  async write(name: string, data: string | Uint8Array): Promise<void> {
+  async write(name: string, data: Parameters<typeof writeFileAtomic>[1]): Promise<void> {
     const path = join(this.dir, name);
+    // An error of the pieces' producer is not a file that could not be written: it is passed on as it is.
+    const producer: { error?: unknown } = {};
     try {
       if (!this.files.includes(name)) {
         this.files.push(name);
         await this.saveManifest();
       }
       await mkdir(dirname(path), { recursive: true });
-      await writeFileAtomic(path, data);
+      await writeFileAtomic(path, typeof data === 'string' || data instanceof Uint8Array ? data : watched(data, producer));
     } catch (e) {
+      if ('error' in producer && e === producer.error) throw e;
       // The manifest's own failure already names the manifest.
       throw e instanceof OutputError ? e : new OutputError(path, e);
     }
@@ -176,6 +181,32 @@ export class OutputFolder {
     return save.catch((e: unknown) => {
       throw new OutputError(path, e);
     });
+  }
+}
+
+/** The pieces of `data`, an error in producing one recorded in `producer` before it is rethrown. */
+async function* watched(data: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, producer: { error?: unknown }): AsyncGenerator<string | Uint8Array, void, undefined> {
+  const it = Symbol.asyncIterator in data ? data[Symbol.asyncIterator]() : data[Symbol.iterator]();
+  let closed = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<string | Uint8Array>;
+      try {
+        next = await it.next();
+      } catch (e) {
+        closed = true;
+        producer.error = e;
+        throw e;
+      }
+      if (next.done === true) {
+        closed = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The writer stopped early (a full disk): let the producer clean up.
+    if (!closed) await it.return?.();
   }
 }
 

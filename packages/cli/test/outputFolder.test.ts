@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { arvizJsonChunks } from 'nutmeg';
 import { writeFileAtomic } from 'nutmeg/node';
 import { MANIFEST, OutputFolder, OutputError } from '../src/outputFolder.js';
 import { run as radon } from '../src/radon/command.js';
@@ -68,6 +69,27 @@ test('writeFileAtomic: a failed write leaves the earlier file as it was and no t
   assert.deepEqual(readdirSync(d), ['a.json']);
 });
 
+test('writeFileAtomic of pieces: written as they come; a piece that throws leaves the earlier file and no temporary file, and OutputFolder.write passes that error on as it is', async () => {
+  const d = join(dir, 'pieces');
+  mkdirSync(d);
+  await writeFileAtomic(join(d, 'a.txt'), ['one ', new TextEncoder().encode('two '), 'three']);
+  assert.equal(readFileSync(join(d, 'a.txt'), 'utf8'), 'one two three');
+  const bug = new TypeError('a bug in the producer');
+  function* failing(): Generator<string> {
+    yield 'x'.repeat(100_000);
+    throw bug;
+  }
+  await assert.rejects(writeFileAtomic(join(d, 'a.txt'), failing()), (e: unknown) => e === bug);
+  assert.equal(readFileSync(join(d, 'a.txt'), 'utf8'), 'one two three');
+  assert.deepEqual(readdirSync(d), ['a.txt']);
+  // Not a file that could not be written (exit 1, "cannot write …"): the error itself, reported as a bug.
+  const folder = await OutputFolder.open(join(d, 'out'), 'test');
+  await assert.rejects(folder.write('b.json', failing()), (e: unknown) => e === bug);
+  await folder.write('c.json', arvizJsonChunks({ nChains: 0, nDraws: 0, groups: {}, coords: {}, attrs: {} }));
+  assert.equal(readFileSync(join(d, 'out', 'c.json'), 'utf8'), '{"coords":{},"dims":{},"attrs":{}}');
+  assert.deepEqual(readdirSync(join(d, 'out')).sort(), [MANIFEST, 'c.json']);
+});
+
 test('OutputFolder.write: a failure is an OutputError naming the file and the reason', async () => {
   const d = join(dir, 'gone');
   const folder = await OutputFolder.open(d, 'test');
@@ -84,6 +106,33 @@ mkdirSync(mountPoint);
 const canMount = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint]).status === 0;
 after(() => {
   if (canMount) spawnSync('umount', [mountPoint]);
+});
+
+test('a disk that fills up half-way through a file written in pieces: ENOSPC, the earlier file kept, no temporary file, the producer closed', { skip: canMount ? false : 'mounting a 64 KB tmpfs needs root' }, async () => {
+  const d = join(mountPoint, 'pieces');
+  mkdirSync(d);
+  try {
+    writeFileSync(join(d, 'idata.json'), 'old');
+    let produced = 0;
+    let closed = false;
+    function* pieces(): Generator<string> {
+      try {
+        for (let i = 0; i < 100; i++, produced++) yield `${'7'.repeat(4095)},`;
+      } finally {
+        closed = true;
+      }
+    }
+    const folder = await OutputFolder.open(d, 'test');
+    const e = await folder.write('idata.json', pieces()).then(() => undefined, (x: unknown) => x);
+    assert.ok(e instanceof OutputError, String(e));
+    assert.match(e.message, /^cannot write .*pieces.idata\.json: no space left on the device \(ENOSPC\)$/);
+    assert.ok(produced > 4 && produced < 100, `stopped half-way, after ${produced} pieces of 4 KB`);
+    assert.equal(closed, true, 'the producer is closed');
+    assert.equal(readFileSync(join(d, 'idata.json'), 'utf8'), 'old');
+    assert.deepEqual(readdirSync(d).sort(), [MANIFEST, 'idata.json']);
+  } finally {
+    execFileSync('rm', ['-rf', d]);
+  }
 });
 
 test('a full disk: one line naming the file and ENOSPC, exit 1, the summary already printed, no truncated file', { skip: canMount ? false : 'mounting a 64 KB tmpfs needs root' }, async () => {

@@ -121,8 +121,9 @@ export { psis } from './diagnostics/psis.js';
 export type { PsisOptions, PsisResult } from './diagnostics/psis.js';
 
 // ── Saving and loading ────────────────────────────────────────────────────────────────────────
-export { toArvizJson, fromArvizJson, looksLikeArvizJson } from './io/arvizJson.js';
-export { toStanCsv, fromStanCsv, fromStanCsvChains } from './io/stanCsv.js';
+export { toArvizJson, arvizJsonChunks, fromArvizJson, looksLikeArvizJson } from './io/arvizJson.js';
+export { toStanCsv, stanCsvChunks, fromStanCsv, fromStanCsvChains } from './io/stanCsv.js';
+export type { ChunkOptions } from './io/textChunks.js';
 export { StanCsvChainReader, readStanCsvChain } from './io/stanCsvChain.js';
 export type { StanCsvChain } from './io/stanCsvChain.js';
 export type { StanCsvHeader, StanSampleConfig, StanMethod } from './io/stanCsvHeader.js';

@@ -1,5 +1,5 @@
 // The outputs of `nutmeg fit --by`: one summary table over all groups (text, JSON, CSV) and the files in --out.
-import { summaryToCsv, summaryToJson, formatSummaryTable, toArvizJson, type InferenceData, type SummaryRow } from 'nutmeg';
+import { summaryToCsv, summaryToJson, formatSummaryTable, arvizJsonChunks, type InferenceData, type SummaryRow } from 'nutmeg';
 import type { OutputFolder } from '../outputFolder.js';
 import { plainOrQuoted } from './quote.js';
 
@@ -84,6 +84,6 @@ export async function writeGroupOutputs(groups: readonly GroupSummary[], out: Ou
   await out.write('summary.json', groupsToJson(groups) + '\n');
   await out.write('summary.csv', groupsToCsv(groups));
   const taken = new Set<string>();
-  for (const [i, g] of groups.entries()) await out.write(`fits/${fileName(g.level, i, taken)}`, toArvizJson(g.idata));
+  for (const [i, g] of groups.entries()) await out.write(`fits/${fileName(g.level, i, taken)}`, arvizJsonChunks(g.idata));
   return ['summary.json', 'summary.csv', `fits/ (${groups.length} InferenceData files)`];
 }

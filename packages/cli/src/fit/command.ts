@@ -12,8 +12,8 @@ import {
   priorsFromStrings,
   sample,
   summaryToJson,
-  toArvizJson,
-  toStanCsv,
+  arvizJsonChunks,
+  stanCsvChunks,
   type InferenceData,
   SEED_LIMIT,
 } from 'nutmeg';
@@ -141,7 +141,7 @@ async function fitCommand(dataFile: string, formula: string, options: FitOptions
   if (newCsv) withDataErrors(newCsv, () => fm.newData(newCsv.table));
   // Kept per draw: the parameters, ~12 sampler statistics, and the log-likelihood and posterior predictive draw of every row.
   const compiled = fm.model.compile();
-  checkSampleLimits(options, compiled.dim + 12 + 2 * fm.design.nRows, 'idata.json');
+  checkSampleLimits(options, compiled.dim + 12 + 2 * fm.design.nRows);
   const out = await OutputFolder.open(options.out, 'nutmeg fit');
   await out.clearPrevious();
   // The chains checkpoint into --out/checkpoint/; a run without --resume starts that folder afresh.
@@ -275,13 +275,20 @@ function withDataErrors<T>(csv: CsvTable, build: () => T): T {
 /**
  * Writes idata.json and one CmdStan CSV per chain, checking for Ctrl-C between files; `incomplete`
  * (a cut run) is written as a comment line at the top of each CSV; `chainIds` numbers the CSVs
- * (from 0; default 0, 1, …) when some chains are missing.
+ * (from 0; default 0, 1, …) when some chains are missing. Each file is written chunk by chunk (its
+ * text is never held whole: idata.json of 20,000 parameters × 4 × 1000 draws is 1.6 GB).
  */
 async function writeDraws(idata: InferenceData, out: OutputFolder, signal?: AbortSignal, incomplete?: string, chainIds?: readonly number[]): Promise<void> {
-  await out.write('idata.json', toArvizJson(idata));
+  await out.write('idata.json', arvizJsonChunks(idata));
   for (let c = 0; c < idata.nChains; c++) {
     await checkInterrupt(signal);
-    const csv = toStanCsv(idata, c);
-    await out.write(`chain_${(chainIds?.[c] ?? c) + 1}.csv`, incomplete ? `# nutmeg: incomplete run: ${incomplete}\n${csv}` : csv);
+    const csv = stanCsvChunks(idata, c);
+    await out.write(`chain_${(chainIds?.[c] ?? c) + 1}.csv`, incomplete ? prefixed(`# nutmeg: incomplete run: ${incomplete}\n`, csv) : csv);
   }
+}
+
+/** `first`, then the pieces of `rest`. */
+function* prefixed(first: string, rest: Iterable<string>): Generator<string, void, undefined> {
+  yield first;
+  yield* rest;
 }

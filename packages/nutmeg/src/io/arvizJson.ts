@@ -10,23 +10,10 @@ import {
   shapeSize,
   type VariableArray,
 } from '../posterior/inferenceData.js';
-import { flattenNested, getOwn, nestFlat, parseJsonText, setOwn, shortList, shortName, show } from './nestedArrays.js';
+import { arvizJsonChunks, GROUP_ORDER, SAMPLED_GROUPS } from './arvizJsonWriter.js';
+import { flattenNested, getOwn, parseJsonText, setOwn, shortList, shortName, show } from './nestedArrays.js';
 
-/** Groups whose variables carry leading (chain, draw) axes. */
-const SAMPLED_GROUPS: readonly GroupName[] = ['posterior', 'sample_stats', 'posterior_predictive', 'log_likelihood', 'prior', 'prior_predictive', 'predictions'];
-/** ArviZ's group order; `observed_data` and `constant_data` have no chain and draw axes. */
-const GROUP_ORDER: readonly GroupName[] = [
-  'posterior',
-  'posterior_predictive',
-  'predictions',
-  'log_likelihood',
-  'sample_stats',
-  'prior',
-  'prior_predictive',
-  'observed_data',
-  'constant_data',
-  'predictions_constant_data',
-];
+export { arvizJsonChunks } from './arvizJsonWriter.js';
 
 /**
  * Serialises results as ArviZ's `InferenceData.to_json` does (`to_dict` layout): one key per group
@@ -37,8 +24,13 @@ const GROUP_ORDER: readonly GroupName[] = [
  * Unlike ArviZ, `dims` lists the dims of every variable that has element axes, also those without
  * coords (e.g. `alpha_dim_0`), so that a round trip keeps dim names.
  *
+ * The whole text is one string, which V8 caps at 2^29 − 24 characters (about 25 million numbers):
+ * to write a file of any size, pass {@link arvizJsonChunks} to `writeFileAtomic` (`nutmeg/node`).
+ *
  * @param idata - results
  * @returns JSON text
+ * @throws OptionError when `idata` is not InferenceData; RangeError (`Invalid string length`) when
+ *   the text would exceed V8's string limit (write such results with {@link arvizJsonChunks})
  * @example
  * declare const idata: InferenceData; // e.g. from sample()
  * const text = toArvizJson(idata);
@@ -46,29 +38,7 @@ const GROUP_ORDER: readonly GroupName[] = [
  */
 export function toArvizJson(idata: InferenceData): string {
   checkInferenceData(idata, 'toArvizJson');
-  const out: Record<string, unknown> = {};
-  const dims: Record<string, string[]> = {};
-  for (const name of GROUP_ORDER) {
-    const g = idata.groups[name];
-    if (!g) continue;
-    const sampled = SAMPLED_GROUPS.includes(name);
-    const vars: Record<string, unknown> = {};
-    for (const [vn, v] of Object.entries(g.vars)) {
-      const shape = sampled ? [idata.nChains, idata.nDraws, ...v.shape] : [...v.shape];
-      setOwn(vars, vn, nestFlat(v.values, shape));
-      if (v.dims.length > 0) {
-        setOwn(dims, vn, [...v.dims]);
-      }
-    }
-    out[name] = vars;
-    out[`${name}_attrs`] = g.attrs;
-  }
-  const coords: Record<string, CoordValues> = {};
-  for (const [d, values] of Object.entries(idata.coords)) setOwn(coords, d, values);
-  out.coords = coords;
-  out.dims = dims;
-  out.attrs = idata.attrs;
-  return JSON.stringify(out);
+  return [...arvizJsonChunks(idata)].join('');
 }
 
 /**

@@ -6,6 +6,9 @@ import { basename, dirname, join } from 'node:path';
 /** The prefix of the temporary files (hidden; a crash can leave one, never a truncated target). */
 export const ATOMIC_TEMP_PREFIX = '.nutmeg-tmp-';
 
+/** What {@link writeFileAtomic} writes: bytes, text, or a sequence of pieces (e.g. `arvizJsonChunks(idata)`), written one after another. */
+export type AtomicWriteData = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 /**
  * Writes `data` to `path` so that `path` is never seen half-written: the bytes go to a temporary
  * file in the same folder (same file system, so the rename is atomic on POSIX and on NTFS), which
@@ -14,19 +17,26 @@ export const ATOMIC_TEMP_PREFIX = '.nutmeg-tmp-';
  * absent. The data is not fsync'ed: the guarantee is against failed and interrupted writes, not
  * against a power cut.
  *
+ * A sequence of pieces (a generator such as `arvizJsonChunks(idata)` or `stanCsvChunks(idata, c)`)
+ * is written piece by piece as it is produced, so a file of any size needs the memory of one piece;
+ * if the disk fills up half-way, or producing a piece throws, the temporary file is removed just
+ * the same and the error is rethrown.
+ *
  * @param path - the file to write
- * @param data - its content (a string is written as UTF-8)
+ * @param data - its content (strings are written as UTF-8), whole or as a (sync or async) iterable of pieces
  * @returns when `path` holds the whole of `data`
- * @throws the file system's error (with its `code`: ENOSPC, EACCES, EROFS, ENOENT…) when the data cannot be written
+ * @throws the file system's error (with its `code`: ENOSPC, EACCES, EROFS, ENOENT…) when the data cannot be written, or the error of the iterable that produces the pieces
  * @example
  * ```ts
  * import { writeFileAtomic } from 'nutmeg/node';
  * await writeFileAtomic('out/summary.json', JSON.stringify({ ok: true }));
+ * await writeFileAtomic('out/lines.txt', ['first line\n', 'second line\n']); // pieces, e.g. arvizJsonChunks(idata)
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: AtomicWriteData): Promise<void> {
   const temp = join(dirname(path), `${ATOMIC_TEMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
+    // writeFile takes an iterable of pieces as it comes (a write per piece, never the whole in memory).
     await writeFile(temp, data);
     await rename(temp, path);
   } catch (e) {
