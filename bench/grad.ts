@@ -2,32 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import type { CompiledModel } from 'nutmeg';
 import { baselineScript } from './paths.js';
+import { nsPerGradient } from './gradientTiming.js';
 import { loadRadon } from '../packages/cli/src/radon/data.js';
 import { hierarchicalCentered, hierarchicalNonCentered } from '../packages/cli/src/radon/models.js';
 
-/** Min over `rounds` of the mean time of a ~2 ms block of evaluations (the baselines' method). */
-export function nsPerEval(cm: CompiledModel, rounds: number): number {
-  const th = cm.initialPoint();
-  for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
-  const g = new Float64Array(cm.dim);
-  let sink = 0;
-  for (let k = 0; k < 20000; k++) sink += cm.logDensityGrad(th, g); // warm up (JIT)
-  let reps = 100;
-  for (;;) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    if (performance.now() - t0 > 1) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    best = Math.min(best, ((performance.now() - t0) * 1e6) / reps);
-  }
-  if (sink === 42) console.error('');
-  return best;
-}
 
 /** Times the hand-written C and JS gradients (../shared/baselines/limit; null when absent or NUTMEG_BENCH_NO_BASELINE is set). */
 export function baselines(): { c_ns: number | null; js_ns: number | null } {
@@ -52,7 +30,7 @@ export async function run(): Promise<void> {
     ['radon_hierarchical_noncentered', hierarchicalNonCentered(d).compile(), hierarchicalNonCentered(d).compile({ wasm: false })],
   ];
   // Interleave: ours, baselines, ours again; report the min of ours.
-  const time = (): [number, number][] => models.map(([, cm, js]) => [nsPerEval(cm, 200), nsPerEval(js, 200)]);
+  const time = (): [number, number][] => models.map(([, cm, js]) => [nsPerGradient(cm, { rounds: 200 }), nsPerGradient(js, { rounds: 200 })]);
   const first = time();
   const base = baselines();
   const second = time();

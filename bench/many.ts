@@ -24,9 +24,9 @@ import {
   summaryToJson,
   toArvizJson,
   toStanCsv,
-  type CompiledModel,
   type InferenceData,
 } from 'nutmeg';
+import { nsPerGradient } from './gradientTiming.js';
 import { renderFigures } from '../packages/cli/src/fit/figures.js';
 import { NUTS_SETTINGS, type FitOptions } from '../packages/cli/src/fit/options.js';
 import { fitReport } from '../packages/cli/src/fit/report.js';
@@ -72,31 +72,6 @@ async function timed<T>(f: () => T | Promise<T>): Promise<[number, T]> {
   return [+((performance.now() - t0) / 1000).toFixed(3), r];
 }
 
-/** The gradient's cost in ns: min over 5 rounds of the mean of a ~50 ms block, after 1 s of warming up. */
-function nsPerGradient(cm: CompiledModel): number {
-  const th = cm.initialPoint();
-  for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
-  const g = new Float64Array(cm.dim);
-  let sink = 0;
-  const w0 = performance.now();
-  while (performance.now() - w0 < 1000) sink += cm.logDensityGrad(th, g);
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    if (performance.now() - t0 > 50) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    best = Math.min(best, ((performance.now() - t0) * 1e6) / reps);
-  }
-  if (sink === 42) console.error('');
-  return best;
-}
-
 /** The chains' own compute (warm-up + sampling, summed over chains) from sample()'s attrs, in s. */
 function chainSeconds(idata: InferenceData): number {
   const timings = (idata.attrs.timings ?? []) as { warmup_s: number; sampling_s: number }[];
@@ -112,7 +87,7 @@ async function child(groups: number, iterations: number): Promise<void> {
   out.params = cm.dim;
   out.build_s = buildS;
   out.compile_s = compileS;
-  const gradNs = nsPerGradient(cm);
+  const gradNs = nsPerGradient(cm, { warmUpEvals: Infinity, warmUpMs: 1000, blockMs: 50 });
   out.grad_ns_per_param = +(gradNs / cm.dim).toFixed(2);
   const cpu0 = process.cpuUsage();
   const [sampleS, sampled] = await timed(() => sample(cm, { chains: 2, draws: iterations, tune: iterations, seed: 1, progress: false }));

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineScript } from './paths.js';
-import { baselines, nsPerEval } from './grad.js';
+import { baselines } from './grad.js';
+import { nsPerGradient } from './gradientTiming.js';
 
 const STAN_NAMES: Record<string, string> = {
   radon_hierarchical_centered: 'radon_hier_centered',
@@ -99,7 +100,7 @@ export async function run(): Promise<void> {
     // The chains' own warm-up + sampling seconds (as Stan reports them), spread over the threads.
     const chainTimes = idata.attrs.timings as { warmup_s: number; sampling_s: number }[];
     const chainS = chainTimes.reduce((t, c) => t + c.warmup_s + c.sampling_s, 0) / threads;
-    const gradNs = nsPerEval(compiled, 100);
+    const gradNs = nsPerGradient(compiled, { rounds: 100 });
     const gradS = (Number(idata.attrs.grad_evals) * gradNs) / 1e9 / threads;
     const withLimit = process.env.BENCH_LIMIT === '1' || process.env.BENCH_STAN === '1';
     const cNs = withLimit && name === 'radon_hierarchical_centered' ? baselines().c_ns : null;

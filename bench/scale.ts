@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HalfNormal, Model, Normal, fit, math, sample, type CompiledModel } from 'nutmeg';
 import { REPO_ROOT } from './paths.js';
+import { nsPerGradient } from './gradientTiming.js';
 
 const PREDICTORS = 10;
 const GROUPS = 1000;
@@ -81,30 +82,6 @@ function warmUp(cm: CompiledModel): void {
   for (let k = 0; k < 3000 && performance.now() - t0 < 3000; k++) cm.logDensityGrad(th, g);
 }
 
-/** Min over rounds of the mean time of a ~20 ms block of gradient evaluations, in ns (after warming up). */
-function nsPerGradient(cm: CompiledModel): number {
-  const th = cm.initialPoint();
-  for (let i = 0; i < th.length; i++) th[i] += 0.1 * Math.sin(1.3 * i);
-  const g = new Float64Array(cm.dim);
-  warmUp(cm);
-  let sink = 0;
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    if (performance.now() - t0 > 20) break;
-    reps *= 2;
-  }
-  let best = Infinity;
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let k = 0; k < reps; k++) sink += cm.logDensityGrad(th, g);
-    best = Math.min(best, ((performance.now() - t0) * 1e6) / reps);
-  }
-  if (sink === 42) console.error('');
-  return best;
-}
-
 /**
  * Wall times of a short NUTS run (1 chain, 100 + 100, tree depth at most 8: a short warm-up
  * leaves the 1,000-group funnel at depth 10) and a short ADVI fit (1,000 steps), in s, and the
@@ -139,10 +116,10 @@ async function child(n: number): Promise<void> {
     const cm = build(d);
     out[`${name}_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
     t0 = performance.now();
-    out[`${name}_ns_per_row`] = +(nsPerGradient(cm) / n).toFixed(2);
+    out[`${name}_ns_per_row`] = +(nsPerGradient(cm, { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
     if (process.env.NUTMEG_SCALE_JS_LOOPS !== '0') {
       if (small) warmUp(build(small, false));
-      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false)) / n).toFixed(2);
+      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false), { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
     }
     if (runs) {
       const r = await shortRuns(cm);
