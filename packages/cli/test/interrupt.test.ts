@@ -105,6 +105,15 @@ for (const [stage, cue] of [
   });
 }
 
+test('radon, Ctrl-C while ADVI runs: the ADVI fit, which cannot stop midway, is kept as complete', async (t) => {
+  const out = join(root, 'advi');
+  const r = await interruptAt(t, spawnCli(['radon', '--model', 'pooled,hierarchical_noncentered', ...RADON_SMALL, '--out', out]), /mean-field ADVI/);
+  // ADVI finished, so the first stage not done is the next one.
+  const s = checkRadon(out, r, 'loo & predictive');
+  for (const key of ['pooled', 'hierarchical_noncentered', 'advi']) assert.equal((s[key] as { incomplete: boolean } | undefined)?.incomplete, false, key);
+  assert.match(r.out + r.err, /Complete: .*advi \(advi/);
+});
+
 test('radon, a second Ctrl-C quits at once with exit code 130', async () => {
   const out = join(root, 'twice');
   const p = spawnCli(['radon', '--model', 'unpooled', '--chains', '2', '--draws', '2000', '--tune', '2000', '--out', out]);

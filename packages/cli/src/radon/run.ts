@@ -338,9 +338,10 @@ async function fitStage(ctx: RunContext): Promise<{ fitted: FittedModel[]; adviT
   const adviTarget = fitted.find((m) => m.kind === 'hierarchical_noncentered') ?? fitted.find((m) => m.kind === 'hierarchical');
   if (!adviTarget) return { fitted };
   const advi = await fitAdviComparison(ctx, adviTarget);
-  await checkInterrupt(ctx.signal);
+  // Recorded before looking for Ctrl-C: a fit that finished is kept (ADVI runs to its end once started).
   fitted.push(advi);
   ctx.record.fitted.push(advi);
+  await checkInterrupt(ctx.signal);
   startRmsd(ctx, advi);
   return { fitted, adviTarget };
 }
