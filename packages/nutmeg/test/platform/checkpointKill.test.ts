@@ -20,7 +20,7 @@ interface FitLine {
   samplingTime: number;
 }
 
-/** Runs the fixture; `killWhen` (polled every 10 ms) decides when to SIGKILL it. */
+/** Runs the fixture; `killWhen` (polled every 5 ms) decides when to SIGKILL it. */
 async function runFit(args: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -30,7 +30,7 @@ async function runFit(args: string[], killWhen?: () => boolean): Promise<{ code:
   const poll = killWhen
     ? setInterval(() => {
         if (killWhen()) child.kill('SIGKILL');
-      }, 10)
+      }, 5)
     : undefined;
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
   clearInterval(poll);
