@@ -27,23 +27,13 @@ import {
   type InferenceData,
 } from 'nutmeg';
 import { nsPerGradient } from './gradientTiming.js';
+import { uniforms } from './uniforms.js';
 import { renderFigures } from '../packages/cli/src/fit/figures.js';
 import { NUTS_SETTINGS, type FitOptions } from '../packages/cli/src/fit/options.js';
 import { fitReport } from '../packages/cli/src/fit/report.js';
 import type { FitResults } from '../packages/cli/src/fit/results.js';
 
 const FORMULA = 'y ~ 1 + x + (1 + x || g)';
-
-/** A deterministic uniform generator (xorshift), for the data. */
-function uniforms(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** The data of `groups` groups, 5 to 15 rows each: group labels, a 0/1 predictor, and y from group intercepts and slopes. */
 function makeData(groups: number): { y: Float64Array; x: Float64Array; g: string[] } {

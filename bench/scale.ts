@@ -14,20 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { HalfNormal, Model, Normal, fit, math, sample, type CompiledModel } from 'nutmeg';
 import { REPO_ROOT } from './paths.js';
 import { nsPerGradient } from './gradientTiming.js';
+import { uniforms } from './uniforms.js';
 
 const PREDICTORS = 10;
 const GROUPS = 1000;
-
-/** A deterministic uniform generator (xorshift), for the data. */
-function uniforms(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** The data of one size: predictors as columns and as one row-major matrix, and the hierarchical model's columns. */
 function makeData(n: number) {

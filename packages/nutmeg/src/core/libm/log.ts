@@ -1,16 +1,17 @@
 // log and log1p as fdlibm computes them (FreeBSD msun e_log.c, s_log1p.c; the code V8 ships), so that every engine gives the same bits.
 import { LIBM_IO, highWord, lowWord, pow2 } from './words.js';
 
-const LN2_HI = 6.93147180369123816490e-1; // 3fe62e42 fee00000
-const LN2_LO = 1.90821492927058770002e-10; // 3dea39ef 35793c76
+// fdlibm's constants; log1pSum.ts, which writes log1p's paths into its loop, uses the same ones.
+export const LN2_HI = 6.93147180369123816490e-1; // 3fe62e42 fee00000
+export const LN2_LO = 1.90821492927058770002e-10; // 3dea39ef 35793c76
 const TWO54 = 1.80143985094819840000e16;
-const LG1 = 6.666666666666735130e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
+export const LG1 = 6.666666666666735130e-1;
+export const LG2 = 3.999999999940941908e-1;
+export const LG3 = 2.857142874366239149e-1;
+export const LG4 = 2.222219843214978396e-1;
+export const LG5 = 1.818357216161805012e-1;
+export const LG6 = 1.531383769920937332e-1;
+export const LG7 = 1.479819860511658591e-1;
 
 /**
  * The natural logarithm, to within 1 ulp, with the same bits in every JavaScript engine (fdlibm's

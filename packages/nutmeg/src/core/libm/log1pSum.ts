@@ -1,17 +1,7 @@
 // Σ log1p(c·x_i) with log1p's common paths written into the loop: the same bits as summing log1p term by term, at a fraction of the cost (PSIS's generalized Pareto fit).
-import { log1p } from './log.js';
+import { LG1, LG2, LG3, LG4, LG5, LG6, LG7, LN2_HI, LN2_LO, log1p } from './log.js';
 import { LIBM_POW2, fromWords } from './words.js';
 
-// log.ts's constants (fdlibm's s_log1p.c).
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const LG1 = 6.666666666666735130e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
 // log1pIO's tests of the high word, as comparisons with the doubles whose high words they bound.
 /** 2^-29 (high word 0x3e200000): below it log1p(v) is v or v − v²/2 (left to log1p). */
 const TINY = fromWords(0x3e200000, 0);
