@@ -207,8 +207,12 @@ class FusedLoopEmitter {
       const def = SCALAR_OPS[node.op];
       if (!def) throw new Error(`internal: unknown scalar op '${node.op}'`);
       const args = node.args.map((a) => this.ensure(a));
-      if (def.inline) {
-        // Written in place (core/libm/inline.ts): no call for V8 to decline to inline.
+      if (def.inline && node.level === 1) {
+        // Written in place in the row loop (core/libm/inline.ts): no call for V8 to decline to
+        // inline. Work outside the rows (exp(log_sigma) once per call) keeps the call: inlined
+        // there it made the function ~2× longer, so a fresh compile ran interpreted longer and
+        // TurboFan took longer to compile it, which costs each worker's first chain more than
+        // the ~4% it saves per call once optimized (radon non-centered: ~15% less sampling wall).
         this.region(node).push(`let ${name} = 0; ${def.inline(name, args[0], () => String(this.inlineNames++))}`);
         this.emitted.add(node.id);
         return name;
