@@ -18,6 +18,11 @@ export interface FigureRenderer {
   readonly render: (spec: VegaLiteSpec) => RenderedFigure;
   /** The RMSDs of a fit (`rmsdOf` with its own PSIS: the unpooled and ADVI fits), computed in turn with the figures. */
   readonly rmsd: (data: RadonData, idata: InferenceData) => Promise<RmsdResult>;
+  /**
+   * From now on the figure thread draws SVGs only and this thread rasterises them (resvg on
+   * libuv's pool, the PNG encoded here): for when this thread would otherwise only wait.
+   */
+  readonly rasteriseHere: () => void;
   /** Ends the figure thread (figures not finished are rejected). */
   readonly close: () => Promise<void>;
 }
@@ -120,6 +125,10 @@ export function startFigureRenderer(): FigureRenderer {
       if ('svg' in m) {
         p.svgDone = true;
         p.svg.resolve(m.svg);
+        if (m.pngHere) {
+          pending.delete(m.id);
+          svgToPng(m.svg).then(p.png.resolve, p.png.reject);
+        }
       } else if ('png' in m) {
         pending.delete(m.id);
         p.png.resolve(m.png);
@@ -163,6 +172,9 @@ export function startFigureRenderer(): FigureRenderer {
         pendingRmsd.set(id, { data, idata, resolve, reject });
         worker!.postMessage({ id, rmsdOf: { data, idata: lineDrawsOnly(idata) } } satisfies RenderRequest);
       });
+    },
+    rasteriseHere: () => {
+      if (worker && !closed) worker.postMessage({ handOverPngs: true } satisfies RenderRequest);
     },
     close: async () => {
       if (closed) return;

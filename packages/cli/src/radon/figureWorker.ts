@@ -10,12 +10,19 @@ import type { RadonData } from './data.js';
 /** The draws rmsdOf reads (alpha, beta, eps), as a minimal InferenceData. */
 export type LineDrawsData = Pick<InferenceData, 'nChains' | 'nDraws' | 'groups'>;
 
-/** A spec to render, or a fit whose RMSDs to compute, with the id its answers carry. */
-export type RenderRequest = { readonly id: number; readonly spec: VegaLiteSpec } | { readonly id: number; readonly rmsdOf: { readonly data: RadonData; readonly idata: LineDrawsData } };
+/**
+ * A spec to render, or a fit whose RMSDs to compute, with the id its answers carry; or
+ * `handOverPngs`: from now on this thread draws SVGs only and the main thread rasterises them
+ * (sent when the main thread has finished LOO and would otherwise wait, one core idle).
+ */
+export type RenderRequest =
+  | { readonly id: number; readonly spec: VegaLiteSpec }
+  | { readonly id: number; readonly rmsdOf: { readonly data: RadonData; readonly idata: LineDrawsData } }
+  | { readonly handOverPngs: true };
 
-/** A request's SVG, then its PNG bytes, or its RMSDs (or why one failed). */
+/** A request's SVG (with `pngHere` when the main thread is to rasterise it), then its PNG bytes, or its RMSDs (or why one failed). */
 export type RenderReply =
-  | { readonly id: number; readonly svg: string }
+  | { readonly id: number; readonly svg: string; readonly pngHere?: true }
   | { readonly id: number; readonly png: Uint8Array }
   | { readonly id: number; readonly rmsd: RmsdResult }
   | { readonly id: number; readonly error: string; readonly stage: 'svg' | 'png' | 'rmsd' };
@@ -56,7 +63,13 @@ if (port) {
     () => undefined,
     () => undefined,
   );
+  /** False once the main thread has taken over rasterising (handOverPngs). */
+  let rasterise = true;
   port.on('message', (m: RenderRequest) => {
+    if ('handOverPngs' in m) {
+      rasterise = false; // at once, not behind the queued charts
+      return;
+    }
     queue = queue.then(async () => {
       if ('rmsdOf' in m) {
         try {
@@ -71,6 +84,10 @@ if (port) {
         svg = await renderSvg(m.spec);
       } catch (e) {
         port.postMessage({ id: m.id, error: message(e), stage: 'svg' } satisfies RenderReply);
+        return;
+      }
+      if (!rasterise) {
+        port.postMessage({ id: m.id, svg, pngHere: true } satisfies RenderReply);
         return;
       }
       port.postMessage({ id: m.id, svg } satisfies RenderReply);

@@ -8,7 +8,7 @@ import type { ParameterStats } from './analysis.js';
 
 /** How a run was interrupted. */
 export interface InterruptedRun {
-  /** The stage that was running (a model's key, `advi`, `loo & predictive`, `figures`, `summaries`, `png`, `report`). */
+  /** The stage that was running (a model's key, `advi`, `loo & predictive`, `summaries`, `figures`, `png`, `report`). */
   readonly stage: string;
   /** How far it got, e.g. `137 of 1000 draws per chain kept in 4 of 4 chains`. */
   readonly detail?: string;
@@ -83,7 +83,7 @@ export function interruptedSummary(input: Pick<InterruptedInput, 'record' | 'int
     };
     summary[m.key] = entry;
   }
-  const fitting = !(interrupted.stage in summary) && !['loo & predictive', 'figures', 'summaries', 'png', 'report'].includes(interrupted.stage);
+  const fitting = !(interrupted.stage in summary) && !['loo & predictive', 'summaries', 'figures', 'png', 'report'].includes(interrupted.stage);
   if (fitting) summary[interrupted.stage] = { incomplete: true, detail: interrupted.detail ?? null } satisfies InterruptedModelSummary;
   return summary;
 }

@@ -385,20 +385,44 @@ async function startEarlyFigures({ o, d, clock, renderer }: RunContext, fitted: 
   });
 }
 
+/** Every chart of the run in the plan's order, each being drawn (by the figure thread, or here when it cannot run). */
+type DrawnFigures = ReadonlyMap<FigurePlan, RenderedFigure>;
+
 /**
- * The figures stage: every chart is drawn on the figure thread (those that need only the fits
- * already while LOO ran; the rest are handed over first thing here); its SVG is written here in
- * the plan's order, and its PNG (rasterised and encoded on that thread) when it comes, while the
- * next charts and then the summaries are computed. `pngs` settles when every PNG file is written.
+ * Hands the figure thread the charts that needed LOO and the predictive checks (those that need
+ * only the fits are being drawn already), and from now on rasterises their PNGs here: this
+ * thread, done with LOO, computes the summaries and then only waits, so the PNGs use its core
+ * while the figure thread draws the SVGs. Timed as part of the figures stage.
  */
-async function figuresStage(
-  { o, d, clock, out, signal, record, renderer }: RunContext,
+async function drawLateFigures(
+  { o, d, clock, signal, renderer }: RunContext,
   fitted: readonly FittedModel[],
   adviTarget: FittedModel | undefined,
   workflow: WorkflowResults,
   early: EarlyFigures,
-): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
-  const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
+): Promise<DrawnFigures> {
+  return clock.timedPart('figures', async () => {
+    renderer.rasteriseHere();
+    const plans = planFigures({ data: d, fitted, ...(adviTarget ? { adviTarget } : {}), method: o.method, workflow });
+    const drawn = new Map<FigurePlan, RenderedFigure>();
+    for (const s of plans) {
+      let f = early.get(s.name);
+      if (!f) {
+        await checkInterrupt(signal);
+        f = startFigure(renderer, s.spec());
+      }
+      drawn.set(s, f);
+    }
+    return drawn;
+  });
+}
+
+/**
+ * The figures stage: every chart was handed to the figure thread (those that need only the fits
+ * while LOO ran, the rest before the summaries); its SVG is written here in the plan's order, and
+ * its PNG when it comes. `pngs` settles when every PNG file is written.
+ */
+async function figuresStage({ clock, out, signal, record }: RunContext, drawn: DrawnFigures): Promise<{ figures: FigureOut[]; pngs: Promise<void> }> {
   const figures = record.figures;
   const pending: Promise<void>[] = [];
   /** PNG files being written now: after Ctrl-C only these are waited for (not the rasterising still queued). */
@@ -406,22 +430,12 @@ async function figuresStage(
   const settled = (): Promise<void> => Promise.all(pending).then(() => undefined);
   try {
     await clock.timed('figures', async () => {
-      const drawn = new Map<FigurePlan, RenderedFigure>();
-      for (const s of plans) {
-        let f = early.get(s.name);
-        if (!f) {
-          await checkInterrupt(signal);
-          f = startFigure(renderer, s.spec());
-        }
-        drawn.set(s, f);
-      }
       let i = 0;
-      for (const s of plans) {
+      for (const [s, f] of drawn) {
         await checkInterrupt(signal);
-        clock.progress('figures', `figure ${s.name}`, i++, plans.length);
+        clock.progress('figures', `figure ${s.name}`, i++, drawn.size);
         const base = `figures/${s.name}`;
         // Ctrl-C stops waiting for the figure thread (and ends it).
-        const f = drawn.get(s)!;
         const svg = await unlessInterrupted(f.svg, signal);
         await out.write(`${base}.svg`, svg);
         const png = f.png.then(async (bytes) => {
@@ -434,7 +448,7 @@ async function figuresStage(
         pending.push(png);
         figures.push({ name: s.name, title: s.title, caption: s.caption, svg, section: s.section });
       }
-      clock.progress('figures', 'figures', plans.length, plans.length);
+      clock.progress('figures', 'figures', drawn.size, drawn.size);
     });
   } finally {
     record.pngs = settled();
@@ -530,7 +544,7 @@ export function plannedStages(o: Pick<RadonOptions, 'models' | 'priors' | 'metho
   const fits = MODEL_NAMES.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
   // With --method advi the comparison reuses the hierarchical fit: no stage of its own.
   const advi = o.method !== 'advi' && (o.models.includes('hierarchical') || o.models.includes('hierarchical_noncentered')) ? ['advi'] : [];
-  return [...fits, ...advi, 'loo & predictive', 'figures', 'summaries', 'png', 'report'];
+  return [...fits, ...advi, 'loo & predictive', 'summaries', 'figures', 'png', 'report'];
 }
 
 /**
@@ -589,9 +603,11 @@ async function runStages(ctx: RunContext): Promise<RadonResult> {
   const early = await startEarlyFigures(ctx, fit.fitted, fit.adviTarget);
   const { workflow, fitted } = await workflowStage(ctx, fit.fitted);
   const adviTarget = fit.adviTarget ? fitted.find((m) => m.key === fit.adviTarget!.key) : undefined;
-  const { figures, pngs } = await figuresStage(ctx, fitted, adviTarget, workflow, early);
+  const drawn = await drawLateFigures(ctx, fitted, adviTarget, workflow, early);
+  // The summaries here while the figure thread draws; then the figures as they come.
   const { models, summary } = await summariesStage(ctx, fitted, workflow);
-  // What is left of rasterising the PNGs once the summaries are done (most of it ran beside them).
+  const { figures, pngs } = await figuresStage(ctx, drawn);
+  // What is left of rasterising the PNGs once the figures are written.
   await clock.timed('png', () => pngs);
   await checkInterrupt(ctx.signal);
   const { summaryPath, reportPath } = await clock.timed('report', () => writeOutputs(ctx, models, figures, summary, workflow));
