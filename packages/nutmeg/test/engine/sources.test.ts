@@ -68,3 +68,28 @@ test('sizes, offsets, broadcast strides, segment counts and kernel sizes are not
     checkGradient(cm, th, `everySize dim ${cm.dim}`);
   }
 });
+
+test('models of one structure share generated code but each keeps its own data', () => {
+  const rng = new Rng(13);
+  const th = Float64Array.of(0.3, -0.2, 0.1);
+  const a = singleCounty(5, rng).compile();
+  const ga = new Float64Array(3);
+  const la = a.logDensityGrad(th, ga);
+  // The second model's programs come from the same factories (one function literal each).
+  const b = singleCounty(40, rng).compile();
+  const gb = new Float64Array(3);
+  const lb = b.logDensityGrad(th, gb);
+  assert.notEqual(la, lb);
+  // Interleaved long enough for V8 to optimise the shared code: each still reads its own data.
+  const g = new Float64Array(3);
+  for (let k = 0; k < 20_000; k++) {
+    const m = k % 2 === 0 ? a : b;
+    const l = m.logDensityGrad(th, g);
+    if (k % 1000 < 2) {
+      assert.equal(l, m === a ? la : lb);
+      assert.deepEqual(g, m === a ? ga : gb);
+    }
+  }
+  assert.equal(a.logDensity(th), la);
+  assert.equal(b.logDensity(th), lb);
+});
