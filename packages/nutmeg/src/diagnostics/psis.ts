@@ -259,9 +259,12 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
  * @param logRatios - log importance ratios of S draws
  * @param rEff - relative efficiency of the draws
  * @param out - receives the S log weights (may not be `logRatios`)
+ * @param weightsOut - optional: receives the normalised weights themselves, w_s = W_s / Σ W with
+ *   W_s = exp(lw_s − max lw), the exponentials PSIS computes anyway (equal to exp(out_s) within
+ *   an ulp or two; LOO's elpd and MCSE take them instead of exponentiating the log weights again)
  * @returns k-hat, scale, whether the tail was smoothed, tail length and PSIS n_eff
  */
-export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array): Omit<PsisResult, 'logWeights'> {
+export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array, weightsOut?: Float64Array): Omit<PsisResult, 'logWeights'> {
   const s = logRatios.length;
   const lw = out;
   let maxLog = -Infinity;
@@ -300,24 +303,26 @@ export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float6
     // An infinite ratio: all the weight on the infinite draws.
     for (let i = 0; i < s; i++) lw[i] = lw[i] === Infinity ? 0 : -Infinity;
   }
-  const sumSq = normaliseLogWeights(lw);
+  const sumSq = normaliseLogWeights(lw, weightsOut);
   const scaledSigma = smoothed ? sigma * exp(maxLog) : NaN;
   return { k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
 
 /**
  * Subtracts logsumexp(lw) from every element (a no-op on all −∞, which stays −∞) and returns the
- * sum of the squared normalised weights, Σ exp(2·lw), from the same exponentials (for PSIS n_eff).
+ * sum of the squared normalised weights, Σ exp(2·lw), from the same exponentials (for PSIS n_eff);
+ * the normalised weights W_s / Σ W go to `weightsOut` when given.
  */
-function normaliseLogWeights(lw: Float64Array): number {
+function normaliseLogWeights(lw: Float64Array, weightsOut: Float64Array | undefined): number {
   let max = -Infinity;
   for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
   if (!Number.isFinite(max)) {
     let sumSq = 0;
     for (let i = 0; i < lw.length; i++) sumSq += exp(2 * lw[i]);
+    if (weightsOut) for (let i = 0; i < lw.length; i++) weightsOut[i] = exp(lw[i]);
     return sumSq;
   }
-  const w = expInto(scratchFloat64('psis.weights', lw.length), lw, 1, max);
+  const w = expInto(weightsOut ?? scratchFloat64('psis.weights', lw.length), lw, 1, max);
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < lw.length; i++) {
@@ -326,6 +331,7 @@ function normaliseLogWeights(lw: Float64Array): number {
   }
   const norm = max + log(sum);
   for (let i = 0; i < lw.length; i++) lw[i] -= norm;
+  if (weightsOut) for (let i = 0; i < lw.length; i++) weightsOut[i] = w[i] / sum;
   return sumSq / (sum * sum);
 }
 
