@@ -124,6 +124,8 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
   const mu = new Float64Array(n);
   const kh = new Float64Array(n);
   const lr = new Float64Array(L.S);
+  // log eps of every draw (and county), once: not once per home.
+  const logSd = weights ? undefined : L.e.map(Math.log);
   for (let i = 0; i < n; i++) {
     const k = L.K === 1 ? 0 : d.county[i];
     const ke = L.E === 1 ? 0 : d.county[i];
@@ -136,13 +138,12 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
     } else {
       const y = d.logRadon[i];
       for (let s = 0; s < L.S; s++) {
-        const sd = L.e[s * L.E + ke];
-        const z = (y - (L.a[s * L.K + k] + L.b[s * L.K + k] * x)) / sd;
-        lr[s] = 0.5 * z * z + Math.log(sd); // −log p(y_i | θ_s) up to a constant
+        const z = (y - (L.a[s * L.K + k] + L.b[s * L.K + k] * x)) / L.e[s * L.E + ke];
+        lr[s] = 0.5 * z * z + logSd![s * L.E + ke]; // −log p(y_i | θ_s) up to a constant
       }
-      const w = psisWeights(lr);
-      for (let s = 0; s < L.S; s++) acc += w.weights[s] * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
-      kh[i] = w.k;
+      const { logWeights, k: khat } = psis(lr);
+      for (let s = 0; s < L.S; s++) acc += Math.exp(logWeights[s]) * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
+      kh[i] = khat;
     }
     mu[i] = acc;
   }
