@@ -333,7 +333,10 @@ export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float6
   let k = Infinity;
   let sigma = NaN;
   let smoothed = false;
+  // The largest weight after truncation, when known without a pass over the draws.
+  let maxWeight = NaN;
   if (Number.isFinite(maxLog)) {
+    maxWeight = 0; // the largest ratio, shifted by itself
     for (let i = 0; i < s; i++) lw[i] -= maxLog; // ratios relative to the largest, for safe exponentiation
     if (tailLength >= MIN_TAIL_LENGTH && tailLength < s) {
       const { idx, cutoff } = upperTail(lw, tailLength);
@@ -348,18 +351,24 @@ export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float6
           k = fit.k;
           sigma = fit.sigma;
           smoothed = true;
+          // Smoothed tail values, truncated at the largest raw ratio (0 here): only they can
+          // exceed it, as every other value is at most the cut-off. The largest weight is then
+          // the cut-off's or a tail value's.
+          maxWeight = cutoff;
           for (let j = 0; j < tailLength; j++) {
-            lw[idx[j]] = log(gpdQuantile((j + 0.5) / tailLength, fit.k, fit.sigma) + expCutoff);
+            let v = log(gpdQuantile((j + 0.5) / tailLength, fit.k, fit.sigma) + expCutoff);
+            if (v > 0) v = 0;
+            lw[idx[j]] = v;
+            if (v > maxWeight) maxWeight = v;
           }
         }
       }
     }
-    for (let i = 0; i < s; i++) if (lw[i] > 0) lw[i] = 0; // truncate at the largest raw ratio
   } else if (maxLog === Infinity) {
     // An infinite ratio: all the weight on the infinite draws.
     for (let i = 0; i < s; i++) lw[i] = lw[i] === Infinity ? 0 : -Infinity;
   }
-  const sumSq = normaliseLogWeights(lw, weightsOut);
+  const sumSq = normaliseLogWeights(lw, weightsOut, maxWeight);
   const scaledSigma = smoothed ? sigma * exp(maxLog) : NaN;
   return { k, sigma: scaledSigma, smoothed, tailLength, nEff: rEff / sumSq };
 }
@@ -367,11 +376,15 @@ export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float6
 /**
  * Subtracts logsumexp(lw) from every element (a no-op on all −∞, which stays −∞) and returns the
  * sum of the squared normalised weights, Σ exp(2·lw), from the same exponentials (for PSIS n_eff);
- * the normalised weights W_s / Σ W go to `weightsOut` when given.
+ * the normalised weights W_s / Σ W go to `weightsOut` when given. `knownMax` is max(lw) when the
+ * caller knows it (NaN: found here).
  */
-function normaliseLogWeights(lw: Float64Array, weightsOut: Float64Array | undefined): number {
-  let max = -Infinity;
-  for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
+function normaliseLogWeights(lw: Float64Array, weightsOut: Float64Array | undefined, knownMax: number): number {
+  let max = knownMax;
+  if (Number.isNaN(max)) {
+    max = -Infinity;
+    for (let i = 0; i < lw.length; i++) if (lw[i] > max) max = lw[i];
+  }
   if (!Number.isFinite(max)) {
     let sumSq = 0;
     for (let i = 0; i < lw.length; i++) sumSq += exp(2 * lw[i]);
@@ -386,8 +399,12 @@ function normaliseLogWeights(lw: Float64Array, weightsOut: Float64Array | undefi
     sumSq += w[i] * w[i];
   }
   const norm = max + log(sum);
-  for (let i = 0; i < lw.length; i++) lw[i] -= norm;
-  if (weightsOut) for (let i = 0; i < lw.length; i++) weightsOut[i] = w[i] / sum;
+  if (weightsOut) {
+    for (let i = 0; i < lw.length; i++) {
+      lw[i] -= norm;
+      weightsOut[i] = w[i] / sum;
+    }
+  } else for (let i = 0; i < lw.length; i++) lw[i] -= norm;
   return sumSq / (sum * sum);
 }
 
