@@ -64,30 +64,39 @@
             (local.set $red (v128.or
               (v128.and (f64x2.gt (local.get $v) (local.get $c1)) (f64x2.ge (local.get $v) (local.get $c2)))
               (v128.and (f64x2.le (local.get $v) (local.get $c1)) (f64x2.ge (local.get $av) (local.get $c3)))))
-            (local.set $u (f64x2.add (local.get $c4) (local.get $v)))
-            ;; e: the exponent of u; mant: the top 20 bits of its mantissa; k = e, or e + 1 past √2.
-            (local.set $e (i64x2.sub (i64x2.shr_u (local.get $u) (i32.const 52)) (local.get $c5)))
-            (local.set $mant (v128.and (i64x2.shr_u (local.get $u) (i32.const 32)) (local.get $c6)))
-            (local.set $k (i64x2.sub (local.get $e) (i64x2.ge_s (local.get $mant) (local.get $c7))))
-            ;; Off the common paths: |v| < 2^-29 or NaN; v ≤ −1 or v ≥ 2^53; 1 + v next to a power of two.
-            (local.set $rare (v128.or
-              (v128.not (v128.and
-                (f64x2.ge (local.get $av) (local.get $c8))
-                (v128.and (f64x2.gt (local.get $v) (local.get $c9)) (f64x2.lt (local.get $v) (local.get $c10)))))
-              (v128.and (local.get $red)
-                (v128.or (i64x2.eq (local.get $mant) (local.get $c0)) (i64x2.ge_s (local.get $mant) (local.get $c11))))))
-            ;; f = u·2^-k − 1 (exact scaling); corr = (e > 0 ? 1 − (u − v) : v − (u − 1)) / u; k as a double (2^52 + 2^51 trick).
-            (local.set $f (v128.bitselect
-              (f64x2.sub (f64x2.mul (local.get $u) (i64x2.shl (i64x2.sub (local.get $c5) (local.get $k)) (i32.const 52))) (local.get $c4))
-              (local.get $v) (local.get $red)))
-            (local.set $corr (v128.and (local.get $red) (f64x2.div
-              (v128.bitselect
-                (f64x2.sub (local.get $c4) (f64x2.sub (local.get $u) (local.get $v)))
-                (f64x2.sub (local.get $v) (f64x2.sub (local.get $u) (local.get $c4)))
-                (i64x2.gt_s (local.get $e) (local.get $c0)))
-              (local.get $u))))
-            (local.set $kf (v128.and (local.get $red)
-              (f64x2.sub (i64x2.add (local.get $k) (local.get $c12)) (local.get $c13))))
+            ;; Sorted values (PSIS's tail) come in long runs that need no reduction: those take the short path.
+            (if (v128.any_true (local.get $red))
+              (then
+                (local.set $u (f64x2.add (local.get $c4) (local.get $v)))
+                ;; e: the exponent of u; mant: the top 20 bits of its mantissa; k = e, or e + 1 past √2.
+                (local.set $e (i64x2.sub (i64x2.shr_u (local.get $u) (i32.const 52)) (local.get $c5)))
+                (local.set $mant (v128.and (i64x2.shr_u (local.get $u) (i32.const 32)) (local.get $c6)))
+                (local.set $k (i64x2.sub (local.get $e) (i64x2.ge_s (local.get $mant) (local.get $c7))))
+                ;; Off the common paths: |v| < 2^-29 or NaN; v ≤ −1 or v ≥ 2^53; 1 + v next to a power of two.
+                (local.set $rare (v128.or
+                  (v128.not (v128.and
+                    (f64x2.ge (local.get $av) (local.get $c8))
+                    (v128.and (f64x2.gt (local.get $v) (local.get $c9)) (f64x2.lt (local.get $v) (local.get $c10)))))
+                  (v128.and (local.get $red)
+                    (v128.or (i64x2.eq (local.get $mant) (local.get $c0)) (i64x2.ge_s (local.get $mant) (local.get $c11))))))
+                ;; f = u·2^-k − 1 (exact scaling); corr = (e > 0 ? 1 − (u − v) : v − (u − 1)) / u; k as a double (2^52 + 2^51 trick).
+                (local.set $f (v128.bitselect
+                  (f64x2.sub (f64x2.mul (local.get $u) (i64x2.shl (i64x2.sub (local.get $c5) (local.get $k)) (i32.const 52))) (local.get $c4))
+                  (local.get $v) (local.get $red)))
+                (local.set $corr (v128.and (local.get $red) (f64x2.div
+                  (v128.bitselect
+                    (f64x2.sub (local.get $c4) (f64x2.sub (local.get $u) (local.get $v)))
+                    (f64x2.sub (local.get $v) (f64x2.sub (local.get $u) (local.get $c4)))
+                    (i64x2.gt_s (local.get $e) (local.get $c0)))
+                  (local.get $u))))
+                (local.set $kf (v128.and (local.get $red)
+                  (f64x2.sub (i64x2.add (local.get $k) (local.get $c12)) (local.get $c13)))))
+              (else
+                ;; f = v, k = 0, corr = 0; off the common path only when |v| < 2^-29 or NaN.
+                (local.set $f (local.get $v))
+                (local.set $kf (local.get $c1))
+                (local.set $corr (local.get $c1))
+                (local.set $rare (v128.not (f64x2.ge (local.get $av) (local.get $c8))))))
             ;; k·ln2_hi − (hfsq − (s·(hfsq + R(z)) + (k·ln2_lo + corr)) − f), s = f/(2 + f), z = s².
             (local.set $hfsq (f64x2.mul (f64x2.mul (local.get $c14) (local.get $f)) (local.get $f)))
             (local.set $s (f64x2.div (local.get $f) (f64x2.add (local.get $c15) (local.get $f))))
