@@ -1,7 +1,7 @@
 // The WebAssembly SIMD loops of exp and log1p (core/libm/libmKernels.wat) give exactly the bits of exp and log1p term by term, on every path, at odd and even lengths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exp, expInto, log1p, log1pSum, log1pSums } from '../../src/core/libm/index.js';
+import { exp, expInto, log1p, log1pInto, log1pSum, log1pSums } from '../../src/core/libm/index.js';
 import { wasmExpInto, wasmLog1pSums } from '../../src/core/libm/libmKernels.js';
 
 /** Arguments covering every branch of exp and log1p: special values, their thresholds and neighbours, powers of two (and 1 + v next to them), a sweep and random magnitudes. */
@@ -67,6 +67,16 @@ test('log1pSums(c, x): the bits of log1pSum(c_j, x) for every scale, at odd and 
     for (let j = 0; j < c.length; j++) {
       const want = log1pSum(c[j], x);
       assert.ok(Object.is(out[j], want), `c = ${c[j]}, n = ${x.length}: ${out[j]}, log1pSum gives ${want}`);
+    }
+  }
+});
+
+test('log1pInto: the bits of log1p(c·x_i) term by term, at odd and even lengths, for scales on every path', () => {
+  const xs = Float64Array.from(argumentsToTry().filter((v) => Number.isFinite(v)));
+  for (const c of [1, -1, 0.37, -0.999, 1e-12, 0, NaN, 3e5]) {
+    for (const x of [xs, xs.subarray(1), xs.subarray(7, 8), xs.subarray(0, 0)]) {
+      const out = log1pInto(new Float64Array(x.length), c, x);
+      for (let i = 0; i < x.length; i++) assert.ok(Object.is(out[i], log1p(c * x[i])), `log1p(${c}·${x[i]}): ${out[i]}, log1p gives ${log1p(c * x[i])}`);
     }
   }
 });

@@ -16,7 +16,7 @@ import { log1pSum } from './log1pSum.js';
  */
 
 interface KernelExports {
-  log1pSums(x: number, n: number, c: number, m: number, out: number, rare: number): void;
+  log1pSums(x: number, n: number, c: number, m: number, out: number, rare: number, terms: number): void;
   expInto(x: number, n: number, a: number, b: number, out: number): number;
 }
 
@@ -93,27 +93,37 @@ export function wasmExpInto(out: Float64Array, x: Float64Array, a: number, b: nu
  * @param c - the scales
  * @param x - the values
  * @param out - receives one sum per scale
+ * @param terms - optional: receives the terms of the last scale's sum, log1p(c[m−1]·x[i])
  * @returns false when WebAssembly SIMD is unavailable (nothing written)
  */
-export function wasmLog1pSums(c: Float64Array, x: Float64Array, out: Float64Array): boolean {
+export function wasmLog1pSums(c: Float64Array, x: Float64Array, out: Float64Array, terms?: Float64Array): boolean {
   const k = instance();
   if (k === null) return false;
   const n = x.length;
   const m = c.length;
   const even = n & ~1;
-  // Layout (in doubles): x, the scales, the sums, which sums met a term off the kernel's paths.
+  // Layout (in doubles): x, the scales, the sums, which sums met a term off the kernel's paths, the last sum's terms.
   const cAt = (n + 1) & ~1;
   const outAt = cAt + m;
   const rareAt = outAt + m;
-  const mem = doubles(k, rareAt + m);
+  const termsAt = (rareAt + m + 1) & ~1;
+  const mem = doubles(k, termsAt + n + 1);
   mem.set(x);
   mem.set(c, cAt);
-  k.log1pSums(0, even, cAt * 8, m, outAt * 8, rareAt * 8);
+  k.log1pSums(0, even, cAt * 8, m, outAt * 8, rareAt * 8, termsAt * 8);
   for (let j = 0; j < m; j++) {
     // A sum with a term off the kernel's paths: log1pSum itself. The last term of an odd n comes
     // last, as in log1pSum's loop.
     if (mem[rareAt + j] !== 0) out[j] = log1pSum(c[j], x);
     else out[j] = even === n ? mem[outAt + j] : mem[outAt + j] + log1p(c[j] * x[n - 1]);
+  }
+  if (terms && m > 0) {
+    const cl = c[m - 1];
+    if (mem[rareAt + m - 1] !== 0) for (let i = 0; i < n; i++) terms[i] = log1p(cl * x[i]);
+    else {
+      terms.set(mem.subarray(termsAt, termsAt + even));
+      if (even !== n) terms[n - 1] = log1p(cl * x[n - 1]);
+    }
   }
   return true;
 }

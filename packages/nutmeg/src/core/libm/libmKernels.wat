@@ -14,8 +14,9 @@
   (import "env" "memory" (memory 1))
 
   ;; out[j] = Σ_i log1p(c[j]·x[i]), i = 0 … n−1 added in order, for j = 0 … m−1 (n even); rare[j] = 1
-  ;; where a term is off the common paths (out[j] is then to be computed again), else 0.
-  (func (export "log1pSums") (param $x i32) (param $n i32) (param $c i32) (param $m i32) (param $out i32) (param $rareOut i32)
+  ;; where a term is off the common paths (out[j] is then to be computed again), else 0. The terms of
+  ;; the last sum are left in terms[0 … n−1].
+  (func (export "log1pSums") (param $x i32) (param $n i32) (param $c i32) (param $m i32) (param $out i32) (param $rareOut i32) (param $terms i32)
     (local $j i32) (local $i i32) (local $end i32) (local $cv v128) (local $sum f64) (local $anyRare v128)
     (local $v v128) (local $av v128) (local $u v128) (local $e v128) (local $mant v128) (local $k v128)
     (local $red v128) (local $rare v128) (local $f v128) (local $kf v128) (local $corr v128)
@@ -117,6 +118,7 @@
                     (f64x2.add (f64x2.mul (local.get $kf) (local.get $c24)) (local.get $corr))))
                 (local.get $f))))
             (local.set $anyRare (v128.or (local.get $anyRare) (local.get $rare)))
+            (v128.store (i32.add (local.get $terms) (local.get $i)) (local.get $t))
             (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $t))) (f64x2.extract_lane 1 (local.get $t))))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br_if $nextI (i32.lt_u (local.get $i) (local.get $end)))))

@@ -101,3 +101,26 @@ export function log1pSums(c: Float64Array, x: Float64Array, out: Float64Array): 
   if (!wasmLog1pSums(c, x, out)) for (let j = 0; j < c.length; j++) out[j] = log1pSum(c[j], x);
   return out;
 }
+
+/** Scratch for {@link log1pInto}'s single scale. */
+const ONE_SCALE = new Float64Array(1);
+const ONE_SUM = new Float64Array(1);
+
+/**
+ * `out[i] = log1p(c·x_i)` for every i, each with the bits of {@link log1p}; in WebAssembly SIMD
+ * where available (libmKernels.ts), else log1p term by term.
+ *
+ * @param out - the results (length ≥ x.length; may not be `x`)
+ * @param c - the scale of every term
+ * @param x - the values
+ * @returns `out`
+ * @example
+ * ```ts
+ * log1pInto(new Float64Array(2), 0.5, Float64Array.of(1, 2)); // [log1p(0.5), log1p(1)]
+ * ```
+ */
+export function log1pInto(out: Float64Array, c: number, x: Float64Array): Float64Array {
+  ONE_SCALE[0] = c;
+  if (!wasmLog1pSums(ONE_SCALE, x, ONE_SUM, out)) for (let i = 0; i < x.length; i++) out[i] = log1p(c * x[i]);
+  return out;
+}

@@ -1,6 +1,6 @@
 // Monte Carlo standard error of one observation's PSIS-LOO elpd, as R loo 2.5.1's mcse_elpd (normal approximation pushed through the log by Blom's normal scores).
 import { normalQuantile } from '../../math/stdlib.js';
-import { log1p } from '../../core/libm/index.js';
+import { log1pInto } from '../../core/libm/index.js';
 import { scratchFloat64 } from '../../diagnostics/scratch.js';
 
 /** Number of normal scores loo uses (`n_samples = 1000`). */
@@ -67,12 +67,9 @@ export function mcseElpdOfRelativeSd(sdRel: number, rEff: number): number {
     else lo = mid + 1;
   }
   const n = z.length - lo;
-  const v = scratchFloat64('mcse.logScores', n);
+  const v = log1pInto(scratchFloat64('mcse.logScores', n), sdRel, z.subarray(lo)); // log(z/E) of the kept z
   let sum = 0;
-  for (let r = 0; r < n; r++) {
-    v[r] = log1p(sdRel * z[lo + r]);
-    sum += v[r];
-  }
+  for (let r = 0; r < n; r++) sum += v[r];
   // R's var(): the mean, then the sum of squared deviations from it.
   const m = sum / n;
   let ss = 0;
