@@ -2,7 +2,7 @@
 // (the code users run; worker threads then load plain JS), each printing JSON lines.
 const names = process.argv.slice(2);
 if (names.length === 0) {
-  console.error('usage: npm run bench -- <grad|nuts|adapt|advi|radon|radon-cli|summary|formula|fits|browser|scale|many> …');
+  console.error('usage: npm run bench -- <grad|nuts|adapt|advi|radon|radon-cli|summary|loo|formula|fits|browser|scale|many> …');
   process.exit(2);
 }
 for (const name of names) {

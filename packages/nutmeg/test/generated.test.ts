@@ -11,6 +11,7 @@ const PACKAGE = new URL('../', import.meta.url);
 const GENERATED: [script: string, args: string[], output: string][] = [
   ['scripts/bundle-stdlib.mjs', [], 'src/math/vendor/stdlib.bundle.ts'],
   ['scripts/build-wasm.mjs', [], 'src/inference/hmc/vectorKernels.wasm.ts'],
+  ['scripts/build-wasm.mjs', ['libmKernels'], 'src/core/libm/libmKernels.wasm.ts'],
   ['scripts/build-parsers.mjs', ['formula'], 'src/formula/generated/formulaParser.ts'],
   ['scripts/build-parsers.mjs', ['prior'], 'src/formula/generated/priorParser.ts'],
 ];

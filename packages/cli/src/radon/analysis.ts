@@ -121,32 +121,46 @@ export interface HomeWeights {
  */
 export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPredictions {
   const n = d.logRadon.length;
+  const S = L.S;
   const mu = new Float64Array(n);
   const kh = new Float64Array(n);
-  const lr = new Float64Array(L.S);
+  const lr = new Float64Array(S);
+  // The draws county by county (column k at [k·S, (k + 1)·S)): a home reads its county's draws
+  // contiguously, not one cache line per draw at a stride of K doubles. log eps once per draw.
+  const a = byColumn(L.a, S, L.K);
+  const b = byColumn(L.b, S, L.K);
+  const e = weights ? undefined : byColumn(L.e, S, L.E);
+  const logSd = e?.map(Math.log);
   for (let i = 0; i < n; i++) {
-    const k = L.K === 1 ? 0 : d.county[i];
-    const ke = L.E === 1 ? 0 : d.county[i];
+    const k = (L.K === 1 ? 0 : d.county[i]) * S;
+    const ke = (L.E === 1 ? 0 : d.county[i]) * S;
     const x = d.floor[i];
     let acc = 0;
     if (weights) {
       const lw = weights.logWeights[i];
-      for (let s = 0; s < L.S; s++) acc += Math.exp(lw[s]) * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
+      for (let s = 0; s < S; s++) acc += Math.exp(lw[s]) * (a[k + s] + b[k + s] * x);
       kh[i] = weights.paretoK[i];
     } else {
       const y = d.logRadon[i];
-      for (let s = 0; s < L.S; s++) {
-        const sd = L.e[s * L.E + ke];
-        const z = (y - (L.a[s * L.K + k] + L.b[s * L.K + k] * x)) / sd;
-        lr[s] = 0.5 * z * z + Math.log(sd); // −log p(y_i | θ_s) up to a constant
+      for (let s = 0; s < S; s++) {
+        const z = (y - (a[k + s] + b[k + s] * x)) / e![ke + s];
+        lr[s] = 0.5 * z * z + logSd![ke + s]; // −log p(y_i | θ_s) up to a constant
       }
-      const w = psisWeights(lr);
-      for (let s = 0; s < L.S; s++) acc += w.weights[s] * (L.a[s * L.K + k] + L.b[s * L.K + k] * x);
-      kh[i] = w.k;
+      const { logWeights, k: khat } = psis(lr);
+      for (let s = 0; s < S; s++) acc += Math.exp(logWeights[s]) * (a[k + s] + b[k + s] * x);
+      kh[i] = khat;
     }
     mu[i] = acc;
   }
   return { mu, k: kh };
+}
+
+/** A draws × columns block (row-major) as columns × draws. */
+function byColumn(v: Float64Array, rows: number, cols: number): Float64Array {
+  if (cols === 1) return v;
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = v[r * cols + c];
+  return out;
 }
 
 /** RMSDs of one model. */

@@ -1,7 +1,7 @@
 // Tests of the generalized Pareto fit, Pareto-smoothed importance weights and the Pareto k-hat of importance ratios.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gpdFit, gpdQuantile as libGpdQuantile, paretoKHat, paretoKThreshold, psis, psisTailLength } from '../../src/diagnostics/psis.js';
+import { gpdFit, gpdQuantile as libGpdQuantile, paretoKHat, paretoKThreshold, psis, psisTailLength, upperTail } from '../../src/diagnostics/psis.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** GPD(k, sigma) quantile function. */
@@ -114,4 +114,21 @@ test('psis: too short or constant tails are not smoothed and report k = Infinity
   const flat = psis(new Float64Array(100));
   assert.equal(flat.k, Infinity);
   for (const v of flat.logWeights) assert.ok(Math.abs(v + Math.log(100)) < 1e-12);
+});
+
+test('upperTail: the last m of a stable ascending sort (ties by index) and the value before them, with many ties and in every order', () => {
+  const rng = new Rng(99);
+  for (const [S, m, levels] of [[4000, 190, 0], [4000, 190, 7], [200, 5, 2], [1000, 95, 40], [64, 63, 3], [50, 10, 1], [4000, 190, 1], [4000, 1500, 0], [2000, 30, 2]] as const) {
+    for (const order of ['random', 'ascending', 'descending']) {
+      const lw = Float64Array.from({ length: S }, () => (levels === 0 ? rng.normal() : Math.floor(rng.uniform() * levels)));
+      if (order === 'ascending') lw.sort();
+      if (order === 'descending') lw.sort().reverse();
+      if (levels === 2) lw[3] = -Infinity;
+      if (levels === 1) for (let i = 0; i < S; i += 2) lw[i] = -Infinity; // half −∞: the threshold and the candidates' range
+      const sorted = Array.from({ length: S }, (_, i) => i).sort((a, b) => lw[a] - lw[b] || a - b);
+      const { idx, cutoff } = upperTail(lw, m);
+      assert.deepEqual(Array.from(idx), sorted.slice(S - m), `S ${S} m ${m} levels ${levels} ${order}`);
+      assert.equal(cutoff, lw[sorted[S - m - 1]]);
+    }
+  }
 });

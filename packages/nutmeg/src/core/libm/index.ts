@@ -2,7 +2,7 @@
 export { exp, expIO, expm1 } from './exp.js';
 export { expInto, sumExp } from './expArray.js';
 export { log, logIO, log1p, log1pIO } from './log.js';
-export { log1pSum } from './log1pSum.js';
+export { log1pSum, log1pSums, log1pInto } from './log1pSum.js';
 export { pow } from './pow.js';
 export { sin, cos, tanh, cosh } from './trig.js';
 export { LIBM_IO } from './words.js';

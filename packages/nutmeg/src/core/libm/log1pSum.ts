@@ -1,6 +1,7 @@
 // Σ log1p(c·x_i) with log1p's common paths written into the loop: the same bits as summing log1p term by term, at a fraction of the cost (PSIS's generalized Pareto fit).
 import { LG1, LG2, LG3, LG4, LG5, LG6, LG7, LN2_HI, LN2_LO, log1p } from './log.js';
 import { LIBM_POW2, fromWords } from './words.js';
+import { wasmLog1pSums } from './libmKernels.js';
 
 // log1pIO's tests of the high word, as comparisons with the doubles whose high words they bound.
 /** 2^-29 (high word 0x3e200000): below it log1p(v) is v or v − v²/2 (left to log1p). */
@@ -80,4 +81,46 @@ export function log1pSum(c: number, x: Float64Array): number {
     sum += k * LN2_HI - (hfsq - (s * (hfsq + r) + (k * LN2_LO + corr)) - f);
   }
   return sum;
+}
+
+/**
+ * {@link log1pSum} for several scales over the same values: `out[j] = Σ_i log1p(c[j]·x_i)`, each
+ * sum with the bits of `log1pSum(c[j], x)`; in WebAssembly SIMD where available (libmKernels.ts),
+ * two terms per instruction and x copied once for all the scales.
+ *
+ * @param c - the scales
+ * @param x - the values
+ * @param out - receives one sum per scale (length ≥ c.length)
+ * @returns `out`
+ * @example
+ * ```ts
+ * log1pSums(Float64Array.of(-0.5, 1), Float64Array.of(1, 0.5), new Float64Array(2)); // [log1p(-0.5) + log1p(-0.25), log1p(1) + log1p(0.5)]
+ * ```
+ */
+export function log1pSums(c: Float64Array, x: Float64Array, out: Float64Array): Float64Array {
+  if (!wasmLog1pSums(c, x, out)) for (let j = 0; j < c.length; j++) out[j] = log1pSum(c[j], x);
+  return out;
+}
+
+/** Scratch for {@link log1pInto}'s single scale. */
+const ONE_SCALE = new Float64Array(1);
+const ONE_SUM = new Float64Array(1);
+
+/**
+ * `out[i] = log1p(c·x_i)` for every i, each with the bits of {@link log1p}; in WebAssembly SIMD
+ * where available (libmKernels.ts), else log1p term by term.
+ *
+ * @param out - the results (length ≥ x.length; may not be `x`)
+ * @param c - the scale of every term
+ * @param x - the values
+ * @returns `out`
+ * @example
+ * ```ts
+ * log1pInto(new Float64Array(2), 0.5, Float64Array.of(1, 2)); // [log1p(0.5), log1p(1)]
+ * ```
+ */
+export function log1pInto(out: Float64Array, c: number, x: Float64Array): Float64Array {
+  ONE_SCALE[0] = c;
+  if (!wasmLog1pSums(ONE_SCALE, x, ONE_SUM, out)) for (let i = 0; i < x.length; i++) out[i] = log1p(c * x[i]);
+  return out;
 }

@@ -6,7 +6,7 @@ import { essOfFlat } from '../../diagnostics/chainEss.js';
 import { expInto, log } from '../../core/libm/index.js';
 import { sumWithSe, type Estimate } from './estimate.js';
 import { logLikMatrix, type LogLikInput, type LogLikMatrix, type LogLikOptions } from './logLik.js';
-import { mcseElpd } from './mcseElpd.js';
+import { mcseElpd, mcseElpdOfRelativeSd } from './mcseElpd.js';
 import { paretoKTable, paretoKWarnings, PARETO_K_BREAKS, type ParetoKBin } from './paretoKTable.js';
 
 /** Options of {@link loo}. */
@@ -79,21 +79,31 @@ function givenREff(opts: LooOptions, nObs: number): Float64Array | undefined {
   return r;
 }
 
-/** The log-likelihood block observation by observation: row i holds the S draws of observation i (a cache-blocked transpose, so each observation's draws are contiguous). */
-function byObservation(m: LogLikMatrix): Float64Array {
+/**
+ * The widest spread of an observation's log-likelihood (max − min over the draws) for which
+ * elpd_loo is computed from exp(ll_s − max): beyond it the smallest likelihoods, which carry the
+ * largest weights, would underflow (exp(−708) is the smallest normal double), and the log-scale
+ * route is taken.
+ */
+const LIK_RANGE = 600;
+
+/** Observations transposed at a time by {@link observationBlock}: 32 × S draws, 1 MB at S = 4000. */
+const BLOCK = 32;
+
+/**
+ * Observations i0 … i0 + count − 1 of the log-likelihood block laid out observation by
+ * observation in `out` (row j holds the S draws of observation i0 + j): a cache-blocked transpose
+ * of a few observations at a time, so that LOO needs no n × S copy of the whole block.
+ */
+function observationBlock(m: LogLikMatrix, i0: number, count: number, out: Float64Array): void {
   const S = m.nChains * m.nDraws;
   const n = m.nObs;
   const v = m.values;
-  const out = new Float64Array(n * S);
   const B = 32;
   for (let s0 = 0; s0 < S; s0 += B) {
     const s1 = Math.min(S, s0 + B);
-    for (let i0 = 0; i0 < n; i0 += B) {
-      const i1 = Math.min(n, i0 + B);
-      for (let s = s0; s < s1; s++) for (let i = i0; i < i1; i++) out[i * S + s] = v[s * n + i];
-    }
+    for (let s = s0; s < s1; s++) for (let j = 0; j < count; j++) out[j * S + s] = v[s * n + i0 + j];
   }
-  return out;
 }
 
 /**
@@ -134,20 +144,27 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     influenceParetoK: new Float64Array(nObs),
   };
   const nEff = new Float64Array(nObs);
-  const byObs = byObservation(m);
+  const block = new Float64Array(Math.min(BLOCK, nObs) * S);
   const lik = new Float64Array(S);
   const negLl = new Float64Array(S);
+  const w = new Float64Array(S);
   const shortTails: number[] = [];
   // Every observation's weights in one block (kept with saveLogWeights): no array per observation to collect.
   const weights = opts.saveLogWeights === true ? new Float64Array(nObs * S) : undefined;
   const saved: Float64Array[] | undefined = weights ? [] : undefined;
   const work = weights ? undefined : new Float64Array(S);
   for (let i = 0; i < nObs; i++) {
-    const ll = byObs.subarray(i * S, (i + 1) * S);
-    // p(y_i | θ_s) / max_s: its mean gives lpd_i (R loo's logMeanExp) and its ESS r_eff
-    // (relativeEff): one set of exponentials for both, the same numbers as computing each apart.
+    if (i % BLOCK === 0) observationBlock(m, i, Math.min(BLOCK, nObs - i), block);
+    const ll = block.subarray((i % BLOCK) * S, (i % BLOCK + 1) * S);
+    // p(y_i | θ_s) / max_s: its mean gives lpd_i (R loo's logMeanExp), its ESS r_eff
+    // (relativeEff), and with the PSIS weights elpd_loo_i and its MCSE: the one set of
+    // exponentials of the log-likelihood.
     let max = -Infinity;
-    for (let s = 0; s < S; s++) if (ll[s] > max) max = ll[s];
+    let min = Infinity;
+    for (let s = 0; s < S; s++) {
+      if (ll[s] > max) max = ll[s];
+      if (ll[s] < min) min = ll[s];
+    }
     expInto(lik, ll, 1, max);
     let sum = 0;
     for (let s = 0; s < S; s++) sum += lik[s];
@@ -161,15 +178,30 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     }
     for (let s = 0; s < S; s++) negLl[s] = -ll[s];
     const lw = weights ? weights.subarray(i * S, (i + 1) * S) : work!;
-    const r = psisInto(negLl, rEff[i], lw);
+    const r = psisInto(negLl, rEff[i], lw, w);
     if (r.tailLength < 5) shortTails.push(i);
     saved?.push(lw);
-    for (let s = 0; s < S; s++) negLl[s] = ll[s] + lw[s]; // reuse: log(w_s · p(y_i | θ_s))
-    const elpd = logsumexp(negLl);
+    // elpd_loo_i = log Σ_s w_s·p(y_i | θ_s) (R loo's colLogSumExps(ll + lw)), from the weights and
+    // likelihoods PSIS and lpd exponentiated already.
+    let elpd: number;
+    if (max - min < LIK_RANGE) {
+      let wLik = 0;
+      for (let s = 0; s < S; s++) wLik += w[s] * lik[s];
+      elpd = max + log(wLik);
+      pw.mcseElpdLoo[i] = mcseElpd(lik, w, wLik, rEff[i]);
+    } else {
+      // Likelihoods too far apart for one scale: some exp(ll_s − max) underflow, yet their draws
+      // carry the weight. On the log scale, and for the MCSE w_s·(p_s/E − 1) = exp(ll_s + lw_s − elpd) − w_s.
+      for (let s = 0; s < S; s++) negLl[s] = ll[s] + lw[s];
+      elpd = logsumexp(negLl);
+      expInto(lik, negLl, 1, elpd);
+      let varRel = 0;
+      for (let s = 0; s < S; s++) varRel += (lik[s] - w[s]) ** 2;
+      pw.mcseElpdLoo[i] = mcseElpdOfRelativeSd(Math.sqrt(varRel), rEff[i]);
+    }
     pw.elpdLoo[i] = elpd;
     pw.pLoo[i] = lpd - elpd;
     pw.looic[i] = -2 * elpd;
-    pw.mcseElpdLoo[i] = mcseElpd(ll, lw, elpd, rEff[i]);
     pw.influenceParetoK[i] = r.k;
     nEff[i] = r.nEff;
   }
