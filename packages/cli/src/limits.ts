@@ -44,6 +44,22 @@ export function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER):
   };
 }
 
+/**
+ * A parser for a decimal number in [min, max] (an option's value); commander reports its error.
+ *
+ * @param min - the smallest value allowed
+ * @param max - the largest value allowed
+ * @returns the parser
+ */
+export function numberBetween(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const t = text.trim();
+    const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got '${printable(text)}'.`);
+    return n;
+  };
+}
+
 /** At most 40 characters of a user's text, control characters escaped. */
 function printable(text: string): string {
   // eslint-disable-next-line no-control-regex

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { OptionError, SEED_LIMIT } from 'nutmeg';
 import { exitCodeOf, oneLine } from '../cliRun.js';
 import { EXIT_INTERRUPTED, listenForInterrupt } from '../interrupt.js';
-import { LIMITS, wholeNumber } from '../limits.js';
+import { LIMITS, numberBetween, wholeNumber } from '../limits.js';
 import { OutputError } from '../outputFolder.js';
 import { interruptedSentence } from './interrupted.js';
 import { MODEL_NAMES, runRadon, type ModelName, type RadonProgress } from './run.js';
@@ -41,6 +41,7 @@ interface Flags {
   tune: number;
   seed: number;
   out: string;
+  pngScale: number;
   quiet?: boolean;
   threads?: number;
   redis?: string;
@@ -106,6 +107,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--tune <N>', "warm-up iterations per chain (nutpie's gradient-based warm-up, as sample()'s default)").default(300).argParser(wholeNumber(0)))
     .addOption(new Option('--seed <N>', 'random seed, 0 to 2^32 − 1 (same seed, same draws)').default(8924).argParser(wholeNumber(0, SEED_LIMIT - 1)))
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
+    .addOption(
+      new Option('--png-scale <X>', 'PNG pixels per SVG pixel (2 for high-DPI screens; report.html embeds the SVGs, sharp at any size)')
+        .default(1)
+        .argParser(numberBetween(0.25, 4)),
+    )
     .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(wholeNumber(1)).hideHelp())
     .option('--redis <URL>', 'run the 85 unpooled fits on a BullMQ queue in Redis (redis://[user:password@]host:port or rediss://); start workers with `nutmeg worker --redis URL`')
     .option('--queue <NAME>', 'the queue of --redis (default: nutmeg-fits, as nutmeg worker)')
@@ -148,6 +154,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       tune: flags.tune,
       seed: flags.seed,
       out: flags.out,
+      pngScale: flags.pngScale,
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       ...(executor ? { executor } : {}),
       ...(flags.quiet ? {} : { onProgress: printer.onProgress }),

@@ -4,7 +4,7 @@ import { renderSvg, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
 import { rmsdOf, type RmsdResult } from './analysis.js';
 import type { RadonData } from './data.js';
-import type { LineDrawsData, RenderReply, RenderRequest } from './figureWorker.js';
+import type { FigureWorkerSettings, LineDrawsData, RenderReply, RenderRequest } from './figureWorker.js';
 
 /** A figure being drawn: its SVG, then its PNG bytes. */
 export interface RenderedFigure {
@@ -35,22 +35,22 @@ const FIGURE_THREAD_YOUNG_MB = 64;
  * the TypeScript sources (tsx, as the tests do), the .ts entry through tsx's `tsImport` (Node 20
  * does not pass `--import` loader hooks on to worker threads).
  */
-function spawnFigureWorker(): Worker {
+function spawnFigureWorker(settings: FigureWorkerSettings): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: FIGURE_THREAD_YOUNG_MB };
   if (!import.meta.url.endsWith('.ts')) {
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--import') && !a.startsWith('--require') && !a.startsWith('--loader'));
-    return new Worker(new URL('./figureWorker.js', import.meta.url), { execArgv, resourceLimits });
+    return new Worker(new URL('./figureWorker.js', import.meta.url), { execArgv, resourceLimits, workerData: settings });
   }
   const entry = new URL('./figureWorker.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(code, { eval: true, resourceLimits });
+  return new Worker(code, { eval: true, resourceLimits, workerData: settings });
 }
 
 /** A figure drawn in this thread: the SVG by Vega here, the PNG by resvg. */
-function renderHere(spec: VegaLiteSpec): RenderedFigure {
+function renderHere(spec: VegaLiteSpec, pngScale: number): RenderedFigure {
   const svg = renderSvg(spec);
-  return { svg, png: svg.then((s) => svgToPng(s)) };
+  return { svg, png: svg.then((s) => svgToPng(s, { scale: pngScale })) };
 }
 
 /** What rmsdOf reads of a fit: alpha, beta and eps (not the rest of its groups, which would be copied to the thread for nothing). */
@@ -90,7 +90,8 @@ interface Pending {
  *
  * @returns the renderer; call `close` when done (also after Ctrl-C)
  */
-export function startFigureRenderer(): FigureRenderer {
+export function startFigureRenderer(settings: FigureWorkerSettings = { pngScale: 2 }): FigureRenderer {
+  const { pngScale } = settings;
   const pending = new Map<number, Pending>();
   const pendingRmsd = new Map<number, PendingRmsd>();
   let nextId = 0;
@@ -101,7 +102,7 @@ export function startFigureRenderer(): FigureRenderer {
     worker = undefined;
     for (const [id, p] of pending) {
       pending.delete(id);
-      const here = renderHere(p.spec);
+      const here = renderHere(p.spec, pngScale);
       if (!p.svgDone) here.svg.then(p.svg.resolve, p.svg.reject);
       here.png.then(p.png.resolve, p.png.reject);
     }
@@ -111,7 +112,7 @@ export function startFigureRenderer(): FigureRenderer {
     }
   };
   try {
-    worker = spawnFigureWorker();
+    worker = spawnFigureWorker(settings);
     worker.on('message', (m: RenderReply) => {
       const r = pendingRmsd.get(m.id);
       if (r) {
@@ -127,7 +128,7 @@ export function startFigureRenderer(): FigureRenderer {
         p.svg.resolve(m.svg);
         if (m.pngHere) {
           pending.delete(m.id);
-          svgToPng(m.svg).then(p.png.resolve, p.png.reject);
+          svgToPng(m.svg, { scale: pngScale }).then(p.png.resolve, p.png.reject);
         }
       } else if ('png' in m) {
         pending.delete(m.id);
@@ -154,7 +155,7 @@ export function startFigureRenderer(): FigureRenderer {
         const e = Promise.reject(new Error('the figure renderer is closed'));
         return { svg: e, png: e as Promise<never> };
       }
-      if (!worker) return renderHere(spec);
+      if (!worker) return renderHere(spec, pngScale);
       const id = nextId++;
       let svgSettle!: Pending['svg'];
       let pngSettle!: Pending['png'];

@@ -1,7 +1,7 @@
 // The radon run's second thread: renders Vega-Lite specs to SVG (renderSvg) and rasterises them to PNG (svgToPng), and computes the RMSDs of the fits without a joint log-likelihood, beside the main thread, which meanwhile samples, computes LOO, the predictive check and the summaries.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { renderSvg, VEGA_LITE_SCHEMA, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
 import { rmsdOf, type RmsdResult } from './analysis.js';
@@ -26,6 +26,12 @@ export type RenderReply =
   | { readonly id: number; readonly png: Uint8Array }
   | { readonly id: number; readonly rmsd: RmsdResult }
   | { readonly id: number; readonly error: string; readonly stage: 'svg' | 'png' | 'rmsd' };
+
+/** What the thread is started with (its workerData). */
+export interface FigureWorkerSettings {
+  /** PNG pixels per SVG pixel. */
+  readonly pngScale: number;
+}
 
 /** A chart of one point: rendering it loads vega-lite and vega (most of the first chart's cost) before the first real spec arrives. */
 const WARM_UP: VegaLiteSpec = {
@@ -96,7 +102,7 @@ if (port) {
       // are the run's critical path, keeps the other. Rasterising beside the next charts let up
       // to five threads share two cores with it (LOO took 2–4× its CPU time in wall time).
       try {
-        const png = await svgToPng(svg);
+        const png = await svgToPng(svg, { scale: (workerData as FigureWorkerSettings | null)?.pngScale ?? 2 });
         port.postMessage({ id: m.id, png } satisfies RenderReply, [png.buffer as ArrayBuffer]);
       } catch (e) {
         port.postMessage({ id: m.id, error: message(e), stage: 'png' } satisfies RenderReply);

@@ -26,6 +26,9 @@ const cases: [string[], string][] = [
   [['--method', 'gibbs'], '--method'],
   [['--frobnicate'], '--frobnicate'],
   [['--out'], '--out'],
+  [['--png-scale', 'big'], '--png-scale'],
+  [['--png-scale', '9'], '--png-scale'],
+  [['--png-scale', '0'], '--png-scale'],
 ];
 
 for (const [argv, option] of cases) {

@@ -9,6 +9,10 @@ import { run } from '../../src/radon/command.js';
 const STATS = ['mean', 'sd', 'hdi_3%', 'hdi_97%', 'mcse_mean', 'mcse_sd', 'ess_bulk', 'ess_tail', 'r_hat'];
 const SAMPLER = ['method', 'chains', 'draws', 'tune', 'divergences', 'sampling_s', 'grad_evals'];
 
+/** The width of an SVG (its `width` attribute) and of a PNG (its IHDR chunk), in pixels. */
+const svgWidth = (path: string): number => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(readFileSync(path, 'utf8'))![1]);
+const pngWidth = (path: string): number => readFileSync(path).readUInt32BE(16);
+
 type Summary = Record<string, { parameters: Record<string, Record<string, number | null>>; rmsd: number; loo: Record<string, number | null> | null; sampler: Record<string, unknown> }>;
 const LOO_KEYS = ['elpd_loo', 'se_elpd_loo', 'p_loo', 'se_p_loo', 'looic', 'se_looic', 'pareto_k_above_0_7', 'elpd_diff', 'se_diff'];
 
@@ -77,6 +81,8 @@ test('a quick full run writes summary.json, report.html and every figure', async
       assert.ok(existsSync(f) && statSync(f).size > 1000, f);
     }
     assert.ok(html.includes(`figures/${name}.svg`), `report mentions ${name}`);
+    // PNGs at one pixel per SVG pixel by default (--png-scale).
+    assert.equal(pngWidth(join(out, 'figures', `${name}.png`)), Math.ceil(svgWidth(join(out, 'figures', `${name}.svg`))), name);
   }
 });
 
@@ -84,7 +90,7 @@ test('--model pooled --method advi --quiet prints only where the report is', asy
   const out = mkdtempSync(join(tmpdir(), 'nutmeg-radon-advi-'));
   let stdout = '';
   let stderr = '';
-  const code = await run(['--model', 'pooled', '--method', 'advi', '--draws', '200', '--out', out, '--quiet'], {
+  const code = await run(['--model', 'pooled', '--method', 'advi', '--draws', '200', '--png-scale', '2', '--out', out, '--quiet'], {
     out: (s) => (stdout += s),
     err: (s) => (stderr += s),
   });
@@ -95,4 +101,6 @@ test('--model pooled --method advi --quiet prints only where the report is', asy
   assert.deepEqual(Object.keys(summary), ['pooled']);
   assert.equal(summary.pooled.sampler.method, 'advi');
   assert.ok(Math.abs((summary.pooled.parameters.beta.mean as number) + 0.59) < 0.1);
+  const trace = join(out, 'figures', 'trace_pooled');
+  assert.equal(pngWidth(`${trace}.png`), Math.ceil(2 * svgWidth(`${trace}.svg`)), '--png-scale 2');
 });
