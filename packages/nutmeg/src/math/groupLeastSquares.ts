@@ -1,0 +1,146 @@
+// Per-group least-squares statistics of a linear model (Householder QR): what a Gaussian likelihood needs instead of its rows.
+//
+// For the rows X_g (n_g × K) and values y_g of each group g, and any coefficients V:
+//   Q_g(V) = ‖y_g − X_g V‖² = RSS_g − 2 dᵀc_g + ‖R_g d‖²,   d = V − V̂_g,
+// exactly, where V̂_g is a least-squares centre, RSS_g = ‖y_g − X_g V̂_g‖², c_g = X_gᵀ(y_g − X_g V̂_g)
+// and R_g the triangular factor of X_g (R_gᵀR_g = X_gᵀX_g). RSS_g and c_g are computed by a direct
+// pass over the rows (never as Σy² − …, which cancels), and R_g by Householder reflections of X_g
+// itself (never from the Gram matrix, whose entries cancel when columns are nearly collinear).
+// References: Golub & Van Loan, "Matrix Computations", 4th ed., §5.2 (Householder QR), §5.4.1
+// (column pivoting, the basic solution of a rank-deficient problem).
+
+/** Doubles per group in {@link groupLeastSquares}' output: n, RSS, c (K), V̂ (K), R's upper triangle (K(K+1)/2). */
+export const groupStatisticsStride = (k: number): number => 2 + 2 * k + (k * (k + 1)) / 2;
+
+/**
+ * Relative size below which a pivot of the pivoted QR counts as zero (the column lies in the span
+ * of the ones before it): V̂'s component is then 0. Arbitrary: rounding leaves a dependent column ~1e-16·√n of the first pivot, a real one is far above.
+ */
+const RANK_TOLERANCE = 1e-12;
+
+/**
+ * Householder QR of the n × k column-major matrix `a` in place (R in its upper triangle), applying
+ * the same reflections to `y` when given. With `perm`, columns are pivoted by largest remaining
+ * norm (`perm[j]` is the original column at position j).
+ */
+function householder(a: Float64Array, n: number, k: number, y: Float64Array | null, perm: Int32Array | null): void {
+  const steps = Math.min(n, k);
+  for (let j = 0; j < steps; j++) {
+    if (perm) {
+      let best = j;
+      let bestNorm = -1;
+      for (let q = j; q < k; q++) {
+        let s = 0;
+        for (let i = j; i < n; i++) s += a[q * n + i] * a[q * n + i];
+        if (s > bestNorm) {
+          bestNorm = s;
+          best = q;
+        }
+      }
+      if (best !== j) {
+        for (let i = 0; i < n; i++) {
+          const t = a[j * n + i];
+          a[j * n + i] = a[best * n + i];
+          a[best * n + i] = t;
+        }
+        const t = perm[j];
+        perm[j] = perm[best];
+        perm[best] = t;
+      }
+    }
+    // The reflection v = x + sign(x₀)‖x‖e₀ (no cancellation), scaled so that v₀ = 1 is implicit in beta.
+    let scale = 0;
+    for (let i = j; i < n; i++) scale = Math.max(scale, Math.abs(a[j * n + i]));
+    if (scale === 0) continue; // a zero column: nothing to reflect
+    let norm2 = 0;
+    for (let i = j; i < n; i++) norm2 += (a[j * n + i] / scale) ** 2;
+    const alpha = -(a[j * n + j] >= 0 ? 1 : -1) * scale * Math.sqrt(norm2);
+    const v0 = a[j * n + j] - alpha;
+    a[j * n + j] = v0;
+    let vv = 0;
+    for (let i = j; i < n; i++) vv += a[j * n + i] * a[j * n + i];
+    const apply = (col: Float64Array, off: number): void => {
+      let s = 0;
+      for (let i = j; i < n; i++) s += a[j * n + i] * col[off + i];
+      const f = (2 * s) / vv;
+      for (let i = j; i < n; i++) col[off + i] -= f * a[j * n + i];
+    };
+    for (let q = j + 1; q < k; q++) apply(a, q * n);
+    if (y) apply(y, 0);
+    a[j * n + j] = alpha;
+    for (let i = j + 1; i < n; i++) a[j * n + i] = 0;
+  }
+}
+
+/**
+ * Per-group statistics of the least-squares problems y_g ≈ X_g V, for the sufficient-statistics form
+ * of a Gaussian log density (see the file's comment). Each group's slot holds, in order: n_g, RSS_g,
+ * c_g (K), V̂_g (K), and R_g's upper triangle by rows (R₀₀, R₀₁, …, R₀,K−1, R₁₁, …). V̂_g is the basic
+ * least-squares solution of a column-pivoted QR: components of columns that are (numerically) in
+ * the span of others are 0, so empty columns, columns constant within a group beside an intercept
+ * and groups with fewer rows than K are all allowed. R_g comes from an unpivoted QR, so that
+ * R_gᵀR_g = X_gᵀX_g in the columns' own order (a backward-stable factor whatever the rank).
+ *
+ * @param y - the values, one per row
+ * @param columns - K columns of X, one value per row each
+ * @param rows - the rows in group order (each group's rows contiguous)
+ * @param starts - group g's rows are `rows[starts[g] .. starts[g+1])` (length groups + 1)
+ * @returns groups × {@link groupStatisticsStride}(K) doubles
+ * @example
+ * ```ts
+ * // One group, an intercept: V̂ = mean, RSS = Σ (y − mean)², R = √n.
+ * const s = groupLeastSquares(Float64Array.of(1, 2, 6), [Float64Array.of(1, 1, 1)], Int32Array.of(0, 1, 2), Int32Array.of(0, 3));
+ * // s = [3, 14, ~0, 3, √3]
+ * ```
+ */
+export function groupLeastSquares(y: Float64Array, columns: readonly Float64Array[], rows: Int32Array, starts: Int32Array): Float64Array {
+  const k = columns.length;
+  const groups = starts.length - 1;
+  const stride = groupStatisticsStride(k);
+  const out = new Float64Array(groups * stride);
+  let maxRows = 0;
+  for (let g = 0; g < groups; g++) maxRows = Math.max(maxRows, starts[g + 1] - starts[g]);
+  const a = new Float64Array(maxRows * k);
+  const b = new Float64Array(maxRows * k);
+  const yz = new Float64Array(maxRows);
+  const perm = new Int32Array(k);
+  const vhat = new Float64Array(k);
+  for (let g = 0; g < groups; g++) {
+    const lo = starts[g];
+    const n = starts[g + 1] - lo;
+    const base = g * stride;
+    out[base] = n;
+    if (n === 0) continue;
+    for (let q = 0; q < k; q++) for (let i = 0; i < n; i++) a[q * n + i] = b[q * n + i] = columns[q][rows[lo + i]];
+    for (let i = 0; i < n; i++) yz[i] = y[rows[lo + i]];
+    // V̂: the basic solution of the pivoted QR (rank by the pivots' size).
+    for (let q = 0; q < k; q++) perm[q] = q;
+    householder(a, n, k, yz, perm);
+    vhat.fill(0);
+    const steps = Math.min(n, k);
+    const r00 = Math.abs(a[0]);
+    let rank = 0;
+    while (rank < steps && Math.abs(a[rank * n + rank]) > RANK_TOLERANCE * r00) rank++;
+    for (let j = rank - 1; j >= 0; j--) {
+      let s = yz[j];
+      for (let q = j + 1; q < rank; q++) s -= a[q * n + j] * vhat[perm[q]];
+      vhat[perm[j]] = s / a[j * n + j];
+    }
+    // RSS and c by a direct pass over the rows.
+    let rss = 0;
+    const c = base + 2;
+    for (let i = 0; i < n; i++) {
+      let r = y[rows[lo + i]];
+      for (let q = 0; q < k; q++) r -= b[q * n + i] * vhat[q];
+      rss += r * r;
+      for (let q = 0; q < k; q++) out[c + q] += b[q * n + i] * r;
+    }
+    out[base + 1] = rss;
+    for (let q = 0; q < k; q++) out[base + 2 + k + q] = vhat[q];
+    // R in the columns' own order.
+    householder(b, n, k, null, null);
+    let at = base + 2 + 2 * k;
+    for (let j = 0; j < k; j++) for (let q = j; q < k; q++) out[at++] = j < n ? b[q * n + j] : 0;
+  }
+  return out;
+}
