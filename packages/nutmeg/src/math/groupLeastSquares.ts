@@ -90,7 +90,7 @@ function householder(a: Float64Array, n: number, k: number, y: Float64Array | nu
  * ```ts
  * // One group, an intercept: V̂ = mean, RSS = Σ (y − mean)², R = √n.
  * const s = groupLeastSquares(Float64Array.of(1, 2, 6), [Float64Array.of(1, 1, 1)], Int32Array.of(0, 1, 2), Int32Array.of(0, 3));
- * // s = [3, 14, ~0, 3, √3]
+ * // s = [3, 14, ~0, 3, −√3] (n, RSS, c, V̂, R: Householder's R₀₀ takes the sign opposite to x₀)
  * ```
  */
 export function groupLeastSquares(y: Float64Array, columns: readonly Float64Array[], rows: Int32Array, starts: Int32Array): Float64Array {
