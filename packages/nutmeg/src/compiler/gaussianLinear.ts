@@ -61,6 +61,13 @@ export interface GaussianLinearTerm {
  */
 const MIN_ROWS_PER_GROUP_COLUMN = 1;
 
+/**
+ * The most columns K: the statistics hold K(K+1)/2 + 2K + 2 numbers per group and the loop over groups
+ * is unrolled in K, so K = 32 already generates ~1,500 loads per group (the row-wise matvec's limit;
+ * arbitrary).
+ */
+const MAX_COLUMNS = 32;
+
 const memo = new WeakMap<CompileContext, Map<TermSpec, GaussianLinearTerm>>();
 
 /**
@@ -94,13 +101,21 @@ function dataValues(ctx: CompileContext, id: number): number | Float64Array | un
   return values.length === 1 ? values[0] : values;
 }
 
-/** The product of two coefficients (numbers or per-row columns). */
-function times(a: number | Float64Array, b: number | Float64Array): number | Float64Array {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  if (typeof a === 'number') return (b as Float64Array).map((x) => a * x);
-  if (typeof b === 'number') return a.map((x) => x * b);
-  return a.map((x, i) => x * b[i]);
+/** `a op b` for coefficients (numbers or per-row columns); a new array whenever either is a column (columns may be the model's data). */
+function combine(a: number | Float64Array, b: number | Float64Array, op: 'add' | 'mul'): number | Float64Array {
+  if (typeof a === 'number' && typeof b === 'number') return op === 'add' ? a + b : a * b;
+  const n = typeof a === 'number' ? (b as Float64Array).length : a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = typeof a === 'number' ? a : a[i];
+    const y = typeof b === 'number' ? b : b[i];
+    out[i] = op === 'add' ? x + y : x * y;
+  }
+  return out;
 }
+
+/** The product of two coefficients. */
+const times = (a: number | Float64Array, b: number | Float64Array): number | Float64Array => combine(a, b, 'mul');
 
 /**
  * mu's monomials over rows of shape `shape`, or null when mu is not linear in that way.
@@ -125,7 +140,12 @@ function monomials(ctx: CompileContext, id: number, shape: readonly number[], in
     const v = ctx.nodes[n.args[1]];
     if (!ctx.paramDep[v.id] || sizeOf(v.shape) !== m.shape[1]) return null;
     const cols = m.shape[1];
-    return Array.from({ length: cols }, (_, j) => ({ coef: Float64Array.from({ length: m.shape[0] }, (_, i) => m.values[i * cols + j]), factor: { node: v.id, at: j } }));
+    const rows = m.shape[0];
+    return Array.from({ length: cols }, (_, j) => {
+      const coef = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) coef[i] = m.values[i * cols + j];
+      return { coef, factor: { node: v.id, at: j } };
+    });
   }
   if (n.kind !== 'ew') return null;
   const args = n.args.map((a) => monomials(ctx, a, shape, index));
@@ -149,7 +169,9 @@ function monomials(ctx: CompileContext, id: number, shape: readonly number[], in
     case 'div': {
       if (ctx.paramDep[n.args[1]] || y.length !== 1) return null;
       const d = y[0].coef;
-      return x.map((m) => ({ coef: times(m.coef, typeof d === 'number' ? 1 / d : d.map((v) => 1 / v)), factor: m.factor }));
+      const reciprocal = typeof d === 'number' ? 1 / d : combine(1, d, 'mul');
+      if (typeof reciprocal !== 'number') for (let i = 0; i < reciprocal.length; i++) reciprocal[i] = 1 / reciprocal[i];
+      return x.map((m) => ({ coef: times(m.coef, reciprocal), factor: m.factor }));
     }
     default:
       return null;
@@ -205,17 +227,17 @@ function matchTerm(ctx: CompileContext, t: TermSpec): GaussianLinearTerm | null 
   let offset: number | Float64Array = 0;
   for (const m of terms) {
     if (!m.factor) {
-      offset = typeof offset === 'number' && typeof m.coef === 'number' ? offset + m.coef : asColumn(offset, rows).map((v, i) => v + (typeof m.coef === 'number' ? m.coef : m.coef[i]));
+      offset = combine(offset, m.coef, 'add');
       continue;
     }
     const k = key(m.factor);
     const prev = factors.get(k);
     if (!prev) factors.set(k, { factor: m.factor, coef: m.coef });
-    else prev.coef = typeof prev.coef === 'number' && typeof m.coef === 'number' ? prev.coef + m.coef : asColumn(prev.coef, rows).map((v, i) => v + (typeof m.coef === 'number' ? m.coef : m.coef[i]));
+    else prev.coef = combine(prev.coef, m.coef, 'add');
   }
   const list = [...factors.values()];
   const K = list.length;
-  if (K === 0) return null;
+  if (K === 0 || K > MAX_COLUMNS) return null;
   const columns = list.map((f) => asColumn(f.coef, rows));
   if (!allFinite(offset) || !columns.every(allFinite)) return null;
   // Groups: the distinct values of the shared index (one group of every row without one).
@@ -234,7 +256,7 @@ function matchTerm(ctx: CompileContext, t: TermSpec): GaussianLinearTerm | null 
   // so that V_k[g] is read at the loop's own position, as the WebAssembly loops can.
   const groupCount = maxValue + 1;
   const starts = Int32Array.from({ length: groupCount + 1 }, (_, v) => (v < groupCount ? counts[v] : rows));
-  const yc = typeof offset === 'number' ? y.map((v) => v - (offset as number)) : y.map((v, i) => v - (offset as Float64Array)[i]);
+  const yc = combine(y, times(offset, -1), 'add') as Float64Array;
   const stats = groupLeastSquares(yc, columns, order, starts);
   const stride = groupStatisticsStride(K);
   // One array per statistic (columns over groups): each read at the loop's position.

@@ -26,6 +26,7 @@ const RANK_TOLERANCE = 1e-12;
 function householder(a: Float64Array, n: number, k: number, y: Float64Array | null, perm: Int32Array | null): void {
   const steps = Math.min(n, k);
   for (let j = 0; j < steps; j++) {
+    const cj = j * n;
     if (perm) {
       let best = j;
       let bestNorm = -1;
@@ -39,8 +40,8 @@ function householder(a: Float64Array, n: number, k: number, y: Float64Array | nu
       }
       if (best !== j) {
         for (let i = 0; i < n; i++) {
-          const t = a[j * n + i];
-          a[j * n + i] = a[best * n + i];
+          const t = a[cj + i];
+          a[cj + i] = a[best * n + i];
           a[best * n + i] = t;
         }
         const t = perm[j];
@@ -48,37 +49,59 @@ function householder(a: Float64Array, n: number, k: number, y: Float64Array | nu
         perm[best] = t;
       }
     }
-    // The reflection v = x + sign(x₀)‖x‖e₀ (no cancellation), scaled so that v₀ = 1 is implicit in beta.
+    // The reflection v = x − αe₀ with α = −sign(x₀)‖x‖ (no cancellation in v₀); ‖x‖ scaled against overflow.
     let scale = 0;
-    for (let i = j; i < n; i++) scale = Math.max(scale, Math.abs(a[j * n + i]));
+    for (let i = j; i < n; i++) {
+      const v = Math.abs(a[cj + i]);
+      if (v > scale) scale = v;
+    }
     if (scale === 0) continue; // a zero column: nothing to reflect
+    const inv = 1 / scale;
     let norm2 = 0;
-    for (let i = j; i < n; i++) norm2 += (a[j * n + i] / scale) ** 2;
-    const alpha = -(a[j * n + j] >= 0 ? 1 : -1) * scale * Math.sqrt(norm2);
-    const v0 = a[j * n + j] - alpha;
-    a[j * n + j] = v0;
+    for (let i = j; i < n; i++) {
+      const v = a[cj + i] * inv;
+      norm2 += v * v;
+    }
+    const alpha = -(a[cj + j] >= 0 ? 1 : -1) * scale * Math.sqrt(norm2);
+    a[cj + j] -= alpha;
     let vv = 0;
-    for (let i = j; i < n; i++) vv += a[j * n + i] * a[j * n + i];
-    const apply = (col: Float64Array, off: number): void => {
+    for (let i = j; i < n; i++) vv += a[cj + i] * a[cj + i];
+    const twoOverVv = 2 / vv;
+    for (let q = j + 1; q < k; q++) {
+      const cq = q * n;
       let s = 0;
-      for (let i = j; i < n; i++) s += a[j * n + i] * col[off + i];
-      const f = (2 * s) / vv;
-      for (let i = j; i < n; i++) col[off + i] -= f * a[j * n + i];
-    };
-    for (let q = j + 1; q < k; q++) apply(a, q * n);
-    if (y) apply(y, 0);
-    a[j * n + j] = alpha;
-    for (let i = j + 1; i < n; i++) a[j * n + i] = 0;
+      for (let i = j; i < n; i++) s += a[cj + i] * a[cq + i];
+      const f = s * twoOverVv;
+      for (let i = j; i < n; i++) a[cq + i] -= f * a[cj + i];
+    }
+    if (y) {
+      let s = 0;
+      for (let i = j; i < n; i++) s += a[cj + i] * y[i];
+      const f = s * twoOverVv;
+      for (let i = j; i < n; i++) y[i] -= f * a[cj + i];
+    }
+    a[cj + j] = alpha;
+    for (let i = j + 1; i < n; i++) a[cj + i] = 0;
+  }
+}
+
+/** Back substitution R₁₁ x = z₁ over the first `rank` pivots of a QR in `a` (column-major, n rows), into x at positions perm[j]. */
+function backSubstitute(a: Float64Array, n: number, rank: number, z: Float64Array, perm: Int32Array, x: Float64Array): void {
+  for (let j = rank - 1; j >= 0; j--) {
+    let s = z[j];
+    for (let q = j + 1; q < rank; q++) s -= a[q * n + j] * x[perm[q]];
+    x[perm[j]] = s / a[j * n + j];
   }
 }
 
 /**
  * Per-group statistics of the least-squares problems y_g ≈ X_g V, for the sufficient-statistics form
  * of a Gaussian log density (see the file's comment). Each group's slot holds, in order: n_g, RSS_g,
- * c_g (K), V̂_g (K), and R_g's upper triangle by rows (R₀₀, R₀₁, …, R₀,K−1, R₁₁, …). V̂_g is the basic
- * least-squares solution of a column-pivoted QR: components of columns that are (numerically) in
- * the span of others are 0, so empty columns, columns constant within a group beside an intercept
- * and groups with fewer rows than K are all allowed. R_g comes from an unpivoted QR, so that
+ * c_g (K), V̂_g (K), and R_g's upper triangle by rows (R₀₀, R₀₁, …, R₀,K−1, R₁₁, …). V̂_g is a
+ * least-squares solution: from the unpivoted QR when its pivots show full rank, otherwise the basic
+ * solution of a column-pivoted QR, whose components of columns (numerically) in the span of others
+ * are 0; so empty columns, columns constant within a group beside an intercept and groups with
+ * fewer rows than K are all allowed. R_g comes from an unpivoted QR, so that
  * R_gᵀR_g = X_gᵀX_g in the columns' own order (a backward-stable factor whatever the rank).
  *
  * @param y - the values, one per row
@@ -101,46 +124,61 @@ export function groupLeastSquares(y: Float64Array, columns: readonly Float64Arra
   let maxRows = 0;
   for (let g = 0; g < groups; g++) maxRows = Math.max(maxRows, starts[g + 1] - starts[g]);
   const a = new Float64Array(maxRows * k);
-  const b = new Float64Array(maxRows * k);
   const yz = new Float64Array(maxRows);
+  const norms = new Float64Array(k);
+  const identity = Int32Array.from({ length: k }, (_, q) => q);
   const perm = new Int32Array(k);
   const vhat = new Float64Array(k);
+  const load = (lo: number, n: number): void => {
+    for (let q = 0; q < k; q++) {
+      const col = columns[q];
+      for (let i = 0; i < n; i++) a[q * n + i] = col[rows[lo + i]];
+    }
+    for (let i = 0; i < n; i++) yz[i] = y[rows[lo + i]];
+  };
   for (let g = 0; g < groups; g++) {
     const lo = starts[g];
     const n = starts[g + 1] - lo;
     const base = g * stride;
     out[base] = n;
     if (n === 0) continue;
-    for (let q = 0; q < k; q++) for (let i = 0; i < n; i++) a[q * n + i] = b[q * n + i] = columns[q][rows[lo + i]];
-    for (let i = 0; i < n; i++) yz[i] = y[rows[lo + i]];
-    // V̂: the basic solution of the pivoted QR (rank by the pivots' size).
-    for (let q = 0; q < k; q++) perm[q] = q;
-    householder(a, n, k, yz, perm);
+    load(lo, n);
+    for (let q = 0; q < k; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s = Math.max(s, Math.abs(a[q * n + i]));
+      norms[q] = s;
+    }
+    // R (unpivoted: the columns' own order) and, when it is of full rank, V̂ from it.
+    householder(a, n, k, yz, null);
+    let at = base + 2 + 2 * k;
+    for (let j = 0; j < k; j++) for (let q = j; q < k; q++) out[at++] = j < n ? a[q * n + j] : 0;
     vhat.fill(0);
-    const steps = Math.min(n, k);
-    const r00 = Math.abs(a[0]);
-    let rank = 0;
-    while (rank < steps && Math.abs(a[rank * n + rank]) > RANK_TOLERANCE * r00) rank++;
-    for (let j = rank - 1; j >= 0; j--) {
-      let s = yz[j];
-      for (let q = j + 1; q < rank; q++) s -= a[q * n + j] * vhat[perm[q]];
-      vhat[perm[j]] = s / a[j * n + j];
+    let fullRank = n >= k;
+    for (let j = 0; j < k && fullRank; j++) fullRank = Math.abs(a[j * n + j]) > RANK_TOLERANCE * Math.sqrt(n) * norms[j];
+    if (fullRank) backSubstitute(a, n, k, yz, identity, vhat);
+    else {
+      // Rank-deficient: the basic solution of a column-pivoted QR (rank by the pivots' size).
+      load(lo, n);
+      perm.set(identity);
+      householder(a, n, k, yz, perm);
+      const steps = Math.min(n, k);
+      const r00 = Math.abs(a[0]);
+      let rank = 0;
+      while (rank < steps && Math.abs(a[rank * n + rank]) > RANK_TOLERANCE * r00) rank++;
+      backSubstitute(a, n, rank, yz, perm, vhat);
     }
     // RSS and c by a direct pass over the rows.
     let rss = 0;
     const c = base + 2;
     for (let i = 0; i < n; i++) {
-      let r = y[rows[lo + i]];
-      for (let q = 0; q < k; q++) r -= b[q * n + i] * vhat[q];
+      const row = rows[lo + i];
+      let r = y[row];
+      for (let q = 0; q < k; q++) r -= columns[q][row] * vhat[q];
       rss += r * r;
-      for (let q = 0; q < k; q++) out[c + q] += b[q * n + i] * r;
+      for (let q = 0; q < k; q++) out[c + q] += columns[q][row] * r;
     }
     out[base + 1] = rss;
     for (let q = 0; q < k; q++) out[base + 2 + k + q] = vhat[q];
-    // R in the columns' own order.
-    householder(b, n, k, null, null);
-    let at = base + 2 + 2 * k;
-    for (let j = 0; j < k; j++) for (let q = j; q < k; q++) out[at++] = j < n ? b[q * n + j] : 0;
   }
   return out;
 }
