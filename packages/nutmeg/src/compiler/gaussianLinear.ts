@@ -246,16 +246,20 @@ function matchTerm(ctx: CompileContext, t: TermSpec): GaussianLinearTerm | null 
   for (let i = 0; i < rows; i++) maxValue = Math.max(maxValue, idx[i]);
   const counts = new Int32Array(maxValue + 2);
   for (let i = 0; i < rows; i++) counts[idx[i] + 1]++;
-  if (rows < MIN_ROWS_PER_GROUP_COLUMN * (maxValue + 1) * (K + 1)) return null;
+  const present: number[] = [];
+  for (let v = 0; v <= maxValue; v++) if (counts[v + 1] > 0) present.push(v);
+  const groupCount = present.length;
+  if (rows < MIN_ROWS_PER_GROUP_COLUMN * groupCount * (K + 1)) return null;
   // Rows in group order (a counting sort), each group's run compact.
   for (let v = 0; v <= maxValue; v++) counts[v + 1] += counts[v];
   const order = new Int32Array(rows);
   const next = counts.slice(0, maxValue + 1);
   for (let i = 0; i < rows; i++) order[next[idx[i]]++] = i;
-  // The loop runs over every index value 0…G−1 (an empty group's statistics are zeros: it adds exactly 0),
-  // so that V_k[g] is read at the loop's own position, as the WebAssembly loops can.
-  const groupCount = maxValue + 1;
-  const starts = Int32Array.from({ length: groupCount + 1 }, (_, v) => (v < groupCount ? counts[v] : rows));
+  const starts = Int32Array.from({ length: groupCount + 1 }, (_, j) => (j < groupCount ? counts[present[j]] : rows));
+  // The loop runs over the groups that have rows (an unused entry of a per-group vector is never read,
+  // as in the row loop). When they are 0…G−1, V_k[g] is read at the loop's own position, as the
+  // WebAssembly loops can; otherwise through the list of groups (a JS loop).
+  const groupValues = present.length === maxValue + 1 ? null : Int32Array.from(present);
   const yc = combine(y, times(offset, -1), 'add') as Float64Array;
   const stats = groupLeastSquares(yc, columns, order, starts);
   const stride = groupStatisticsStride(K);
@@ -269,11 +273,12 @@ function matchTerm(ctx: CompileContext, t: TermSpec): GaussianLinearTerm | null 
       const { env } = ctx;
       const b = new IrBuilder();
       const at = b.index('i');
+      const group = groupValues ? b.index(`${env.constant(groupValues)}[i]`) : at;
       const read = (node: number, where: 'gather' | number): SNode => {
         const n = nodes[node];
         if (n.kind === 'const') return b.c(n.value);
         const ref = refOf(ctx, node, materialized, gradient);
-        if (where === 'gather') return b.load(ref, at);
+        if (where === 'gather') return b.load(ref, group);
         return b.load(ref, sizeOf(n.shape) === 1 ? undefined : b.index(String(where), false));
       };
       const stat = (f: number): SNode => b.load({ array: env.constant(statColumns[f]), offset: 0, param: false }, at);
