@@ -55,15 +55,15 @@ export interface GaussianLinearTerm {
 /**
  * The rewrite pays when the rows outnumber the statistics' work: rows ≥ this × groups × (K + 1).
  * A group's update (K subtractions, K(K+1)/2 products for R·d, K squares, the cross term, and as
- * much again for the gradient) costs about as much as K + 1 rows of the row loop at K ≤ 3 (measured
- * on radon, K = 2: 85 groups cost ~0.1 µs, 919 rows ~0.55 µs). Kept low so that one structure over
+ * much again for the gradient) costs about as much as K + 1 rows of the row loop at K ≤ 3 (radon,
+ * K = 2: the likelihood costs ~0.19 µs from 85 groups, ~0.6 µs over 919 rows). Kept low so that one structure over
  * data of different sizes (a model per county, mapFits) mostly compiles to one source.
  */
 const MIN_ROWS_PER_GROUP_COLUMN = 1;
 
 /**
  * The most columns K: the statistics hold K(K+1)/2 + 2K + 2 numbers per group and the loop over groups
- * is unrolled in K, so K = 32 already generates ~1,500 loads per group (the row-wise matvec's limit;
+ * is unrolled in K, so K = 32 already reads ~600 statistics per group (the row-wise matvec's limit;
  * arbitrary).
  */
 const MAX_COLUMNS = 32;
