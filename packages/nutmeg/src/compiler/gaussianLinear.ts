@@ -101,9 +101,15 @@ function dataValues(ctx: CompileContext, id: number): number | Float64Array | un
   return values.length === 1 ? values[0] : values;
 }
 
-/** `a op b` for coefficients (numbers or per-row columns); a new array whenever either is a column (columns may be the model's data). */
+/**
+ * `a op b` for coefficients (numbers or per-row columns). A column may be returned as it is (× 1,
+ * + 0): columns are never written to, since they may be the model's own data.
+ */
 function combine(a: number | Float64Array, b: number | Float64Array, op: 'add' | 'mul'): number | Float64Array {
   if (typeof a === 'number' && typeof b === 'number') return op === 'add' ? a + b : a * b;
+  const unit = op === 'add' ? 0 : 1;
+  if (a === unit) return b;
+  if (b === unit) return a;
   const n = typeof a === 'number' ? (b as Float64Array).length : a.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -169,8 +175,12 @@ function monomials(ctx: CompileContext, id: number, shape: readonly number[], in
     case 'div': {
       if (ctx.paramDep[n.args[1]] || y.length !== 1) return null;
       const d = y[0].coef;
-      const reciprocal = typeof d === 'number' ? 1 / d : combine(1, d, 'mul');
-      if (typeof reciprocal !== 'number') for (let i = 0; i < reciprocal.length; i++) reciprocal[i] = 1 / reciprocal[i];
+      let reciprocal: number | Float64Array;
+      if (typeof d === 'number') reciprocal = 1 / d;
+      else {
+        reciprocal = new Float64Array(d.length);
+        for (let i = 0; i < d.length; i++) reciprocal[i] = 1 / d[i];
+      }
       return x.map((m) => ({ coef: times(m.coef, reciprocal), factor: m.factor }));
     }
     default:

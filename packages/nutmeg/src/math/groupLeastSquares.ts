@@ -18,6 +18,9 @@ export const groupStatisticsStride = (k: number): number => 2 + 2 * k + (k * (k 
  */
 const RANK_TOLERANCE = 1e-12;
 
+/** Rows per block of the incremental QR (arbitrary: large enough to amortise the K×K rows carried along). */
+const BLOCK = 1024;
+
 /**
  * Householder QR of the n × k column-major matrix `a` in place (R in its upper triangle), applying
  * the same reflections to `y` when given. With `perm`, columns are pivoted by largest remaining
@@ -99,8 +102,8 @@ function backSubstitute(a: Float64Array, n: number, rank: number, z: Float64Arra
  * of a Gaussian log density (see the file's comment). Each group's slot holds, in order: n_g, RSS_g,
  * c_g (K), V̂_g (K), and R_g's upper triangle by rows (R₀₀, R₀₁, …, R₀,K−1, R₁₁, …). V̂_g is a
  * least-squares solution: from the unpivoted QR when its pivots show full rank, otherwise the basic
- * solution of a column-pivoted QR, whose components of columns (numerically) in the span of others
- * are 0; so empty columns, columns constant within a group beside an intercept and groups with
+ * solution of a column-pivoted QR of R_g, whose components of columns (numerically) in the span of
+ * others are 0; so empty columns, columns constant within a group beside an intercept and groups with
  * fewer rows than K are all allowed. R_g comes from an unpivoted QR, so that
  * R_gᵀR_g = X_gᵀX_g in the columns' own order (a backward-stable factor whatever the rank).
  *
@@ -121,51 +124,63 @@ export function groupLeastSquares(y: Float64Array, columns: readonly Float64Arra
   const groups = starts.length - 1;
   const stride = groupStatisticsStride(k);
   const out = new Float64Array(groups * stride);
-  let maxRows = 0;
-  for (let g = 0; g < groups; g++) maxRows = Math.max(maxRows, starts[g + 1] - starts[g]);
-  const a = new Float64Array(maxRows * k);
-  const yz = new Float64Array(maxRows);
+  // R_g and z_g = Q_gᵀy_g by blocks of rows: each step is the QR of [R; next rows] (and [z; next values]),
+  // so the scratch is (K + BLOCK) × K doubles whatever a group's size (TSQR's sequential form).
+  const a = new Float64Array((k + BLOCK) * k);
+  const yz = new Float64Array(k + BLOCK);
+  const R = new Float64Array(k * k);
+  const z = new Float64Array(k);
+  const pivoted = new Float64Array(k * k);
+  const zPivoted = new Float64Array(k);
   const norms = new Float64Array(k);
   const identity = Int32Array.from({ length: k }, (_, q) => q);
   const perm = new Int32Array(k);
   const vhat = new Float64Array(k);
-  const load = (lo: number, n: number): void => {
-    for (let q = 0; q < k; q++) {
-      const col = columns[q];
-      for (let i = 0; i < n; i++) a[q * n + i] = col[rows[lo + i]];
-    }
-    for (let i = 0; i < n; i++) yz[i] = y[rows[lo + i]];
-  };
   for (let g = 0; g < groups; g++) {
     const lo = starts[g];
     const n = starts[g + 1] - lo;
     const base = g * stride;
     out[base] = n;
     if (n === 0) continue;
-    load(lo, n);
-    for (let q = 0; q < k; q++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s = Math.max(s, Math.abs(a[q * n + i]));
-      norms[q] = s;
+    R.fill(0);
+    z.fill(0);
+    norms.fill(0);
+    for (let first = 0; first < n; first += BLOCK) {
+      const m = Math.min(BLOCK, n - first);
+      const h = k + m;
+      for (let q = 0; q < k; q++) {
+        const col = columns[q];
+        for (let j = 0; j < k; j++) a[q * h + j] = R[q * k + j];
+        for (let i = 0; i < m; i++) {
+          const v = col[rows[lo + first + i]];
+          a[q * h + k + i] = v;
+          if (Math.abs(v) > norms[q]) norms[q] = Math.abs(v);
+        }
+      }
+      for (let j = 0; j < k; j++) yz[j] = z[j];
+      for (let i = 0; i < m; i++) yz[k + i] = y[rows[lo + first + i]];
+      householder(a, h, k, yz, null);
+      for (let q = 0; q < k; q++) for (let j = 0; j < k; j++) R[q * k + j] = j <= q ? a[q * h + j] : 0;
+      for (let j = 0; j < k; j++) z[j] = yz[j];
     }
-    // R (unpivoted: the columns' own order) and, when it is of full rank, V̂ from it.
-    householder(a, n, k, yz, null);
+    // R in the columns' own order (unpivoted) and, when it is of full rank, V̂ from it.
     let at = base + 2 + 2 * k;
-    for (let j = 0; j < k; j++) for (let q = j; q < k; q++) out[at++] = j < n ? a[q * n + j] : 0;
+    for (let j = 0; j < k; j++) for (let q = j; q < k; q++) out[at++] = R[q * k + j];
     vhat.fill(0);
     let fullRank = n >= k;
-    for (let j = 0; j < k && fullRank; j++) fullRank = Math.abs(a[j * n + j]) > RANK_TOLERANCE * Math.sqrt(n) * norms[j];
-    if (fullRank) backSubstitute(a, n, k, yz, identity, vhat);
+    for (let j = 0; j < k && fullRank; j++) fullRank = Math.abs(R[j * k + j]) > RANK_TOLERANCE * Math.sqrt(n) * norms[j];
+    if (fullRank) backSubstitute(R, k, k, z, identity, vhat);
     else {
-      // Rank-deficient: the basic solution of a column-pivoted QR (rank by the pivots' size).
-      load(lo, n);
+      // Rank-deficient: ‖y − XV‖² = ‖z − RV‖² + const, so the basic solution of a column-pivoted QR
+      // of R (rank by the pivots' size) is a least-squares V̂.
+      pivoted.set(R);
+      zPivoted.set(z);
       perm.set(identity);
-      householder(a, n, k, yz, perm);
-      const steps = Math.min(n, k);
-      const r00 = Math.abs(a[0]);
+      householder(pivoted, k, k, zPivoted, perm);
+      const r00 = Math.abs(pivoted[0]);
       let rank = 0;
-      while (rank < steps && Math.abs(a[rank * n + rank]) > RANK_TOLERANCE * r00) rank++;
-      backSubstitute(a, n, rank, yz, perm, vhat);
+      while (rank < k && Math.abs(pivoted[rank * k + rank]) > RANK_TOLERANCE * r00) rank++;
+      backSubstitute(pivoted, k, rank, zPivoted, perm, vhat);
     }
     // RSS and c by a direct pass over the rows.
     let rss = 0;

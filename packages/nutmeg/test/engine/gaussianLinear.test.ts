@@ -143,7 +143,11 @@ test('more shapes the rewrite takes: a matvec, division by data, negation and su
     return m;
   };
   assert.equal(rewrittenTerms(build()), 1);
-  const cm = build().compile();
+  // The statistics are built from the model's data without writing to it.
+  const model = build();
+  const dataBefore = model.spec.nodes.flatMap((n) => (n.kind === 'data' ? [n.values.slice()] : []));
+  const cm = model.compile();
+  assert.deepEqual(model.spec.nodes.flatMap((n) => (n.kind === 'data' ? [n.values] : [])), dataBefore);
   const theta = Float64Array.from({ length: cm.dim }, (_, j) => 0.3 * Math.cos(j));
   const compiled = assertAgrees(build, theta, (off, grad) => ({ lp: 1e-12 * (1 + Object.values(off.logDensityByVariable(theta)).reduce((s, t) => s + Math.abs(t), 0)) * 10, grad: 1e-11 * (n + Math.max(...grad.map(Math.abs))) }), 'matvec');
   checkGradient(compiled, theta, 'matvec, div, neg, sub');
