@@ -61,6 +61,7 @@ export async function run(): Promise<void> {
     radon_hierarchical_noncentered: hierarchicalNonCentered,
   } as const;
   const which = (process.env.BENCH_MODELS ?? Object.keys(models).join(',')).split(',') as (keyof typeof models)[];
+  if (process.env.BENCH_SS_COMPARE === '1') return compareSufficientStatistics(models, which, data, { chains, draws, tune, seed });
   for (const name of which) {
     const compiled = models[name](data).compile();
     // Worker threads left by an earlier run in this process are reused (as by any later sample()
@@ -138,5 +139,45 @@ export async function run(): Promise<void> {
         }),
       );
     }
+  }
+}
+
+/**
+ * BENCH_SS_COMPARE=1: the chains' compute time with the likelihood from per-group statistics (the
+ * default) and with its row loop (`sufficientStatistics: false`), each model run in this thread
+ * (`cores: 1`: workers re-compile with the defaults), interleaved on, off, on, off; the min of each.
+ */
+async function compareSufficientStatistics(
+  models: Record<string, (d: ReturnType<typeof loadRadon>) => ReturnType<typeof hierarchicalCentered>>,
+  which: readonly string[],
+  data: ReturnType<typeof loadRadon>,
+  o: { chains: number; draws: number; tune: number; seed: number },
+): Promise<void> {
+  for (const name of which) {
+    const compiled = [models[name](data).compile(), models[name](data).compile({ sufficientStatistics: false })];
+    const best = [Infinity, Infinity];
+    const evals = [0, 0];
+    for (let round = 0; round < 2; round++) {
+      for (let v = 0; v < 2; v++) {
+        const idata = await sample(compiled[v], { ...o, cores: 1, progress: false });
+        const chainTimes = idata.attrs.timings as { warmup_s: number; sampling_s: number }[];
+        best[v] = Math.min(best[v], chainTimes.reduce((t, c) => t + c.warmup_s + c.sampling_s, 0));
+        evals[v] = Number(idata.attrs.grad_evals);
+      }
+    }
+    console.log(
+      JSON.stringify({
+        model: name,
+        split: 'sufficient statistics on vs off, one thread',
+        chains_compute_s: r3(best[0]),
+        chains_compute_s_row_loop: r3(best[1]),
+        ratio: r3(best[0] / best[1]),
+        grad_evals: evals[0],
+        grad_evals_row_loop: evals[1],
+        // Trajectories differ in the last bits, so the counts differ: the cost per evaluation compares like with like.
+        us_per_grad_eval: r3((best[0] / evals[0]) * 1e6),
+        us_per_grad_eval_row_loop: r3((best[1] / evals[1]) * 1e6),
+      }),
+    );
   }
 }

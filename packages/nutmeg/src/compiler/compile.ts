@@ -15,7 +15,8 @@ import { compilePrograms } from './programs.js';
  * Compiles a model description (see {@link ModelSpec}) into a {@link CompiledModel}.
  *
  * @param specIn - a `ModelSpec` (typed `unknown` because it arrives as plain data, e.g. in a worker)
- * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS (see {@link CompileOptions})
+ * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS; `{ sufficientStatistics: false }`
+ *   keeps Gaussian-linear likelihoods as row loops (see {@link CompileOptions})
  * @returns the compiled model
  * @throws ModelError when data violate a distribution's constraints, or a kernel is unknown
  * @example

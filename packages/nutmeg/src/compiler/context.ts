@@ -3,6 +3,7 @@
 // The compiler in this folder runs in stages (compile.ts calls them in order):
 //   environment.ts  the closure of the generated code (buffers, constants, data-dependent integers)
 //   plan.ts         which nodes get buffers, which loops fuse, which terms run by segments
+//   gaussianLinear.ts  which Normal likelihoods run from per-group statistics instead of their rows
 //   integers.ts,
 //   lower.ts        graph nodes → scalar IR (src/ir/scalarIr.ts)
 //   fuse.ts         loops: forward, backward and term stages, emitted by src/ir/fusedLoop.ts
@@ -40,6 +41,8 @@ export interface CompileContext {
   nextLocal(): number;
   /** Whether the log density's and gradient's loops may run as generated WebAssembly (compile option `wasm`, default true). */
   readonly wasm: boolean;
+  /** Whether Gaussian-linear likelihoods may use per-group statistics (compile option `sufficientStatistics`, default true; gaussianLinear.ts). */
+  readonly sufficientStatistics: boolean;
 }
 
 /** Options of a compilation. */
@@ -50,6 +53,13 @@ export interface CompileOptions {
    * summation (see docs/wasm.md).
    */
   readonly wasm?: boolean;
+  /**
+   * Compute the log density and its gradient of an observed Normal whose mean is linear in
+   * per-group values (`alpha[g] + beta[g] * x`) from per-group least-squares statistics, O(groups)
+   * instead of O(rows), where that pays (default true); false keeps every row loop. Both give the
+   * same values up to rounding (see docs/sufficient-statistics.md).
+   */
+  readonly sufficientStatistics?: boolean;
 }
 
 /** A fresh compilation of `spec`: an empty environment, nothing folded yet. */
@@ -63,5 +73,6 @@ export function createContext(spec: ModelSpec, options: CompileOptions = {}): Co
     folded: new Set<number>(),
     nextLocal: () => localCount++,
     wasm: options.wasm ?? true,
+    sufficientStatistics: options.sufficientStatistics ?? true,
   };
 }

@@ -2,6 +2,7 @@
 import { sizeOf, type TermSpec } from '../graph/graph.js';
 import type { CompileContext, Mode } from './context.js';
 import { backwardStage, forwardStage, termStage } from './fuse.js';
+import { gaussianLinearTerms } from './gaussianLinear.js';
 import { backwardGroups, fusedForwards, groupTerms, plan } from './plan.js';
 import { wasmPrograms, type ProgramPiece } from './wasmLoops.js';
 
@@ -37,9 +38,13 @@ function programBody(ctx: CompileContext, mode: Mode, termList: readonly TermSpe
 const piecesJs = (pieces: readonly ProgramPiece[]): string[] => pieces.map((p) => (typeof p === 'string' ? p : 'zero' in p ? zeroBuffer(p.zero) : p.js));
 
 /** The pieces of {@link programBody} (without its `return lp;`): JS, zeroed buffers, and loops with what WebAssembly needs. */
-function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermSpec[], outputs: readonly number[]): ProgramPiece[] {
+function programPieces(ctx: CompileContext, mode: Mode, termListIn: readonly TermSpec[], outputs: readonly number[]): ProgramPiece[] {
   const gradient = mode === 'grad';
-  const { materialized } = plan(ctx, termList, outputs, false);
+  // The log density and its gradient run Gaussian-linear likelihoods from per-group statistics
+  // (gaussianLinear.ts), after every term loop (their inputs are complete then) and before the backward stages.
+  const rewritten = mode === 'grad' || mode === 'value' ? [...gaussianLinearTerms(ctx).values()].filter((r) => termListIn.includes(r.term)) : [];
+  const termList = rewritten.length === 0 ? termListIn : termListIn.filter((t) => !rewritten.some((r) => r.term === t));
+  const { materialized } = plan(ctx, termList, [...outputs, ...rewritten.flatMap((r) => r.inputs)], false);
   const order = [...materialized].sort((x, y) => x - y);
   const code: ProgramPiece[] = [];
   if (gradient) {
@@ -61,6 +66,7 @@ function programPieces(ctx: CompileContext, mode: Mode, termList: readonly TermS
     });
   } else {
     groups.forEach((group, k) => code.push(termStage(ctx, group, materialized, mode, 'lp', 'return -Infinity;', fused.get(k))));
+    for (const r of rewritten) code.push(r.emit(materialized, gradient, 'lp', 'return -Infinity;'));
   }
   if (gradient) for (const ids of backwardGroups(ctx, order, materialized)) code.push(backwardStage(ctx, ids, materialized));
   return code;

@@ -233,11 +233,19 @@ class FusedLoopEmitter {
   ensureIn(region: string[], node: SNode): string {
     if (node.op === 'const' || node.op === 'var' || node.op === 'size') return this.ensure(node);
     if (!readsVariable(node)) return this.ensure(node);
-    const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => this.ensureIn(region, a)));
     const name = `u${node.id}`;
+    // Once per region: two sinks can share a total (mu = a[g] + b[g] gives a and b one adjoint).
+    let defined = this.definedIn.get(region);
+    if (!defined) this.definedIn.set(region, (defined = new Set()));
+    if (defined.has(node.id)) return name;
+    const expr = SCALAR_OPS[node.op].emit(...node.args.map((a) => this.ensureIn(region, a)));
     region.push(`const ${name} = ${expr};`);
+    defined.add(node.id);
     return name;
   }
+
+  /** Per region, the nodes ensureIn has defined there. */
+  private readonly definedIn = new WeakMap<string[], Set<number>>();
 
   /** The index expression `offset + idx` (just `offset` without an index node). */
   indexCode(offset: number | string, idx: SNode | undefined): string {

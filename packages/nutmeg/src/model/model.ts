@@ -412,7 +412,9 @@ export class Model {
    * @throws ModelError for invalid constant parameters or observed data outside the support,
    *   naming the variable and position.
    * @param options - `{ wasm: false }` keeps every loop of the log density and gradient in JS (default: the
-   *   supported loops run as generated WebAssembly where the engine allows it; docs/wasm.md)
+   *   supported loops run as generated WebAssembly where the engine allows it; docs/wasm.md);
+   *   `{ sufficientStatistics: false }` keeps an observed Normal with a mean linear in per-group values as a
+   *   loop over its rows (default: from per-group statistics; docs/sufficient-statistics.md)
    */
   compile(options: CompileOptions = {}): CompiledModel {
     return compileModelSpec(this.spec, options);

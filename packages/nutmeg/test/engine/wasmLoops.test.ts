@@ -23,8 +23,10 @@ function wasmLoopCount(cm: CompiledModel): number {
 
 /** Log density and gradient of both compilations at `theta`; asserts they agree (see the tolerance above). */
 function assertPathsAgree(build: () => Model, theta: Float64Array, what: string): { wasm: CompiledModel; js: CompiledModel } {
-  const wasm = build().compile();
-  const js = build().compile({ wasm: false });
+  // The row loops are what this file tests: Gaussian likelihoods stay row loops here (their
+  // per-group form, compile option sufficientStatistics, is tested in gaussianLinear.test.ts).
+  const wasm = build().compile({ sufficientStatistics: false });
+  const js = build().compile({ wasm: false, sufficientStatistics: false });
   const gw = new Float64Array(wasm.dim).fill(NaN);
   const gj = new Float64Array(js.dim).fill(NaN);
   const lw = wasm.logDensityGrad(theta, gw);
