@@ -1,11 +1,16 @@
 // Scale benchmark: gradient cost per row, peak memory and short NUTS/ADVI runs at 10^4, 10^5 and 10^6 rows, beside a hand-written C loop.
 //
-// `npm run bench -- scale` prints one JSON line per size. Each size runs in a child process (its
-// peak RSS is then its own): a linear regression with 10 predictors written with `matvec` and as
-// columns, and a hierarchical model with 1,000 groups (radon-shaped: intercept and slope by group).
-// Each gradient is also timed with every loop in JS (`wasm: false`, `*_js_loops_ns_per_row`).
+// `npm run bench -- scale` prints one JSON line per size: a linear regression with 10 predictors
+// written with `matvec` and as columns, and a hierarchical model with 1,000 groups (radon-shaped:
+// intercept and slope by group). All three are Gaussian-linear, so by default they compile to
+// per-group statistics (docs/sufficient-statistics.md) and their gradient does not grow with the
+// rows: `*_ns_per_gradient` is that default's cost per gradient. The per-row comparison with C's
+// row loop times the row loops (`sufficientStatistics: false`): `*_ns_per_row` in WebAssembly,
+// `*_js_loops_ns_per_row` in JS (`wasm: false` as well).
+// Each size runs in two child processes: one as a user would (the default models, NUTS and ADVI;
+// its peak RSS is `peak_rss_mb`), one for the row-loop timings.
 // Env: NUTMEG_SCALE_SIZES (comma-separated row counts), NUTMEG_SCALE_RUNS=0 to skip NUTS/ADVI,
-// NUTMEG_SCALE_JS_LOOPS=0 to skip the JS-loop timings (their models add to the peak RSS).
+// NUTMEG_SCALE_JS_LOOPS=0 to skip the JS-loop timings.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,33 +40,33 @@ function makeData(n: number) {
 type Data = ReturnType<typeof makeData>;
 
 /** The linear regression, its predictors as 10 data columns (elementwise code). */
-function linregColumns(d: Data, wasm = true): CompiledModel {
+function linregColumns(d: Data, wasm = true, sufficientStatistics = true): CompiledModel {
   const m = new Model();
   let mu = m.rv('a', Normal({ mu: 0, sigma: 5 }));
   d.columns.forEach((c, j) => (mu = mu.add(m.rv(`b${j}`, Normal({ mu: 0, sigma: 5 })).mul(m.data(`x${j}`, c)))));
   m.rv('y', Normal({ mu, sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
-  return m.compile({ wasm });
+  return m.compile({ wasm, sufficientStatistics });
 }
 
 /** The same regression with its predictors as one [n, 10] matrix: `a + matvec(X, b)`. */
-function linregMatvec(d: Data, wasm = true): CompiledModel {
+function linregMatvec(d: Data, wasm = true, sufficientStatistics = true): CompiledModel {
   const m = new Model();
   const a = m.rv('a', Normal({ mu: 0, sigma: 5 }));
   const b = m.rv('b', Normal({ mu: 0, sigma: 5 }), { shape: [PREDICTORS] });
   const X = m.data('X', d.matrix, { shape: [d.y.length, PREDICTORS] });
   m.rv('y', Normal({ mu: a.add(math.matvec(X, b)), sigma: m.rv('sigma', HalfNormal({ sigma: 2 })) }), { observed: d.y });
-  return m.compile({ wasm });
+  return m.compile({ wasm, sufficientStatistics });
 }
 
 /** The radon-shaped hierarchical model (centered) with 1,000 groups. */
-function hierarchical(d: Data, wasm = true): CompiledModel {
+function hierarchical(d: Data, wasm = true, sufficientStatistics = true): CompiledModel {
   const m = new Model({ coords: { group: Array.from({ length: GROUPS }, (_, k) => `g${k}`) } });
   const alpha = m.rv('alpha', Normal({ mu: m.rv('mu_alpha', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_alpha', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
   const beta = m.rv('beta', Normal({ mu: m.rv('mu_beta', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('sigma_beta', HalfNormal({ sigma: 1 })) }), { dims: 'group' });
   const group = m.data('group', d.group, { indexInto: 'group' });
   const x = m.data('x', d.x);
   m.rv('y', Normal({ mu: alpha.at(group).add(beta.at(group).mul(x)), sigma: m.rv('eps', HalfNormal({ sigma: 1 })) }), { observed: d.yh });
-  return m.compile({ wasm });
+  return m.compile({ wasm, sufficientStatistics });
 }
 
 /** Runs the gradient of `cm` until V8 has optimised it: 3,000 evaluations or 3 s. */
@@ -89,28 +94,25 @@ async function shortRuns(cm: CompiledModel): Promise<{ nuts_s: number; nuts_grad
   return { nuts_s: +nuts.toFixed(2), nuts_grads: grads, advi_s: +((performance.now() - t0) / 1000).toFixed(2) };
 }
 
-/** One size, in this (child) process: prints the JSON line. */
-async function child(n: number): Promise<void> {
+type Build = (d: Data, wasm?: boolean, sufficientStatistics?: boolean) => CompiledModel;
+const MODELS: readonly (readonly [string, Build])[] = [
+  ['linreg_columns', linregColumns],
+  ['linreg_matvec', linregMatvec],
+  ['hier1000', hierarchical],
+];
+
+/** One size as a user runs it, in this (child) process: compile (default options), gradient, NUTS and ADVI, and the peak RSS. */
+async function userChild(n: number): Promise<void> {
   const rss0 = process.resourceUsage().maxRSS * 1024;
   const d = makeData(n);
   const dataBytes = d.matrix.byteLength * 2 + d.y.byteLength + d.group.byteLength + d.x.byteLength + d.yh.byteLength;
   const runs = process.env.NUTMEG_SCALE_RUNS !== '0';
   const out: Record<string, unknown> = { n, data_mb: +(dataBytes / 2 ** 20).toFixed(1) };
-  const small = n > 2000 ? makeData(2000) : undefined;
-  for (const [name, build] of [['linreg_columns', linregColumns], ['linreg_matvec', linregMatvec], ['hier1000', hierarchical]] as const) {
-    // V8 shares optimised code between models of one structure (compiler/environment.ts): warm it
-    // up on 2,000 rows first, as a sampler's thousands of evaluations would (a kernel first
-    // optimised on 10^6 rows can stay slow).
-    if (small) warmUp(build(small));
-    let t0 = performance.now();
+  for (const [name, build] of MODELS) {
+    const t0 = performance.now();
     const cm = build(d);
     out[`${name}_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
-    t0 = performance.now();
-    out[`${name}_ns_per_row`] = +(nsPerGradient(cm, { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
-    if (process.env.NUTMEG_SCALE_JS_LOOPS !== '0') {
-      if (small) warmUp(build(small, false));
-      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false), { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
-    }
+    out[`${name}_ns_per_gradient`] = Math.round(nsPerGradient(cm, { warmUpEvals: 3000, blockMs: 20 }));
     if (runs) {
       const r = await shortRuns(cm);
       out[`${name}_nuts_s`] = r.nuts_s;
@@ -121,6 +123,28 @@ async function child(n: number): Promise<void> {
   const peak = process.resourceUsage().maxRSS * 1024;
   out.peak_rss_mb = +(peak / 2 ** 20).toFixed(0);
   out.rss_over_data = +((peak - rss0) / dataBytes).toFixed(2);
+  console.log(JSON.stringify(out));
+}
+
+/** The row loops' cost per row (WebAssembly and JS), in this (child) process. */
+function rowLoopChild(n: number): void {
+  const d = makeData(n);
+  const out: Record<string, unknown> = {};
+  const small = n > 2000 ? makeData(2000) : undefined;
+  for (const [name, build] of MODELS) {
+    // V8 shares optimised code between models of one structure (compiler/environment.ts): warm it
+    // up on 2,000 rows first, as a sampler's thousands of evaluations would (a kernel first
+    // optimised on 10^6 rows can stay slow).
+    if (small) warmUp(build(small, true, false));
+    const t0 = performance.now();
+    const cm = build(d, true, false);
+    out[`${name}_row_loop_compile_s`] = +((performance.now() - t0) / 1000).toFixed(2);
+    out[`${name}_ns_per_row`] = +(nsPerGradient(cm, { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
+    if (process.env.NUTMEG_SCALE_JS_LOOPS !== '0') {
+      if (small) warmUp(build(small, false, false));
+      out[`${name}_js_loops_ns_per_row`] = +(nsPerGradient(build(d, false, false), { warmUpEvals: 3000, blockMs: 20 }) / n).toFixed(2);
+    }
+  }
   console.log(JSON.stringify(out));
 }
 
@@ -141,13 +165,14 @@ export async function run(): Promise<void> {
   try {
     for (const n of sizes) {
       const c = cBaseline(cc.status === 0 ? bin : undefined, n);
-      const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--scale-child', String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-      const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
-      if (!line) {
-        console.error(`scale bench: the run with ${n} rows failed (exit ${r.status})`);
-        continue;
-      }
-      const j = JSON.parse(line) as Record<string, number>;
+      const lines = ['--scale-user', '--scale-row-loops'].map((mode) => {
+        const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+        if (!line) console.error(`scale bench: the ${mode} run with ${n} rows failed (exit ${r.status})`);
+        return line;
+      });
+      if (lines.some((l) => l === undefined)) continue;
+      const j = Object.assign({}, ...lines.map((l) => JSON.parse(l!) as Record<string, number>)) as Record<string, number>;
       const ratios: Record<string, number> = {};
       if (c.c_linreg_ns_per_row) {
         ratios.linreg_columns_vs_c = +(j.linreg_columns_ns_per_row / c.c_linreg_ns_per_row).toFixed(2);
@@ -166,4 +191,5 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--scale-child') await child(Number(process.argv[3]));
+if (process.argv[2] === '--scale-user') await userChild(Number(process.argv[3]));
+if (process.argv[2] === '--scale-row-loops') rowLoopChild(Number(process.argv[3]));
