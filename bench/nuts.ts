@@ -17,11 +17,11 @@ const STAN_NAMES: Record<string, string> = {
 };
 
 /** Runs rstan on the same model (BENCH_STAN=1; needs ../shared/baselines/stan and R with rstan), returning its JSON line. */
-function stanLine(name: string): Record<string, unknown> | undefined {
+function stanLine(name: string, seed: number): Record<string, unknown> | undefined {
   if (process.env.BENCH_STAN !== '1') return undefined;
   const script = baselineScript('nuts', 'stan', 'bench.sh');
   if (script === undefined) return undefined;
-  const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, BENCH_MODELS: STAN_NAMES[name] } });
+  const r = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, BENCH_MODELS: STAN_NAMES[name], ANCHOR_SEED: String(seed) } });
   const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
   if (!line) {
     console.error(`nuts bench: Stan baseline failed: ${r.stderr.slice(-400)}`);
@@ -44,8 +44,16 @@ function minEssBulk(idata: InferenceData): number {
   return min;
 }
 
+const median = (xs: readonly number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
 /**
  * Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS;
+ * BENCH_SEEDS=1,2,3 runs each seed in turn (nutmeg and Stan alike, Stan's through ANCHOR_SEED) and ends
+ * with one line per model of the medians over the seeds: the centered model's min ESS is a funnel's
+ * and swings 3× from seed to seed, for both samplers, so one seed's ratio says little;
  * BENCH_CHECKPOINT_EVERY=N checkpoints every N iterations into a temporary folder (the overhead of checkpointing),
  * BENCH_CHECKPOINT_CSV=0 without the CSV files.
  */
@@ -54,15 +62,19 @@ export async function run(): Promise<void> {
   const chains = env('BENCH_CHAINS', 4);
   const draws = env('BENCH_DRAWS', 1000);
   const tune = env('BENCH_TUNE', 1000);
-  const seed = env('BENCH_SEED', 20240611);
+  const seeds = (process.env.BENCH_SEEDS ?? String(env('BENCH_SEED', 20240611))).split(',').map(Number);
   const data = loadRadon();
   const models = {
     radon_hierarchical_centered: hierarchicalCentered,
     radon_hierarchical_noncentered: hierarchicalNonCentered,
   } as const;
   const which = (process.env.BENCH_MODELS ?? Object.keys(models).join(',')).split(',') as (keyof typeof models)[];
-  if (process.env.BENCH_SS_COMPARE === '1') return compareSufficientStatistics(models, which, data, { chains, draws, tune, seed });
+  if (process.env.BENCH_SS_COMPARE === '1') return compareSufficientStatistics(models, which, data, { chains, draws, tune, seed: seeds[0] });
+  /** Per model, per seed: nutmeg's min bulk ESS per second (wall, and the chains' compute) and Stan's per second of its compute. */
+  const rates: Record<string, { wall: number[]; chains: number[]; stan: number[] }> = {};
+  for (const seed of seeds)
   for (const name of which) {
+    const rate = (rates[name] ??= { wall: [], chains: [], stan: [] });
     const compiled = models[name](data).compile();
     // Worker threads left by an earlier run in this process are reused (as by any later sample()
     // call); the line says so, since a fresh thread costs ~0.1 s more.
@@ -120,7 +132,9 @@ export async function run(): Promise<void> {
         ...(limitS !== null ? { c_gradient_ns: cNs, limit_wall_s: r3(limitS), limit_ess_bulk_per_s: Number((ess / limitS).toFixed(1)), wall_over_limit: r3(wall / limitS) } : {}),
       }),
     );
-    const stan = stanLine(name);
+    rate.wall.push(ess / wall);
+    rate.chains.push(ess / chainS);
+    const stan = stanLine(name, seed);
     if (stan) {
       const stanRate = Number(stan.ess_bulk_per_s);
       // Stan's own compute: the chains' reported warm-up + sampling seconds, spread over the cores
@@ -136,9 +150,30 @@ export async function run(): Promise<void> {
           stan_compute_ess_bulk_per_s: Number(stanComputeRate.toFixed(1)),
           ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)),
           ratio_vs_stan_compute: Number((ess / wall / stanComputeRate).toFixed(2)),
+          ratio_chains_vs_stan_compute: Number((ess / chainS / stanComputeRate).toFixed(2)),
         }),
       );
+      rate.stan.push(stanComputeRate);
     }
+  }
+  if (seeds.length < 2) return;
+  for (const [name, r] of Object.entries(rates)) {
+    const stan = r.stan.length === seeds.length ? median(r.stan) : null;
+    console.log(
+      JSON.stringify({
+        model: name,
+        seeds,
+        median_ess_bulk_per_s: Number(median(r.wall).toFixed(1)),
+        median_ess_bulk_per_chains_s: Number(median(r.chains).toFixed(1)),
+        ...(stan !== null
+          ? {
+              median_stan_compute_ess_bulk_per_s: Number(stan.toFixed(1)),
+              ratio_of_medians_vs_stan_compute: Number((median(r.wall) / stan).toFixed(2)),
+              ratio_of_medians_chains_vs_stan_compute: Number((median(r.chains) / stan).toFixed(2)),
+            }
+          : {}),
+      }),
+    );
   }
 }
 
