@@ -2,21 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { log1p, log1pSum } from '../../src/core/libm/index.js';
+import { libmArguments } from '../helpers/libmArguments.js';
 
-/** Arguments v = c·x covering every branch of log1p: special values, the thresholds and their neighbours, powers of two (and 1 + v next to them), a dense sweep and random magnitudes. */
-function argumentsToTry(): number[] {
-  const xs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, -0.5, 2, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 2 ** -29, -(2 ** -29), 2 ** -54, 1e-300, 5e-324, 0.41421350836753845, -0.2928932188134524, -0.29289321881345254, 0.4142135623730951];
-  for (const t of [...xs]) if (Number.isFinite(t)) for (const d of [1 - 2 ** -52, 1 + 2 ** -52]) xs.push(t * d, -t * d);
-  for (let k = -60; k <= 60; k++) xs.push(2 ** k, 2 ** k * (1 + 2 ** -52), 2 ** k * (1 - 2 ** -53), -(2 ** k), 2 ** k - 1, 2 ** k - 1 + 2 ** (k - 40), -1 + 2 ** -Math.abs(k));
-  for (let i = -4000; i <= 4000; i++) xs.push(i / 100, i / 4001, i / 7 + 1e-3);
-  let s = 12345;
-  for (let i = 0; i < 20000; i++) {
-    s = (s * 16807) % 2147483647;
-    const u = s / 2147483647;
-    xs.push((u - 0.5) * 2 * 10 ** (((i % 13) - 6) / 2) * (i % 3 === 0 ? 100 : 1));
-  }
-  return xs;
-}
+/** The arguments tried (log1p's thresholds: 2^53 (1 + v rounds to v), 2^-29 (tiny), √2 − 1 and 1 − √2/2 (no reduction) and their neighbours; helpers/libmArguments.ts adds the rest). */
+const argumentsToTry = (): number[] => libmArguments([2 ** 53, 2 ** 53 - 1, -(2 ** 53), 2 ** -29, -(2 ** -29), 2 ** -54, 0.41421350836753845, -0.2928932188134524, -0.29289321881345254, 0.4142135623730951]);
 
 test('log1pSum of one term: the bits of log1p at every argument tried', () => {
   for (const v of argumentsToTry()) {
