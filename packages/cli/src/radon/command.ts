@@ -6,7 +6,7 @@ import { EXIT_INTERRUPTED, listenForInterrupt } from '../interrupt.js';
 import { LIMITS, numberBetween, wholeNumber } from '../limits.js';
 import { OutputError } from '../outputFolder.js';
 import { interruptedSentence } from './interrupted.js';
-import { MODEL_NAMES, runRadon, type ModelName, type RadonProgress } from './run.js';
+import { DEFAULT_PNG_SCALE, MODEL_NAMES, runRadon, type ModelName, type RadonProgress } from './run.js';
 import type { Method } from './fit.js';
 import type { Priors } from './models.js';
 
@@ -109,7 +109,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     .addOption(new Option('--out <dir>', 'output folder').default('out/radon'))
     .addOption(
       new Option('--png-scale <X>', 'PNG pixels per SVG pixel (2 for high-DPI screens; report.html embeds the SVGs, sharp at any size)')
-        .default(1)
+        .default(DEFAULT_PNG_SCALE)
         .argParser(numberBetween(0.25, 4)),
     )
     .addOption(new Option('--threads <N>', 'threads for the 85 unpooled fits (default: 2 if there are 2 cores)').argParser(wholeNumber(1)).hideHelp())

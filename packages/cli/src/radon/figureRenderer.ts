@@ -88,9 +88,10 @@ interface Pending {
  * another, beside whatever this thread does. If the thread cannot start or dies, the figures not
  * yet drawn are drawn here instead, so a figure is never lost to the thread.
  *
+ * @param settings - the PNGs' scale (the run's `pngScale`)
  * @returns the renderer; call `close` when done (also after Ctrl-C)
  */
-export function startFigureRenderer(settings: FigureWorkerSettings = { pngScale: 2 }): FigureRenderer {
+export function startFigureRenderer(settings: FigureWorkerSettings): FigureRenderer {
   const { pngScale } = settings;
   const pending = new Map<number, Pending>();
   const pendingRmsd = new Map<number, PendingRmsd>();

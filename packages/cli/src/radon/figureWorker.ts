@@ -62,6 +62,7 @@ function lowerPriority(): void {
 
 const port = parentPort;
 if (port) {
+  const { pngScale } = workerData as FigureWorkerSettings;
   lowerPriority();
   // Figures are drawn one at a time, in order: the SVG by Vega on this thread, then the PNG,
   // rasterised on libuv's pool and encoded here (resvg's asPng is synchronous).
@@ -102,7 +103,7 @@ if (port) {
       // are the run's critical path, keeps the other. Rasterising beside the next charts let up
       // to five threads share two cores with it (LOO took 2–4× its CPU time in wall time).
       try {
-        const png = await svgToPng(svg, { scale: (workerData as FigureWorkerSettings | null)?.pngScale ?? 2 });
+        const png = await svgToPng(svg, { scale: pngScale });
         port.postMessage({ id: m.id, png } satisfies RenderReply, [png.buffer as ArrayBuffer]);
       } catch (e) {
         port.postMessage({ id: m.id, error: message(e), stage: 'png' } satisfies RenderReply);

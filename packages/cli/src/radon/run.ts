@@ -34,7 +34,7 @@ export interface RadonOptions {
   /** Output folder (created if needed). */
   readonly out: string;
   /**
-   * PNG pixels per SVG pixel (default 1). report.html embeds the SVGs, which are sharp at any
+   * PNG pixels per SVG pixel (default {@link DEFAULT_PNG_SCALE}). report.html embeds the SVGs, which are sharp at any
    * size; 2 gives PNGs for high-DPI screens at about 4× the rasterising time (~2 s more CPU on
    * the 14 figures of a full run).
    */
@@ -56,6 +56,9 @@ export interface RadonOptions {
    */
   readonly startedAt?: number;
 }
+
+/** PNG pixels per SVG pixel when a run does not say (`--png-scale`'s default). */
+export const DEFAULT_PNG_SCALE = 1;
 
 /** A progress event: a stage starting or advancing. */
 export interface RadonProgress {
@@ -584,7 +587,7 @@ export async function runRadon(o: RadonOptions): Promise<RadonResult> {
   const out = await OutputFolder.open(o.out, 'nutmeg radon');
   await out.clearPrevious();
   const record: RunRecord = { fitted: [], figures: [] };
-  const renderer = startFigureRenderer({ pngScale: o.pngScale ?? 1 });
+  const renderer = startFigureRenderer({ pngScale: o.pngScale ?? DEFAULT_PNG_SCALE });
   const ctx: RunContext = { o, d, clock, out, signal: o.signal, record, renderer, earlyRmsd: new Map() };
   try {
     return await runStages(ctx);

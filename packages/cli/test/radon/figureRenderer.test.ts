@@ -16,7 +16,7 @@ const chart = (n: number): VegaLiteSpec =>
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 test('figures asked before and after rasteriseHere() each get the PNG of their SVG', async () => {
-  const renderer = startFigureRenderer();
+  const renderer = startFigureRenderer({ pngScale: 2 }); // svgToPng's default, compared with below
   try {
     const before = renderer.render(chart(3));
     renderer.rasteriseHere();
