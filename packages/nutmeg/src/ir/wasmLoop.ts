@@ -174,6 +174,12 @@ class Locals {
     this.types.push(t);
     return this.paramCount + this.types.length - 1;
   }
+  /** The local of type `t` kept for `key` in `byKey`, added on first use. */
+  for(byKey: Map<number, number>, key: number, t: ValType): number {
+    let local = byKey.get(key);
+    if (local === undefined) byKey.set(key, (local = this.add(t)));
+    return local;
+  }
 }
 
 /** How a node is computed: for two rows in a v128, one row in an f64, once per segment, or after a segment from the accumulators. */
@@ -422,25 +428,14 @@ class WasmLoopEmitter {
     }
     if (isParam(node)) {
       const p = this.paramIndex.get(node.id)!;
-      if (!vec) c.get(p);
-      else {
-        let s = this.paramSplats.get(node.id);
-        if (s === undefined) this.paramSplats.set(node.id, (s = this.locals.add('v128')));
-        c.get(s);
-      }
+      c.get(vec ? this.locals.for(this.paramSplats, node.id, 'v128') : p);
       return;
     }
     if (this.plan.segments && this.plan.segmentLevel(node)) {
       // Computed once per segment, in the prologue.
       this.segmentNodes.set(node.id, node);
-      let s = this.segmentScalars.get(node.id);
-      if (s === undefined) this.segmentScalars.set(node.id, (s = this.locals.add('f64')));
-      if (!vec) c.get(s);
-      else {
-        let v = this.segmentSplats.get(node.id);
-        if (v === undefined) this.segmentSplats.set(node.id, (v = this.locals.add('v128')));
-        c.get(v);
-      }
+      const s = this.locals.for(this.segmentScalars, node.id, 'f64');
+      c.get(vec ? this.locals.for(this.segmentSplats, node.id, 'v128') : s);
       return;
     }
     const done = this.memo.get(node.id);
