@@ -281,13 +281,16 @@ async function sampleChain(
   const tEnd = now();
   if (blocks) flush(!interrupted);
   report(interrupted ? 'stopped' : 'done', true);
+  // A stopped chain hands over the draws it has, not its buffers for all it was to make: a worker
+  // copies the result to the parent, and 2 × 10^6 planned draws made a Ctrl-C take seconds.
+  const stoppedEarly = nDraws < nDrawsTarget;
   return {
     chain,
     dim: d,
     nDraws,
     nTuned,
-    positions,
-    stats,
+    positions: stoppedEarly ? positions.slice(0, nDraws * d) : positions,
+    stats: stoppedEarly ? Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v.slice(0, nDraws)])) : stats,
     stepSize: params.stepSize,
     inverseMetric: Float64Array.from(params.metric.inverseMetric),
     gradEvals,
