@@ -12,6 +12,7 @@ import { diagMetric, sampleMomentum, velocity, type Metric } from './metric.js';
 import { copyPhasePoint, evaluate, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
 import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
 import { exp } from '../../core/libm/index.js';
+import { VectorSlab } from './vectorSlab.js';
 
 /** The state of a chain between transitions. Never aliased with kernel scratch. */
 export interface HmcState {
@@ -134,6 +135,8 @@ class Trajectory {
   sample: Proposal;
   sub: Proposal;
   readonly scratch: Float64Array;
+  /** Where the states handed out are copied to (fresh vectors, cheaper than a new array each). */
+  readonly states: VectorSlab;
   /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
   readonly mArena: Float64Array;
   // Starts as an empty metric, never undefined: comparing `undefined` with a metric object in
@@ -176,6 +179,7 @@ class Trajectory {
     this.sub = { q: v(), grad: v(), logDensity: NaN, energy: NaN };
     this.scratch = v();
     this.mArena = v();
+    this.states = new VectorSlab(d);
   }
 
   /**
@@ -319,7 +323,7 @@ class Trajectory {
     }
     const sample = this.sample;
     const next: HmcState = moved
-      ? { position: copyOf(sample.q), logDensity: sample.logDensity, grad: copyOf(sample.grad) }
+      ? { position: this.states.copyOf(sample.q), logDensity: sample.logDensity, grad: this.states.copyOf(sample.grad) }
       : state; // states are immutable values: an unmoved chain keeps its state object
     const energy = moved ? sample.energy : H0;
     const info: NutsInfo = {
@@ -348,13 +352,6 @@ function takeBeginning(cur: Span, left: Span): void {
   const s = cur.sBeg;
   cur.sBeg = left.sBeg;
   left.sBeg = s;
-}
-
-/** A fresh copy (`new` and a copy loop cost about two thirds of `slice()` for short vectors). */
-function copyOf(v: Float64Array): Float64Array {
-  const out = new Float64Array(v.length);
-  copyVec(out, v);
-  return out;
 }
 
 /**
