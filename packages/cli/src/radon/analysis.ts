@@ -88,9 +88,7 @@ export function rmsd(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
  * importance sampling, JMLR 25(72).
  */
 export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k: number } {
-  const { logWeights, k } = psis(logRatios);
-  const weights = new Float64Array(logWeights.length);
-  for (let s = 0; s < weights.length; s++) weights[s] = Math.exp(logWeights[s]);
+  const { weights, k } = psis(logRatios);
   return { weights, k };
 }
 
@@ -146,8 +144,8 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
         const z = (y - (a[k + s] + b[k + s] * x)) / e![ke + s];
         lr[s] = 0.5 * z * z + logSd![ke + s]; // −log p(y_i | θ_s) up to a constant
       }
-      const { logWeights, k: khat } = psis(lr);
-      for (let s = 0; s < S; s++) acc += Math.exp(logWeights[s]) * (a[k + s] + b[k + s] * x);
+      const { weights: w, k: khat } = psis(lr);
+      for (let s = 0; s < S; s++) acc += w[s] * (a[k + s] + b[k + s] * x);
       kh[i] = khat;
     }
     mu[i] = acc;

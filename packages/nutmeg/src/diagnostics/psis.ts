@@ -26,6 +26,13 @@ export interface PsisResult {
   /** Smoothed log weights, normalised so that Σ exp(logWeights) = 1, in the order of the input. */
   readonly logWeights: Float64Array;
   /**
+   * The normalised weights themselves (Σ = 1; R loo's `weights(x, log = FALSE)`): the exponentials
+   * PSIS computes anyway, so an estimate needs no exponential of its own. They equal
+   * `Math.exp(logWeights[s])` to within about (2 + ln S) ulps, the rounding of log Σ that the log
+   * weights carry.
+   */
+  readonly weights: Float64Array;
+  /**
    * Pareto k-hat of the ratios' upper tail. `Infinity` when the tail was not smoothed (fewer than
    * 5 tail draws, all tail ratios equal, or a failed fit), as loo reports it.
    */
@@ -339,15 +346,15 @@ function siftDown(hv: Float64Array, hi: Uint32Array, at: number, size: number): 
  *
  * @param logRatios - log importance ratios log(p/q) of S draws (for LOO: −log p(y_i | θ_s))
  * @param opts - `rEff`, the relative efficiency of the draws (default 1)
- * @returns normalised smoothed log weights, k-hat, tail length and PSIS n_eff
+ * @returns normalised smoothed log weights and the weights themselves, k-hat, tail length and PSIS n_eff
  * @example
  * ```ts
  * declare const logRatios: Float64Array; // −log p(y_i | θ_s) over S draws
  * declare const h: Float64Array; // a function of the draws
  * const S = logRatios.length;
- * const { logWeights, k } = psis(logRatios, { rEff: 0.9 });
+ * const { weights, k } = psis(logRatios, { rEff: 0.9 });
  * let estimate = 0;
- * for (let s = 0; s < S; s++) estimate += Math.exp(logWeights[s]) * h[s]; // E_p[h]
+ * for (let s = 0; s < S; s++) estimate += weights[s] * h[s]; // E_p[h]
  * ```
  * References: Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024), Pareto smoothed
  * importance sampling, JMLR 25(72); R package loo 2.5.1, `psis()`.
@@ -356,7 +363,8 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
   numbersArgument(logRatios, 'logRatios', 'psis');
   opts = optionsObject(opts, 'psis');
   const logWeights = new Float64Array(logRatios.length);
-  return { logWeights, ...psisInto(logRatios, opts.rEff ?? 1, logWeights) };
+  const weights = new Float64Array(logRatios.length);
+  return { logWeights, weights, ...psisInto(logRatios, opts.rEff ?? 1, logWeights, weights) };
 }
 
 /**
@@ -369,10 +377,10 @@ export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): Psis
  * @param out - receives the S log weights (may not be `logRatios`)
  * @param weightsOut - optional: receives the normalised weights themselves, w_s = W_s / Σ W with
  *   W_s = exp(lw_s − max lw), the exponentials PSIS computes anyway (equal to exp(out_s) within
- *   an ulp or two; LOO's elpd and MCSE take them instead of exponentiating the log weights again)
+ *   about 2 + ln S ulps; LOO's elpd and MCSE take them instead of exponentiating the log weights again)
  * @returns k-hat, scale, whether the tail was smoothed, tail length and PSIS n_eff
  */
-export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array, weightsOut?: Float64Array): Omit<PsisResult, 'logWeights'> {
+export function psisInto(logRatios: ArrayLike<number>, rEff: number, out: Float64Array, weightsOut?: Float64Array): Omit<PsisResult, 'logWeights' | 'weights'> {
   const s = logRatios.length;
   const lw = out;
   let maxLog = -Infinity;

@@ -87,6 +87,14 @@ test('psis: the M largest ratios become GPD quantiles over the cut-off, truncate
     let sum = 0;
     for (const v of r.logWeights) sum += Math.exp(v);
     assert.ok(Math.abs(sum - 1) < 1e-12);
+    // The weights themselves: exp(logWeights) to within (2 + ln S) ulps (the log weights carry the
+    // rounding of log Σ W, ~ln S ulps of their own), summing to 1.
+    let wSum = 0;
+    for (let s = 0; s < S; s++) {
+      wSum += r.weights[s];
+      assert.ok(Math.abs(r.weights[s] - Math.exp(r.logWeights[s])) <= (2 + Math.log(S)) * Number.EPSILON * r.weights[s], `weight ${s}`);
+    }
+    assert.ok(Math.abs(wSum - 1) < 1e-12);
     const order = Array.from(lr.keys()).sort((a, b) => lr[a] - lr[b]);
     const max = lr[order[S - 1]];
     const cut = Math.exp(lr[order[S - M - 1]] - max);
@@ -114,6 +122,7 @@ test('psis: too short or constant tails are not smoothed and report k = Infinity
   const flat = psis(new Float64Array(100));
   assert.equal(flat.k, Infinity);
   for (const v of flat.logWeights) assert.ok(Math.abs(v + Math.log(100)) < 1e-12);
+  for (const w of flat.weights) assert.ok(Math.abs(w - 0.01) < 1e-15);
 });
 
 test('upperTail: the last m of a stable ascending sort (ties by index) and the value before them, with many ties and in every order', () => {
