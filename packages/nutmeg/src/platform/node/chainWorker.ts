@@ -22,8 +22,17 @@ export type FromWorker =
   | { readonly type: 'error'; readonly error: SerializedError }
   | FitReplyMessage;
 
+/**
+ * Frames kept in the stacks of errors made in this thread. V8 keeps 10, fewer than lie between a
+ * log density that throws during the first step-size search and this thread's entry (12); the
+ * parent gets the error's stack as made here, so with 10 a user could not see it came from a
+ * chain's thread.
+ */
+const STACK_FRAMES = 32;
+
 const port = parentPort;
 if (port) {
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_FRAMES);
   let logDensity: LogDensity | undefined;
   let latestInit = -1;
   const send = (m: FromWorker): void => port.postMessage(m);
