@@ -1,5 +1,6 @@
 // Explicit, splittable pseudo-random numbers: xoshiro128** streams derived from (seed, stream id).
 import { log } from './libm/index.js';
+import { ZIGGURAT, ZIGGURAT_R, zigguratDensity } from './ziggurat.js';
 
 /** Serialisable state of an {@link Rng}. */
 export interface RngState {
@@ -166,6 +167,84 @@ export class Rng {
     return out;
   }
 
+  /**
+   * Fills `out` with standard normal draws by the ziggurat method (Marsaglia & Tsang 2000, 256
+   * layers): two 32-bit words per draw, a table look-up and a multiplication, and an exponential or
+   * logarithm in ~1.2% of draws only, ~3× faster than {@link Rng.fillNormal} (the polar method, a
+   * logarithm per pair). Different numbers from `fillNormal`, and as exact: every draw is standard
+   * normal up to the 53-bit resolution of its uniform. The layer comes from 8 bits of the first word
+   * and the uniform from its other 21 and the second word's 32, so layer and position are
+   * independent (the flaw Doornik 2005 found in the original, which took both from one word).
+   * NUTS draws its momentum with it.
+   *
+   * References: G. Marsaglia & W. W. Tsang (2000), The ziggurat method for generating random
+   * variables, J. Stat. Softw. 5(8); J. A. Doornik (2005), An improved ziggurat method to generate
+   * normal random samples; G. Marsaglia (1964), Generating a variable from the tail of the normal
+   * distribution, Technometrics 6(1).
+   */
+  fillNormalZiggurat(out: Float64Array): Float64Array {
+    const { X, RATIO } = ZIGGURAT;
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    const n = out.length;
+    for (let i = 0; i < n; i++) {
+      // Two xoshiro128** outputs, as nextUint32 computes them, with the state in locals.
+      let m = Math.imul(s1, 5);
+      const w0 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      m = Math.imul(s1, 5);
+      const w1 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      const layer = w0 & 0xff;
+      const u = zigguratUniform(w0, w1);
+      if (Math.abs(u) < RATIO[layer]) {
+        out[i] = u * X[layer];
+        continue;
+      }
+      this.s0 = s0;
+      this.s1 = s1;
+      this.s2 = s2;
+      this.s3 = s3;
+      out[i] = this.zigguratEdge(layer, u);
+      s0 = this.s0;
+      s1 = this.s1;
+      s2 = this.s2;
+      s3 = this.s3;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    return out;
+  }
+
+  /**
+   * The ziggurat draw whose point u·X[layer] fell outside the layer's part that lies wholly under
+   * the density: accepted by a uniform height in the layer, else drawn again; the base layer's
+   * overhang is the tail beyond r, drawn by Marsaglia's (1964) method.
+   */
+  private zigguratEdge(layer: number, u: number): number {
+    const { X, F, RATIO } = ZIGGURAT;
+    for (;;) {
+      if (layer === 0) {
+        let x: number, y: number;
+        do {
+          x = -log(this.uniformOpen()) / ZIGGURAT_R;
+          y = -log(this.uniformOpen());
+        } while (2 * y < x * x);
+        return u < 0 ? -(ZIGGURAT_R + x) : ZIGGURAT_R + x;
+      }
+      const x = u * X[layer];
+      if (F[layer + 1] + (F[layer] - F[layer + 1]) * this.uniform() < zigguratDensity(x)) return x;
+      const w0 = this.nextUint32();
+      const w1 = this.nextUint32();
+      layer = w0 & 0xff;
+      u = zigguratUniform(w0, w1);
+      if (Math.abs(u) < RATIO[layer]) return u * X[layer];
+    }
+  }
+
   /** The state, for checkpoints; restore with {@link Rng.fromState}. */
   getState(): RngState {
     return { s: [this.s0, this.s1, this.s2, this.s3], spare: Number.isNaN(this.spare) ? null : this.spare, seedWord: this.seedWord, streamWord: this.streamWord };
@@ -180,4 +259,9 @@ export class Rng {
     r.streamWord = state.streamWord;
     return r;
   }
+}
+
+/** A uniform in [−1, 1) from the top 21 bits of `w0` (its low 8 pick the ziggurat layer) and all of `w1`: 53 random bits. */
+function zigguratUniform(w0: number, w1: number): number {
+  return 2 * (((w0 >>> 11) * 4294967296 + w1) / 9007199254740992) - 1;
 }

@@ -56,7 +56,7 @@ test('static HMC: one transition on a 1-d standard normal matches the leapfrog a
     const [next, info] = kernel.step(new Rng(seed), state, { stepSize: eps, metric: unitMetric(1) });
     // The same stream by hand: the momentum, then one uniform for the accept test.
     const rng = new Rng(seed);
-    let p = rng.fillNormal(new Float64Array(1))[0];
+    let p = rng.fillNormalZiggurat(new Float64Array(1))[0];
     let q = 0.7;
     const H0 = 0.5 * p * p + 0.5 * q * q;
     for (let l = 0; l < 3; l++) { // ⌊1 / 0.3⌋ = 3 steps of the leapfrog for ∇log π(q) = −q
