@@ -43,5 +43,22 @@ export function gaussianCsv(): string {
   return rows.join('\n') + '\n';
 }
 
+/**
+ * gaussianCsv's rows with a column x2 that is x plus ±0.001: with both in the formula their
+ * coefficients are almost perfectly correlated, so NUTS takes ~300 leapfrog steps per draw (~0.25 ms)
+ * and a long run stays in its drawing phase for seconds while its threads send few checkpoint
+ * blocks (every 100 draws). For Ctrl-C tests, which must land in that phase: on gaussianCsv itself
+ * 20,000 draws take ~0.6 s, and a signal sent as drawing starts sometimes came after the end.
+ */
+export function collinearCsv(): string {
+  const rows = ['y,x,x2,g'];
+  for (let i = 0; i < 48; i++) {
+    const x = (i % 8) / 7;
+    const y = 1 + 2 * x + [0.5, -0.3, 0.2, 0, 0.4, -0.6][i % 6] + 0.3 * Math.sin(i * 1.7);
+    rows.push(`${y.toFixed(4)},${x.toFixed(4)},${(x + 1e-3 * Math.cos(i * 2.3)).toFixed(6)},${'abcdef'[i % 6]}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
 /** Fast sampler settings. */
 export const FAST = ['--chains', '2', '--draws', '100', '--tune', '100', '--seed', '7'];

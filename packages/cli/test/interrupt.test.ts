@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { spawnCli, type CliProcess } from './helpers/spawnCli.js';
 import { inThreadExecutor, type FitExecutor } from 'nutmeg';
-import { fit, gaussianCsv } from './fitHelpers.js';
+import { collinearCsv, fit, gaussianCsv } from './fitHelpers.js';
 
 /** SIGINT → exit, at most (the stages check for Ctrl-C at least every ~0.5 s; a second of slack for a loaded machine). */
 const PROMPT_MS = 2000;
@@ -133,8 +133,8 @@ test('radon, a second Ctrl-C quits at once with exit code 130', async () => {
 test('fit, Ctrl-C while drawing: the draws so far as idata.json and CmdStan CSVs marked incomplete; no summary or report', async (t) => {
   const dir = join(root, 'fit');
   const data = join(root, 'data.csv');
-  writeFileSync(data, gaussianCsv());
-  const p = spawnCli(['fit', data, 'y ~ x + (1 | g)', '--chains', '2', '--draws', '20000', '--tune', '200', '--seed', '3', '--out', dir]);
+  writeFileSync(data, collinearCsv()); // seconds of drawing, whatever the machine
+  const p = spawnCli(['fit', data, 'y ~ x + x2 + (1 | g)', '--chains', '2', '--draws', '20000', '--tune', '200', '--seed', '3', '--out', dir]);
   const r = await interruptAt(t, p, /warm-up done; all 2 chains drawing/);
   assert.equal(r.code, 130, r.err);
   assert.ok(r.ms < PROMPT_MS, `${r.ms.toFixed(0)} ms from SIGINT to exit`);
