@@ -550,7 +550,9 @@ async function writeOutputs(
  */
 export function plannedStages(o: Pick<RadonOptions, 'models' | 'priors' | 'method'>): string[] {
   const suffix = o.priors === 'flat' ? '_flat' : '';
-  const fits = MODEL_NAMES.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
+  // In the order fitStage runs them: the county fits first, then the joint models.
+  const order: readonly ModelName[] = ['unpooled', ...MODEL_NAMES.filter((m) => m !== 'unpooled')];
+  const fits = order.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
   // With --method advi the comparison reuses the hierarchical fit: no stage of its own.
   const advi = o.method !== 'advi' && (o.models.includes('hierarchical') || o.models.includes('hierarchical_noncentered')) ? ['advi'] : [];
   return [...fits, ...advi, 'loo & predictive', 'summaries', 'figures', 'png', 'report'];
