@@ -14,7 +14,11 @@ import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './ve
 import { exp } from '../../core/libm/index.js';
 import { VectorSlab } from './vectorSlab.js';
 
-/** The state of a chain between transitions. Never aliased with kernel scratch. */
+/**
+ * The state of a chain between transitions. Never aliased with kernel scratch, and never written
+ * after it is handed out; its vectors may be views into a larger buffer shared with other states
+ * (see VectorSlab), so copy them when keeping many states of a long run.
+ */
 export interface HmcState {
   readonly position: Float64Array;
   readonly logDensity: number;
