@@ -18,8 +18,8 @@ import { buildReport } from './report.js';
 import { runWorkflow, type WorkflowResults } from './workflow.js';
 import { namedFitsLine } from '../fitsWarnings.js';
 
-/** The models of the case study. */
-export const MODEL_NAMES = ['pooled', 'unpooled', 'hierarchical', 'hierarchical_noncentered'] as const;
+/** The models of the case study, in the order a run fits them (fitStage: the county fits, then the joint models). */
+export const MODEL_NAMES = ['unpooled', 'pooled', 'hierarchical', 'hierarchical_noncentered'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Options of {@link runRadon} (the CLI's flags). */
@@ -550,9 +550,7 @@ async function writeOutputs(
  */
 export function plannedStages(o: Pick<RadonOptions, 'models' | 'priors' | 'method'>): string[] {
   const suffix = o.priors === 'flat' ? '_flat' : '';
-  // In the order fitStage runs them: the county fits first, then the joint models.
-  const order: readonly ModelName[] = ['unpooled', ...MODEL_NAMES.filter((m) => m !== 'unpooled')];
-  const fits = order.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
+  const fits = MODEL_NAMES.filter((m) => o.models.includes(m)).map((m) => (m === 'unpooled' || m === 'pooled' ? m : `${m}${suffix}`));
   // With --method advi the comparison reuses the hierarchical fit: no stage of its own.
   const advi = o.method !== 'advi' && (o.models.includes('hierarchical') || o.models.includes('hierarchical_noncentered')) ? ['advi'] : [];
   return [...fits, ...advi, 'loo & predictive', 'summaries', 'figures', 'png', 'report'];
