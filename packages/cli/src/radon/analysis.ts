@@ -78,20 +78,6 @@ export function rmsd(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
   return Math.sqrt(s / y.length);
 }
 
-/**
- * Pareto-smoothed importance weights (normalised) from log ratios, and the Pareto k-hat of the
- * raw ratios: nutmeg's `psis` (R loo's algorithm) with r_eff = 1, so the largest
- * M = ⌈min(0.2·S, 3·√S)⌉ ratios are replaced by generalised Pareto quantiles, capped at the
- * largest raw ratio. k is Infinity when the tail cannot be fitted (as loo reports it).
- *
- * References: Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024), Pareto smoothed
- * importance sampling, JMLR 25(72).
- */
-export function psisWeights(logRatios: Float64Array): { weights: Float64Array; k: number } {
-  const { weights, k } = psis(logRatios);
-  return { weights, k };
-}
-
 /** Leave-one-out predictions: per home the PSIS-LOO estimate of E[mu_i | y_−i], and its k-hat. */
 export interface LooPredictions {
   readonly mu: Float64Array;

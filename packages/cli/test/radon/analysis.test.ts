@@ -1,16 +1,16 @@
 // Radon analysis pieces: PSIS weights agree with nutmeg's Pareto k-hat, RMSD on known values, unpooled draws independent of the threads.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { paretoKHat, Rng } from 'nutmeg';
-import { psisWeights, rmsd } from '../../src/radon/analysis.js';
+import { paretoKHat, psis, Rng } from 'nutmeg';
+import { rmsd } from '../../src/radon/analysis.js';
 import { loadRadon } from '../../src/radon/data.js';
 import { countyJobs, fitUnpooled } from '../../src/radon/unpooled.js';
 
-test('psisWeights: k-hat equals paretoKHat of the same log ratios; weights normalised, tail capped at the largest raw ratio', () => {
+test('psis weights, as the LOO means of the unpooled and ADVI fits take them: k-hat equals paretoKHat of the same log ratios; weights normalised, tail capped at the largest raw ratio', () => {
   const rng = new Rng(5);
   for (const scale of [0.3, 1, 3]) {
     const lr = Float64Array.from({ length: 4000 }, () => scale * rng.normal());
-    const { weights, k } = psisWeights(lr);
+    const { weights, k } = psis(lr);
     const ref = paretoKHat(lr).k;
     assert.ok(Math.abs(k - ref) < 1e-9, `scale ${scale}: ${k} vs ${ref}`);
     let sum = 0;
@@ -24,7 +24,7 @@ test('psisWeights: k-hat equals paretoKHat of the same log ratios; weights norma
     assert.ok(maxOf(weights) / median(weights) <= (maxOf(raw) / median(raw)) * (1 + 1e-9));
   }
   // Equal ratios: uniform weights.
-  const flat = psisWeights(new Float64Array(100));
+  const flat = psis(new Float64Array(100));
   for (const w of flat.weights) assert.ok(Math.abs(w - 0.01) < 1e-15);
 });
 
