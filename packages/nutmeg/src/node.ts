@@ -7,6 +7,7 @@ export { platform as nodePlatform, onSigint } from './platform/node/index.js';
 // ── Chains on worker threads ────────────────────────────────────────────────────────────────────
 export { workerRunner, coreCount, idleWorkerCount, liveWorkerCount } from './platform/node/workers.js';
 export type { WorkerRunnerOptions } from './platform/node/workers.js';
+export { startWorkerThread } from './platform/node/workerThread.js';
 export { nodeCheckpointStore } from './platform/node/checkpointStore.js';
 export type { ChainSource } from './workflow/chainSource.js';
 

@@ -1,7 +1,7 @@
 // Renders the radon figures (SVG and PNG), and computes the RMSDs of the fits without a joint log-likelihood, on a second thread (figureWorker.ts) while this one samples and computes LOO and the summaries; in this thread when no worker can start.
 import { Worker } from 'node:worker_threads';
 import { renderSvg, type InferenceData, type VegaLiteSpec } from 'nutmeg';
-import { svgToPng } from 'nutmeg/node';
+import { startWorkerThread, svgToPng } from 'nutmeg/node';
 import { rmsdOf, type RmsdResult } from './analysis.js';
 import type { RadonData } from './data.js';
 import type { FigureWorkerSettings, LineDrawsData, RenderReply, RenderRequest } from './figureWorker.js';
@@ -38,8 +38,7 @@ const FIGURE_THREAD_YOUNG_MB = 64;
 function spawnFigureWorker(settings: FigureWorkerSettings): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: FIGURE_THREAD_YOUNG_MB };
   if (!import.meta.url.endsWith('.ts')) {
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--import') && !a.startsWith('--require') && !a.startsWith('--loader'));
-    return new Worker(new URL('./figureWorker.js', import.meta.url), { execArgv, resourceLimits, workerData: settings });
+    return startWorkerThread(new URL('./figureWorker.js', import.meta.url), { resourceLimits, workerData: settings });
   }
   const entry = new URL('./figureWorker.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');

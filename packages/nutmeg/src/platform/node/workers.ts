@@ -7,6 +7,7 @@ import type { ChainFailure, ChainJob, ChainResult } from '../../inference/chain/
 import { chainErrorFailure, failedChainResult, timeoutFailure, type ChainRunner } from '../../workflow/runner.js';
 import type { ChainSource } from '../../workflow/chainSource.js';
 import type { FromWorker, ToWorker } from './chainWorker.js';
+import { startWorkerThread } from './workerThread.js';
 
 /** Number of CPU cores Node reports (at least 1). */
 export function coreCount(): number {
@@ -15,32 +16,6 @@ export function coreCount(): number {
 
 /** The built worker bundle (scripts/bundle-worker.mjs), when there is one. */
 let bundledWorker: URL | null | undefined;
-
-/** Node flags that preload modules or register loaders: `--import`, `--require`/`-r`, `--loader`/`--experimental-loader`. */
-const MODULE_LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
-
-/**
- * The process's Node flags without those that preload modules or register loaders. A worker
- * inherits `process.execArgv`, so under `tsx script.ts` (or `node --import tsx`) every chain worker
- * would load the TypeScript loader first (~0.1 s per fresh worker on the radon model, measured) although
- * the built worker is plain JavaScript; other flags (memory limits, `--enable-source-maps`) are kept.
- *
- * @param execArgv - the parent's flags
- * @returns the flags for a built worker
- */
-export function withoutModuleLoaders(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i];
-    const eq = flag.indexOf('=');
-    if (MODULE_LOADER_FLAGS.has(eq > 0 ? flag.slice(0, eq) : flag)) {
-      if (eq < 0) i++; // the value is the next argument
-      continue;
-    }
-    out.push(flag);
-  }
-  return out;
-}
 
 /**
  * A new chain worker. In the build the entry is the one-file bundle chainWorker.bundle.js (faster
@@ -56,7 +31,7 @@ function spawnWorker(resourceLimits?: ResourceLimits): Worker {
       const url = new URL('./chainWorker.bundle.js', import.meta.url);
       bundledWorker = existsSync(url) ? url : null;
     }
-    w = new Worker(bundledWorker ?? new URL('./chainWorker.js', import.meta.url), { execArgv: withoutModuleLoaders(process.execArgv), ...limits });
+    w = startWorkerThread(bundledWorker ?? new URL('./chainWorker.js', import.meta.url), limits);
   } else {
     const entry = new URL('./chainWorker.ts', import.meta.url).href;
     const api = import.meta.resolve('tsx/esm/api');
