@@ -41,9 +41,11 @@ export const ROWWISE_MATVEC_MAX_COLUMNS = 32;
 /**
  * Whether node `n` is a `matvec` of a data matrix computed row by row in its consumer's loop
  * (then it is not materialized: no buffer, no separate forward and backward passes over it).
+ * A matrix of one row is not: its product is a single number, broadcast to its consumers like a
+ * scalar, so it is computed once as a kernel.
  */
 export function isRowwiseMatvec(nodes: readonly GraphNode[], n: GraphNode): boolean {
   if (n.kind !== 'kernel' || n.op !== 'matvec') return false;
   const m = nodes[n.args[0]];
-  return m.kind === 'data' && m.shape.length === 2 && m.shape[1] <= ROWWISE_MATVEC_MAX_COLUMNS;
+  return m.kind === 'data' && m.shape.length === 2 && m.shape[0] > 1 && m.shape[1] <= ROWWISE_MATVEC_MAX_COLUMNS;
 }

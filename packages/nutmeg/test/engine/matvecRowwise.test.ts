@@ -69,3 +69,28 @@ test('matvec of a data matrix in a loop whose rows are reordered by group (the m
   assert.ok(Math.abs(got - lp) <= 1e-12 * Math.abs(lp), `logp ${got}, by hand ${lp}`);
   checkGradient(cm, th, 'matvec with reordered rows');
 });
+
+test('matvec of a one-row matrix (a dot product, broadcast like a scalar) compiles, alone and added to a vector', () => {
+  const row = [[0.7, -1.3, 0.4]];
+  const ys = [0.2, -0.6, 1.1];
+  for (const shape of ['alone', 'broadcast'] as const) {
+    const m = new Model();
+    const a = m.rv('a', Normal({ mu: 0, sigma: 1 }), { shape: [3] });
+    const b = m.rv('b', Normal({ mu: 0, sigma: 1 }), { shape: [3] });
+    const dot = matvec(m.data('X', row), b);
+    if (shape === 'alone') m.rv('y', Normal({ mu: dot, sigma: 0.5 }), { observed: [ys[0]] });
+    else m.rv('y', Normal({ mu: a.add(dot), sigma: 0.5 }), { observed: ys });
+    const cm = m.compile(); // threw "internal: a broadcast row-wise matvec is materialized"
+    const th = Float64Array.from(uniform(cm.dim, -1.5, 1.5));
+    const { a: av, b: bv } = cm.constrain(th) as { a: Float64Array; b: Float64Array };
+    const d = row[0].reduce((s, x, j) => s + x * bv[j], 0);
+    const logN = (x: number, mu: number, s: number): number => -0.5 * ((x - mu) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+    let lp = 0;
+    for (let j = 0; j < 3; j++) lp += logN(av[j], 0, 1) + logN(bv[j], 0, 1);
+    if (shape === 'alone') lp += logN(ys[0], d, 0.5);
+    else for (let i = 0; i < 3; i++) lp += logN(ys[i], av[i] + d, 0.5);
+    const got = cm.logDensity!(th);
+    assert.ok(Math.abs(got - lp) <= 1e-12 * Math.abs(lp), `${shape}: logp ${got}, by hand ${lp}`);
+    checkGradient(cm, th, `one-row matvec (${shape})`);
+  }
+});
