@@ -2,7 +2,7 @@
 import { numbersArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
 import { exp } from '../core/libm/index.js';
-import { sortFloat64 } from '../diagnostics/sort.js';
+import { selectFloat64 } from '../diagnostics/sort.js';
 
 /** Bandwidth rule of a {@link kde}, or a fixed bandwidth. */
 export type BandwidthRule = 'silverman' | 'scott' | number;
@@ -32,7 +32,8 @@ export interface KdeResult {
   readonly bandwidth: number;
 }
 
-function finiteSorted(values: ArrayLike<number>): Float64Array {
+/** The finite values, in their order (a copy). */
+function finiteValues(values: ArrayLike<number>): Float64Array {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
   const out = new Float64Array(n);
@@ -41,16 +42,23 @@ function finiteSorted(values: ArrayLike<number>): Float64Array {
     const v = values[i];
     if (Number.isFinite(v)) out[n++] = v;
   }
-  // sortFloat64: the order of Float64Array.prototype.sort, several times faster (a posterior
-  // predictive check takes the density of thousands of replicated data sets).
-  return sortFloat64(out);
+  return out;
 }
 
-function quantileSorted(s: Float64Array, p: number): number {
+/**
+ * The `p`-quantile of `s` (R's type 7: interpolated between the order statistics around
+ * (n − 1)·p), found by selection rather than a sort: a posterior predictive check takes the
+ * bandwidth of thousands of replicated data sets. `s` is reordered.
+ */
+function quantileBySelection(s: Float64Array, p: number): number {
   const h = (s.length - 1) * p;
   const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (h - lo) * (s[hi] - s[lo]);
+  const below = selectFloat64(s, lo);
+  if (lo + 1 >= s.length) return below;
+  // After the selection every value past `lo` is ≥ the selected one: the next order statistic is their minimum.
+  let above = Infinity;
+  for (let i = lo + 1; i < s.length; i++) if (s[i] < above) above = s[i];
+  return below + (h - lo) * (above - below);
 }
 
 /**
@@ -74,10 +82,11 @@ function quantileSorted(s: Float64Array, p: number): number {
  * Scott, D. W. (1992) Multivariate Density Estimation.
  */
 export function bandwidth(values: ArrayLike<number>, rule: 'silverman' | 'scott' = 'silverman'): number {
-  return bandwidthSorted(finiteSorted(values), rule);
+  return bandwidthOf(finiteValues(values), rule);
 }
 
-function bandwidthSorted(s: Float64Array, rule: 'silverman' | 'scott'): number {
+/** {@link bandwidth} of finite values `s` (reordered by the quantiles' selection). */
+function bandwidthOf(s: Float64Array, rule: 'silverman' | 'scott'): number {
   const n = s.length;
   if (n < 2) return NaN;
   let mean = 0;
@@ -89,7 +98,7 @@ function bandwidthSorted(s: Float64Array, rule: 'silverman' | 'scott'): number {
   let h: number;
   if (rule === 'scott') h = 1.06 * sd * n ** -0.2;
   else {
-    const iqr = (quantileSorted(s, 0.75) - quantileSorted(s, 0.25)) / 1.349;
+    const iqr = (quantileBySelection(s, 0.75) - quantileBySelection(s, 0.25)) / 1.349;
     const spread = iqr > 0 ? Math.min(sd, iqr) : sd;
     h = 0.9 * spread * n ** -0.2;
   }
@@ -120,17 +129,25 @@ function bandwidthSorted(s: Float64Array, rule: 'silverman' | 'scott'): number {
 export function kde(values: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
   numbersArgument(values, 'values', 'kde');
   options = optionsObject(options, 'kde');
-  const s = finiteSorted(values);
+  const s = finiteValues(values);
   const n = s.length;
   if (n < 2) throw new RangeError(`kde: need at least 2 finite values, got ${n}`);
   const g = options.gridSize ?? 256;
   if (!Number.isInteger(g) || g < 2) throw new RangeError(`kde: gridSize must be an integer ≥ 2, got ${g}`);
   const rule = options.bandwidth ?? 'silverman';
-  const h = typeof rule === 'number' ? rule : bandwidthSorted(s, rule);
+  const h = typeof rule === 'number' ? rule : bandwidthOf(s, rule);
   if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`kde: bandwidth must be > 0, got ${h}`);
   const cut = options.cut ?? 3;
-  const lo = options.range ? options.range[0] : s[0] - cut * h;
-  const hi = options.range ? options.range[1] : s[n - 1] + cut * h;
+  let min = Infinity;
+  let max = -Infinity;
+  if (!options.range) {
+    for (let i = 0; i < n; i++) {
+      if (s[i] < min) min = s[i];
+      if (s[i] > max) max = s[i];
+    }
+  }
+  const lo = options.range ? options.range[0] : min - cut * h;
+  const hi = options.range ? options.range[1] : max + cut * h;
   if (!(hi > lo)) throw new RangeError(`kde: range must have hi > lo, got [${lo}, ${hi}]`);
   const dx = (hi - lo) / (g - 1);
   const weights = new Float64Array(g);

@@ -19,6 +19,32 @@ test('bandwidth: Silverman and Scott rules on a hand-computed sample', () => {
   assert.ok(bandwidth([2, 2, 2]) > 0, 'constant sample still gets a positive bandwidth');
 });
 
+test('bandwidth: the quartiles found by selection are numpy\'s (type 7) of the sorted sample, ties, NaN and infinities included', () => {
+  const rng = new Rng(20261207);
+  for (let k = 0; k < 300; k++) {
+    const n = 2 + (k % 40);
+    // Rounded values give ties; a few non-finite values are ignored.
+    const x = Array.from({ length: n }, () => Math.round(rng.normal() * 4) / 2);
+    if (k % 7 === 0) x.push(NaN, Infinity);
+    const finite = x.filter(Number.isFinite);
+    const sorted = [...finite].sort((a, b) => a - b);
+    const q = (p: number): number => {
+      const h = (sorted.length - 1) * p;
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, sorted.length - 1);
+      return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    };
+    const m = finite.reduce((a, b) => a + b, 0) / finite.length;
+    const sd = Math.sqrt(finite.reduce((a, b) => a + (b - m) ** 2, 0) / (finite.length - 1));
+    const iqr = (q(0.75) - q(0.25)) / 1.349;
+    const spread = iqr > 0 ? Math.min(sd, iqr) : sd;
+    const want = 0.9 * spread * finite.length ** -0.2;
+    if (!(want > 0)) continue; // all equal: the fallback spike, tested above
+    const got = bandwidth(x);
+    assert.ok(Math.abs(got - want) <= 1e-12 * want, `sample ${k} (n = ${finite.length}): ${got} vs ${want}`);
+  }
+});
+
 test('kde integrates to 1 and matches the exact (unbinned) estimate', () => {
   const x = normals(3000, 11);
   const r = kde(x, { gridSize: 512 });
