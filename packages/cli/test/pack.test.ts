@@ -89,7 +89,7 @@ function targets(map: unknown): string[] {
 before(() => {
   if (skip) return;
   // Build a package whose dist is missing or older than its sources (in CI, `npm ci` has just built both).
-  for (const [workspace, folder, output] of [['nutmeg', 'nutmeg', 'dist/src/platform/node/chainWorker.bundle.js'], ['@nutmeg/queue', 'queue', 'dist/index.js'], ['@nutmeg/cli', 'cli', 'dist/main.js']]) {
+  for (const [workspace, folder, output] of [['nutmeg', 'nutmeg', 'dist/src/platform/node/chainWorker.bundle.js'], ['@nutmeg/queue', 'queue', 'dist/index.js'], ['@nutmeg/cli', 'cli', 'dist/radon/figureWorker.bundle.js']]) {
     const dist = join(ROOT, 'packages', folder, output);
     if (!existsSync(dist) || newestMtime(join(ROOT, 'packages', folder, 'src')) > statSync(dist).mtimeMs) npm(['run', 'build', '-w', workspace], ROOT);
   }
@@ -119,10 +119,10 @@ test('the library tarball: built code with its worker bundle and every exports/i
   t.diagnostic(`${p.filename}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${p.entryCount} files`);
 });
 
-test('the CLI tarball: bin, built code, the radon data and a README, nothing else', { skip }, (t) => {
+test('the CLI tarball: bin, built code with its figure-thread bundle, the radon data and a README, nothing else', { skip }, (t) => {
   const p = packed.cli;
   const files = new Set(p.files.map((f) => f.path));
-  for (const f of ['bin/nutmeg.js', 'dist/main.js', 'dist/version.js', 'dist/summary.js', 'dist/radon/command.js', 'data/radon.csv', 'README.md', 'package.json']) {
+  for (const f of ['bin/nutmeg.js', 'dist/main.js', 'dist/version.js', 'dist/summary.js', 'dist/radon/command.js', 'dist/radon/figureWorker.bundle.js', 'data/radon.csv', 'README.md', 'package.json']) {
     assert.ok(files.has(f), `${p.filename} lacks ${f}`);
   }
   for (const f of files) assert.ok(!UNSHIPPABLE.test(f), `${p.filename} ships ${f}`);

@@ -1,4 +1,5 @@
 // Renders the radon figures (SVG and PNG), and computes the RMSDs of the fits without a joint log-likelihood, on a second thread (figureWorker.ts) while this one samples and computes LOO and the summaries; in this thread when no worker can start.
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { renderSvg, type InferenceData, type VegaLiteSpec } from 'nutmeg';
 import { startWorkerThread, svgToPng } from 'nutmeg/node';
@@ -23,6 +24,8 @@ export interface FigureRenderer {
    * libuv's pool, the PNG encoded here): for when this thread would otherwise only wait.
    */
   readonly rasteriseHere: () => void;
+  /** Whether the figure thread is drawing (false once it failed to start or died, and after `close`): figures are then drawn in this thread. */
+  readonly threadRunning: () => boolean;
   /** Ends the figure thread (figures not finished are rejected). */
   readonly close: () => Promise<void>;
 }
@@ -31,14 +34,17 @@ export interface FigureRenderer {
 const FIGURE_THREAD_YOUNG_MB = 64;
 
 /**
- * A worker thread running figureWorker: the built .js next to this file, or, when running from
- * the TypeScript sources (tsx, as the tests do), the .ts entry through tsx's `tsImport` (Node 20
- * does not pass `--import` loader hooks on to worker threads).
+ * A worker thread running figureWorker. In the build the entry is the one-file bundle
+ * figureWorker.bundle.js (scripts/bundle-figure-worker.mjs; faster to load), or figureWorker.js
+ * without it. Running from the TypeScript sources (tsx, as the tests do), the .ts entry loads
+ * through tsx's `tsImport` (Node 20 does not pass `--import` loader hooks on to worker threads).
  */
 function spawnFigureWorker(settings: FigureWorkerSettings): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: FIGURE_THREAD_YOUNG_MB };
   if (!import.meta.url.endsWith('.ts')) {
-    return startWorkerThread(new URL('./figureWorker.js', import.meta.url), { resourceLimits, workerData: settings });
+    const bundle = new URL('./figureWorker.bundle.js', import.meta.url);
+    const entry = existsSync(bundle) ? bundle : new URL('./figureWorker.js', import.meta.url);
+    return startWorkerThread(entry, { resourceLimits, workerData: settings });
   }
   const entry = new URL('./figureWorker.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');
@@ -174,6 +180,7 @@ export function startFigureRenderer(settings: FigureWorkerSettings): FigureRende
         worker!.postMessage({ id, rmsdOf: { data, idata: lineDrawsOnly(idata) } } satisfies RenderRequest);
       });
     },
+    threadRunning: () => worker !== undefined,
     rasteriseHere: () => {
       if (worker && !closed) worker.postMessage({ handOverPngs: true } satisfies RenderRequest);
     },

@@ -1,6 +1,7 @@
 // The radon figure thread: every figure gets its SVG and its PNG, whether the thread rasterises it or hands the PNG to the main thread.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from 'nutmeg';
 import { svgToPng } from 'nutmeg/node';
 import { startFigureRenderer } from '../../src/radon/figureRenderer.js';
@@ -31,4 +32,23 @@ test('figures asked before and after rasteriseHere() each get the PNG of their S
   } finally {
     await renderer.close();
   }
+});
+
+const BUILT = new URL('../../dist/radon/', import.meta.url);
+
+// A bundle that fails to load is not seen in the figures (they are drawn in this thread then),
+// only in the time they take: so ask the renderer whether its thread is the one drawing.
+test('built CLI: the figure thread runs the one-file bundle and draws in the thread', { skip: !existsSync(new URL('figureWorker.bundle.js', BUILT)) && 'dist/ is not built (npm run build)' }, async () => {
+  const { startFigureRenderer: startBuilt } = (await import(new URL('figureRenderer.js', BUILT).href)) as typeof import('../../src/radon/figureRenderer.js');
+  const renderer = startBuilt({ pngScale: 1 });
+  try {
+    const f = renderer.render(chart(6));
+    const [svg, png] = await Promise.all([f.svg, f.png]);
+    assert.match(svg, /<\/svg>\s*$/);
+    assert.deepEqual([...png.subarray(0, 8)], PNG_SIGNATURE);
+    assert.equal(renderer.threadRunning(), true, 'the figure thread died and the figure was drawn here');
+  } finally {
+    await renderer.close();
+  }
+  assert.equal(renderer.threadRunning(), false);
 });
