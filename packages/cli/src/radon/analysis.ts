@@ -84,9 +84,9 @@ export interface LooPredictions {
   readonly k: Float64Array;
 }
 
-/** PSIS weights already computed for every home (by `loo(…, { saveLogWeights: true })`): normalised log weights and Pareto k. */
+/** PSIS weights already computed for every home (by `loo(…, { saveWeights: true })`): normalised weights and Pareto k. */
 export interface HomeWeights {
-  readonly logWeights: readonly Float64Array[];
+  readonly weights: readonly Float64Array[];
   readonly paretoK: ArrayLike<number>;
 }
 
@@ -121,8 +121,8 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
     const x = d.floor[i];
     let acc = 0;
     if (weights) {
-      const lw = weights.logWeights[i];
-      for (let s = 0; s < S; s++) acc += Math.exp(lw[s]) * (a[k + s] + b[k + s] * x);
+      const w = weights.weights[i];
+      for (let s = 0; s < S; s++) acc += w[s] * (a[k + s] + b[k + s] * x);
       kh[i] = weights.paretoK[i];
     } else {
       const y = d.logRadon[i];

@@ -70,10 +70,10 @@ export async function runWorkflow(d: RadonData, fitted: readonly WorkflowInput[]
     await between();
     // PSIS runs once per model: its weights give the leave-one-out means of mu (the LOO RMSD)
     // and, for the focus model, LOO-PIT.
-    const { logWeights, ...result } = loo(idata, { saveLogWeights: true });
+    const { weights, ...result } = loo(idata, { saveWeights: true });
     looByKey[m.key] = result;
-    looMuByKey[m.key] = looMu(d, lineDraws(m.idata), { logWeights: logWeights!, paretoK: result.diagnostics.paretoK });
-    if (m === focusModel) focusWeights = logWeights;
+    looMuByKey[m.key] = looMu(d, lineDraws(m.idata), { weights: weights!, paretoK: result.diagnostics.paretoK });
+    if (m === focusModel) focusWeights = weights;
   }
   const compare = joint.length >= 2 ? looCompare(looByKey) : undefined;
   if (!focusModel) return { loo: looByKey, looMu: looMuByKey, ...(compare ? { compare } : {}) };
@@ -84,7 +84,7 @@ export async function runWorkflow(d: RadonData, fitted: readonly WorkflowInput[]
   const yRep = perDraw(pp.groups.posterior_predictive!.vars.log_radon.values, S, d.logRadon.length);
   // loo's own PSIS weights: LOO-PIT's are those of PSIS-LOO (same log-likelihood, same r_eff).
   await between();
-  const pit = looPit({ y: d.logRadon, yRep, logWeights: focusWeights! });
+  const pit = looPit({ y: d.logRadon, yRep, weights: focusWeights! });
   await between();
   const prediction = focusModel.kind === 'pooled' ? undefined : predictNewHouse(d, focusModel.model, idata, seed);
   return {

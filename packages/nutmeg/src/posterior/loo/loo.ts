@@ -23,6 +23,12 @@ export interface LooOptions extends LogLikOptions {
    * (n × S numbers).
    */
   saveLogWeights?: boolean;
+  /**
+   * Keep each observation's normalised weights themselves in `weights` (R loo's
+   * `weights(psis, log = FALSE)`): the exponentials PSIS computed anyway, for a LOO expectation
+   * Σ_s w_s·f(θ_s) or `looPit` without an exponential per draw. Default false (n × S numbers).
+   */
+  saveWeights?: boolean;
 }
 
 /** Pointwise PSIS-LOO values, one per observation (R loo's `pointwise` columns). */
@@ -63,6 +69,11 @@ export interface LooResult {
   readonly nObs: number;
   /** The normalised PSIS log weights of each observation (S each), with `saveLogWeights` only. */
   readonly logWeights?: Float64Array[];
+  /**
+   * The normalised PSIS weights of each observation (S each, summing to 1), with `saveWeights`
+   * only: equal to exp(logWeights) within about 2 + ln S ulps.
+   */
+  readonly weights?: Float64Array[];
 }
 
 /** The r_eff given in the options, one per observation, checked; undefined when they are to be computed from the chains. */
@@ -116,7 +127,7 @@ function observationBlock(m: LogLikMatrix, i0: number, count: number, out: Float
  *
  * @param logLik - the log_likelihood group of an InferenceData, or an array `[chain][draw][obs]`
  *   or `[draw][obs]` (see {@link LogLikInput})
- * @param opts - `rEff` (default from the chains), `varName`
+ * @param opts - `rEff` (default from the chains), `varName`, `saveLogWeights`, `saveWeights`
  * @returns estimates, pointwise values and diagnostics
  * @throws OptionError for malformed input or rEff
  * @example
@@ -147,12 +158,15 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
   const block = new Float64Array(Math.min(BLOCK, nObs) * S);
   const lik = new Float64Array(S);
   const negLl = new Float64Array(S);
-  const w = new Float64Array(S);
+  const wBuffer = new Float64Array(S);
   const shortTails: number[] = [];
   // Every observation's weights in one block (kept with saveLogWeights): no array per observation to collect.
   const weights = opts.saveLogWeights === true ? new Float64Array(nObs * S) : undefined;
   const saved: Float64Array[] | undefined = weights ? [] : undefined;
   const work = weights ? undefined : new Float64Array(S);
+  // The linear weights, when kept, in one block as well; otherwise one buffer serves every observation.
+  const linear = opts.saveWeights === true ? new Float64Array(nObs * S) : undefined;
+  const savedLinear: Float64Array[] | undefined = linear ? [] : undefined;
   for (let i = 0; i < nObs; i++) {
     if (i % BLOCK === 0) observationBlock(m, i, Math.min(BLOCK, nObs - i), block);
     const ll = block.subarray((i % BLOCK) * S, (i % BLOCK + 1) * S);
@@ -178,9 +192,11 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     }
     for (let s = 0; s < S; s++) negLl[s] = -ll[s];
     const lw = weights ? weights.subarray(i * S, (i + 1) * S) : work!;
+    const w = linear ? linear.subarray(i * S, (i + 1) * S) : wBuffer;
     const r = psisInto(negLl, rEff[i], lw, w);
     if (r.tailLength < 5) shortTails.push(i);
     saved?.push(lw);
+    savedLinear?.push(w);
     // elpd_loo_i = log Σ_s w_s·p(y_i | θ_s) (R loo's colLogSumExps(ll + lw)), from the weights and
     // likelihoods PSIS and lpd exponentiated already.
     let elpd: number;
@@ -231,5 +247,6 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     nDraws: S,
     nObs,
     ...(saved ? { logWeights: saved } : {}),
+    ...(savedLinear ? { weights: savedLinear } : {}),
   };
 }

@@ -22,6 +22,11 @@ export interface LooPitInput extends LogLikOptions {
    */
   logWeights?: readonly ArrayLike<number>[];
   /**
+   * PSIS weights themselves, n arrays of S values (as `loo` keeps them with `saveWeights`):
+   * normalised here as well. Give these, `logWeights` or `logLik`; no exponential is taken.
+   */
+  weights?: readonly ArrayLike<number>[];
+  /**
    * Pointwise log-likelihood (see {@link LogLikInput}), from which the weights are made by PSIS
    * of the ratios −log p(y_i | θ_s), exactly as {@link loo} makes them.
    */
@@ -69,9 +74,9 @@ function weightsFromLogLik(input: LooPitInput, n: number): Float64Array[] {
  * PIT values are not uniform even under the true model (they are jittered in bayesplot's
  * randomised PIT); read the plot with that in mind.
  *
- * @param input - `y`, `yRep`, and `logWeights` or `logLik` (with `rEff`, `varName`)
+ * @param input - `y`, `yRep`, and `logWeights`, `weights` or `logLik` (with `rEff`, `varName`)
  * @returns the n LOO-PIT values
- * @throws OptionError when neither or both of `logWeights` and `logLik` are given, or shapes disagree
+ * @throws OptionError unless exactly one of `logWeights`, `weights` and `logLik` is given, or when shapes disagree
  * @example
  * ```ts
  * declare const idata: InferenceData; // with log_likelihood and posterior_predictive groups
@@ -90,13 +95,13 @@ export function looPit(input: LooPitInput): Float64Array {
   const { y, yRep } = input;
   const n = y.length;
   const S = yRep.length;
-  if ((input.logWeights === undefined) === (input.logLik === undefined)) {
-    throw new OptionError('looPit', 'give exactly one of logWeights and logLik');
-  }
+  const given = [input.logWeights, input.weights, input.logLik].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new OptionError('looPit', 'give exactly one of logWeights, weights and logLik');
   if (S === 0) throw new OptionError('looPit: yRep', 'has no draws');
   yRep.forEach((rep, s) => {
     if (rep.length !== n) throw new OptionError('looPit: yRep', `draw ${s} has ${rep.length} values but y has ${n}`);
   });
+  if (input.weights !== undefined) return pitOfWeights(y, yRep, input.weights);
   const logWeights = input.logWeights ?? weightsFromLogLik(input, n);
   if (logWeights.length !== n) throw new OptionError('looPit: logWeights', `has ${logWeights.length} observations but y has ${n}`);
   const pit = new Float64Array(n);
@@ -108,6 +113,27 @@ export function looPit(input: LooPitInput): Float64Array {
     let k = 0;
     for (let s = 0; s < S; s++) if (yRep[s][i] <= y[i]) selected[k++] = lw[s];
     pit[i] = k === 0 ? 0 : Math.min(1, exp(logsumexp(selected, 0, k) - total));
+  }
+  return pit;
+}
+
+/** LOO-PIT from linear weights: Σ_s w_is·1[yrep_is ≤ y_i] / Σ_s w_is, capped at 1. */
+function pitOfWeights(y: ArrayLike<number>, yRep: readonly ArrayLike<number>[], weights: readonly ArrayLike<number>[]): Float64Array {
+  const n = y.length;
+  const S = yRep.length;
+  if (weights.length !== n) throw new OptionError('looPit: weights', `has ${weights.length} observations but y has ${n}`);
+  const pit = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (w.length !== S) throw new OptionError('looPit: weights', `observation ${i} has ${w.length} weights but yRep has ${S} draws`);
+    const yi = y[i];
+    let total = 0;
+    let below = 0;
+    for (let s = 0; s < S; s++) {
+      total += w[s];
+      if (yRep[s][i] <= yi) below += w[s];
+    }
+    pit[i] = below === 0 ? 0 : Math.min(1, below / total);
   }
   return pit;
 }

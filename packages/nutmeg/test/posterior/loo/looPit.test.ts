@@ -111,6 +111,9 @@ test('looPit rejects inconsistent input', () => {
   const yRep = [[0, 1], [1, 2]];
   assert.throws(() => looPit({ y: [0, 1], yRep }), OptionError);
   assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0], [0, 0]], logLik: [[[0, 0]], [[0, 0]]] }), /exactly one/);
+  assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0], [0, 0]], weights: [[0.5, 0.5], [0.5, 0.5]] }), /exactly one/);
+  assert.throws(() => looPit({ y: [0, 1], yRep, weights: [[0.5, 0.5]] }), /weights: has 1 observations but y has 2/);
+  assert.throws(() => looPit({ y: [0, 1], yRep, weights: [[0.5, 0.5], [1]] }), /observation 1 has 1 weights but yRep has 2 draws/);
   assert.throws(() => looPit({ y: [0, 1, 2], yRep, logWeights: [[0, 0]] }), /draw 0 has 2 values but y has 3/);
   assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0]] }), /1 observations but y has 2/);
   assert.throws(() => looPit({ y: [0, 1], yRep, logWeights: [[0, 0], [0]] }), /observation 1 has 1 weights but yRep has 2 draws/);
@@ -127,4 +130,30 @@ test("loo's saved log weights (saveLogWeights) are PSIS's and give the same LOO-
   const fromLogLik = looPit({ y: m.y, yRep: m.yRep, logLik: m.logLik, rEff: plain.diagnostics.rEff });
   const fromWeights = looPit({ y: m.y, yRep: m.yRep, logWeights: saved.logWeights! });
   assert.deepEqual(fromWeights, fromLogLik);
+});
+
+test("loo's saved weights (saveWeights) are exp of its log weights within 2 + ln S ulps, and give ArviZ's LOO-PIT to rounding", () => {
+  const m = normalModel(12, 60, 400, 1);
+  const both = loo(m.logLik, { saveLogWeights: true, saveWeights: true });
+  const plain = loo(m.logLik);
+  assert.equal(plain.weights, undefined, 'not kept by default');
+  assert.deepEqual(both.pointwise, plain.pointwise, 'keeping them changes nothing else');
+  const S = 400;
+  const ulps = 2 + Math.log(S);
+  both.weights!.forEach((w, i) => {
+    let sum = 0;
+    for (let s = 0; s < S; s++) {
+      const want = Math.exp(both.logWeights![i][s]);
+      assert.ok(Math.abs(w[s] - want) <= ulps * Number.EPSILON * want, `observation ${i}, draw ${s}: ${w[s]} vs ${want}`);
+      sum += w[s];
+    }
+    assert.ok(Math.abs(sum - 1) <= S * Number.EPSILON, `observation ${i}: weights sum to ${sum}`);
+  });
+  const fromLog = looPit({ y: m.y, yRep: m.yRep, logWeights: both.logWeights! });
+  const fromLinear = looPit({ y: m.y, yRep: m.yRep, weights: both.weights! });
+  fromLog.forEach((p, i) => assert.ok(Math.abs(fromLinear[i] - p) <= 1e-13, `PIT[${i}]: ${fromLinear[i]} vs ${p}`));
+  // ArviZ's fixture, its log weights exponentiated here (and left unnormalised: scaled by e^2).
+  const fixtureWeights = fx.log_weights.map((lw) => lw.map((x) => Math.exp(x + 2)));
+  const pit = looPit({ y: fx.y, yRep: transpose(fx.y_hat), weights: fixtureWeights });
+  fx.loo_pit.forEach((p, i) => assert.ok(Math.abs(pit[i] - p) <= 1e-14, `fixture PIT[${i}]: ${pit[i]} vs ${p}`));
 });
