@@ -115,6 +115,8 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
   const b = byColumn(L.b, S, L.K);
   const e = weights ? undefined : byColumn(L.e, S, L.E);
   const logSd = e?.map(Math.log);
+  // One pair of weight arrays for every home's PSIS: fresh ones (64 KB a home) kept the figure thread's collector busy.
+  const out = weights ? undefined : { logWeights: new Float64Array(S), weights: new Float64Array(S) };
   for (let i = 0; i < n; i++) {
     const k = (L.K === 1 ? 0 : d.county[i]) * S;
     const ke = (L.E === 1 ? 0 : d.county[i]) * S;
@@ -130,7 +132,7 @@ export function looMu(d: RadonData, L: LineDraws, weights?: HomeWeights): LooPre
         const z = (y - (a[k + s] + b[k + s] * x)) / e![ke + s];
         lr[s] = 0.5 * z * z + logSd![ke + s]; // −log p(y_i | θ_s) up to a constant
       }
-      const { weights: w, k: khat } = psis(lr);
+      const { weights: w, k: khat } = psis(lr, { out });
       for (let s = 0; s < S; s++) acc += w[s] * (a[k + s] + b[k + s] * x);
       kh[i] = khat;
     }

@@ -1,6 +1,7 @@
 // Pareto-smoothed importance sampling (loo 2.x's psis()): generalized Pareto fit, smoothed log weights and k-hat; the one PSIS of LOO, ADVI and the radon app.
 import { numbersArgument } from '../core/argumentChecks.js';
 import { optionsObject } from '../core/optionChecks.js';
+import { OptionError } from '../core/errors.js';
 import { scratchFloat64, scratchUint32 } from './scratch.js';
 import { exp, expInto, log, log1p, log1pSum, log1pSums, expm1 } from '../core/libm/index.js';
 
@@ -19,6 +20,12 @@ export interface PsisOptions {
    * length M = ⌈min(0.2·S, 3·√(S / rEff))⌉ and scales the reported `nEff`.
    */
   rEff?: number;
+  /**
+   * Arrays of S values to write the log weights and the weights into (and return), instead of
+   * new ones: for PSIS run many times over draws of one size (a LOO by hand over thousands of
+   * observations), where two fresh arrays per run keep the garbage collector busy.
+   */
+  out?: { readonly logWeights: Float64Array; readonly weights: Float64Array };
 }
 
 /** Pareto-smoothed importance weights of one set of log ratios, with the Pareto k-hat of their tail. */
@@ -345,8 +352,9 @@ function siftDown(hv: Float64Array, hi: Uint32Array, at: number, size: number): 
  * input), and the tail quantiles use the exponential limit when k is exactly 0.
  *
  * @param logRatios - log importance ratios log(p/q) of S draws (for LOO: −log p(y_i | θ_s))
- * @param opts - `rEff`, the relative efficiency of the draws (default 1)
- * @returns normalised smoothed log weights and the weights themselves, k-hat, tail length and PSIS n_eff
+ * @param opts - `rEff`, the relative efficiency of the draws (default 1); `out`, arrays to write the weights into
+ * @returns normalised smoothed log weights and the weights themselves (in `out` when given), k-hat, tail length and PSIS n_eff
+ * @throws OptionError for `out` arrays that are not Float64Arrays of S values, or that alias each other or the ratios
  * @example
  * ```ts
  * declare const logRatios: Float64Array; // −log p(y_i | θ_s) over S draws
@@ -362,8 +370,17 @@ function siftDown(hv: Float64Array, hi: Uint32Array, at: number, size: number): 
 export function psis(logRatios: ArrayLike<number>, opts: PsisOptions = {}): PsisResult {
   numbersArgument(logRatios, 'logRatios', 'psis');
   opts = optionsObject(opts, 'psis');
-  const logWeights = new Float64Array(logRatios.length);
-  const weights = new Float64Array(logRatios.length);
+  const S = logRatios.length;
+  const out = opts.out;
+  if (out !== undefined) {
+    for (const key of ['logWeights', 'weights'] as const) {
+      const a = (out as Record<string, unknown>)[key];
+      if (!(a instanceof Float64Array) || a.length !== S) throw new OptionError(`psis: out.${key}`, `must be a Float64Array of ${S} values (one per log ratio)`);
+    }
+    if (out.logWeights === out.weights || out.logWeights === logRatios || out.weights === logRatios) throw new OptionError('psis: out', 'logWeights, weights and the log ratios must be three different arrays');
+  }
+  const logWeights = out?.logWeights ?? new Float64Array(S);
+  const weights = out?.weights ?? new Float64Array(S);
   return { logWeights, weights, ...psisInto(logRatios, opts.rEff ?? 1, logWeights, weights) };
 }
 

@@ -141,3 +141,24 @@ test('upperTail: the last m of a stable ascending sort (ties by index) and the v
     }
   }
 });
+
+test('psis: `out` arrays receive the same weights a fresh call returns, run after run; bad ones are named', () => {
+  const rng = new Rng(77);
+  const S = 500;
+  const out = { logWeights: new Float64Array(S), weights: new Float64Array(S) };
+  for (let run = 0; run < 3; run++) {
+    const lr = Float64Array.from({ length: S }, () => rng.normal() * (1 + run));
+    const fresh = psis(lr, { rEff: 0.8 });
+    const into = psis(lr, { rEff: 0.8, out });
+    assert.equal(into.logWeights, out.logWeights);
+    assert.equal(into.weights, out.weights);
+    assert.deepEqual(into.logWeights, fresh.logWeights);
+    assert.deepEqual(into.weights, fresh.weights);
+    assert.equal(into.k, fresh.k);
+  }
+  const lr = new Float64Array(S);
+  assert.throws(() => psis(lr, { out: { logWeights: new Float64Array(S - 1), weights: out.weights } }), /out\.logWeights.*Float64Array of 500 values/);
+  assert.throws(() => psis(lr, { out: { logWeights: out.logWeights, weights: [] as unknown as Float64Array } }), /out\.weights/);
+  assert.throws(() => psis(lr, { out: { logWeights: out.weights, weights: out.weights } }), /three different arrays/);
+  assert.throws(() => psis(lr, { out: { logWeights: lr, weights: out.weights } }), /three different arrays/);
+});
