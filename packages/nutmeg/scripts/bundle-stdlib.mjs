@@ -16,6 +16,7 @@ const FUNCTIONS = {
   erf: '@stdlib/math-base-special-erf',
   erfc: '@stdlib/math-base-special-erfc',
   erfcx: '@stdlib/math-base-special-erfcx',
+  betainc: '@stdlib/math-base-special-betainc',
   betaQuantile: '@stdlib/stats-base-dists-beta-quantile',
   normalQuantile: '@stdlib/stats-base-dists-normal-quantile',
 };

@@ -13,6 +13,8 @@ export const erf: (x: number) => number = bundle.erf;
 export const erfc: (x: number) => number = bundle.erfc;
 /** The scaled complementary error function exp(x²)·erfc(x) (@stdlib/math-base-special-erfcx). */
 export const erfcx: (x: number) => number = bundle.erfcx;
+/** The regularized incomplete beta function I_x(a, b), the CDF of Beta(a, b) at x (@stdlib/math-base-special-betainc; lower tail, regularized). */
+export const betainc: (x: number, a: number, b: number) => number = bundle.betainc;
 /** Quantile function of Beta(α, β) at p (@stdlib/stats-base-dists-beta-quantile). */
 export const betaQuantile: (p: number, alpha: number, beta: number) => number = bundle.betaQuantile;
 /** Quantile function of Normal(μ, σ) at p (@stdlib/stats-base-dists-normal-quantile). */

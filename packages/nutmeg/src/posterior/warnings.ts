@@ -1,7 +1,7 @@
 // Warnings after sampling, in the spirit of Stan's warnings guide: deduplicated, ranked, and each saying what to try.
 import { arrayArgument, objectArgument } from '../core/argumentChecks.js';
 import { checkInferenceData } from './inferenceDataArgument.js';
-import { betaQuantile, normalQuantile } from '../math/stdlib.js';
+import { betainc, normalQuantile } from '../math/stdlib.js';
 import { OptionError } from '../core/errors.js';
 import { elementDraws, elementLabel, type InferenceData, shapeSize, type VariableArray } from './inferenceData.js';
 import { countDivergences, countTreeDepthSaturation } from '../diagnostics/divergences.js';
@@ -398,10 +398,13 @@ function acceptanceWarnings(idata: InferenceData, targetAccept: number): Samplin
     if (finite.length === 0) return;
     const m = finite.reduce((a, b) => a + b, 0) / finite.length;
     const n = Math.min(100, finite.length);
-    const lo = betaQuantile(tailP, m * n + 1, (1 - m) * n + 1);
-    const hi = betaQuantile(1 - tailP, m * n + 1, (1 - m) * n + 1);
-    if (targetAccept > hi) low.push(`chain ${c}: ${m.toFixed(2)}`);
-    else if (targetAccept < lo) high.push(`chain ${c}: ${m.toFixed(2)}`);
+    // The target lies above the interval's upper end (the (1 − tailP)-quantile of
+    // Beta(m·n + 1, (1 − m)·n + 1)) exactly when that distribution's CDF there exceeds 1 − tailP,
+    // and below its lower end when the CDF is under tailP: one CDF instead of two inverted ones
+    // (~80 µs a chain, warm; 340 chains in the radon run's county fits).
+    const cdf = betainc(targetAccept, m * n + 1, (1 - m) * n + 1);
+    if (cdf > 1 - tailP) low.push(`chain ${c}: ${m.toFixed(2)}`);
+    else if (cdf < tailP) high.push(`chain ${c}: ${m.toFixed(2)}`);
   });
   // Below the target, adaptation failed to find a step size the trajectory can follow: a
   // warning. Above it, the step size is merely smaller than needed (common for small, nearly

@@ -117,6 +117,26 @@ test('acceptance far from the target in one chain', () => {
   assert.match(w.advice, /warm-up/);
 });
 
+test('acceptance: a chain is flagged exactly when the target lies outside the 95% interval of Beta(m·n + 1, (1 − m)·n + 1), n = 100 (SciPy\'s quantiles)', () => {
+  // Ends of the interval for each chain mean m below, from scipy.stats.beta.ppf(0.025 / 0.975, m·100 + 1, (1 − m)·100 + 1)
+  // (SciPy 1.17.1): lo, hi. A chain of constant acceptance m is flagged low when 0.8 > hi, high when 0.8 < lo.
+  const scipy: [number, number, number][] = [
+    [0.6, 0.5017440784925652, 0.6906914843099456],
+    [0.7, 0.6038528713523112, 0.7810212736959659],
+    [0.71, 0.6143105616285007, 0.7898077935048298],
+    [0.72, 0.6248176918628165, 0.7985449692341516],
+    [0.73, 0.6353757931309204, 0.8072312812999453],
+    [0.87, 0.7899579887943087, 0.9220963512088184],
+    [0.88, 0.8016549367364285, 0.9296498185265862],
+    [0.9, 0.8254471739228809, 0.944362776164697],
+  ];
+  for (const [m, lo, hi] of scipy) {
+    const ws = samplingWarnings(run({ nChains: 1, accept: () => m }), OPTS).filter((w) => w.code === 'acceptance_rate');
+    const want = 0.8 > hi ? 'warning' : 0.8 < lo ? 'info' : undefined;
+    assert.equal(ws[0]?.severity, want, `mean acceptance ${m}: interval [${lo}, ${hi}]`);
+  }
+});
+
 test('tree-depth saturation is information, with the count per chain', () => {
   const ws = samplingWarnings(run({ depth: (c, d) => (c === 0 && d < 50 ? 10 : 4) }), OPTS);
   const w = ws.find((x) => x.code === 'tree_depth')!;
