@@ -158,15 +158,16 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
   const block = new Float64Array(Math.min(BLOCK, nObs) * S);
   const lik = new Float64Array(S);
   const negLl = new Float64Array(S);
-  const wBuffer = new Float64Array(S);
   const shortTails: number[] = [];
-  // Every observation's weights in one block (kept with saveLogWeights): no array per observation to collect.
-  const weights = opts.saveLogWeights === true ? new Float64Array(nObs * S) : undefined;
-  const saved: Float64Array[] | undefined = weights ? [] : undefined;
-  const work = weights ? undefined : new Float64Array(S);
-  // The linear weights, when kept, in one block as well; otherwise one buffer serves every observation.
-  const linear = opts.saveWeights === true ? new Float64Array(nObs * S) : undefined;
-  const savedLinear: Float64Array[] | undefined = linear ? [] : undefined;
+  // Every observation's log weights in one block when kept (saveLogWeights), and its weights
+  // likewise (saveWeights): no array per observation to collect. What is not kept goes to one
+  // buffer that serves every observation.
+  const logWeightBlock = opts.saveLogWeights === true ? new Float64Array(nObs * S) : undefined;
+  const savedLogWeights: Float64Array[] | undefined = logWeightBlock ? [] : undefined;
+  const logWeightBuffer = logWeightBlock ? undefined : new Float64Array(S);
+  const weightBlock = opts.saveWeights === true ? new Float64Array(nObs * S) : undefined;
+  const savedWeights: Float64Array[] | undefined = weightBlock ? [] : undefined;
+  const weightBuffer = weightBlock ? undefined : new Float64Array(S);
   for (let i = 0; i < nObs; i++) {
     if (i % BLOCK === 0) observationBlock(m, i, Math.min(BLOCK, nObs - i), block);
     const ll = block.subarray((i % BLOCK) * S, (i % BLOCK + 1) * S);
@@ -191,12 +192,12 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
       else rEff[i] = r;
     }
     for (let s = 0; s < S; s++) negLl[s] = -ll[s];
-    const lw = weights ? weights.subarray(i * S, (i + 1) * S) : work!;
-    const w = linear ? linear.subarray(i * S, (i + 1) * S) : wBuffer;
+    const lw = logWeightBlock ? logWeightBlock.subarray(i * S, (i + 1) * S) : logWeightBuffer!;
+    const w = weightBlock ? weightBlock.subarray(i * S, (i + 1) * S) : weightBuffer!;
     const r = psisInto(negLl, rEff[i], lw, w);
     if (r.tailLength < 5) shortTails.push(i);
-    saved?.push(lw);
-    savedLinear?.push(w);
+    savedLogWeights?.push(lw);
+    savedWeights?.push(w);
     // elpd_loo_i = log Σ_s w_s·p(y_i | θ_s) (R loo's colLogSumExps(ll + lw)), from the weights and
     // likelihoods PSIS and lpd exponentiated already.
     let elpd: number;
@@ -246,7 +247,7 @@ export function loo(logLik: LogLikInput, opts: LooOptions = {}): LooResult {
     warnings,
     nDraws: S,
     nObs,
-    ...(saved ? { logWeights: saved } : {}),
-    ...(savedLinear ? { weights: savedLinear } : {}),
+    ...(savedLogWeights ? { logWeights: savedLogWeights } : {}),
+    ...(savedWeights ? { weights: savedWeights } : {}),
   };
 }
