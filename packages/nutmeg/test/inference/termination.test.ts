@@ -105,12 +105,12 @@ test('merge: the JS and WebAssembly loops give the reference ρ exactly and its 
           const want = noUTurnAcross(left, right);
           const wantRho = add(left.rho, right.rho);
           const margin = smallestMargin(left, right);
-          // The kernel merges in place: forward, ρ lands in the earlier span's ρ (r1); backward, in the later one's (r2).
-          for (const inPlace of ['r1', 'r2'] as const) {
+          // The kernel writes ρ to a vector of its own; the loops also allow it in place of either input.
+          for (const inPlace of ['fresh', 'r1', 'r2'] as const) {
             const arena = createVectorArena(12 * d, useWasm);
             const r1 = into(arena, left.rho);
             const r2 = into(arena, right.rho);
-            const rho = inPlace === 'r1' ? r1 : r2;
+            const rho = inPlace === 'r1' ? r1 : inPlace === 'r2' ? r2 : arena.alloc(d);
             const got = arena.merge(r1, r2, rho, into(arena, left.sBeg), into(arena, right.sEnd), into(arena, right.pBeg), into(arena, right.sBeg), into(arena, left.pEnd), into(arena, left.sEnd));
             const where = `${name} d=${d} ${kind} seed ${seed} ρ in ${inPlace}`;
             assert.deepEqual(Array.from(rho), Array.from(wantRho), where);
@@ -168,15 +168,16 @@ test('leapfrog loops: kickDrift + finishLeaf of the JS and WebAssembly arenas eq
 
           const arena = createVectorArena(12 * d, useWasm);
           const [q, p, g, mm] = [into(arena, q0), into(arena, p0), into(arena, g0), into(arena, m)];
-          const out = [0, 1, 2, 3, 4].map(() => arena.alloc(d));
-          arena.kickDrift(p, g, q, mm, 0.5 * eps, eps);
+          const [pHalf, qOut, pOut, vOut] = [0, 1, 2, 3].map(() => arena.alloc(d));
+          arena.kickDrift(p, g, q, mm, pHalf, qOut, 0.5 * eps, eps);
           g.set(g1);
-          const k = arena.finishLeaf(p, g, mm, 0.5 * eps, out[0], out[1], out[2], out[3], out[4]);
+          const k = arena.finishLeaf(pHalf, g, mm, pOut, vOut, 0.5 * eps);
           const where = `${name} d=${d} seed ${seed} ε=${eps}`;
-          assert.deepEqual(Array.from(q), Array.from(z.q), `${where}: q`);
-          assert.deepEqual(Array.from(p), Array.from(z.p), `${where}: p`);
-          for (const r of [out[0], out[1], out[2]]) assert.deepEqual(Array.from(r), Array.from(z.p), `${where}: ρ, pBeg, pEnd`);
-          for (const s of [out[3], out[4]]) assert.deepEqual(Array.from(s), Array.from(v), `${where}: ♯beg, ♯end`);
+          assert.deepEqual(Array.from(qOut), Array.from(z.q), `${where}: q`);
+          assert.deepEqual(Array.from(pOut), Array.from(z.p), `${where}: p`);
+          assert.deepEqual(Array.from(vOut), Array.from(v), `${where}: ♯`);
+          // Out of place: the step's inputs are left as they were.
+          assert.deepEqual([Array.from(q), Array.from(p)], [Array.from(q0), Array.from(p0)], `${where}: inputs untouched`);
           // ½Σ m p² has positive terms: the two-lane sum is within (d + 1)·ε relative of the sequential one.
           const rel = Math.abs(k - kinetic) / kinetic;
           if (useWasm) assert.ok(rel <= (d + 1) * EPS, `${where}: kinetic energy ${k} vs ${kinetic}`);
@@ -200,16 +201,31 @@ test('nuts: every U-turn decision the kernel takes on real trajectories equals t
     return proto;
   });
   const originals = protos.map((p) => p.merge);
-  const calls: { left: TrajectoryEnds; right: TrajectoryEnds; got: boolean; wasm: boolean }[] = [];
+  const originalLeaves = protos.map((p) => p.mergeLeaves);
+  const calls: { left: TrajectoryEnds; right: TrajectoryEnds; got: boolean; wasm: boolean; leaves: boolean }[] = [];
   protos.forEach((proto, k) => {
     const original = originals[k];
+    const originalLeaf = originalLeaves[k];
+    // Two one-leaf spans: each is its momentum and velocity at both ends.
+    proto.mergeLeaves = function (this: VectorArena, p1, p2, rho, s1, s2) {
+      const leaf = (p: Float64Array, s: Float64Array): TrajectoryEnds => {
+        const pc = Float64Array.from(p);
+        const sc = Float64Array.from(s);
+        return { rho: pc, pBeg: pc, sBeg: sc, pEnd: pc, sEnd: sc };
+      };
+      const left = leaf(p1, s1);
+      const right = leaf(p2, s2);
+      const got = originalLeaf.call(this, p1, p2, rho, s1, s2);
+      calls.push({ left, right, got, wasm: k === 1, leaves: true });
+      return got;
+    };
     proto.merge = function (this: VectorArena, r1, r2, rho, sBeg, sEnd, p2Beg, s2Beg, p1End, s1End) {
       const c = (v: Float64Array): Float64Array => Float64Array.from(v);
       const unused = new Float64Array(r1.length).fill(NaN); // the criterion must not read these
       const left: TrajectoryEnds = { rho: c(r1), pBeg: unused, sBeg: c(sBeg), pEnd: c(p1End), sEnd: c(s1End) };
       const right: TrajectoryEnds = { rho: c(r2), pBeg: c(p2Beg), sBeg: c(s2Beg), pEnd: unused, sEnd: c(sEnd) };
       const got = original.call(this, r1, r2, rho, sBeg, sEnd, p2Beg, s2Beg, p1End, s1End);
-      calls.push({ left, right, got, wasm: k === 1 });
+      calls.push({ left, right, got, wasm: k === 1, leaves: false });
       return got;
     };
   });
@@ -229,7 +245,10 @@ test('nuts: every U-turn decision the kernel takes on real trajectories equals t
       }
     }
   } finally {
-    protos.forEach((proto, k) => (proto.merge = originals[k]));
+    protos.forEach((proto, k) => {
+      proto.merge = originals[k];
+      proto.mergeLeaves = originalLeaves[k];
+    });
   }
   for (const wasm of [false, true]) {
     const mine = calls.filter((c) => c.wasm === wasm);
@@ -242,7 +261,40 @@ test('nuts: every U-turn decision the kernel takes on real trajectories equals t
       else assert.equal(got, want, `${wasm ? 'wasm' : 'js'} merge ${k}`);
     }
     assert.ok(mine.length > 1000, `${wasm ? 'wasm' : 'js'}: ${mine.length} merges`);
+    const leafMerges = mine.filter((c) => c.leaves).length;
+    assert.ok(leafMerges > 300 && mine.length - leafMerges > 300, `${wasm ? 'wasm' : 'js'}: ${leafMerges} of ${mine.length} merges of two leaves`);
     assert.ok(turned > 100, `${wasm ? 'wasm' : 'js'}: ${turned} U-turns`);
     assert.equal(nearZero, 0);
+  }
+});
+
+test('mergeLeaves: two one-leaf spans give merge\'s ρ and decision bit for bit, at half its reads (JS and WebAssembly)', () => {
+  for (const [name, useWasm] of ARENAS) {
+    let kept = 0;
+    let total = 0;
+    for (const d of DIMS) {
+      for (const seed of SEEDS) {
+        const rng = new Rng(seed, 11 * d);
+        const metric = randomMetric(rng, d, 'diag');
+        const arena = createVectorArena(12 * d, useWasm);
+        const p1 = into(arena, normals(rng, d));
+        const p2 = into(arena, normals(rng, d));
+        const s1 = arena.alloc(d);
+        const s2 = arena.alloc(d);
+        velocity(metric, p1, s1);
+        velocity(metric, p2, s2);
+        const viaMerge = arena.alloc(d);
+        const viaLeaves = arena.alloc(d);
+        const want = arena.merge(p1, p2, viaMerge, s1, s2, p2, s2, p1, s1);
+        const got = arena.mergeLeaves(p1, p2, viaLeaves, s1, s2);
+        const where = `${name} d=${d} seed ${seed}`;
+        assert.equal(got, want, where);
+        assert.deepEqual(Array.from(viaLeaves), Array.from(viaMerge), `${where}: ρ`);
+        total++;
+        if (got) kept++;
+        arena.release();
+      }
+    }
+    assert.ok(kept > 0 && kept < total, `${name}: ${kept} of ${total} kept going`);
   }
 });

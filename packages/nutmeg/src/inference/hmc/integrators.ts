@@ -47,18 +47,34 @@ export function copyPhasePoint(dst: PhasePoint, src: PhasePoint): void {
  *   stops the chain instead of passing for a divergence)
  */
 export function evaluate(logDensity: LogDensity, z: PhasePoint): number {
+  const lp = evaluateAt(logDensity, z.q, z.grad, z);
+  z.logDensity = lp;
+  return lp;
+}
+
+/**
+ * {@link evaluate} at a position `q` with the gradient written to `grad`, for callers that keep
+ * positions apart from a phase point (the NUTS trajectory): the DomainError's message, or
+ * undefined, goes to `errorOut.error`.
+ *
+ * @param logDensity - the target
+ * @param q - the position
+ * @param grad - where the gradient is written
+ * @param errorOut - receives the message of a DomainError thrown at `q` (else undefined)
+ * @returns the log density (−∞ where it is undefined)
+ * @throws whatever the log density throws other than a DomainError
+ */
+export function evaluateAt(logDensity: LogDensity, q: Float64Array, grad: Float64Array, errorOut: { error?: string }): number {
   let lp: number;
   try {
-    lp = logDensity.logDensityGrad(z.q, z.grad);
-    z.error = undefined;
+    lp = logDensity.logDensityGrad(q, grad);
+    errorOut.error = undefined;
   } catch (e) {
     if (!isRecoverable(e)) throw e;
     lp = -Infinity;
-    z.error = e.message;
+    errorOut.error = e.message;
   }
-  if (Number.isNaN(lp)) lp = -Infinity;
-  z.logDensity = lp;
-  return lp;
+  return Number.isNaN(lp) ? -Infinity : lp;
 }
 
 /**

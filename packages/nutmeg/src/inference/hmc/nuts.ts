@@ -9,7 +9,7 @@ import type { Rng } from '../../core/rng.js';
 import { OptionError } from '../../core/errors.js';
 import { NUTS_DEFAULTS, type NutsOptions } from './settings.js';
 import { diagMetric, sampleMomentum, velocity, type Metric } from './metric.js';
-import { copyPhasePoint, evaluate, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
+import { evaluate, evaluateAt, halfKick, kickDrift, newPhasePoint, type PhasePoint } from './integrators.js';
 import { copyVec, createVectorArena, WASM_MIN_DIM, type VectorArena } from './vectorArena.js';
 import { exp } from '../../core/libm/index.js';
 import { VectorSlab } from './vectorSlab.js';
@@ -78,18 +78,39 @@ export interface NutsKernel {
   release(): void;
 }
 
-/** A candidate point of the trajectory: where it is, its log density, gradient and energy. */
-interface Proposal {
+/**
+ * A position and the gradient there. Held, without copies, by the trajectory's two ends while they
+ * are integrated and by its proposals; `holders` counts them, and a point none holds is free.
+ */
+interface Point {
   readonly q: Float64Array;
   readonly grad: Float64Array;
+  holders: number;
+}
+
+/** One end of the trajectory while it is integrated: its point, log density and momentum. */
+interface Walker {
+  point: Point;
+  /** The momentum: the vector of the last leaf on this side (shared with the span that holds it). */
+  p: Float64Array;
+  logDensity: number;
+  /** Message of a DomainError thrown by the log density at `point`, if any (then logDensity = −∞). */
+  error?: string;
+}
+
+/** A candidate point of the trajectory: where it is, its log density and energy. */
+interface Proposal {
+  point: Point;
   logDensity: number;
   energy: number;
 }
 
 /**
- * What the U-turn criterion needs of a (sub)trajectory: ρ, its summed momentum, and the momentum p
- * and velocity ♯ = Σp at its first (`beg`) and last (`end`) state. The vectors are owned by exactly
- * one span at a time and change hands by swapping references, never by copying.
+ * What the U-turn criterion needs of a (sub)trajectory, in time order or (inside a subtree) in
+ * integration order: ρ, its summed momentum, and the momentum p and velocity ♯ = Σp at its first
+ * (`beg`) and last (`end`) state. The fields are references to pool vectors: a one-leaf span has
+ * rho = pBeg = pEnd (the leaf's momentum) and sBeg = sEnd (its velocity); a longer span has five
+ * distinct vectors, no two spans share one, and the vectors a join leaves behind go back to the pool.
  */
 interface Span {
   rho: Float64Array;
@@ -102,8 +123,14 @@ interface Span {
 /** Weights are kept as exp(Href − H); Href is moved to the current H before exp(Href − H) can overflow. */
 const MAX_LOG_WEIGHT = 600;
 
+/** Points in play at most: the two ends, the trajectory's and the subtree's proposals, and the next leaf's. */
+const POINTS = 5;
+
 /** The placeholder for "no metric copied yet". */
 const NO_METRIC: Metric = diagMetric(new Float64Array(0));
+
+/** The placeholder of a span's or walker's vector before the first transition. */
+const NO_VECTOR = new Float64Array(0);
 
 /**
  * The trajectory builder, with all scratch preallocated (one per chain).
@@ -118,6 +145,10 @@ const NO_METRIC: Metric = diagMetric(new Float64Array(0));
  * w_i / Σ_{j≤i} w_j), which selects each leaf with probability proportional to its weight, the
  * distribution Stan's pairwise merges give; between subtrees the top level uses Stan's biased
  * progressive sampling.
+ *
+ * Nothing is copied along the way. A leapfrog step writes its new position, gradient, momentum and
+ * velocity into free vectors (out of place), so a leaf's momentum and velocity are the one-leaf
+ * span's vectors, and a selected proposal takes the leaf's point by reference.
  */
 class Trajectory {
   readonly d: number;
@@ -127,8 +158,8 @@ class Trajectory {
   /** Vector storage and hot loops (WebAssembly when available). */
   readonly arena: VectorArena;
   /** The integration states at the forward and backward ends. */
-  readonly zFwd: PhasePoint;
-  readonly zBck: PhasePoint;
+  readonly zFwd: Walker;
+  readonly zBck: Walker;
   /** The whole trajectory's span, in time order (beg = backward end, end = forward end). */
   readonly tree: Span;
   /** The span of the subtree being built (in integration order); after a merge, the merged span. */
@@ -138,7 +169,17 @@ class Trajectory {
   /** The selected point of the trajectory and of the subtree being built (swapped on acceptance). */
   sample: Proposal;
   sub: Proposal;
+  /** The points (positions with gradients) of the trajectory. */
+  readonly points: Point[] = [];
+  /** The vectors of spans (momenta, velocities, sums of momenta); the first `nFree` of `free` are unused. */
+  readonly spanVectors: Float64Array[] = [];
+  readonly free: Float64Array[] = [];
+  nFree = 0;
+  /** The half-kicked momentum of the leapfrog step under way. */
+  readonly pHalf: Float64Array;
   readonly scratch: Float64Array;
+  /** A phase point for the dense metric's leapfrog (the reference integrator, in place). */
+  readonly zDense: PhasePoint;
   /** Where the states handed out are copied to (fresh vectors, cheaper than a new array each). */
   readonly states: VectorSlab;
   /** The diagonal inverse metric, copied into the arena; `arenaMetricOf` is the metric it came from. */
@@ -170,54 +211,142 @@ class Trajectory {
     this.logDensity = logDensity;
     this.maxTreeDepth = maxTreeDepth;
     this.divergenceThreshold = divergenceThreshold;
-    const vectors = (maxTreeDepth + 2) * 5 + 20;
-    this.arena = createVectorArena(vectors * d, useWasm);
+    // Span vectors live at once, at most: five for the trajectory, the subtree and each pending
+    // sibling, and the new ρ of a join before the join gives back what it no longer needs.
+    const spanVectors = 5 * (maxTreeDepth + 2) + 1;
+    this.arena = createVectorArena((spanVectors + 2 * POINTS + 3) * d, useWasm);
     const v = (): Float64Array => this.arena.alloc(d);
-    const span = (): Span => ({ rho: v(), pBeg: v(), sBeg: v(), pEnd: v(), sEnd: v() });
+    for (let k = 0; k < spanVectors; k++) this.spanVectors.push(v());
+    for (let k = 0; k < spanVectors; k++) this.free.push(this.spanVectors[k]);
+    for (let k = 0; k < POINTS; k++) this.points.push({ q: v(), grad: v(), holders: 0 });
+    const span = (): Span => ({ rho: NO_VECTOR, pBeg: NO_VECTOR, sBeg: NO_VECTOR, pEnd: NO_VECTOR, sEnd: NO_VECTOR });
     for (let k = 0; k < maxTreeDepth; k++) this.stack.push(span());
     this.tree = span();
     this.cur = span();
-    this.zFwd = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
-    this.zBck = { q: v(), p: v(), grad: v(), logDensity: NaN, error: undefined };
-    this.sample = { q: v(), grad: v(), logDensity: NaN, energy: NaN };
-    this.sub = { q: v(), grad: v(), logDensity: NaN, energy: NaN };
+    const start = this.points[0];
+    this.zFwd = { point: start, p: NO_VECTOR, logDensity: NaN, error: undefined };
+    this.zBck = { point: start, p: NO_VECTOR, logDensity: NaN, error: undefined };
+    this.sample = { point: start, logDensity: NaN, energy: NaN };
+    this.sub = { point: start, logDensity: NaN, energy: NaN };
+    this.pHalf = v();
     this.scratch = v();
     this.mArena = v();
+    this.zDense = newPhasePoint(d);
     this.states = new VectorSlab(d);
   }
 
+  /** A free span vector. */
+  take(): Float64Array {
+    if (this.nFree === 0) throw new Error('internal: NUTS trajectory vectors exhausted');
+    return this.free[--this.nFree];
+  }
+
+  /** A point no end or proposal holds. */
+  freePoint(): Point {
+    const points = this.points;
+    for (let k = 0; k < POINTS; k++) if (points[k].holders === 0) return points[k];
+    throw new Error('internal: NUTS trajectory points exhausted');
+  }
+
   /**
-   * Builds a subtree of 2^depth leapfrog steps from `z` (moving it to the subtree's far end). On
+   * Joins two adjacent spans, `left` then `right` in the order they are checked in, into `into`
+   * (which may be either of them): ρ = ρ_left + ρ_right in a new vector, and the generalised U-turn
+   * criterion with Stan's checks across the seam. The inner vectors go back to the pool.
+   *
+   * @returns whether the joined span has not turned
+   */
+  join(left: Span, right: Span, into: Span): boolean {
+    const rho = this.take();
+    const leftIsLeaf = left.rho === left.pBeg;
+    const rightIsLeaf = right.rho === right.pEnd;
+    const ok =
+      leftIsLeaf && rightIsLeaf
+        ? this.arena.mergeLeaves(left.rho, right.rho, rho, left.sBeg, right.sBeg)
+        : this.arena.merge(left.rho, right.rho, rho, left.sBeg, right.sEnd, right.pBeg, right.sBeg, left.pEnd, left.sEnd);
+    const free = this.free;
+    // A one-leaf span's vectors are all kept (its ρ and end are its beginning); a longer span's
+    // inner end and ρ are given back.
+    if (!leftIsLeaf) {
+      free[this.nFree++] = left.rho;
+      free[this.nFree++] = left.pEnd;
+      free[this.nFree++] = left.sEnd;
+    }
+    if (!rightIsLeaf) {
+      free[this.nFree++] = right.rho;
+      free[this.nFree++] = right.pBeg;
+      free[this.nFree++] = right.sBeg;
+    }
+    const pBeg = left.pBeg;
+    const sBeg = left.sBeg;
+    into.pEnd = right.pEnd;
+    into.sEnd = right.sEnd;
+    into.pBeg = pBeg;
+    into.sBeg = sBeg;
+    into.rho = rho;
+    return ok;
+  }
+
+  /**
+   * One leapfrog step from `w`, out of place: `w` moves to a free point, and the new leaf's
+   * momentum and velocity go to free span vectors, which become `cur` as a one-leaf span.
+   *
+   * @returns the kinetic energy at the new point (its log density is in `w.logDensity`)
+   */
+  leapfrog(w: Walker): number {
+    const eps = this.signedStep;
+    const h = 0.5 * eps;
+    const from = w.point;
+    const to = this.freePoint();
+    const p = this.take();
+    const v = this.take();
+    let k: number;
+    if (this.metric.kind === 'diag') {
+      const m = this.mArena;
+      this.arena.kickDrift(w.p, from.grad, from.q, m, this.pHalf, to.q, h, eps);
+      w.logDensity = evaluateAt(this.logDensity, to.q, to.grad, w);
+      k = this.arena.finishLeaf(this.pHalf, to.grad, m, p, v, h);
+    } else {
+      // The reference integrator, in place on a phase point of its own (a dense metric's O(d²)
+      // products dwarf the copies).
+      const z = this.zDense;
+      copyVec(z.q, from.q);
+      copyVec(z.p, w.p);
+      copyVec(z.grad, from.grad);
+      w.logDensity = kickDrift(this.logDensity, this.metric, z, eps, this.scratch);
+      w.error = z.error;
+      halfKick(z, eps);
+      copyVec(to.q, z.q);
+      copyVec(to.grad, z.grad);
+      copyVec(p, z.p);
+      k = velocity(this.metric, p, v);
+    }
+    from.holders--;
+    to.holders++;
+    w.point = to;
+    w.p = p;
+    const cur = this.cur;
+    cur.rho = p;
+    cur.pBeg = p;
+    cur.pEnd = p;
+    cur.sBeg = v;
+    cur.sEnd = v;
+    return k;
+  }
+
+  /**
+   * Builds a subtree of 2^depth leapfrog steps from `w` (moving it to the subtree's far end). On
    * success returns true with the subtree's span in `cur`, its proposal in `sub` and its weight in
    * `subWeight`; returns false when it diverged or U-turned inside.
    */
-  buildSubtree(depth: number, z: PhasePoint): boolean {
+  buildSubtree(depth: number, w: Walker): boolean {
     const n = 1 << depth;
-    const eps = this.signedStep;
-    const h = 0.5 * eps;
-    const metric = this.metric;
     const cur = this.cur;
     const sub = this.sub;
     const stack = this.stack;
     let W = 0;
     for (let i = 0; i < n; i++) {
-      // One leapfrog step; the new leaf's momentum and velocity fill `cur` as a one-leaf span.
-      let lp: number;
-      let k: number;
-      if (metric.kind === 'diag') {
-        const m = this.mArena;
-        this.arena.kickDrift(z.p, z.grad, z.q, m, h, eps);
-        lp = evaluate(this.logDensity, z);
-        k = this.arena.finishLeaf(z.p, z.grad, m, h, cur.rho, cur.pBeg, cur.pEnd, cur.sBeg, cur.sEnd);
-      } else {
-        lp = kickDrift(this.logDensity, metric, z, eps, this.scratch);
-        halfKick(z, eps);
-        k = velocity(metric, z.p, cur.sEnd);
-        copyVec(cur.sBeg, cur.sEnd);
-        copyVec(cur.rho, z.p);
-        copyVec(cur.pBeg, z.p);
-        copyVec(cur.pEnd, z.p);
-      }
+      const k = this.leapfrog(w);
+      const lp = w.logDensity;
       this.nLeapfrog++;
       let H = k - lp;
       if (Number.isNaN(H)) H = Infinity;
@@ -238,28 +367,26 @@ class Trajectory {
         this.divergent = true;
         this.divergence = {
           start: this.start.position.slice(),
-          end: z.q.slice(),
+          end: w.point.q.slice(),
           energyError: err,
-          ...(z.error !== undefined ? { message: z.error } : {}),
+          ...(w.error !== undefined ? { message: w.error } : {}),
         };
         return false;
       }
       W += weight;
       if (i === 0 || this.rng.uniform() * W < weight) {
-        copyVec(sub.q, z.q);
-        copyVec(sub.grad, z.grad);
+        sub.point.holders--;
+        w.point.holders++;
+        sub.point = w.point;
         sub.logDensity = lp;
         sub.energy = H;
       }
       // Merge every subtree this leaf completes with its left sibling, checking each merge.
       let level = 0;
       for (; (i >> level) & 1; level++) {
-        const left = stack[level];
-        const ok = this.arena.merge(left.rho, cur.rho, left.rho, left.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, left.pEnd, left.sEnd);
-        if (!ok) return false;
-        takeBeginning(cur, left);
+        if (!this.join(stack[level], cur, cur)) return false;
       }
-      if (i < n - 1) swapSpans(cur, stack[level]);
+      if (i < n - 1) copySpan(stack[level], cur);
     }
     this.subWeight = W;
     return true;
@@ -279,21 +406,32 @@ class Trajectory {
     this.maxEnergyError = 0;
     this.divergent = false;
     this.divergence = undefined;
+    // Every vector and point is free again.
+    const nVectors = this.spanVectors.length;
+    for (let k = 0; k < nVectors; k++) this.free[k] = this.spanVectors[k];
+    this.nFree = nVectors;
+    for (let k = 0; k < POINTS; k++) this.points[k].holders = 0;
     const { zFwd, zBck, tree, cur } = this;
-    copyVec(zFwd.q, state.position);
-    copyVec(zFwd.grad, state.grad);
-    zFwd.logDensity = state.logDensity;
-    zFwd.error = undefined;
-    sampleMomentum(metric, rng, zFwd.p, this.scratch);
-    copyPhasePoint(zBck, zFwd);
-    const H0 = velocity(metric, zFwd.p, tree.sBeg) - state.logDensity;
+    const origin = this.points[0];
+    copyVec(origin.q, state.position);
+    copyVec(origin.grad, state.grad);
+    origin.holders = 4; // both ends and both proposals
+    const p0 = this.take();
+    const v0 = this.take();
+    sampleMomentum(metric, rng, p0, this.scratch);
+    const H0 = velocity(metric, p0, v0) - state.logDensity;
+    startWalker(zFwd, origin, p0, state.logDensity);
+    startWalker(zBck, origin, p0, state.logDensity);
+    this.sample.point = origin;
+    this.sub.point = origin;
     this.H0 = H0;
     this.Href = H0;
     this.treeWeight = 1;
-    copyVec(tree.sEnd, tree.sBeg);
-    copyVec(tree.rho, zFwd.p);
-    copyVec(tree.pBeg, zFwd.p);
-    copyVec(tree.pEnd, zFwd.p);
+    tree.rho = p0;
+    tree.pBeg = p0;
+    tree.pEnd = p0;
+    tree.sBeg = v0;
+    tree.sEnd = v0;
 
     let moved = false;
     let depth = 0;
@@ -315,11 +453,14 @@ class Trajectory {
       }
       this.treeWeight += this.subWeight;
       // Criterion over the whole trajectory and across the old trajectory and the new subtree, in
-      // time order; then the subtree's far end becomes the trajectory's end on that side.
-      const ok = forward
-        ? this.arena.merge(tree.rho, cur.rho, tree.rho, tree.sBeg, cur.sEnd, cur.pBeg, cur.sBeg, tree.pEnd, tree.sEnd)
-        : this.arena.merge(cur.rho, tree.rho, tree.rho, cur.sEnd, tree.sEnd, tree.pBeg, tree.sBeg, cur.pBeg, cur.sBeg);
-      adoptFarEnd(tree, cur, forward);
+      // time order (a backward subtree, built in integration order, is turned round first); the
+      // subtree's far end becomes the trajectory's end on that side.
+      let ok: boolean;
+      if (forward) ok = this.join(tree, cur, tree);
+      else {
+        reverseSpan(cur);
+        ok = this.join(cur, tree, tree);
+      }
       if (!ok) {
         uTurned = true;
         break;
@@ -327,7 +468,7 @@ class Trajectory {
     }
     const sample = this.sample;
     const next: HmcState = moved
-      ? { position: this.states.copyOf(sample.q), logDensity: sample.logDensity, grad: this.states.copyOf(sample.grad) }
+      ? { position: this.states.copyOf(sample.point.q), logDensity: sample.logDensity, grad: this.states.copyOf(sample.point.grad) }
       : state; // states are immutable values: an unmoved chain keeps its state object
     const energy = moved ? sample.energy : H0;
     const info: NutsInfo = {
@@ -345,46 +486,31 @@ class Trajectory {
   }
 }
 
-/** After merging `left` and `cur` into `cur`: `cur` takes the merged ρ and `left`'s beginning (swapped, so `left` keeps spare vectors). */
-function takeBeginning(cur: Span, left: Span): void {
-  const rho = cur.rho;
-  cur.rho = left.rho;
-  left.rho = rho;
-  const p = cur.pBeg;
-  cur.pBeg = left.pBeg;
-  left.pBeg = p;
-  const s = cur.sBeg;
-  cur.sBeg = left.sBeg;
-  left.sBeg = s;
+/** Puts a walker at the transition's start. */
+function startWalker(w: Walker, origin: Point, p0: Float64Array, logDensity: number): void {
+  w.point = origin;
+  w.p = p0;
+  w.logDensity = logDensity;
+  w.error = undefined;
 }
 
-/**
- * The new subtree's far end (`cur`'s end) becomes the trajectory's end on the side it grew
- * (forward: `tree`'s end, backward: its beginning); `cur` keeps the replaced vectors as spares.
- */
-function adoptFarEnd(tree: Span, cur: Span, forward: boolean): void {
-  const p = forward ? tree.pEnd : tree.pBeg;
-  const s = forward ? tree.sEnd : tree.sBeg;
-  if (forward) {
-    tree.pEnd = cur.pEnd;
-    tree.sEnd = cur.sEnd;
-  } else {
-    tree.pBeg = cur.pEnd;
-    tree.sBeg = cur.sEnd;
-  }
-  cur.pEnd = p;
-  cur.sEnd = s;
+/** dst takes src's vectors (references). */
+function copySpan(dst: Span, src: Span): void {
+  dst.rho = src.rho;
+  dst.pBeg = src.pBeg;
+  dst.sBeg = src.sBeg;
+  dst.pEnd = src.pEnd;
+  dst.sEnd = src.sEnd;
 }
 
-/** Exchanges every vector of two spans. */
-function swapSpans(a: Span, b: Span): void {
-  takeBeginning(a, b);
-  const p = a.pEnd;
-  a.pEnd = b.pEnd;
-  b.pEnd = p;
-  const s = a.sEnd;
-  a.sEnd = b.sEnd;
-  b.sEnd = s;
+/** Turns a span round (its beginning becomes its end): a backward subtree in time order. */
+function reverseSpan(s: Span): void {
+  const p = s.pBeg;
+  s.pBeg = s.pEnd;
+  s.pEnd = p;
+  const v = s.sBeg;
+  s.sBeg = s.sEnd;
+  s.sEnd = v;
 }
 
 /**

@@ -32,13 +32,13 @@ export function copyVec(dst: Float64Array, src: Float64Array): void {
 export interface VectorArena {
   /** A vector of length `n` (zero-filled) in the arena. */
   alloc(n: number): Float64Array;
-  /** p += h·g; q += e·m∘p. */
-  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void;
+  /** pOut = p + h·g; qOut = q + e·m∘pOut (out of place: the inputs are left as they are). */
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, pOut: Float64Array, qOut: Float64Array, h: number, e: number): void;
   /**
-   * Closes a leapfrog step and starts a NUTS leaf: p += h·g; v = m∘p; writes p to `rho`, `pBeg`
-   * and `pEnd` and v to `sBeg` and `sEnd`; returns the kinetic energy ½ pᵀv.
+   * Closes a leapfrog step, which makes a NUTS leaf: pOut = p + h·g, vOut = m∘pOut (the leaf's
+   * momentum and velocity); returns the kinetic energy ½ pOutᵀvOut.
    */
-  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number;
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, pOut: Float64Array, vOut: Float64Array, h: number): number;
   /**
    * ρ = ρ₁ + ρ₂, and whether the merged subtree has not U-turned: ρ·♯beg, ρ·♯end, and Stan's
    * cross checks (ρ₁ + p₂beg)·♯beg, (ρ₁ + p₂beg)·♯₂beg, (ρ₂ + p₁end)·♯₁end, (ρ₂ + p₁end)·♯end all > 0.
@@ -47,14 +47,21 @@ export interface VectorArena {
    * right = {rho: r2, pBeg: p2Beg, sBeg: s2Beg, sEnd}.
    */
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean;
+  /**
+   * `merge` of two one-leaf spans (momenta p1, p2, velocities s1, s2): ρ = p1 + p2 and whether
+   * s1·ρ > 0 and s2·ρ > 0. With a leaf a side, `merge`'s six inner products are these two,
+   * computed the same way, so the result is `merge`'s, bit for bit, at half the reads.
+   */
+  mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean;
   /** Hands the storage back for reuse by a later arena on this thread; the arena's vectors must not be used afterwards. */
   release(): void;
 }
 
 interface KernelExports {
-  kickDrift(p: number, g: number, q: number, m: number, n: number, h: number, e: number): void;
-  finishLeaf(p: number, g: number, m: number, rho: number, pBeg: number, pEnd: number, sBeg: number, sEnd: number, n: number, h: number): number;
+  kickDrift(p: number, g: number, q: number, m: number, pOut: number, qOut: number, n: number, h: number, e: number): void;
+  finishLeaf(p: number, g: number, m: number, pOut: number, vOut: number, n: number, h: number): number;
   merge(r1: number, r2: number, rho: number, sBeg: number, sEnd: number, p2Beg: number, s2Beg: number, p1End: number, s1End: number, n: number): number;
+  mergeLeaves(p1: number, p2: number, rho: number, s1: number, s2: number, n: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -112,6 +119,7 @@ class WasmArena implements VectorArena {
   private readonly kickDriftFn: KernelExports['kickDrift'];
   private readonly finishLeafFn: KernelExports['finishLeaf'];
   private readonly mergeFn: KernelExports['merge'];
+  private readonly mergeLeavesFn: KernelExports['mergeLeaves'];
   private next = 0;
   private readonly limit: number;
   private released = false;
@@ -123,6 +131,7 @@ class WasmArena implements VectorArena {
     this.kickDriftFn = k.kickDrift;
     this.finishLeafFn = k.finishLeaf;
     this.mergeFn = k.merge;
+    this.mergeLeavesFn = k.mergeLeaves;
   }
   release(): void {
     if (this.released) return;
@@ -138,14 +147,17 @@ class WasmArena implements VectorArena {
     this.next += n * 8;
     return v;
   }
-  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
-    this.kickDriftFn(at(p), at(g), at(q), at(m), p.length, h, e);
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, pOut: Float64Array, qOut: Float64Array, h: number, e: number): void {
+    this.kickDriftFn(at(p), at(g), at(q), at(m), at(pOut), at(qOut), p.length, h, e);
   }
-  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number {
-    return this.finishLeafFn(at(p), at(g), at(m), at(rho), at(pBeg), at(pEnd), at(sBeg), at(sEnd), p.length, h);
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, pOut: Float64Array, vOut: Float64Array, h: number): number {
+    return this.finishLeafFn(at(p), at(g), at(m), at(pOut), at(vOut), p.length, h);
   }
   merge(r1: Float64Array, r2: Float64Array, rho: Float64Array, sBeg: Float64Array, sEnd: Float64Array, p2Beg: Float64Array, s2Beg: Float64Array, p1End: Float64Array, s1End: Float64Array): boolean {
     return this.mergeFn(at(r1), at(r2), at(rho), at(sBeg), at(sEnd), at(p2Beg), at(s2Beg), at(p1End), at(s1End), r1.length) === 1;
+  }
+  mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean {
+    return this.mergeLeavesFn(at(p1), at(p2), at(rho), at(s1), at(s2), p1.length) === 1;
   }
 }
 
@@ -161,24 +173,20 @@ class JsArena implements VectorArena {
   release(): void {
     // Plain arrays: the garbage collector takes them.
   }
-  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, h: number, e: number): void {
+  kickDrift(p: Float64Array, g: Float64Array, q: Float64Array, m: Float64Array, pOut: Float64Array, qOut: Float64Array, h: number, e: number): void {
     for (let i = 0; i < p.length; i++) {
       const pi = p[i] + h * g[i];
-      p[i] = pi;
-      q[i] += e * m[i] * pi;
+      pOut[i] = pi;
+      qOut[i] = q[i] + e * m[i] * pi;
     }
   }
-  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, h: number, rho: Float64Array, pBeg: Float64Array, pEnd: Float64Array, sBeg: Float64Array, sEnd: Float64Array): number {
+  finishLeaf(p: Float64Array, g: Float64Array, m: Float64Array, pOut: Float64Array, vOut: Float64Array, h: number): number {
     let k = 0;
     for (let i = 0; i < p.length; i++) {
       const pi = p[i] + h * g[i];
-      p[i] = pi;
-      rho[i] = pi;
-      pBeg[i] = pi;
-      pEnd[i] = pi;
+      pOut[i] = pi;
       const vi = m[i] * pi;
-      sBeg[i] = vi;
-      sEnd[i] = vi;
+      vOut[i] = vi;
       k += vi * pi;
     }
     return 0.5 * k;
@@ -202,6 +210,16 @@ class JsArena implements VectorArena {
       g += se * w;
     }
     return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0;
+  }
+  mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean {
+    let a = 0, b = 0;
+    for (let i = 0; i < p1.length; i++) {
+      const rs = p1[i] + p2[i];
+      rho[i] = rs;
+      a += s1[i] * rs;
+      b += s2[i] * rs;
+    }
+    return a > 0 && b > 0;
   }
 }
 

@@ -11,8 +11,11 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; p += h·g; q += e·m∘p   (half kick, then drift with a diagonal inverse metric m)
-  (func (export "kickDrift") (param $p i32) (param $g i32) (param $q i32) (param $m i32) (param $n i32) (param $h f64) (param $e f64)
+  ;; pOut = p + h·g; qOut = q + e·m∘pOut   (half kick, then drift with a diagonal inverse metric m;
+  ;; out of place, so that the trajectory keeps every leaf's momentum and position without copies)
+  (func (export "kickDrift")
+    (param $p i32) (param $g i32) (param $q i32) (param $m i32) (param $pOut i32) (param $qOut i32)
+    (param $n i32) (param $h f64) (param $e f64)
     (local $i i32) (local $end i32) (local $end2 i32) (local $hv v128) (local $ev v128) (local $pv v128) (local $pi f64)
     (local.set $hv (f64x2.splat (local.get $h)))
     (local.set $ev (f64x2.splat (local.get $e)))
@@ -22,21 +25,20 @@
       (br_if $done2 (i32.eqz (local.get $end2)))
       (loop $next2
         (local.set $pv (f64x2.add (v128.load (i32.add (local.get $p) (local.get $i))) (f64x2.mul (local.get $hv) (v128.load (i32.add (local.get $g) (local.get $i))))))
-        (v128.store (i32.add (local.get $p) (local.get $i)) (local.get $pv))
-        (v128.store (i32.add (local.get $q) (local.get $i)) (f64x2.add (v128.load (i32.add (local.get $q) (local.get $i))) (f64x2.mul (f64x2.mul (local.get $ev) (v128.load (i32.add (local.get $m) (local.get $i)))) (local.get $pv))))
+        (v128.store (i32.add (local.get $pOut) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $qOut) (local.get $i)) (f64x2.add (v128.load (i32.add (local.get $q) (local.get $i))) (f64x2.mul (f64x2.mul (local.get $ev) (v128.load (i32.add (local.get $m) (local.get $i)))) (local.get $pv))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
     (if (i32.lt_u (local.get $i) (local.get $end))
       (then
         (local.set $pi (f64.add (f64.load (i32.add (local.get $p) (local.get $i))) (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
-        (f64.store (i32.add (local.get $p) (local.get $i)) (local.get $pi))
-        (f64.store (i32.add (local.get $q) (local.get $i)) (f64.add (f64.load (i32.add (local.get $q) (local.get $i))) (f64.mul (f64.mul (local.get $e) (f64.load (i32.add (local.get $m) (local.get $i)))) (local.get $pi)))))))
+        (f64.store (i32.add (local.get $pOut) (local.get $i)) (local.get $pi))
+        (f64.store (i32.add (local.get $qOut) (local.get $i)) (f64.add (f64.load (i32.add (local.get $q) (local.get $i))) (f64.mul (f64.mul (local.get $e) (f64.load (i32.add (local.get $m) (local.get $i)))) (local.get $pi)))))))
 
-  ;; The close of a leapfrog step and a new NUTS leaf: p += h·g; v = m∘p; p is written to rho, pBeg
-  ;; and pEnd, v to sBeg and sEnd (the one-leaf subtree's summed momentum and both ends); returns ½ pᵀv.
+  ;; The close of a leapfrog step, which is a new NUTS leaf: pOut = p + h·g, vOut = m∘pOut (the leaf's
+  ;; momentum and velocity, out of place); returns the kinetic energy ½ pOutᵀvOut.
   (func (export "finishLeaf")
-    (param $p i32) (param $g i32) (param $m i32)
-    (param $rho i32) (param $pBeg i32) (param $pEnd i32) (param $sBeg i32) (param $sEnd i32)
+    (param $p i32) (param $g i32) (param $m i32) (param $pOut i32) (param $vOut i32)
     (param $n i32) (param $h f64) (result f64)
     (local $i i32) (local $end i32) (local $end2 i32) (local $hv v128) (local $pv v128) (local $vv v128) (local $kv v128)
     (local $pi f64) (local $vi f64) (local $k f64)
@@ -47,13 +49,9 @@
       (br_if $done2 (i32.eqz (local.get $end2)))
       (loop $next2
         (local.set $pv (f64x2.add (v128.load (i32.add (local.get $p) (local.get $i))) (f64x2.mul (local.get $hv) (v128.load (i32.add (local.get $g) (local.get $i))))))
-        (v128.store (i32.add (local.get $p) (local.get $i)) (local.get $pv))
-        (v128.store (i32.add (local.get $rho) (local.get $i)) (local.get $pv))
-        (v128.store (i32.add (local.get $pBeg) (local.get $i)) (local.get $pv))
-        (v128.store (i32.add (local.get $pEnd) (local.get $i)) (local.get $pv))
+        (v128.store (i32.add (local.get $pOut) (local.get $i)) (local.get $pv))
         (local.set $vv (f64x2.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $pv)))
-        (v128.store (i32.add (local.get $sBeg) (local.get $i)) (local.get $vv))
-        (v128.store (i32.add (local.get $sEnd) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $vOut) (local.get $i)) (local.get $vv))
         (local.set $kv (f64x2.add (local.get $kv) (f64x2.mul (local.get $vv) (local.get $pv))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
@@ -61,15 +59,39 @@
     (if (i32.lt_u (local.get $i) (local.get $end))
       (then
         (local.set $pi (f64.add (f64.load (i32.add (local.get $p) (local.get $i))) (f64.mul (local.get $h) (f64.load (i32.add (local.get $g) (local.get $i))))))
-        (f64.store (i32.add (local.get $p) (local.get $i)) (local.get $pi))
-        (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $pi))
-        (f64.store (i32.add (local.get $pBeg) (local.get $i)) (local.get $pi))
-        (f64.store (i32.add (local.get $pEnd) (local.get $i)) (local.get $pi))
+        (f64.store (i32.add (local.get $pOut) (local.get $i)) (local.get $pi))
         (local.set $vi (f64.mul (f64.load (i32.add (local.get $m) (local.get $i))) (local.get $pi)))
-        (f64.store (i32.add (local.get $sBeg) (local.get $i)) (local.get $vi))
-        (f64.store (i32.add (local.get $sEnd) (local.get $i)) (local.get $vi))
+        (f64.store (i32.add (local.get $vOut) (local.get $i)) (local.get $vi))
         (local.set $k (f64.add (local.get $k) (f64.mul (local.get $vi) (local.get $pi))))))
     (f64.mul (f64.const 0.5) (local.get $k)))
+
+  ;; Merges two adjacent one-leaf spans (momenta p1, p2 and velocities s1, s2): ρ = p1 + p2, and
+  ;; returns 1 when s1·ρ > 0 and s2·ρ > 0. With one leaf a side, each of `merge`'s six inner
+  ;; products is one of these two, computed the same way (x1 + x2 is x1 + p2Beg and x2 + p1End).
+  (func (export "mergeLeaves")
+    (param $p1 i32) (param $p2 i32) (param $rho i32) (param $s1 i32) (param $s2 i32) (param $n i32) (result i32)
+    (local $i i32) (local $end i32) (local $end2 i32) (local $rs v128) (local $a v128) (local $b v128)
+    (local $ys f64) (local $sa f64) (local $sb f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end2 (i32.and (local.get $end) (i32.const -16)))
+    (block $done2
+      (br_if $done2 (i32.eqz (local.get $end2)))
+      (loop $next2
+        (local.set $rs (f64x2.add (v128.load (i32.add (local.get $p1) (local.get $i))) (v128.load (i32.add (local.get $p2) (local.get $i)))))
+        (v128.store (i32.add (local.get $rho) (local.get $i)) (local.get $rs))
+        (local.set $a (f64x2.add (local.get $a) (f64x2.mul (v128.load (i32.add (local.get $s1) (local.get $i))) (local.get $rs))))
+        (local.set $b (f64x2.add (local.get $b) (f64x2.mul (v128.load (i32.add (local.get $s2) (local.get $i))) (local.get $rs))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $next2 (i32.lt_u (local.get $i) (local.get $end2)))))
+    (local.set $sa (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
+    (local.set $sb (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then
+        (local.set $ys (f64.add (f64.load (i32.add (local.get $p1) (local.get $i))) (f64.load (i32.add (local.get $p2) (local.get $i)))))
+        (f64.store (i32.add (local.get $rho) (local.get $i)) (local.get $ys))
+        (local.set $sa (f64.add (local.get $sa) (f64.mul (f64.load (i32.add (local.get $s1) (local.get $i))) (local.get $ys))))
+        (local.set $sb (f64.add (local.get $sb) (f64.mul (f64.load (i32.add (local.get $s2) (local.get $i))) (local.get $ys))))))
+    (i32.and (f64.gt (local.get $sa) (f64.const 0)) (f64.gt (local.get $sb) (f64.const 0))))
 
   ;; Merges two adjacent subtrees and applies the generalised U-turn criterion with Stan's extra
   ;; checks across them: ρ = ρ₁ + ρ₂ and the six inner products below must all be positive.
