@@ -222,6 +222,35 @@ export class Rng {
   }
 
   /**
+   * For a fast copy of {@link Rng.fillNormalZiggurat} outside this class (the NUTS kernel's
+   * WebAssembly, hmc/vectorKernels.wat): writes the xoshiro128** state to `words[0..3]`.
+   * @internal
+   */
+  saveWords(words: Int32Array): void {
+    words[0] = this.s0;
+    words[1] = this.s1;
+    words[2] = this.s2;
+    words[3] = this.s3;
+  }
+
+  /** The state back from `words[0..3]` (see {@link Rng.saveWords}). @internal */
+  loadWords(words: Int32Array): void {
+    this.s0 = words[0];
+    this.s1 = words[1];
+    this.s2 = words[2];
+    this.s3 = words[3];
+  }
+
+  /**
+   * The rare path of the ziggurat, for such a copy: the standard normal draw whose point u·X[layer]
+   * fell outside its layer's core (the state advances as in `fillNormalZiggurat`).
+   * @internal
+   */
+  zigguratEdgeDraw(layer: number, u: number): number {
+    return this.zigguratEdge(layer, u);
+  }
+
+  /**
    * The ziggurat draw whose point u·X[layer] fell outside the layer's part that lies wholly under
    * the density: accepted by a uniform height in the layer, else drawn again; the base layer's
    * overhang is the tail beyond r, drawn by Marsaglia's (1964) method.

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import type { LogDensity } from '../../src/core/types.js';
 import { halfKick, kickDrift, type PhasePoint } from '../../src/inference/hmc/integrators.js';
-import { denseMetric, diagMetric, velocity, type Metric } from '../../src/inference/hmc/metric.js';
+import { denseMetric, diagMetric, sampleMomentum, velocity, type Metric } from '../../src/inference/hmc/metric.js';
 import { noUTurn, noUTurnAcross, type TrajectoryEnds } from '../../src/inference/hmc/termination.js';
 import { createVectorArena, type VectorArena } from '../../src/inference/hmc/vectorArena.js';
 import { buildNuts } from '../../src/inference/hmc/nuts.js';
@@ -296,5 +296,35 @@ test('mergeLeaves: two one-leaf spans give merge\'s ρ and decision bit for bit,
       }
     }
     assert.ok(kept > 0 && kept < total, `${name}: ${kept} of ${total} kept going`);
+  }
+});
+
+test('momentum: the arenas draw sampleMomentum\'s diagonal momenta bit for bit, leaving the generator where it leaves it (JS and WebAssembly)', () => {
+  for (const [name, useWasm] of ARENAS) {
+    let rarePath = 0;
+    for (const d of [...DIMS, 175]) {
+      for (const seed of SEEDS) {
+        const metric = randomMetric(new Rng(seed, 13 * d), d, 'diag');
+        const arena = createVectorArena(4 * d, useWasm);
+        const m = into(arena, metric.inverseMetric);
+        const got = arena.alloc(d);
+        const want = new Float64Array(d);
+        const a = new Rng(seed, d);
+        const b = new Rng(seed, d);
+        // Count the draws the WebAssembly loop hands back to the generator (outside a layer's core).
+        const edge = a.zigguratEdgeDraw.bind(a);
+        a.zigguratEdgeDraw = (layer, u) => (rarePath++, edge(layer, u));
+        for (let t = 0; t < 3; t++) {
+          arena.momentum(a, got, m);
+          sampleMomentum(metric, b, want, new Float64Array(d));
+          assert.deepEqual(Array.from(got), Array.from(want), `${name} d=${d} seed ${seed} draw ${t}`);
+        }
+        assert.deepEqual(a.getState(), b.getState(), `${name} d=${d} seed ${seed}: generator state`);
+        assert.equal(a.uniform(), b.uniform());
+        arena.release();
+      }
+    }
+    // ~1.2% of some 40,000 draws take the rare path.
+    if (useWasm) assert.ok(rarePath > 200, `${name}: ${rarePath} draws outside a layer's core`);
   }
 });

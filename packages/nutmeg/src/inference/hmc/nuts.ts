@@ -418,7 +418,8 @@ class Trajectory {
     origin.holders = 4; // both ends and both proposals
     const p0 = this.take();
     const v0 = this.take();
-    sampleMomentum(metric, rng, p0, this.scratch);
+    if (metric.kind === 'diag') this.arena.momentum(rng, p0, this.mArena);
+    else sampleMomentum(metric, rng, p0, this.scratch);
     const H0 = velocity(metric, p0, v0) - state.logDensity;
     startWalker(zFwd, origin, p0, state.logDensity);
     startWalker(zBck, origin, p0, state.logDensity);

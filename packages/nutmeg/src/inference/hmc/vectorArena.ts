@@ -7,6 +7,8 @@
 // per-element operations but accumulate sums in two lanes (within rounding of the references).
 // test/inference/termination.test.ts checks both. Change a reference first, then its copies.
 import { VECTOR_KERNELS_WASM } from './vectorKernels.wasm.js';
+import type { Rng } from '../../core/rng.js';
+import { ZIGGURAT, ZIGGURAT_LAYERS } from '../../core/ziggurat.js';
 
 /**
  * Below this dimension the plain-JS loops win: a call into WebAssembly has a fixed cost that the
@@ -53,6 +55,12 @@ export interface VectorArena {
    * computed the same way, so the result is `merge`'s, bit for bit, at half the reads.
    */
   mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean;
+  /**
+   * A diagonal metric's momentum: out = z / sqrt(m), z standard normals drawn with
+   * `rng.fillNormalZiggurat` (the same numbers, bit for bit, and the same state after), as
+   * metric.ts's `sampleMomentum` draws them.
+   */
+  momentum(rng: Rng, out: Float64Array, m: Float64Array): void;
   /** Hands the storage back for reuse by a later arena on this thread; the arena's vectors must not be used afterwards. */
   release(): void;
 }
@@ -62,6 +70,7 @@ interface KernelExports {
   finishLeaf(p: number, g: number, m: number, pOut: number, vOut: number, n: number, h: number): number;
   merge(r1: number, r2: number, rho: number, sBeg: number, sEnd: number, p2Beg: number, s2Beg: number, p1End: number, s1End: number, n: number): number;
   mergeLeaves(p1: number, p2: number, rho: number, s1: number, s2: number, n: number): number;
+  zigguratMomentum(out: number, m: number, from: number, n: number, state: number, tables: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -120,18 +129,31 @@ class WasmArena implements VectorArena {
   private readonly finishLeafFn: KernelExports['finishLeaf'];
   private readonly mergeFn: KernelExports['merge'];
   private readonly mergeLeavesFn: KernelExports['mergeLeaves'];
+  private readonly zigguratFn: KernelExports['zigguratMomentum'];
+  /** The generator's state words (and the layer of a rare draw) in the memory, and where the ziggurat's tables are. */
+  private readonly stateAt: number;
+  private readonly stateWords: Int32Array;
+  private readonly tablesAt: number;
   private next = 0;
   private readonly limit: number;
   private released = false;
 
   constructor(module: WebAssembly.Module, doubles: number) {
     this.limit = doubles * 8;
-    this.instance = takeInstance(module, this.limit);
+    // After the vectors: the generator's state (8 words) and the ziggurat's X and RATIO tables.
+    this.stateAt = this.limit;
+    this.tablesAt = this.stateAt + 32;
+    this.instance = takeInstance(module, this.tablesAt + 2 * ZIGGURAT_LAYERS * 8);
+    const buffer = this.instance.memory.buffer;
+    this.stateWords = new Int32Array(buffer, this.stateAt, 8);
+    new Float64Array(buffer, this.tablesAt, ZIGGURAT_LAYERS).set(ZIGGURAT.X.subarray(0, ZIGGURAT_LAYERS));
+    new Float64Array(buffer, this.tablesAt + ZIGGURAT_LAYERS * 8, ZIGGURAT_LAYERS).set(ZIGGURAT.RATIO);
     const k = this.instance.exports;
     this.kickDriftFn = k.kickDrift;
     this.finishLeafFn = k.finishLeaf;
     this.mergeFn = k.merge;
     this.mergeLeavesFn = k.mergeLeaves;
+    this.zigguratFn = k.zigguratMomentum;
   }
   release(): void {
     if (this.released) return;
@@ -158,6 +180,20 @@ class WasmArena implements VectorArena {
   }
   mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean {
     return this.mergeLeavesFn(at(p1), at(p2), at(rho), at(s1), at(s2), p1.length) === 1;
+  }
+  momentum(rng: Rng, out: Float64Array, m: Float64Array): void {
+    const n = out.length;
+    const words = this.stateWords;
+    rng.saveWords(words);
+    let i = this.zigguratFn(at(out), at(m), 0, n, this.stateAt, this.tablesAt);
+    while (i < n) {
+      // A draw outside its layer's core: finished by the generator itself (exp or log), in JS.
+      rng.loadWords(words);
+      out[i] = rng.zigguratEdgeDraw(words[4], out[i]) / Math.sqrt(m[i]);
+      rng.saveWords(words);
+      i = this.zigguratFn(at(out), at(m), i + 1, n, this.stateAt, this.tablesAt);
+    }
+    rng.loadWords(words);
   }
 }
 
@@ -210,6 +246,10 @@ class JsArena implements VectorArena {
       g += se * w;
     }
     return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0;
+  }
+  momentum(rng: Rng, out: Float64Array, m: Float64Array): void {
+    rng.fillNormalZiggurat(out);
+    for (let i = 0; i < out.length; i++) out[i] /= Math.sqrt(m[i]);
   }
   mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean {
     let a = 0, b = 0;

@@ -93,6 +93,69 @@
         (local.set $sb (f64.add (local.get $sb) (f64.mul (f64.load (i32.add (local.get $s2) (local.get $i))) (local.get $ys))))))
     (i32.and (f64.gt (local.get $sa) (f64.const 0)) (f64.gt (local.get $sb) (f64.const 0))))
 
+  ;; A diagonal metric's momentum: out[i] = z_i / sqrt(m[i]) for i from `from` to n, the z_i standard
+  ;; normals of Rng.fillNormalZiggurat (core/rng.ts), drawn the same way from the same xoshiro128**
+  ;; words, so the same numbers bit for bit. The state s0..s3 is at `state` (four i32, read at the
+  ;; start and written back at the end); X and RATIO (256 f64 each) at `tables`. A point outside its
+  ;; layer's core (~1.2% of draws) needs exp or log: the loop stops there, writes u to out[i] and the
+  ;; layer to state+16, and returns i for JS to finish that draw; otherwise it returns n.
+  (func (export "zigguratMomentum")
+    (param $out i32) (param $mm i32) (param $from i32) (param $n i32) (param $state i32) (param $tables i32) (result i32)
+    (local $i i32) (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m i32) (local $t i32)
+    (local $W i32) (local $w0 i32) (local $layer i32) (local $u f64)
+    (local.set $s0 (i32.load (local.get $state)))
+    (local.set $s1 (i32.load offset=4 (local.get $state)))
+    (local.set $s2 (i32.load offset=8 (local.get $state)))
+    (local.set $s3 (i32.load offset=12 (local.get $state)))
+    (local.set $i (local.get $from))
+    (block $stop
+      (loop $next
+        (br_if $stop (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $W (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $w0 (local.get $W))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $W (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $layer (i32.shl (i32.and (local.get $w0) (i32.const 255)) (i32.const 3)))
+        ;; u = 2·(((w0 >>> 11)·2³² + w1) / 2⁵³) − 1, as zigguratUniform
+        (local.set $u
+          (f64.sub
+            (f64.mul (f64.const 2)
+              (f64.div
+                (f64.add (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $w0) (i32.const 11))) (f64.const 4294967296)) (f64.convert_i32_u (local.get $W)))
+                (f64.const 9007199254740992)))
+            (f64.const 1)))
+        (if (f64.lt (f64.abs (local.get $u)) (f64.load offset=2048 (i32.add (local.get $tables) (local.get $layer))))
+          (then
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
+              (f64.div
+                (f64.mul (local.get $u) (f64.load (i32.add (local.get $tables) (local.get $layer))))
+                (f64.sqrt (f64.load (i32.add (local.get $mm) (i32.shl (local.get $i) (i32.const 3)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        ;; The rare path: hand the draw to JS.
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $u))
+        (i32.store offset=16 (local.get $state) (i32.shr_u (local.get $layer) (i32.const 3)))))
+    (i32.store (local.get $state) (local.get $s0))
+    (i32.store offset=4 (local.get $state) (local.get $s1))
+    (i32.store offset=8 (local.get $state) (local.get $s2))
+    (i32.store offset=12 (local.get $state) (local.get $s3))
+    (local.get $i))
+
   ;; Merges two adjacent subtrees and applies the generalised U-turn criterion with Stan's extra
   ;; checks across them: ρ = ρ₁ + ρ₂ and the six inner products below must all be positive.
   ;; Returns 1 when the merged trajectory has not turned. ρ may be the same vector as ρ₁ or ρ₂
