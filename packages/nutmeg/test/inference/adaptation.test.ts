@@ -70,6 +70,31 @@ test('dualAveraging: first update matches the formulas; converges to the target 
   assert.ok(Math.abs(eps + Math.log(0.8)) < 0.02 * -Math.log(0.8), `ε = ${eps}`);
 });
 
+test('welfordVariance.updateBoth: two estimators of one stream, started apart, equal update() on each bit for bit', () => {
+  const rng = new Rng(21);
+  const w = welfordVariance(5);
+  const [a, b, a2, b2] = [w.init(), w.init(), w.init(), w.init()];
+  // b starts later (a window switch): the two states hold different counts and means.
+  for (let t = 0; t < 120; t++) {
+    const x = Float64Array.from({ length: 5 }, (_, i) => rng.normal() * (i + 1) + 10 * i);
+    if (t < 40) {
+      w.update(a, x);
+      w.update(a2, x);
+      continue;
+    }
+    w.updateBoth(a, b, x);
+    w.update(a2, x);
+    w.update(b2, x);
+  }
+  for (const [got, want] of [[a, a2], [b, b2]]) {
+    assert.equal(got.n, want.n);
+    assert.deepEqual(Array.from(got.mean), Array.from(want.mean));
+    assert.deepEqual(Array.from(got.m2), Array.from(want.m2));
+  }
+  assert.equal(a.n, 120);
+  assert.equal(b.n, 80);
+});
+
 test('welfordVariance / welfordCovariance: agree with two-pass estimates; Stan regularisation', () => {
   const rng = new Rng(9);
   const n = 200;

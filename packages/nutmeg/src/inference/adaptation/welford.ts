@@ -43,6 +43,24 @@ export function welfordVariance(dim: number) {
         m2[i] += (x[i] - mean[i]) * delta;
       }
     },
+    /**
+     * `update(a, x)` and `update(b, x)` in one pass over x (the same operations on each state: the
+     * same results bit for bit), for two estimators fed the same stream, as nutpie's windows are.
+     */
+    updateBoth(a: WelfordState, b: WelfordState, x: Float64Array): void {
+      const na = ++a.n;
+      const nb = ++b.n;
+      const meanA = a.mean, m2A = a.m2, meanB = b.mean, m2B = b.m2;
+      for (let i = 0; i < dim; i++) {
+        const xi = x[i];
+        const dA = xi - meanA[i];
+        meanA[i] += dA / na;
+        m2A[i] += (xi - meanA[i]) * dA;
+        const dB = xi - meanB[i];
+        meanB[i] += dB / nb;
+        m2B[i] += (xi - meanB[i]) * dB;
+      }
+    },
     /** Sample variance (n−1 denominator), regularised as Stan's when `regularise` (default). */
     final(s: WelfordState, regularise = true): Float64Array {
       const out = new Float64Array(dim);
