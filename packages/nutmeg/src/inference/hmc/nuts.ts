@@ -324,12 +324,7 @@ class Trajectory {
     to.holders++;
     w.point = to;
     w.p = p;
-    const cur = this.cur;
-    cur.rho = p;
-    cur.pBeg = p;
-    cur.pEnd = p;
-    cur.sBeg = v;
-    cur.sEnd = v;
+    setLeaf(this.cur, p, v);
     return k;
   }
 
@@ -428,11 +423,7 @@ class Trajectory {
     this.H0 = H0;
     this.Href = H0;
     this.treeWeight = 1;
-    tree.rho = p0;
-    tree.pBeg = p0;
-    tree.pEnd = p0;
-    tree.sBeg = v0;
-    tree.sEnd = v0;
+    setLeaf(tree, p0, v0);
 
     let moved = false;
     let depth = 0;
@@ -493,6 +484,15 @@ function startWalker(w: Walker, origin: Point, p0: Float64Array, logDensity: num
   w.p = p0;
   w.logDensity = logDensity;
   w.error = undefined;
+}
+
+/** Makes `s` the one-leaf span of momentum `p` and velocity `v`. */
+function setLeaf(s: Span, p: Float64Array, v: Float64Array): void {
+  s.rho = p;
+  s.pBeg = p;
+  s.pEnd = p;
+  s.sBeg = v;
+  s.sEnd = v;
 }
 
 /** dst takes src's vectors (references). */
