@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import type { LogDensity } from '../../src/core/types.js';
-import { unitMetric } from '../../src/inference/hmc/metric.js';
+import { denseMetric, unitMetric } from '../../src/inference/hmc/metric.js';
 import { buildNuts } from '../../src/inference/hmc/nuts.js';
 
 /**
@@ -55,3 +55,28 @@ for (const dim of [64, 4096]) {
     assert.ok(vectors() <= 6, `${vectors()} distinct position vectors over ${steps} leapfrog steps`);
   });
 }
+
+test('NUTS trees that reach maxTreeDepth (1, 2, 10) fit the trajectory\'s preallocated vectors (JS and WebAssembly loops, diag and dense)', () => {
+  // A tiny step never U-turns: every transition builds the deepest tree, holding a pending
+  // sibling at every level, the trajectory's span and the subtree's at once.
+  for (const dim of [3, 40]) {
+    for (const maxTreeDepth of [1, 2, 10]) {
+      for (const kind of ['diag', 'dense'] as const) {
+        const { ld, calls } = countingNormal(dim);
+        const kernel = buildNuts(ld, { maxTreeDepth });
+        const identity = Float64Array.from({ length: dim * dim }, (_, i) => (i % (dim + 1) === 0 ? 1 : 0));
+        const metric = kind === 'dense' ? denseMetric(identity, dim) : unitMetric(dim);
+        const rng = new Rng(2);
+        let state = kernel.init(new Float64Array(dim).fill(0.5));
+        for (let t = 0; t < 5; t++) {
+          const [next, info] = kernel.step(rng, state, { stepSize: 5e-4, metric });
+          assert.ok(info.reachedMaxTreeDepth, `d=${dim} maxTreeDepth ${maxTreeDepth} ${kind}: transition ${t} stopped at depth ${info.treeDepth}`);
+          assert.equal(info.nSteps, 2 ** maxTreeDepth - 1);
+          state = next;
+        }
+        assert.equal(calls(), 1 + 5 * (2 ** maxTreeDepth - 1));
+        kernel.release();
+      }
+    }
+  }
+});

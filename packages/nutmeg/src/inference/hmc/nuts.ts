@@ -211,9 +211,12 @@ class Trajectory {
     this.logDensity = logDensity;
     this.maxTreeDepth = maxTreeDepth;
     this.divergenceThreshold = divergenceThreshold;
-    // Span vectors live at once, at most: five for the trajectory, the subtree and each pending
-    // sibling, and the new ρ of a join before the join gives back what it no longer needs.
-    const spanVectors = 5 * (maxTreeDepth + 2) + 1;
+    // Span vectors live at once, at most 5·maxTreeDepth + 1: a span of two leaves or more holds five,
+    // a one-leaf span two. Building the last subtree (depth maxTreeDepth − 1) holds the trajectory's
+    // five, a pending sibling per level (two at level 0, five above), the new leaf's two and a
+    // join's new ρ: 5·maxTreeDepth; the join of that subtree with the trajectory holds 5 + 5 + 1.
+    // test/inference/nutsWork.test.ts builds trees of the greatest depth (a pool one smaller fails it).
+    const spanVectors = 5 * maxTreeDepth + 1;
     this.arena = createVectorArena((spanVectors + 2 * POINTS + 3) * d, useWasm);
     const v = (): Float64Array => this.arena.alloc(d);
     for (let k = 0; k < spanVectors; k++) this.spanVectors.push(v());
