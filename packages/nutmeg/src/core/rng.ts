@@ -208,7 +208,7 @@ export class Rng {
       this.s1 = s1;
       this.s2 = s2;
       this.s3 = s3;
-      out[i] = this.zigguratEdge(layer, u);
+      out[i] = this.zigguratEdgeDraw(layer, u);
       s0 = this.s0;
       s1 = this.s1;
       s2 = this.s2;
@@ -242,20 +242,13 @@ export class Rng {
   }
 
   /**
-   * The rare path of the ziggurat, for such a copy: the standard normal draw whose point u·X[layer]
-   * fell outside its layer's core (the state advances as in `fillNormalZiggurat`).
+   * The ziggurat draw whose point u·X[layer] fell outside the layer's part that lies wholly under
+   * the density: accepted by a uniform height in the layer, else drawn again; the base layer's
+   * overhang is the tail beyond r, drawn by Marsaglia's (1964) method. The rare path of
+   * `fillNormalZiggurat`, and of its fast copy elsewhere (see {@link Rng.saveWords}).
    * @internal
    */
   zigguratEdgeDraw(layer: number, u: number): number {
-    return this.zigguratEdge(layer, u);
-  }
-
-  /**
-   * The ziggurat draw whose point u·X[layer] fell outside the layer's part that lies wholly under
-   * the density: accepted by a uniform height in the layer, else drawn again; the base layer's
-   * overhang is the tail beyond r, drawn by Marsaglia's (1964) method.
-   */
-  private zigguratEdge(layer: number, u: number): number {
     const { X, F, RATIO } = ZIGGURAT;
     for (;;) {
       if (layer === 0) {

@@ -10,7 +10,6 @@
 import type { LogDensity } from '../../core/types.js';
 import { isRecoverable } from '../../core/errors.js';
 import type { Metric } from './metric.js';
-import { copyVec } from './vectorArena.js';
 
 /** A point in phase space: position, momentum, and the log density and its gradient at the position. */
 export interface PhasePoint {
@@ -25,15 +24,6 @@ export interface PhasePoint {
 /** A phase point with freshly allocated buffers of length `dim`. */
 export function newPhasePoint(dim: number): PhasePoint {
   return { q: new Float64Array(dim), p: new Float64Array(dim), grad: new Float64Array(dim), logDensity: NaN, error: undefined };
-}
-
-/** Copies every field of `src` into `dst` (buffers by value). */
-export function copyPhasePoint(dst: PhasePoint, src: PhasePoint): void {
-  copyVec(dst.q, src.q);
-  copyVec(dst.p, src.p);
-  copyVec(dst.grad, src.grad);
-  dst.logDensity = src.logDensity;
-  dst.error = src.error;
 }
 
 /**

@@ -151,7 +151,6 @@ const NO_VECTOR = new Float64Array(0);
  * span's vectors, and a selected proposal takes the leaf's point by reference.
  */
 class Trajectory {
-  readonly d: number;
   readonly maxTreeDepth: number;
   readonly divergenceThreshold: number;
   readonly logDensity: LogDensity;
@@ -207,7 +206,6 @@ class Trajectory {
 
   constructor(logDensity: LogDensity, maxTreeDepth: number, divergenceThreshold: number, useWasm = true) {
     const d = logDensity.dim;
-    this.d = d;
     this.logDensity = logDensity;
     this.maxTreeDepth = maxTreeDepth;
     this.divergenceThreshold = divergenceThreshold;
