@@ -69,6 +69,19 @@ export function unitMetric(dim: number): Metric {
 }
 
 /**
+ * A diagonal metric's momentum: out = z / √m with z standard normals from
+ * {@link Rng.fillNormalZiggurat}, m the diagonal of Σ (the diagonal case of {@link sampleMomentum}).
+ *
+ * @param rng - random numbers
+ * @param out - momentum output (length d)
+ * @param inverseMetric - Σ's diagonal m (length d)
+ */
+export function diagMomentum(rng: Rng, out: Float64Array, inverseMetric: Float64Array): void {
+  rng.fillNormalZiggurat(out);
+  for (let i = 0; i < out.length; i++) out[i] /= Math.sqrt(inverseMetric[i]);
+}
+
+/**
  * Draws a momentum p ~ N(0, Σ⁻¹) into `out`. For a dense metric p = L⁻ᵀ z with z ~ N(0, I), whose
  * covariance is L⁻ᵀL⁻¹ = Σ⁻¹ (as Stan's dense_e_metric::sample_p). The standard normals come from
  * the ziggurat ({@link Rng.fillNormalZiggurat}): with the polar method they took ~15% of a chain's
@@ -82,9 +95,7 @@ export function unitMetric(dim: number): Metric {
 export function sampleMomentum(metric: Metric, rng: Rng, out: Float64Array, z: Float64Array): void {
   const d = out.length;
   if (metric.kind === 'diag') {
-    const m = metric.inverseMetric;
-    rng.fillNormalZiggurat(out);
-    for (let i = 0; i < d; i++) out[i] /= Math.sqrt(m[i]);
+    diagMomentum(rng, out, metric.inverseMetric);
     return;
   }
   const L = metric.cholesky;

@@ -2,12 +2,14 @@
 //
 // These loops are FAST COPIES, not definitions: the reference leapfrog is `integrators.ts`
 // (`kickDrift`, `halfKick`, with `velocity` from `metric.ts`) and the reference U-turn criterion is
-// `termination.ts` (`noUTurnAcross`). The JS loops do the same operations in the same order as the
+// `termination.ts` (`noUTurnAcross`); a diagonal metric's momentum is `diagMomentum` (`metric.ts`),
+// drawn by the WebAssembly arena with the same arithmetic. The JS loops do the same operations in the same order as the
 // references (bit-identical results); the WebAssembly loops (vectorKernels.wat) do the same
 // per-element operations but accumulate sums in two lanes (within rounding of the references).
 // test/inference/termination.test.ts checks both. Change a reference first, then its copies.
 import { VECTOR_KERNELS_WASM } from './vectorKernels.wasm.js';
 import type { Rng } from '../../core/rng.js';
+import { diagMomentum } from './metric.js';
 import { ZIGGURAT, ZIGGURAT_LAYERS } from '../../core/ziggurat.js';
 
 /**
@@ -56,9 +58,8 @@ export interface VectorArena {
    */
   mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean;
   /**
-   * A diagonal metric's momentum: out = z / sqrt(m), z standard normals drawn with
-   * `rng.fillNormalZiggurat` (the same numbers, bit for bit, and the same state after), as
-   * metric.ts's `sampleMomentum` draws them.
+   * A diagonal metric's momentum, as metric.ts's `diagMomentum` (the reference, which the JS arena
+   * calls) draws it: the same numbers, bit for bit, and the generator in the same state after.
    */
   momentum(rng: Rng, out: Float64Array, m: Float64Array): void;
   /** Hands the storage back for reuse by a later arena on this thread; the arena's vectors must not be used afterwards. */
@@ -248,8 +249,7 @@ class JsArena implements VectorArena {
     return a > 0 && b > 0 && c > 0 && e > 0 && f > 0 && g > 0;
   }
   momentum(rng: Rng, out: Float64Array, m: Float64Array): void {
-    rng.fillNormalZiggurat(out);
-    for (let i = 0; i < out.length; i++) out[i] /= Math.sqrt(m[i]);
+    diagMomentum(rng, out, m);
   }
   mergeLeaves(p1: Float64Array, p2: Float64Array, rho: Float64Array, s1: Float64Array, s2: Float64Array): boolean {
     let a = 0, b = 0;
