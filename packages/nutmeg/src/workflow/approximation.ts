@@ -5,7 +5,7 @@ import { shapeSize } from '../posterior/inferenceData.js';
 import { Rng } from '../core/rng.js';
 import { OptionError } from '../core/errors.js';
 import { seedOption } from '../core/optionChecks.js';
-import { DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, memoryLimitOption } from './resourceLimits.js';
+import { DEFAULT_MEMORY_LIMIT, enforceMemoryLimit, formatCount, memoryLimitOption } from './resourceLimits.js';
 import type { GaussianFamily } from '../inference/vi/family.js';
 import { fillStandardNormal } from '../inference/vi/normals.js';
 import { paretoKHat } from '../diagnostics/psis.js';
@@ -277,7 +277,7 @@ export class Approximation {
     const seed = options.seed === undefined ? this.settings.seed : seedOption(options.seed);
     const perDraw = this.model.variables.reduce((k, v) => k + shapeSize(v.shape), 0) + 1;
     const limit = memoryLimitOption(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
-    const estimate = { bytes: n * perDraw * 8, formula: `${n.toLocaleString('en-US')} draws × ${perDraw} numbers × 8 bytes` };
+    const estimate = { bytes: n * perDraw * 8, formula: `${formatCount(n)} draws × ${perDraw} numbers × 8 bytes` };
     enforceMemoryLimit('n', estimate, limit, options.memoryLimit === undefined ? 'the default' : 'the memoryLimit option');
     const withLp = options.lp ?? true;
     const rng = new Rng(seed, STREAM_SAMPLE);

@@ -8,7 +8,8 @@ import { Normal } from '../../src/distributions/factories.js';
 import { sample, SAMPLE_OPTION_KEYS, type SampleOptions } from '../../src/workflow/sample.js';
 import { fit, FIT_OPTION_KEYS } from '../../src/workflow/fit.js';
 import { checkKnownKeys, closestName, SEED_LIMIT } from '../../src/core/optionChecks.js';
-import { DEFAULT_MEMORY_LIMIT } from '../../src/workflow/resourceLimits.js';
+import { DEFAULT_MEMORY_LIMIT, formatCount } from '../../src/workflow/resourceLimits.js';
+import fc from 'fast-check';
 import type { SamplingPlatform } from '../../src/workflow/platform.js';
 import type { LogDensity } from '../../src/core/types.js';
 import { scaledNormal } from '../inference/fixtures/gaussians.js';
@@ -122,6 +123,17 @@ test('sample: a run needing more memory than the limit is refused before it star
   assert.equal(started.length, 0);
   // Where the platform states no limit, the default applies.
   await refused(() => sample(compiled, { ...QUIET, draws: DEFAULT_MEMORY_LIMIT / 8, platform: {} }), 'draws', /the default for this platform/);
+});
+
+test('formatCount writes counts as toLocaleString("en-US") does (its hand-made replacement, without ICU)', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.integer({ min: -1e15 + 1, max: 1e15 - 1 }), fc.nat(9999), fc.double({ min: -1e20, max: 1e20, noNaN: true })).filter((n) => !Object.is(n, -0)), (n) => {
+      // (-0, never a count, is written 0 rather than toLocaleString's -0)
+      const expected = Number.isInteger(n) && n < 1e15 ? n.toLocaleString('en-US') : n.toPrecision(3);
+      assert.equal(formatCount(n), expected);
+    }),
+    { seed: 17, numRuns: 2000 },
+  );
 });
 
 test('sample: tune: 1e14 is not refused (it stores nothing) but warned about with a time estimate before it starts', async () => {
