@@ -23,6 +23,16 @@ test('built package: sample() on worker threads runs the bundled worker and give
   assert.equal((workers.attrs.settings as { parallel: boolean }).parallel, true);
   assert.deepEqual(workers.groups.posterior!.vars.sigma.values, inThread.groups.posterior!.vars.sigma.values);
   assert.deepEqual(workers.groups.posterior!.vars.mu.values, inThread.groups.posterior!.vars.mu.values);
+  // The kept threads reuse the model they built for the next run of the same compiled model, also
+  // after a run of another model: every run gives the draws of its first run.
+  const other = new Model();
+  other.rv('y', Normal({ mu: other.rv('mu', Normal({ mu: 1, sigma: 2 })), sigma: 0.5 }), { observed: [2, 2.5] });
+  const otherCompiled = other.compile();
+  const otherFirst = await sample(otherCompiled, { ...opts, cores: 2 });
+  for (const [model, expected] of [[compiled, workers], [otherCompiled, otherFirst], [compiled, workers]] as const) {
+    const again = await sample(model, { ...opts, cores: 2 });
+    assert.deepEqual(again.groups.posterior!.vars.mu.values, expected.groups.posterior!.vars.mu.values);
+  }
 });
 
 test('built package: the bundled worker (its own copy of nutmeg) treats the package\'s DomainError as a divergence, not a crash', { skip: !existsSync(BUNDLE) && 'dist/ is not built (npm run build)' }, async () => {

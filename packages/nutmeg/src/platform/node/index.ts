@@ -1,6 +1,7 @@
 // Node's sampling platform: worker-thread chains, terminal progress, SIGINT to stop and keep the draws.
 import { totalmem } from 'node:os';
 import type { SamplingPlatform } from '../../workflow/platform.js';
+import { specKey } from '../../workflow/chainSource.js';
 import { coreCount, workerRunner } from './workers.js';
 import { terminalProgress } from './progressTerminal.js';
 import { nodeCheckpointStore } from './checkpointStore.js';
@@ -30,7 +31,7 @@ export function onSigint(handler: () => void): () => void {
 
 /** The adapters `sample()` uses in Node. */
 export const platform: SamplingPlatform = {
-  createRunner: (spec, { workers }) => workerRunner({ kind: 'spec', spec }, workers),
+  createRunner: (spec, { workers }) => workerRunner({ kind: 'spec', spec, key: specKey(spec as object) }, workers),
   createProgress: (nChains, draws) => terminalProgress(nChains, draws),
   onInterrupt: onSigint,
   defaultWorkers: coreCount,
