@@ -51,6 +51,7 @@ const median = (xs: readonly number[]): number => {
 
 /**
  * Runs both models and prints one JSON line each. Env: BENCH_CHAINS, BENCH_DRAWS, BENCH_TUNE, BENCH_SEED, BENCH_MODELS;
+ * BENCH_COLD=1 times the first seed on fresh worker threads (default: an untimed run of seed 0 first);
  * BENCH_SEEDS=1,2,3 runs each seed in turn (nutmeg and Stan alike, Stan's through ANCHOR_SEED) and ends
  * with one line per model of the medians over the seeds: the centered model's min ESS is a funnel's
  * and swings 3× from seed to seed, for both samplers, so one seed's ratio says little;
@@ -72,88 +73,101 @@ export async function run(): Promise<void> {
   if (process.env.BENCH_SS_COMPARE === '1') return compareSufficientStatistics(models, which, data, { chains, draws, tune, seed: seeds[0] });
   /** Per model, per seed: nutmeg's min bulk ESS per second (wall, and the chains' compute) and Stan's per second of its compute. */
   const rates: Record<string, { wall: number[]; chains: number[]; stan: number[] }> = {};
-  for (const seed of seeds)
+  // Each model is compiled once and sampled with every seed (nutpie's compile once, sample many):
+  // like Stan's own compute, the figures leave out building the model; kept worker threads reuse it.
+  const compiledModels = Object.fromEntries(which.map((name) => [name, models[name](data).compile()]));
   for (const name of which) {
-    const rate = (rates[name] ??= { wall: [], chains: [], stan: [] });
-    const compiled = models[name](data).compile();
-    // Worker threads left by an earlier run in this process are reused (as by any later sample()
-    // call); the line says so, since a fresh thread costs ~0.1 s more.
-    const warmWorkers = idleWorkerCount() > 0;
-    const t0 = performance.now();
-    const every = process.env.BENCH_CHECKPOINT_EVERY;
-    const dir = every !== undefined ? mkdtempSync(join(tmpdir(), 'nutmeg-bench-')) : undefined;
-    const idata = await sample(compiled, { chains, draws, tune, seed, progress: false, ...(dir ? { checkpoint: { dir, every: Number(every), csv: process.env.BENCH_CHECKPOINT_CSV !== '0' } } : {}) });
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    const total = (performance.now() - t0) / 1000;
-    // Warm-up and draws across the parallel chains, worker start included (attrs.sampling_time);
-    // total_s adds assembling the results and the post-run diagnostics behind the warnings.
-    const wall = Number(idata.attrs.sampling_time);
-    const ess = minEssBulk(idata);
-    console.log(
-      JSON.stringify({
-        model: name,
-        chains,
-        draws,
-        tune,
-        wall_s: Number(wall.toFixed(3)),
-        total_s: Number(total.toFixed(3)),
-        grad_evals: idata.attrs.grad_evals,
-        min_ess_bulk: Number(ess.toFixed(1)),
-        ess_bulk_per_s: Number((ess / wall).toFixed(1)),
-        divergences: idata.attrs.divergences,
-        warm_workers: warmWorkers,
-        ...(every !== undefined ? { checkpoint_every: Number(every) } : {}),
-      }),
-    );
-    // Where the time goes: gradient evaluations × this model's gradient cost (timed here, in this
-    // thread, after the run) spread over the threads that ran chains; the rest is the sampler's own
-    // work (tree building, U-turn checks, adaptation), JIT tier-up and worker start. The limit is the
-    // same count of gradients at hand-written C's cost (BENCH_LIMIT=1 or BENCH_STAN=1).
-    const threads = Math.min(chains, Number((idata.attrs.settings as { cores?: number } | undefined)?.cores ?? 1));
-    // The chains' own warm-up + sampling seconds (as Stan reports them), spread over the threads.
-    const chainTimes = idata.attrs.timings as { warmup_s: number; sampling_s: number }[];
-    const chainS = chainTimes.reduce((t, c) => t + c.warmup_s + c.sampling_s, 0) / threads;
-    const gradNs = nsPerGradient(compiled, { rounds: 100 });
-    const gradS = (Number(idata.attrs.grad_evals) * gradNs) / 1e9 / threads;
-    const withLimit = process.env.BENCH_LIMIT === '1' || process.env.BENCH_STAN === '1';
-    const cNs = withLimit && name === 'radon_hierarchical_centered' ? baselines().c_ns : null;
-    const limitS = cNs ? (Number(idata.attrs.grad_evals) * cNs) / 1e9 / threads : null;
-    console.log(
-      JSON.stringify({
-        model: name,
-        split: 'where the sampling wall time goes',
-        threads,
-        gradient_ns: Math.round(gradNs),
-        gradient_s: r3(gradS),
-        chains_compute_s: r3(chainS),
-        sampler_s: r3(chainS - gradS),
-        startup_and_collect_s: r3(wall - chainS),
-        gradient_share: r3(gradS / wall),
-        ...(limitS !== null ? { c_gradient_ns: cNs, limit_wall_s: r3(limitS), limit_ess_bulk_per_s: Number((ess / limitS).toFixed(1)), wall_over_limit: r3(wall / limitS) } : {}),
-      }),
-    );
-    rate.wall.push(ess / wall);
-    rate.chains.push(ess / chainS);
-    const stan = stanLine(name, seed);
-    if (stan) {
-      const stanRate = Number(stan.ess_bulk_per_s);
-      // Stan's own compute: the chains' reported warm-up + sampling seconds, spread over the cores
-      // rstan ran them on (what CmdStan takes, without R's start-up and result handling).
-      const stanCompute = (Number(stan.elapsed_warmup_sum_s) + Number(stan.elapsed_sampling_sum_s)) / Math.min(Number(stan.cores), Number(stan.chains));
-      const stanComputeRate = Number(stan.min_ess_bulk) / stanCompute;
+    if (process.env.BENCH_COLD !== '1') {
+      // One untimed run first (seed 0, not among the seeds), so that every seed is timed on worker
+      // threads that are started, hold the model and run optimised code, as Stan's compute leaves out
+      // its process start and compiling. Its line reports that first run; BENCH_COLD=1 times the first
+      // seed on fresh threads instead. (Each model's seeds run together: a thread keeps one model.)
+      const cold = idleWorkerCount() === 0;
+      const idata = await sample(compiledModels[name], { chains, draws, tune, seed: 0, progress: false });
+      console.log(JSON.stringify({ model: name, untimed_first_run: true, seed: 0, cold_workers: cold, wall_s: r3(Number(idata.attrs.sampling_time)), min_ess_bulk: Number(minEssBulk(idata).toFixed(1)) }));
+    }
+    for (const seed of seeds) {
+      const rate = (rates[name] ??= { wall: [], chains: [], stan: [] });
+      const compiled = compiledModels[name];
+      // Worker threads left by an earlier run in this process are reused (as by any later sample()
+      // call); the line says so, since a fresh thread costs ~0.1 s more.
+      const warmWorkers = idleWorkerCount() > 0;
+      const t0 = performance.now();
+      const every = process.env.BENCH_CHECKPOINT_EVERY;
+      const dir = every !== undefined ? mkdtempSync(join(tmpdir(), 'nutmeg-bench-')) : undefined;
+      const idata = await sample(compiled, { chains, draws, tune, seed, progress: false, ...(dir ? { checkpoint: { dir, every: Number(every), csv: process.env.BENCH_CHECKPOINT_CSV !== '0' } } : {}) });
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      const total = (performance.now() - t0) / 1000;
+      // Warm-up and draws across the parallel chains, worker start included (attrs.sampling_time);
+      // total_s adds assembling the results and the post-run diagnostics behind the warnings.
+      const wall = Number(idata.attrs.sampling_time);
+      const ess = minEssBulk(idata);
       console.log(
         JSON.stringify({
           model: name,
-          baseline: 'rstan',
-          ...stan,
-          stan_compute_s: r3(stanCompute),
-          stan_compute_ess_bulk_per_s: Number(stanComputeRate.toFixed(1)),
-          ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)),
-          ratio_vs_stan_compute: Number((ess / wall / stanComputeRate).toFixed(2)),
-          ratio_chains_vs_stan_compute: Number((ess / chainS / stanComputeRate).toFixed(2)),
+          chains,
+          draws,
+          tune,
+          wall_s: Number(wall.toFixed(3)),
+          total_s: Number(total.toFixed(3)),
+          grad_evals: idata.attrs.grad_evals,
+          min_ess_bulk: Number(ess.toFixed(1)),
+          ess_bulk_per_s: Number((ess / wall).toFixed(1)),
+          divergences: idata.attrs.divergences,
+          warm_workers: warmWorkers,
+          ...(every !== undefined ? { checkpoint_every: Number(every) } : {}),
         }),
       );
-      rate.stan.push(stanComputeRate);
+      // Where the time goes: gradient evaluations × this model's gradient cost (timed here, in this
+      // thread, after the run) spread over the threads that ran chains; the rest is the sampler's own
+      // work (tree building, U-turn checks, adaptation), JIT tier-up and worker start. The limit is the
+      // same count of gradients at hand-written C's cost (BENCH_LIMIT=1 or BENCH_STAN=1).
+      const threads = Math.min(chains, Number((idata.attrs.settings as { cores?: number } | undefined)?.cores ?? 1));
+      // The chains' own warm-up + sampling seconds (as Stan reports them), spread over the threads.
+      const chainTimes = idata.attrs.timings as { warmup_s: number; sampling_s: number }[];
+      const chainS = chainTimes.reduce((t, c) => t + c.warmup_s + c.sampling_s, 0) / threads;
+      const gradNs = nsPerGradient(compiled, { rounds: 100 });
+      const gradS = (Number(idata.attrs.grad_evals) * gradNs) / 1e9 / threads;
+      const withLimit = process.env.BENCH_LIMIT === '1' || process.env.BENCH_STAN === '1';
+      const cNs = withLimit && name === 'radon_hierarchical_centered' ? baselines().c_ns : null;
+      const limitS = cNs ? (Number(idata.attrs.grad_evals) * cNs) / 1e9 / threads : null;
+      console.log(
+        JSON.stringify({
+          model: name,
+          split: 'where the sampling wall time goes',
+          threads,
+          gradient_ns: Math.round(gradNs),
+          gradient_s: r3(gradS),
+          chains_compute_s: r3(chainS),
+          sampler_s: r3(chainS - gradS),
+          startup_and_collect_s: r3(wall - chainS),
+          gradient_share: r3(gradS / wall),
+          ...(limitS !== null ? { c_gradient_ns: cNs, limit_wall_s: r3(limitS), limit_ess_bulk_per_s: Number((ess / limitS).toFixed(1)), wall_over_limit: r3(wall / limitS) } : {}),
+        }),
+      );
+      rate.wall.push(ess / wall);
+      rate.chains.push(ess / chainS);
+      const stan = stanLine(name, seed);
+      if (stan) {
+        const stanRate = Number(stan.ess_bulk_per_s);
+        // Stan's own compute: the chains' reported warm-up + sampling seconds, spread over the cores
+        // rstan ran them on (what CmdStan takes, without R's start-up and result handling).
+        const stanCompute = (Number(stan.elapsed_warmup_sum_s) + Number(stan.elapsed_sampling_sum_s)) / Math.min(Number(stan.cores), Number(stan.chains));
+        const stanComputeRate = Number(stan.min_ess_bulk) / stanCompute;
+        console.log(
+          JSON.stringify({
+            model: name,
+            baseline: 'rstan',
+            ...stan,
+            stan_compute_s: r3(stanCompute),
+            stan_compute_ess_bulk_per_s: Number(stanComputeRate.toFixed(1)),
+            ratio_ess_bulk_per_s: Number((ess / wall / stanRate).toFixed(2)),
+            ratio_vs_stan_compute: Number((ess / wall / stanComputeRate).toFixed(2)),
+            ratio_chains_vs_stan_compute: Number((ess / chainS / stanComputeRate).toFixed(2)),
+          }),
+        );
+        rate.stan.push(stanComputeRate);
+      }
     }
   }
   if (seeds.length < 2) return;
