@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
 import { formatWarnings, rankWarnings, samplingWarnings, type SamplingWarning } from '../../src/posterior/index.js';
+import { divergenceLocations } from '../../src/posterior/warnings.js';
 import type { InferenceData, VariableArray } from '../../src/posterior/inferenceData.js';
 
 const OPTS = { targetAccept: 0.8, maxTreeDepth: 10 };
@@ -78,6 +79,39 @@ test('divergences: counted per chain, located on the parameter they concentrate 
   assert.match(w.advice, /targetAccept \(now 0\.8; try 0\.95\)/);
   assert.match(w.advice, /non-centred/);
   assert.equal(ws[0].code, 'divergences');
+});
+
+test('divergence locations: the rank sum from the sorted divergent values equals the one from sorting every draw (ties included)', () => {
+  // The reference: each divergent draw's average rank among all draws, by sorting them all.
+  const reference = (x: Float64Array, isDiv: Uint8Array): number => {
+    const sorted = Float64Array.from(x).sort();
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (!isDiv[i]) continue;
+      let lo = 0;
+      while (sorted[lo] < x[i]) lo++;
+      let up = lo;
+      while (up < x.length && sorted[up] === x[i]) up++;
+      sum += ((lo + up + 1) / 2 - 0.5) / x.length;
+    }
+    return sum;
+  };
+  const rng = new Rng(5);
+  for (const [ties, divRate] of [[false, 0.01], [true, 0.02], [true, 0.1], [false, 0.3]] as const) {
+    const nChains = 2, nDraws = 300, n = nChains * nDraws;
+    const x = Float64Array.from({ length: n }, (_, i) => (ties ? Math.round(rng.normal() * 2) : rng.normal()) + (i % 7 === 0 ? 3 : 0));
+    const isDiv = Uint8Array.from({ length: n }, (_, i) => (rng.uniform() < divRate || i % 7 === 0 ? 1 : 0));
+    const nDiv = isDiv.reduce((s, v) => s + v, 0);
+    const div = [0, 1].map((c) => Float64Array.from(isDiv.subarray(c * nDraws, (c + 1) * nDraws)));
+    const idata = { nChains, nDraws, groups: { posterior: { vars: { x: { dims: [], shape: [], values: x } } } } } as unknown as InferenceData;
+    const se = Math.sqrt(((n * n - 1) / 12 / (n * n)) * ((n - nDiv) / (n - 1)) / nDiv);
+    const expectedZ = (reference(x, isDiv) / nDiv - 0.5) / se;
+    const found = divergenceLocations(idata, div);
+    // Found (|z| above the critical value) exactly when the reference z is, with the same z.
+    assert.equal(found.length, Math.abs(expectedZ) > 4 ? 1 : 0, `ties ${ties}, z ${expectedZ}`);
+    assert.ok(found.length === 1, `the shifted draws are found (z ${expectedZ})`);
+    assert.ok(Math.abs(found[0].z - expectedZ) < 1e-9 * Math.abs(expectedZ), `${found[0].z} vs ${expectedZ}`);
+  }
 });
 
 test('scattered divergences name no parameter', () => {
