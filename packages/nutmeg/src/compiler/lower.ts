@@ -41,7 +41,10 @@ export function refOf(ctx: CompileContext, id: number, materialized: ReadonlySet
   if (materialized.has(id)) {
     env.buffer(`v${id}`, sizeOf(n.shape));
     if (gradient) env.buffer(`a${id}`, sizeOf(n.shape));
-    return { array: `v${id}`, offset: 0, adjoint: gradient ? `a${id}` : undefined, param: true };
+    // exp of a parameter of its shape (a positive parameter's transform): its log is the parameter.
+    const source = n.kind === 'ew' && n.op === 'exp' ? nodes[n.args[0]] : undefined;
+    const logOf = source?.kind === 'param' && sameShape(source.shape, n.shape) ? refOf(ctx, source.id, materialized, gradient) : undefined;
+    return { array: `v${id}`, offset: 0, adjoint: gradient ? `a${id}` : undefined, param: true, ...(logOf ? { logOf } : {}) };
   }
   throw new Error(`internal: node ${id} (${n.kind}) has no storage`);
 }

@@ -20,6 +20,12 @@ export interface LoadRef {
   readonly adjoint?: string;
   /** Whether the loaded value depends on model parameters. */
   readonly param: boolean;
+  /**
+   * Where the log of the loaded value is stored, when the array holds exp of it elementwise (a
+   * positive parameter's exp transform, `sigma = exp(θ)`): `log(sigma)` then reads θ, saving a
+   * logarithm and its derivative (see {@link IrBuilder.op}).
+   */
+  readonly logOf?: LoadRef;
 }
 
 /** A node of the scalar IR. */
@@ -107,6 +113,10 @@ export class IrBuilder {
     // log(1 − σ(u)) = −softplus(u): exact where 1 − σ(u) rounds to 0 (u ≳ 37), e.g. a Beta prior
     // through the logit transform.
     if (name === 'log1p' && args[0].op === 'neg' && args[0].args[0].op === 'logistic') return this.neg(this.op('log1pexp', args[0].args[0].args[0]));
+    // log(exp(θ)) = θ: the log of a stored exp transform reads the parameter itself (the log of a
+    // scale in a density's normaliser: −log σ of every Normal and the like). Not bit for bit the
+    // log of the rounded exp, but within an ulp of it, and its derivative is exactly 1.
+    if (name === 'log' && args[0].op === 'load' && args[0].ref?.logOf) return this.load(args[0].ref.logOf, args[0].args[0]);
     return this.make(name, args, {}, `${name}(${args.map((a) => a.id).join(',')})`);
   }
 

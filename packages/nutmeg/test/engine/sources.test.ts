@@ -93,3 +93,32 @@ test('models of one structure share generated code but each keeps its own data',
   assert.equal(a.logDensity?.(th), la);
   assert.equal(b.logDensity?.(th), lb);
 });
+
+test('log σ of an exp-transformed scale reads θ: no logarithm in the code, the log density and gradient of the formula', () => {
+  // Normal(y | mu, σ) with σ = exp(θ_s): its −n·log σ is −n·θ_s. Both likelihood paths: per-group
+  // statistics (default) and the row loop; a vector scale too (one σ per group, gathered).
+  const y = [0.4, -1.3, 2.2, 0.9, 1.1];
+  const group = Int32Array.of(0, 1, 0, 1, 1);
+  const builds: [string, (m: Model) => void][] = [
+    ['scalar σ', (m) => m.rv('y', Normal({ mu: m.rv('mu', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('s', HalfNormal({ sigma: 1 })) }), { observed: y })],
+    ['σ per group', (m) => m.rv('y', Normal({ mu: m.rv('mu', Normal({ mu: 0, sigma: 1 })), sigma: m.rv('s', HalfNormal({ sigma: 1 }), { shape: [2] }).at(group) }), { observed: y })],
+  ];
+  for (const [name, build] of builds) {
+    for (const sufficientStatistics of [true, false]) {
+      const m = new Model();
+      build(m);
+      const cm = m.compile({ sufficientStatistics });
+      for (const src of sourcesOf(cm)) assert.ok(!/logIO\(\)|\blog\(/.test(src), `${name}: a logarithm left in\n${src}`);
+      const th = cm.dim === 2 ? Float64Array.of(0.3, -0.4) : Float64Array.of(0.3, -0.4, 0.25);
+      const mu = th[0];
+      const sd = (i: number) => Math.exp(cm.dim === 2 ? th[1] : th[1 + group[i]]);
+      // The formula: Normal(mu | 0, 1), HalfNormal(σ | 1) with its log-Jacobian θ, the likelihood.
+      let expected = -0.5 * mu * mu - 0.5 * Math.log(2 * Math.PI);
+      for (let k = 1; k < cm.dim; k++) expected += Math.log(Math.sqrt(2 / Math.PI)) - 0.5 * Math.exp(2 * th[k]) + th[k];
+      y.forEach((yi, i) => (expected += -0.5 * Math.log(2 * Math.PI) - Math.log(sd(i)) - (0.5 * (yi - mu) ** 2) / sd(i) ** 2));
+      const lp = cm.logDensityGrad(th, new Float64Array(cm.dim));
+      assert.ok(Math.abs(lp - expected) < 1e-12 * Math.abs(expected), `${name}: ${lp} against ${expected}`);
+      checkGradient(cm, th, `${name}, sufficientStatistics ${sufficientStatistics}`);
+    }
+  }
+});
