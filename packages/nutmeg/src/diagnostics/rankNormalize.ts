@@ -3,6 +3,7 @@ import { normalQuantile } from '../math/stdlib.js';
 import { type Draws, mapDraws, medianSorted, pooled, sortedPooled } from './draws.js';
 import { scratchFloat64, scratchUint32 } from './scratch.js';
 import { argsortFloat64 } from './sort.js';
+import { firstAtLeast } from './sortedSearch.js';
 
 /**
  * Rank-normalises draws: each draw is replaced by its rank r among all S pooled draws (ties get
@@ -77,14 +78,7 @@ export function foldedNormalScores(order: Uint32Array, sorted: Float64Array, n: 
   // scratch slots: fold.order, fold.sorted
   const fOrder = scratchUint32('fold.order', n);
   const fSorted = scratchFloat64('fold.sorted', n);
-  // first index with sorted[p] >= med
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < med) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtLeast(sorted, med, 0, n);
   let left = lo - 1;
   let right = lo;
   let fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;

@@ -5,6 +5,7 @@ import { betainc, normalQuantile } from '../math/stdlib.js';
 import { OptionError } from '../core/errors.js';
 import { elementDraws, elementLabel, type InferenceData, shapeSize, type VariableArray } from './inferenceData.js';
 import { countDivergences, countTreeDepthSaturation } from '../diagnostics/divergences.js';
+import { firstAbove, firstAtLeast } from '../diagnostics/sortedSearch.js';
 import { hasNonFinite } from '../diagnostics/draws.js';
 import { ebfmi } from '../diagnostics/ebfmi.js';
 import { convergenceDiagnostics } from '../diagnostics/convergence.js';
@@ -173,30 +174,6 @@ export function divergenceLocations(idata: InferenceData, div: Float64Array[]): 
     if (Math.abs(z) > zCrit) found.push({ label, side: z < 0 ? 'small' : 'large', z });
   }
   return found.sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
-}
-
-/** The first index of sorted `a` whose value is ≥ x (a.length when none). */
-function firstAtLeast(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index of sorted `a` from `from` on whose value is > x (a.length when none). */
-function firstAbove(a: Float64Array, x: number, from: number): number {
-  let lo = from;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A posterior element whose diagnostic crossed its threshold. */
