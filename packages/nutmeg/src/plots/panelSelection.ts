@@ -1,6 +1,7 @@
 // Which parameters a figure or report table shows when a model has too many to draw: scalars first, then the worst-diagnosed elements, within a fixed bound.
 import { arrayArgument } from '../core/argumentChecks.js';
 import { integerOption, optionsObject } from '../core/optionChecks.js';
+import { formatCount } from '../core/formatCount.js';
 import type { SummaryRow } from '../posterior/summary.js';
 
 /**
@@ -130,7 +131,6 @@ export function omittedNote(shown: number, total: number, options: OmittedNoteOp
   integerOption('total', total, 0);
   options = optionsObject(options, 'omittedNote');
   if (shown >= total) return '';
-  const n = (x: number): string => x.toLocaleString('en-US');
   const how = options.how ?? 'scalars first, then the worst R̂/ESS';
-  return `Showing ${n(shown)} of ${n(total)} ${options.what ?? 'parameters'} (${how})${options.where ? `; all are in ${options.where}` : ''}.`;
+  return `Showing ${formatCount(shown)} of ${formatCount(total)} ${options.what ?? 'parameters'} (${how})${options.where ? `; all are in ${options.where}` : ''}.`;
 }

@@ -1,4 +1,5 @@
 // Up-front estimates of what a run will hold in memory (refused above a stated limit) and how long it may take (warned about).
+import { formatCount } from '../core/formatCount.js';
 import { OptionError } from '../core/errors.js';
 import type { CompiledModel } from '../compiler/compiledModel.js';
 import { shapeSize } from '../posterior/inferenceData.js';
@@ -121,17 +122,6 @@ export function formatDuration(seconds: number): string {
   if (seconds < 2 * 86400) return `${(seconds / 3600).toFixed(1)} h`;
   if (seconds < 2 * 365 * 86400) return `${(seconds / 86400).toFixed(1)} days`;
   return `${(seconds / (365 * 86400)).toPrecision(3)} years`;
-}
-
-/**
- * A count with thousands separators (1,000,000), as toLocaleString('en-US') writes it, made by hand:
- * the first toLocaleString of a process costs ~15 ms (ICU starting), paid by every first sample().
- *
- * @param n - the count
- * @returns the text
- */
-export function formatCount(n: number): string {
-  return Number.isInteger(n) && n < 1e15 ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toPrecision(3);
 }
 
 /**
