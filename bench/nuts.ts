@@ -44,6 +44,9 @@ function minEssBulk(idata: InferenceData): number {
   return min;
 }
 
+const mean = (xs: readonly number[]): number => xs.reduce((t, x) => t + x, 0) / xs.length;
+const geometricMean = (xs: readonly number[]): number => Math.exp(mean(xs.map(Math.log)));
+
 const median = (xs: readonly number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
@@ -184,6 +187,10 @@ export async function run(): Promise<void> {
               median_stan_compute_ess_bulk_per_s: Number(stan.toFixed(1)),
               ratio_of_medians_vs_stan_compute: Number((median(r.wall) / stan).toFixed(2)),
               ratio_of_medians_chains_vs_stan_compute: Number((median(r.chains) / stan).toFixed(2)),
+              // The funnel's min ESS has long tails on both sides (a chain stuck in the neck), so
+              // the means are printed beside the medians: geometric, and of ESS/s itself.
+              ratio_of_geometric_means_vs_stan_compute: Number((geometricMean(r.wall) / geometricMean(r.stan)).toFixed(2)),
+              ratio_of_means_vs_stan_compute: Number((mean(r.wall) / mean(r.stan)).toFixed(2)),
             }
           : {}),
       }),
